@@ -1,0 +1,52 @@
+"""One error tree for Rapport; the CLI, API and UI translate these at their edges."""
+
+from __future__ import annotations
+
+
+class RapportError(Exception):
+    """Base of every error Rapport raises on purpose."""
+
+
+class InputError(RapportError):
+    """Bad input a user can fix: names the file, line and field where known."""
+
+    def __init__(self, reason: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None) -> None:
+        self.file, self.line, self.field, self.reason = file, line, field, reason
+        where = ""
+        if file:
+            where = f"{file}"
+            if line is not None:
+                where += f" line {line}"
+            where += ": "
+        if field:
+            where += f"field '{field}': "
+        super().__init__(f"{where}{reason}")
+
+
+class UnknownCustomer(RapportError):
+    """The customer id is not in the store."""
+
+    def __init__(self, customer_id: str) -> None:
+        self.customer_id = customer_id
+        super().__init__(f"unknown customer '{customer_id}'")
+
+
+class StoreUnavailable(RapportError):
+    """The Chroma store (embedded folder or server) cannot be opened or reached."""
+
+
+class ModelUnavailable(RapportError):
+    """The embedding model or the configured LLM cannot be loaded or reached."""
+
+
+class PromptError(RapportError):
+    """A prompt file is malformed, or was rendered with unknown or missing variables."""
+
+
+class AuthError(RapportError):
+    """Missing or wrong credentials."""
+
+
+class Forbidden(RapportError):
+    """Authenticated, but the role does not allow the action."""

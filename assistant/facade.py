@@ -1,0 +1,86 @@
+"""The Assistant facade: the public Python API and the one composition root that wires the parts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from assistant.embedding import Embedder, load_embedder
+from assistant.models import Customer, Draft, Evidence, Fact, IngestReport, Interaction, Suggestion
+from assistant.settings import Settings
+from assistant.store import Store
+
+InteractionsInput = str | Path | Sequence[str | Path] | Sequence[dict[str, Any] | Interaction]
+CustomersInput = str | Path | Sequence[dict[str, Any] | Customer] | None
+
+
+class Assistant:
+    """Remembers customers across channels and drafts greetings, handovers, suggestions and answers."""
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, llm: Any = None) -> None:
+        from assistant.drafting.drafter import Drafter
+        from assistant.memory.answers import Answerer
+        from assistant.memory.facts import FactMemory
+        from assistant.memory.retrieval import Retriever
+
+        self.settings = settings
+        self.embedder = embedder or load_embedder(settings)
+        self.store = Store(settings)
+        self.retriever = Retriever(self.store, self.embedder, settings)
+        self.memory = FactMemory(self.store, self.embedder, settings)
+        self.answerer = Answerer(self.store, self.retriever, self.memory, settings, llm=llm)
+        self.drafter = Drafter(self.store, self.retriever, self.memory, settings, llm=llm)
+
+    @classmethod
+    def open(cls, store_dir: str | Path | None = None, settings: Settings | None = None, **kwargs: Any) -> Assistant:
+        settings = settings or Settings()
+        if store_dir is not None:
+            settings = settings.model_copy(update={"store_dir": Path(store_dir)})
+        return cls(settings, **kwargs)
+
+    # ---- data in ----------------------------------------------------------------------------
+    def ingest(self, interactions: InteractionsInput | None = None, customers: CustomersInput = None, *,
+               format: str | None = None, progress: bool = False) -> IngestReport:
+        from ingest.pipeline import run_ingest
+
+        return run_ingest(
+            self.store, self.embedder, self.settings, interactions, customers=customers,
+            format=format, progress=progress, on_committed=self.memory.update,
+        )
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats()
+
+    # ---- reading the customer -----------------------------------------------------------------
+    def customers(self, search: str | None = None, limit: int = 50) -> list[Customer]:
+        return self.store.search_customers(search, limit)
+
+    def customer(self, customer_id: str) -> Customer:
+        return self.store.customer(customer_id)
+
+    def interactions(self, customer_id: str) -> list[Interaction]:
+        return self.store.interactions(customer_id)
+
+    def retrieve(self, customer_id: str, query: str, k: int = 10) -> list[Evidence]:
+        return self.retriever.retrieve(customer_id, query, k=k)
+
+    def facts(self, customer_id: str, now: datetime | None = None) -> list[Fact]:
+        return self.memory.facts(customer_id, now=now)
+
+    def ask(self, customer_id: str, question: str, now: datetime | None = None) -> Draft:
+        return self.answerer.ask(customer_id, question, now=now)
+
+    # ---- drafts -----------------------------------------------------------------------------
+    def greeting(self, customer_id: str, now: datetime | None = None) -> Draft:
+        return self.drafter.greeting(customer_id, now=now)
+
+    def handover(self, customer_id: str, interaction_id: str | None = None, now: datetime | None = None) -> Draft:
+        return self.drafter.handover(customer_id, interaction_id=interaction_id, now=now)
+
+    def suggestions(self, customer_id: str, now: datetime | None = None) -> list[Suggestion]:
+        return self.drafter.suggestions(customer_id, now=now)
+
+    def close(self) -> None:
+        self.store.close()

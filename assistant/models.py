@@ -1,0 +1,218 @@
+"""Typed records at Rapport's boundaries: interactions in, evidence, facts and drafts out."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Channel = Literal["chat", "voice", "email", "branch", "app", "social", "ticket", "other"]
+CHANNELS: tuple[str, ...] = ("chat", "voice", "email", "branch", "app", "social", "ticket", "other")
+Speaker = Literal["customer", "agent", "system"]
+
+
+def as_utc(value: datetime) -> datetime:
+    """Naive times are taken as UTC so every comparison in Rapport is between aware times."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Turn(_Record):
+    speaker: Speaker
+    text: str = Field(min_length=1)
+    turn_id: str | None = None
+    at: datetime | None = None
+
+    @field_validator("at")
+    @classmethod
+    def _utc(cls, v: datetime | None) -> datetime | None:
+        return as_utc(v) if v else None
+
+
+class Interaction(_Record):
+    """One contact on one channel: a chat, a call transcript, an email thread, a branch visit..."""
+
+    interaction_id: str = Field(min_length=1)
+    customer_id: str = Field(min_length=1)
+    channel: Channel
+    started_at: datetime
+    ended_at: datetime | None = None
+    agent_id: str | None = None
+    outcome: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+    turns: list[Turn] = Field(min_length=1)
+
+    @field_validator("started_at", "ended_at")
+    @classmethod
+    def _utc(cls, v: datetime | None) -> datetime | None:
+        return as_utc(v) if v else None
+
+    @model_validator(mode="after")
+    def _turn_ids(self) -> Interaction:
+        seen: set[str] = set()
+        for i, turn in enumerate(self.turns):
+            if turn.turn_id is None:
+                turn.turn_id = str(i)
+            if turn.turn_id in seen:
+                raise ValueError(f"duplicate turn_id '{turn.turn_id}'")
+            seen.add(turn.turn_id)
+        return self
+
+    def turn(self, turn_id: str) -> Turn | None:
+        return next((t for t in self.turns if t.turn_id == turn_id), None)
+
+
+class Consent(_Record):
+    marketing: bool = True
+
+
+class Contact(_Record):
+    email: str | None = None
+    phone: str | None = None
+
+
+class Customer(_Record):
+    customer_id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    customer_since: date | None = None
+    products: list[str] = Field(default_factory=list)
+    consent: Consent = Field(default_factory=Consent)
+    contact: Contact = Field(default_factory=Contact)
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+
+class Chunk(BaseModel):
+    """A window of consecutive turns, the unit that is embedded and retrieved."""
+
+    chunk_id: str
+    interaction_id: str
+    customer_id: str
+    channel: Channel
+    started_at: datetime
+    turn_ids: list[str]
+    speakers: list[Speaker]
+    text: str
+
+
+class Citation(BaseModel):
+    interaction_id: str
+    turn_ids: list[str] = Field(default_factory=list)
+
+    def key(self) -> tuple[str, tuple[str, ...]]:
+        return self.interaction_id, tuple(self.turn_ids)
+
+
+class Evidence(BaseModel):
+    interaction_id: str
+    turn_ids: list[str]
+    text: str
+    channel: Channel
+    started_at: datetime
+    score: float
+
+    def citation(self) -> Citation:
+        return Citation(interaction_id=self.interaction_id, turn_ids=list(self.turn_ids))
+
+
+FactKind = Literal[
+    "life_event", "preference", "product", "issue", "offer", "promise",
+    "verification", "sentiment", "consent", "detail",
+]
+FACT_KINDS: tuple[str, ...] = (
+    "life_event", "preference", "product", "issue", "offer", "promise",
+    "verification", "sentiment", "consent", "detail",
+)
+
+
+class Fact(BaseModel):
+    """A dated thing we know about the customer, with its sources.
+
+    valid_from/valid_to is when the fact holds in the world (an exam week, an offer's
+    cool-down); recorded_at is when we learned it; superseded_at marks an older fact a
+    newer one replaced (kept, never deleted, so history can be replayed as of any time).
+    """
+
+    kind: FactKind
+    text: str
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    fact_id: str = ""
+    customer_id: str = ""
+    subject: str = ""  # what the fact is about, e.g. "mortgage", "Amy's exams"; facts with one subject supersede
+    status: str = ""  # upcoming|past, open|resolved|escalated, accepted|declined|pending, due|kept ...
+    recorded_at: datetime | None = None
+    superseded_at: datetime | None = None
+    confidence: float = 1.0
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class DraftSentence(BaseModel):
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    grounded: bool | None = None  # None: not checked; False: flagged by the grounding check
+    support: float | None = None
+
+
+DraftKind = Literal["greeting", "handover", "answer", "suggestions"]
+
+
+class Draft(BaseModel):
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    kind: DraftKind = "answer"
+    customer_id: str = ""
+    sentences: list[DraftSentence] = Field(default_factory=list)
+    sections: dict[str, Any] = Field(default_factory=dict)
+    metadata: dict[str, Any] = Field(default_factory=dict)  # drafter, prompt version, fallback reason, timings
+
+
+SuggestionKind = Literal["relationship", "service", "sales"]
+
+
+class Suggestion(BaseModel):
+    text: str
+    reason: str
+    kind: SuggestionKind
+    citations: list[Citation] = Field(default_factory=list)
+    score: float = 0.0
+    topic: str = ""  # the product or event it is about; the policy rules key on it
+
+
+class RejectedRecord(BaseModel):
+    file: str
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file} line {self.line}: field '{self.field}': {self.reason}"
+
+
+class IngestReport(BaseModel):
+    ingested: int = 0  # interactions written (new or changed)
+    unchanged: int = 0  # interactions already stored with the same content
+    rejected: int = 0  # records refused, see errors
+    customers: int = 0  # customer records written
+    chunks: int = 0
+    turns: int = 0
+    seconds: float = 0.0
+    errors: list[RejectedRecord] = Field(default_factory=list)
+    rejects_file: str | None = None
+
+    @property
+    def turns_per_second(self) -> float:
+        return self.turns / self.seconds if self.seconds else 0.0
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)

