@@ -1,0 +1,75 @@
+"""Getting interactions in and seeing what is stored: ingest, demo, stats, customers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from assistant.cli.common import open_assistant, print_json
+
+DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
+
+
+def _print_report(report) -> None:  # type: ignore[no-untyped-def]
+    for err in report.errors[:20]:
+        typer.secho(f"rejected: {err}", fg=typer.colors.YELLOW, err=True)
+    if len(report.errors) > 20:
+        typer.secho(f"... and {len(report.errors) - 20} more", fg=typer.colors.YELLOW, err=True)
+    if report.rejects_file:
+        typer.echo(f"rejected lines written to {report.rejects_file} (fix them and ingest that file again)")
+    typer.echo(
+        f"ingested {report.ingested} interactions ({report.unchanged} unchanged, {report.rejected} rejected), "
+        f"{report.customers} customers, {report.chunks} chunks, {report.turns} turns "
+        f"in {report.seconds:.1f}s ({report.turns_per_second:.0f} turns/s)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def ingest(
+        files: list[Path] = typer.Argument(None, help="Interaction files (JSONL, or CSV with --format csv)."),
+        customers: Path | None = typer.Option(None, "--customers", help="Customers JSONL."),
+        format: str | None = typer.Option(None, "--format", help="jsonl | csv (default: from the extension)."),
+    ) -> None:
+        """Load interactions (and customers) into the store: validate, redact, chunk, embed, upsert."""
+        if not files and customers is None:
+            raise typer.BadParameter("give interaction files, --customers, or both")
+        a = open_assistant()
+        report = a.ingest(list(files or []), customers=customers, format=format, progress=True)
+        _print_report(report)
+        if report.rejected:
+            raise typer.Exit(1)
+
+    @app.command()
+    def demo() -> None:
+        """Load the bundled demo customers and their contacts."""
+        a = open_assistant()
+        report = a.ingest(DEMO_DIR / "interactions.jsonl", customers=DEMO_DIR / "customers.jsonl", progress=True)
+        _print_report(report)
+        typer.echo(f"demo data is in {a.settings.store_dir}; try: rapport greet maria-lopez  or  python app.py")
+
+    @app.command()
+    def stats(json_out: bool = typer.Option(False, "--json")) -> None:
+        """Customers, interactions and chunks in the store, by channel."""
+        s = open_assistant().stats()
+        if json_out:
+            print_json(s)
+            return
+        typer.echo(f"customers: {s['customers']}  interactions: {s['interactions']}  chunks: {s['chunks']}")
+        for channel, n in s["by_channel"].items():
+            typer.echo(f"  {channel:<8} {n}")
+
+    @app.command("customers")
+    def customers_(
+        search: str | None = typer.Option(None, "--search", help="Part of a name, id, email or phone."),
+        json_out: bool = typer.Option(False, "--json"),
+    ) -> None:
+        """List customers, optionally filtered."""
+        found = open_assistant().customers(search)
+        if json_out:
+            print_json(found)
+            return
+        for c in found:
+            since = f"since {c.customer_since.year}" if c.customer_since else ""
+            typer.echo(f"{c.customer_id:<20} {c.name:<24} {since:<11} {', '.join(c.products)}")

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real embedding model, loaded once per test session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+REPO = Path(__file__).resolve().parents[1]
+DEMO_DIR = REPO / "assistant" / "demo"
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from assistant.embedding import load_embedder
+    from assistant.settings import Settings
+
+    return load_embedder(Settings())
+
+
+@pytest.fixture()
+def settings(tmp_path):
+    from assistant.settings import Settings
+
+    return Settings(store_dir=tmp_path / "store")
+
+
+@pytest.fixture(scope="session")
+def demo_files() -> tuple[Path, Path]:
+    return DEMO_DIR / "interactions.jsonl", DEMO_DIR / "customers.jsonl"
