@@ -1,0 +1,1 @@
+"""Bundled demo data: a small retail bank + insurer's customers and their contacts."""
