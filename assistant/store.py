@@ -95,10 +95,11 @@ class Store:
         for start in range(0, len(interaction_ids), 500):
             part = list(interaction_ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            for iid, digest in self._db.execute(
-                f"SELECT interaction_id, content_hash FROM interactions WHERE interaction_id IN ({marks})", part
-            ):
-                out[iid] = digest
+            with self._lock:  # ingest reads these while its writer thread commits on the same connection
+                rows = self._db.execute(
+                    f"SELECT interaction_id, content_hash FROM interactions WHERE interaction_id IN ({marks})", part
+                ).fetchall()
+            out.update(rows)
         return out
 
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:

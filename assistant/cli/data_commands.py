@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         a = open_assistant()
         report = a.ingest(DEMO_DIR / "interactions.jsonl", customers=DEMO_DIR / "customers.jsonl", progress=True)
         _print_report(report)
-        typer.echo(f"demo data is in {a.settings.store_dir}; try: rapport greet maria-lopez  or  python app.py")
+        typer.echo(f"demo data is in {a.settings.store_dir}; try: rapport greet cust-maria-lopez  or  python app.py")
 
     @app.command()
     def stats(json_out: bool = typer.Option(False, "--json")) -> None:

@@ -1,0 +1,57 @@
+"""Domain errors become HTTP statuses here, and only here."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from assistant.errors import (
+    AuthError,
+    Forbidden,
+    InputError,
+    ModelUnavailable,
+    PromptError,
+    RapportError,
+    StoreUnavailable,
+    UnknownCustomer,
+)
+from assistant.review import ReviewConflict, UnknownReview
+
+log = logging.getLogger(__name__)
+
+# Most specific first: ReviewConflict is an InputError.
+_STATUS: tuple[tuple[type[RapportError], int], ...] = (
+    (UnknownCustomer, 404),
+    (UnknownReview, 404),
+    (ReviewConflict, 409),
+    (InputError, 422),
+    (AuthError, 401),
+    (Forbidden, 403),
+    (StoreUnavailable, 503),
+    (ModelUnavailable, 503),
+    (PromptError, 500),
+)
+
+
+def status_for(exc: RapportError) -> int:
+    return next((code for kind, code in _STATUS if isinstance(exc, kind)), 500)
+
+
+async def _rapport_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RapportError)
+    code = status_for(exc)
+    if code >= 500:
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+    body: dict[str, object] = {"detail": str(exc), "error": type(exc).__name__}
+    if isinstance(exc, InputError):
+        # The same shape as FastAPI's own 422s, so a client handles both one way.
+        loc = ["body", *exc.field.split(".")] if exc.field else ["body"]
+        body["detail"] = [{"type": "input_error", "loc": loc, "msg": exc.reason}]
+    headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+    return JSONResponse(body, status_code=code, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RapportError, _rapport_error)

@@ -1,0 +1,174 @@
+"""REST endpoints: real-time ingest, the customer's drafts and facts, questions, the review queue, feedback.
+
+Roles (assistant.auth.PERMISSIONS): every role reads and drafts; ingest takes a service token or a
+supervisor; handovers go to the queue from agents, supervisors and services; only supervisors decide.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from assistant.api.deps import Services, allow, caller, services
+from assistant.api.reviews import router as reviews_router
+from assistant.auth import User
+from assistant.errors import InputError
+from assistant.models import FACT_KINDS, Customer, Draft, Fact, IngestReport, Interaction, Suggestion, as_utc
+
+router = APIRouter(prefix="/api")
+router.include_router(reviews_router)
+
+MAX_RECORDS = 1000  # per request; bulk loads go through `rapport ingest`
+
+Now = Annotated[
+    datetime | None,
+    Query(description="Draft as of this ISO-8601 time (default: the current time); naive times are UTC."),
+]
+
+
+class Me(BaseModel):
+    name: str
+    role: str
+    permissions: list[str]
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=2000)
+    now: datetime | None = None
+
+
+def _now(value: datetime | None) -> datetime | None:
+    return as_utc(value) if value else None
+
+
+def _records(payload: Any, model: type[BaseModel]) -> list[Any]:
+    """One record or a list of them, validated with field paths (body.2.turns.0.text) in the 422."""
+    single = not isinstance(payload, list)
+    items = [payload] if single else payload
+    if not items:
+        raise InputError("send at least one record")
+    if len(items) > MAX_RECORDS:
+        raise InputError(f"at most {MAX_RECORDS} records per request; use `rapport ingest` for bulk loads")
+    adapter: TypeAdapter[Any] = TypeAdapter(model)
+    out, errors = [], []
+    for i, item in enumerate(items):
+        try:
+            out.append(adapter.validate_python(item))
+        except ValidationError as exc:
+            prefix: list[str | int] = ["body"] if single else ["body", i]
+            errors += [{"type": e["type"], "loc": [*prefix, *e["loc"]], "msg": e["msg"], "input": e.get("input")}
+                       for e in exc.errors(include_url=False)]
+    if errors:
+        raise RequestValidationError(errors)
+    return out
+
+
+def _one_or_many(model: type[BaseModel]) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+    schema = {"oneOf": [ref, {"type": "array", "items": ref, "maxItems": MAX_RECORDS}]}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _checked(report: IngestReport) -> IngestReport:
+    if report.rejected:
+        raise RequestValidationError([
+            {"type": "rejected", "loc": ["body", e.line - 1 if e.line else 0, *e.field.split(".")], "msg": e.reason}
+            for e in report.errors
+        ])
+    return report
+
+
+@router.get("/me", response_model=Me, tags=["auth"])
+def me(user: User = Depends(caller)) -> Me:
+    from assistant.auth import PERMISSIONS
+
+    return Me(name=user.name, role=user.role, permissions=[a for a, roles in PERMISSIONS.items() if user.role in roles])
+
+
+@router.post("/interactions", response_model=IngestReport, status_code=201, tags=["ingest"],
+             openapi_extra=_one_or_many(Interaction))
+def ingest_interactions(payload: Any = Body(...), _: User = Depends(allow("ingest")),
+                        svc: Services = Depends(services)) -> IngestReport:
+    """Real-time ingest of one interaction or a list; nothing is written unless every record is valid."""
+    records = _records(payload, Interaction)
+    return _checked(svc.assistant.ingest(records))
+
+
+@router.post("/customers", response_model=IngestReport, status_code=201, tags=["ingest"],
+             openapi_extra=_one_or_many(Customer))
+def ingest_customers(payload: Any = Body(...), _: User = Depends(allow("ingest")),
+                     svc: Services = Depends(services)) -> IngestReport:
+    """Create or update customer records (one or a list)."""
+    records = _records(payload, Customer)
+    return _checked(svc.assistant.ingest([], customers=records))
+
+
+@router.get("/customers", response_model=list[Customer], tags=["customers"])
+def search_customers(search: str | None = Query(None, description="Part of a name, id, email or phone."),
+                     limit: int = Query(50, ge=1, le=500), _: User = Depends(allow("read")),
+                     svc: Services = Depends(services)) -> list[Customer]:
+    return svc.assistant.customers(search, limit=limit)
+
+
+@router.get("/customers/{customer_id}", response_model=Customer, tags=["customers"])
+def get_customer(customer_id: str, _: User = Depends(allow("read")), svc: Services = Depends(services)) -> Customer:
+    return svc.assistant.customer(customer_id)
+
+
+@router.get("/customers/{customer_id}/interactions", response_model=list[Interaction], tags=["customers"])
+def get_interactions(customer_id: str, _: User = Depends(allow("read")),
+                     svc: Services = Depends(services)) -> list[Interaction]:
+    svc.assistant.customer(customer_id)  # 404 for an unknown customer, not an empty list
+    return svc.assistant.interactions(customer_id)
+
+
+@router.get("/customers/{customer_id}/facts", response_model=list[Fact], tags=["customers"])
+def get_facts(customer_id: str, now: Now = None,
+              kind: str | None = Query(None, description=f"Only facts of this kind: {', '.join(FACT_KINDS)}."),
+              _: User = Depends(allow("read")), svc: Services = Depends(services)) -> list[Fact]:
+    if kind is not None and kind not in FACT_KINDS:
+        raise InputError(f"kind must be one of {', '.join(FACT_KINDS)}", field="kind")
+    svc.assistant.customer(customer_id)
+    facts = svc.assistant.facts(customer_id, now=_now(now))
+    return [f for f in facts if kind is None or f.kind == kind]
+
+
+@router.get("/customers/{customer_id}/greeting", response_model=Draft, tags=["drafts"])
+def get_greeting(customer_id: str, now: Now = None, _: User = Depends(allow("read")),
+                 svc: Services = Depends(services)) -> Draft:
+    svc.assistant.customer(customer_id)
+    return svc.assistant.greeting(customer_id, now=_now(now))
+
+
+@router.get("/customers/{customer_id}/handover", response_model=Draft, tags=["drafts"])
+def get_handover(customer_id: str, now: Now = None,
+                 interaction_id: str | None = Query(None, description="The contact handed over (default: latest)."),
+                 _: User = Depends(allow("read")), svc: Services = Depends(services)) -> Draft:
+    """Draft a handover summary (not queued; POST /api/reviews queues one for a supervisor)."""
+    svc.assistant.customer(customer_id)
+    return svc.assistant.handover(customer_id, interaction_id=interaction_id, now=_now(now))
+
+
+@router.get("/customers/{customer_id}/suggestions", response_model=list[Suggestion], tags=["drafts"])
+def get_suggestions(customer_id: str, now: Now = None, _: User = Depends(allow("read")),
+                    svc: Services = Depends(services)) -> list[Suggestion]:
+    svc.assistant.customer(customer_id)
+    return svc.assistant.suggestions(customer_id, now=_now(now))
+
+
+@router.post("/customers/{customer_id}/ask", response_model=Draft, tags=["drafts"])
+def ask(customer_id: str, body: AskRequest, _: User = Depends(allow("read")),
+        svc: Services = Depends(services)) -> Draft:
+    """Answer a question about this customer from their history; every answer cites its sources."""
+    svc.assistant.customer(customer_id)
+    return svc.assistant.ask(customer_id, body.question, now=_now(body.now))
+
+
+@router.get("/health", tags=["ops"])
+def health() -> dict[str, str]:
+    """Liveness, without auth and without customer data."""
+    return {"status": "ok"}

@@ -1,0 +1,323 @@
+"""Who may use Rapport: users with one role each, bcrypt password hashes and SHA-256 API-token hashes.
+
+The users file (settings.resolved_users_file(), JSON, mode 0600) never holds a secret in the clear. Nothing
+is shipped: the first user is created with `rapport users add NAME --role agent` (add_user below).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+import bcrypt
+from pydantic import BaseModel, Field
+
+from assistant.errors import AuthError, Forbidden, InputError
+from assistant.models import utcnow
+from assistant.settings import Settings
+
+Role = Literal["agent", "supervisor", "developer", "service"]
+ROLES: tuple[str, ...] = ("agent", "supervisor", "developer", "service")
+HUMAN_ROLES: tuple[str, ...] = ("agent", "supervisor", "developer")  # "service" is token-only, no UI login
+
+# What each role may do; the UI and the REST API both check these, per request.
+# Ingest is for the contact-centre platform (a service token) and supervisors: an agent's token cannot
+# write into any customer's history. Only supervisors decide reviews; only developers run the prompt lab.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "read": frozenset({"agent", "supervisor", "developer", "service"}),  # customers, facts, drafts, ask
+    "ingest": frozenset({"service", "supervisor"}),
+    "handover": frozenset({"agent", "supervisor", "service"}),  # draft a handover into the review queue
+    "feedback": frozenset({"agent", "supervisor", "developer"}),
+    "review.read": frozenset({"supervisor", "developer"}),
+    "review.decide": frozenset({"supervisor"}),
+    "golden.export": frozenset({"supervisor", "developer"}),
+    "lab": frozenset({"developer"}),
+}
+
+TOKEN_PREFIX = "rpt_"
+MIN_PASSWORD = 12
+_BCRYPT_MAX_BYTES = 72  # bcrypt ignores (bcrypt 5 refuses) anything longer
+
+
+class TokenRecord(BaseModel):
+    token_id: str
+    sha256: str
+    label: str = ""
+    created_at: datetime
+
+
+class User(BaseModel):
+    name: str
+    role: Role
+    password_hash: str | None = None
+    tokens: list[TokenRecord] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utcnow)
+    demo: bool = False  # an in-memory demo account (demo mode, 127.0.0.1 only); never written to the file
+
+    def can(self, action: str) -> bool:
+        return self.role in PERMISSIONS[action]
+
+
+class NewCredentials(BaseModel):
+    """What add_user / set_password / create_token return: shown once, never stored in the clear."""
+
+    name: str
+    role: Role
+    password: str | None = None
+    token: str | None = None
+
+
+def allowed(role: str | None, action: str) -> bool:
+    return role is not None and role in PERMISSIONS[action]
+
+
+def require(user: User | None, action: str) -> User:
+    """The user, if logged in and their role allows the action; AuthError or Forbidden otherwise."""
+    if user is None:
+        raise AuthError("not logged in")
+    if not user.can(action):
+        raise Forbidden(f"role '{user.role}' may not {action.replace('.', ' ')}")
+    return user
+
+
+def hash_password(password: str) -> str:
+    _check_password(password)
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Users:
+    """The users file, re-read when it changes on disk (so `rapport users ...` applies to a running server)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._mtime: float | None = None
+        self._users: dict[str, User] = {}
+        self._by_token: dict[str, str] = {}
+        self._demo: dict[str, User] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Users:
+        return cls(settings.resolved_users_file())
+
+    # ---- lookups ------------------------------------------------------------------------
+    def get(self, name: str | None) -> User | None:
+        if not name:
+            return None
+        self._refresh()
+        return self._demo.get(name) or self._users.get(name)
+
+    def all(self) -> list[User]:
+        self._refresh()
+        return sorted([*self._users.values(), *self._demo.values()], key=lambda u: u.name)
+
+    def is_empty(self) -> bool:
+        return not self.all()
+
+    def verify_password(self, name: str, password: str) -> User | None:
+        user = self.get(name)
+        if user is None or user.password_hash is None or user.role not in HUMAN_ROLES:
+            bcrypt.checkpw(b"timing", _DUMMY_HASH)  # same cost whether or not the name exists
+            return None
+        raw = password.encode()
+        if len(raw) > _BCRYPT_MAX_BYTES:
+            return None
+        return user if bcrypt.checkpw(raw, user.password_hash.encode()) else None
+
+    def user_for_token(self, token: str | None) -> User | None:
+        if not token:
+            return None
+        self._refresh()
+        digest = hash_token(token)
+        name = self._by_token.get(digest)
+        user = self.get(name) if name else None
+        if user is None:
+            return None
+        # The dict lookup found it; compare in constant time anyway before trusting it.
+        return user if any(hmac.compare_digest(t.sha256, digest) for t in user.tokens) else None
+
+    def authenticate_bearer(self, token: str | None) -> User:
+        user = self.user_for_token(token)
+        if user is None:
+            raise AuthError("missing or unknown API token" if token else "missing API token")
+        return user
+
+    # ---- demo accounts ------------------------------------------------------------------
+    def add_demo_accounts(self) -> dict[str, str]:
+        """One clearly labelled in-memory account per human role, random password; name -> password."""
+        out: dict[str, str] = {}
+        with self._lock:
+            for role in HUMAN_ROLES:
+                name, password = f"demo-{role}", secrets.token_urlsafe(12)
+                self._demo[name] = User(name=name, role=role, password_hash=hash_password(password), demo=True)
+                out[name] = password
+        return out
+
+    # ---- file ---------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        try:
+            mtime = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = None
+        if mtime == self._mtime:
+            return
+        with self._lock:
+            users = _read(self.path)
+            self._users = users
+            self._by_token = {t.sha256: u.name for u in users.values() for t in u.tokens}
+            self._mtime = mtime
+
+
+_DUMMY_HASH = bcrypt.hashpw(b"timing", bcrypt.gensalt())
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"a password needs at least {MIN_PASSWORD} characters", field="password")
+    if len(password.encode()) > _BCRYPT_MAX_BYTES:
+        raise InputError(f"a password may have at most {_BCRYPT_MAX_BYTES} bytes", field="password")
+
+
+def _check_name(name: str) -> None:
+    if not name or len(name) > 64 or not all(c.isalnum() or c in "._-@" for c in name):
+        raise InputError("a user name is 1-64 letters, digits or . _ - @", field="name")
+    if name.startswith("demo-"):
+        raise InputError("names starting with 'demo-' are kept for demo mode", field="name")
+
+
+def _read(path: Path) -> dict[str, User]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        return {name: User.model_validate({**rec, "name": name}) for name, rec in data.get("users", {}).items()}
+    except (ValueError, AttributeError) as exc:
+        raise InputError(f"cannot read the users file: {exc}", file=str(path)) from exc
+
+
+def _write(path: Path, users: dict[str, User]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"users": {n: u.model_dump(mode="json", exclude={"name", "demo"}) for n, u in sorted(users.items())}}
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, indent=2)
+    os.replace(tmp, path)
+
+
+_file_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _edit(settings: Settings) -> Iterator[dict[str, User]]:
+    """Read-modify-write the users file under a lock; yields the dict to change."""
+    path = settings.resolved_users_file()
+    with _file_lock:
+        users = _read(path)
+        yield users
+        _write(path, users)
+
+
+def _known(users: dict[str, User], name: str) -> User:
+    if name not in users:
+        raise InputError(f"no user '{name}'", field="name")
+    return users[name]
+
+
+def _new_token(user: User, label: str) -> str:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    user.tokens.append(
+        TokenRecord(token_id=secrets.token_hex(4), sha256=hash_token(token), label=label, created_at=utcnow())
+    )
+    return token
+
+
+# ---- user management: the functions behind `rapport users ...` -----------------------------
+def add_user(settings: Settings, name: str, role: str, password: str | None = None) -> NewCredentials:
+    """Create a user. Humans get a password (generated if none is given); a service gets an API token."""
+    _check_name(name)
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}, not '{role}'", field="role")
+    with _edit(settings) as users:
+        if name in users:
+            raise InputError(f"user '{name}' already exists", field="name")
+        user = User(name=name, role=role)  # type: ignore[arg-type]
+        creds = NewCredentials(name=name, role=user.role)
+        if role == "service":
+            creds.token = _new_token(user, "created with the user")
+        else:
+            creds.password = password or secrets.token_urlsafe(12)
+            user.password_hash = hash_password(creds.password)
+        users[name] = user
+    return creds
+
+
+def remove_user(settings: Settings, name: str) -> None:
+    with _edit(settings) as users:
+        _known(users, name)
+        del users[name]
+
+
+def set_role(settings: Settings, name: str, role: str) -> None:
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}, not '{role}'", field="role")
+    with _edit(settings) as users:
+        user = _known(users, name)
+        if role == "service" and user.password_hash:
+            user.password_hash = None  # a service never logs in to the UI
+        user.role = role  # type: ignore[assignment]
+
+
+def set_password(settings: Settings, name: str, password: str | None = None) -> NewCredentials:
+    with _edit(settings) as users:
+        user = _known(users, name)
+        if user.role == "service":
+            raise InputError("a service account has no password; create a token instead", field="name")
+        new = password or secrets.token_urlsafe(12)
+        user.password_hash = hash_password(new)
+    return NewCredentials(name=name, role=user.role, password=new)
+
+
+def create_token(settings: Settings, name: str, label: str = "") -> NewCredentials:
+    """A new API token for the user; only its SHA-256 is kept, so it is shown this once."""
+    with _edit(settings) as users:
+        user = _known(users, name)
+        token = _new_token(user, label)
+    return NewCredentials(name=name, role=user.role, token=token)
+
+
+def revoke_tokens(settings: Settings, name: str, token_id: str | None = None) -> int:
+    """Revoke one token (by id) or all of a user's tokens; returns how many went."""
+    with _edit(settings) as users:
+        user = _known(users, name)
+        before = len(user.tokens)
+        user.tokens = [t for t in user.tokens if token_id is not None and t.token_id != token_id]
+        gone = before - len(user.tokens)
+    if token_id is not None and gone == 0:
+        raise InputError(f"user '{name}' has no token '{token_id}'", field="token_id")
+    return gone
+
+
+def list_users(settings: Settings) -> list[dict[str, object]]:
+    """Name, role, creation time and token ids/labels: never a hash."""
+    return [
+        {
+            "name": u.name, "role": u.role, "created_at": u.created_at.isoformat(), "password": bool(u.password_hash),
+            "tokens": [{"token_id": t.token_id, "label": t.label, "created_at": t.created_at.isoformat()}
+                       for t in u.tokens],
+        }
+        for u in sorted(_read(settings.resolved_users_file()).values(), key=lambda u: u.name)
+    ]

@@ -1,0 +1,106 @@
+"""Everything a draft needs about one customer at one time, read once per draft through the store and memory."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from assistant.drafting.guardrails import fact_is_clean
+from assistant.drafting.policy import Policy, build_policy
+from assistant.models import Citation, Customer, Fact, Interaction, as_utc
+from assistant.settings import Settings
+
+
+@dataclass
+class CustomerContext:
+    customer: Customer
+    now: datetime
+    interactions: list[Interaction]  # known at `now`, oldest first
+    facts: list[Fact]  # current at `now`, instruction-like facts removed
+    policy: Policy
+    settings: Settings
+    ignored_facts: int = 0
+    by_id: dict[str, Interaction] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {i.interaction_id: i for i in self.interactions}
+
+    @property
+    def name(self) -> str:
+        return self.customer.first_name
+
+    def of(self, *kinds: str) -> list[Fact]:
+        return [f for f in self.facts if f.kind in kinds]
+
+    def facts_from(self, interaction_id: str, *kinds: str) -> list[Fact]:
+        return [f for f in self.facts if (not kinds or f.kind in kinds)
+                and any(c.interaction_id == interaction_id for c in f.citations)]
+
+    def latest_interaction(self) -> Interaction | None:
+        return self.interactions[-1] if self.interactions else None
+
+    def recent(self, days: int) -> list[Interaction]:
+        since = self.now - timedelta(days=days)
+        return [i for i in self.interactions if as_utc(i.started_at) >= since]
+
+
+def fact_time(fact: Fact, default: datetime) -> datetime:
+    return as_utc(fact.recorded_at or fact.valid_from or default)
+
+
+def load_context(store: Any, memory: Any, settings: Settings, customer_id: str, now: datetime) -> CustomerContext:
+    customer = store.customer(customer_id)  # raises UnknownCustomer
+    interactions = [i for i in store.interactions(customer_id, until=now) if i.customer_id == customer_id]
+    raw = memory.facts(customer_id, now=now) if memory is not None else store.facts(customer_id)
+    current = [
+        f for f in raw
+        if (not f.customer_id or f.customer_id == customer_id)
+        and (f.superseded_at is None or as_utc(f.superseded_at) > now)
+        and (f.recorded_at is None or as_utc(f.recorded_at) <= now)
+    ]
+    clean = [f for f in current if fact_is_clean(f)]
+    return CustomerContext(
+        customer=customer, now=now, interactions=interactions, facts=clean,
+        policy=build_policy(customer, current, now, settings), settings=settings,
+        ignored_facts=len(current) - len(clean),
+    )
+
+
+def interaction_citation(inter: Interaction, speaker: str | None = "customer", limit: int = 3) -> Citation:
+    """Cite a contact by its first few turns of one speaker (the customer's own words by default)."""
+    turns = [t for t in inter.turns if speaker is None or t.speaker == speaker] or inter.turns
+    return Citation(interaction_id=inter.interaction_id, turn_ids=[t.turn_id or "" for t in turns[:limit]])
+
+
+def merge_citations(*groups: list[Citation]) -> list[Citation]:
+    seen: dict[str, list[str]] = {}
+    for group in groups:
+        for c in group:
+            ids = seen.setdefault(c.interaction_id, [])
+            ids.extend(t for t in c.turn_ids if t not in ids)
+    return [Citation(interaction_id=k, turn_ids=v) for k, v in seen.items()]
+
+
+_POSSESSIVE_SUBJECT = re.compile(r"^(?P<person>[A-Z][\w-]+)['’]s? (?P<event>.+)$")
+
+
+def event_parts(fact: Fact, customer: Customer) -> tuple[str | None, str | None, str]:
+    """(person, relation, event) of a life-event fact; person None when the event is the customer's own."""
+    attrs = fact.attributes or {}
+    person = str(attrs.get("person") or "").strip() or None
+    relation = str(attrs.get("relation") or "").strip() or None
+    event = str(attrs.get("event") or "").strip()
+    subject = (fact.subject or fact.text).strip()
+    m = _POSSESSIVE_SUBJECT.match(subject)
+    if m and not person:
+        person = m.group("person")
+    if not event:
+        event = m.group("event") if m else subject
+    if person and (person.lower() in {"self", "customer", "me", "you"} or person == customer.first_name
+                   or person == customer.name):
+        person = None
+    if relation and relation.lower() in {"self", "customer"}:
+        relation = None
+    return person, relation, event.strip()

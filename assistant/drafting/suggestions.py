@@ -1,0 +1,193 @@
+"""Grounded next best actions: service (open issues, promises due), relationship (life events), and sales only
+where a fact makes it relevant. Candidates are generated here; drafter.py applies policy before and after."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from assistant.drafting.context import CustomerContext, event_parts, fact_time, merge_citations
+from assistant.drafting.greeting import event_phrase, event_tense
+from assistant.drafting.phrasing import day_month, possessive, when_past
+from assistant.models import Fact, Suggestion, as_utc
+
+RELATIONSHIP_HORIZON_DAYS = 180
+PAST_EVENT_DAYS = 30
+
+
+def _words(fact: Fact) -> str:
+    return " ".join([fact.subject, fact.text, *(str(v) for v in (fact.attributes or {}).values())]).lower()
+
+
+# ---- sales triggers: a fact (or two) that makes a product relevant ---------------------------------------
+@dataclass(frozen=True)
+class Trigger:
+    topic: str
+    needs: Callable[[Fact], bool]
+    text: str  # what to suggest; {name} is the customer's first name
+    reason: str  # why, filled with {why} (the fact's text)
+    boost: Callable[[Fact], bool] | None = None  # a second fact that makes it stronger
+    boost_reason: str = ""
+
+
+def _has(*words: str) -> Callable[[Fact], bool]:
+    pattern = re.compile(r"\b(?:" + "|".join(words) + r")", re.I)
+    return lambda f: f.kind in {"life_event", "detail", "preference"} and bool(pattern.search(_words(f)))
+
+
+_BUY_HOME = _has(r"buy(?:ing)? (?:a |an |the )?(?:two-bed |new )?(?:flat|house|home)", r"first home",
+                 r"plan(?:s|ning)? to buy", r"sell(?:ing)? up")
+_UNIVERSITY = _has("universit", r"\buni\b", "college")
+_NEW_CAR = _has("new car", "car loan", r"bought a car", "buying a car", r"saving for a car")
+_BABY = _has("baby", "born", "newborn", "pregnan", "maternity")
+_TRIP = _has("trip", "holiday", "travel", "flying", "abroad")
+_MOVE = _has(r"mov(?:e|ing) (?:house|home|to)", "relocat", "new house", "new home", r"\bmove\b")
+
+TRIGGERS: list[Trigger] = [
+    Trigger("mortgage", _BUY_HOME, "Offer {name} a mortgage conversation with an adviser",
+            "{name} plans to buy a home: {why}", _UNIVERSITY, "and a child is going to university"),
+    Trigger("car insurance", _NEW_CAR, "Mention our car insurance for the new car",
+            "{name} has a new car: {why}"),
+    Trigger("junior savings account", _BABY, "Offer a junior savings account for the new baby",
+            "New baby in the family: {why}"),
+    Trigger("travel insurance", _TRIP, "Mention travel insurance for the trip", "Trip coming up: {why}"),
+    Trigger("home insurance", _MOVE, "Offer a home insurance quote for the new home", "Moving home: {why}"),
+]
+
+
+def _brief(fact: Fact) -> str:
+    return fact.text.strip().rstrip(".") or fact.subject
+
+
+def sales_candidates(ctx: CustomerContext) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    facts = [f for f in ctx.facts if f.kind in {"life_event", "detail", "preference", "product"}]
+    for trig in TRIGGERS:
+        hits = [f for f in facts if trig.needs(f)]
+        if not hits:
+            continue
+        fact = max(hits, key=lambda f: fact_time(f, ctx.now))
+        if fact.kind == "life_event" and event_tense(fact, ctx.now) == "past" and \
+                (ctx.now - fact_time(fact, ctx.now)).days > RELATIONSHIP_HORIZON_DAYS:
+            continue
+        reason = trig.reason.format(name=ctx.name, why=_brief(fact))
+        cites = list(fact.citations)
+        score = 0.45
+        boosters = [f for f in ctx.facts if trig.boost and trig.boost(f) and f is not fact]
+        if boosters:
+            reason += f", {trig.boost_reason}: {_brief(boosters[-1])}"
+            cites = merge_citations(cites, boosters[-1].citations)
+            score += 0.1
+        out.append(Suggestion(text=trig.text.format(name=ctx.name), reason=reason, kind="sales",
+                              citations=cites, score=score, topic=trig.topic))
+    for offer in ctx.of("offer"):
+        if offer.status.lower() != "pending":
+            continue
+        when = when_past(fact_time(offer, ctx.now), ctx.now)
+        out.append(Suggestion(
+            text=f"Follow up on the {offer.subject} {ctx.name} was thinking about",
+            reason=f"Offered {when}; {ctx.name} wanted time to think", kind="sales",
+            citations=list(offer.citations), score=0.55, topic=offer.subject))
+    return out
+
+
+# ---- service ---------------------------------------------------------------------------------------------
+def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    for f in ctx.of("promise"):
+        status = f.status.lower()
+        if status == "kept":
+            continue
+        due = as_utc(f.valid_to) if f.valid_to else None
+        what = f.text.strip().rstrip(".")
+        if due and due < ctx.now:
+            text, score = f"Apologise and chase it now: we promised {what}, due {day_month(due, ctx.now)}", 1.0
+        elif due and due.date() == ctx.now.date():
+            text, score = f"Make sure it happens today: we promised {what}", 0.95
+        elif due and due - ctx.now <= timedelta(days=7):
+            text, score = f"Coming up: we promised {what}, due {day_month(due, ctx.now)}", 0.75
+        elif due:
+            continue
+        else:
+            text, score = f"Check we kept our promise: {what}", 0.7
+        out.append(Suggestion(text=text, reason=f"Promise made {when_past(fact_time(f, ctx.now), ctx.now)}",
+                              kind="service", citations=list(f.citations), score=score, topic=f.subject))
+    latest: dict[str, Fact] = {}
+    for f in sorted(ctx.of("issue"), key=lambda f: fact_time(f, ctx.now)):
+        latest[f.subject.lower()] = f
+    for f in latest.values():
+        status = f.status.lower() or "open"
+        if status not in {"open", "escalated"}:
+            continue
+        since = when_past(fact_time(f, ctx.now), ctx.now)
+        ref = (f.attributes or {}).get("reference")
+        repeat = int((f.attributes or {}).get("repeat_contacts") or 0)
+        text = f"Check progress on {_the(f.subject)}" + (f" ({ref})" if ref else "")
+        reason = f"{status.capitalize()} since {since.removeprefix('on ')}" + (
+            f"; {ctx.name} has been in touch {repeat} times about it" if repeat > 1 else "")
+        score = (0.9 if status == "escalated" else 0.8) + min(repeat, 3) * 0.02
+        out.append(Suggestion(text=text, reason=reason, kind="service", citations=list(f.citations),
+                              score=score, topic=f.subject))
+    return out
+
+
+def _the(subject: str) -> str:
+    return subject if subject.split()[:1] and subject.split()[0].lower() in {"the", "a", "an"} else f"the {subject}"
+
+
+# ---- relationship ----------------------------------------------------------------------------------------
+def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
+    out: list[Suggestion] = []
+    for f in ctx.of("life_event"):
+        tense = event_tense(f, ctx.now)
+        start = as_utc(f.valid_from) if f.valid_from else None
+        end = as_utc(f.valid_to) if f.valid_to else start
+        if tense == "upcoming" and start and (start - ctx.now).days > RELATIONSHIP_HORIZON_DAYS:
+            continue
+        if tense == "past" and end and (ctx.now - end).days > PAST_EVENT_DAYS:
+            continue
+        if tense == "past" and f.recorded_at and end and as_utc(f.recorded_at) > end + timedelta(hours=12):
+            continue  # we already heard how it went
+        person, _, event = event_parts(f, ctx.customer)
+        whose = possessive(person) if person else f"{possessive(ctx.name)}"
+        phrase = event_phrase(f, ctx, tense)
+        soon = (start - ctx.now).days if start and tense == "upcoming" else 0
+        score = 0.7 if tense in {"past", "ongoing"} or soon <= 14 else 0.5 - min(soon, 180) / 1000
+        out.append(Suggestion(
+            text=f"Follow up on {whose} {event}: \u201c{phrase}\u201d", reason=f"From {_source(ctx, f)}",
+            kind="relationship", citations=list(f.citations), score=round(score, 3), topic=f.subject or event))
+    for f in ctx.of("preference")[-2:]:
+        out.append(Suggestion(text=f"Remember: {f.text.strip().rstrip('.')}",
+                              reason=f"Preference stated {when_past(fact_time(f, ctx.now), ctx.now)}",
+                              kind="relationship", citations=list(f.citations), score=0.35, topic=f.subject))
+    return out
+
+
+def _source(ctx: CustomerContext, fact: Fact) -> str:
+    iid = fact.citations[0].interaction_id if fact.citations else ""
+    inter = ctx.by_id.get(iid)
+    if inter is None:
+        return "an earlier contact"
+    return f"the {inter.channel} contact {when_past(as_utc(inter.started_at), ctx.now)}"
+
+
+def candidates(ctx: CustomerContext) -> list[Suggestion]:
+    """Every candidate, before policy and ranking; drafter.py filters and ranks."""
+    return service_candidates(ctx) + relationship_candidates(ctx) + sales_candidates(ctx)
+
+
+def rank(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
+    """Highest score first; one suggestion per topic and kind; at most `limit`."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Suggestion] = []
+    for s in sorted(suggestions, key=lambda s: (-s.score, s.kind, s.text)):
+        key = (s.kind, s.topic.lower() or s.text.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(s)
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,1 @@
+"""Customer memory: scoped retrieval, the fact timeline, the contact timeline and cited answers."""

@@ -1,0 +1,121 @@
+"""What every fact extractor shares: sentences as said in a turn, and one way to make a Fact with a stable id."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from assistant.memory.text import sentences
+from assistant.models import Citation, Fact, FactKind, Interaction, Turn
+
+_NO_PROBLEM = re.compile(r"\b(no|not a|without any) (problem|issue|worries)s?\b", re.I)
+
+
+@dataclass
+class Said:
+    """One sentence of one turn."""
+
+    interaction: Interaction
+    index: int  # turn position in the interaction
+    turn: Turn
+    text: str
+
+    @property
+    def speaker(self) -> str:
+        return self.turn.speaker
+
+    @property
+    def turn_id(self) -> str:
+        return self.turn.turn_id or str(self.index)
+
+    @property
+    def at(self) -> datetime:
+        return self.turn.at or self.interaction.started_at
+
+
+@dataclass
+class Conversation:
+    """An interaction split into sentences, with what the extractors learn about it along the way."""
+
+    interaction: Interaction
+    said: list[Said]
+    prior: list[Fact] = field(default_factory=list)  # this customer's facts from earlier interactions
+    gate: dict[int, dict[str, float]] = field(default_factory=dict)  # id(said) -> prototype similarity per label
+
+    @classmethod
+    def of(cls, interaction: Interaction, prior: list[Fact] | None = None) -> Conversation:
+        said = [
+            Said(interaction, i, turn, s)
+            for i, turn in enumerate(interaction.turns)
+            for s in sentences(turn.text)
+        ]
+        return cls(interaction, said, prior or [])
+
+    def after(self, said: Said, turns: int = 3, speaker: str | None = None) -> list[Said]:
+        """Sentences in the next `turns` turns (optionally only one speaker's)."""
+        return [s for s in self.said if said.index < s.index <= said.index + turns
+                and (speaker is None or s.speaker == speaker)]
+
+    def turn_sentences(self, said: Said) -> list[Said]:
+        return [s for s in self.said if s.index == said.index]
+
+    def similarity(self, said: Said, label: str) -> float:
+        return self.gate.get(id(said), {}).get(label, 0.0)
+
+    @property
+    def started_at(self) -> datetime:
+        return self.interaction.started_at
+
+
+def is_no_problem(text: str) -> bool:
+    return bool(_NO_PROBLEM.search(text))
+
+
+def make_fact(conversation: Conversation, kind: FactKind, subject: str, text: str, sources: Iterable[Said], *,
+              status: str = "", valid_from: datetime | None = None, valid_to: datetime | None = None,
+              confidence: float = 1.0, **attributes: Any) -> Fact:
+    interaction = conversation.interaction
+    turn_ids = sorted({s.turn_id for s in sources}, key=_turn_order(interaction))
+    digest = hashlib.sha1("|".join([interaction.interaction_id, kind, subject.lower(), *turn_ids]).encode())
+    return Fact(
+        kind=kind, text=text, subject=subject, status=status,
+        valid_from=valid_from, valid_to=valid_to,
+        citations=[Citation(interaction_id=interaction.interaction_id, turn_ids=turn_ids)],
+        fact_id=f"f-{digest.hexdigest()[:16]}", customer_id=interaction.customer_id,
+        recorded_at=interaction.started_at, confidence=round(float(confidence), 3),
+        attributes={k: v for k, v in attributes.items() if v not in (None, "", [])},
+    )
+
+
+def _turn_order(interaction: Interaction):  # type: ignore[no-untyped-def]
+    position = {t.turn_id: i for i, t in enumerate(interaction.turns)}
+    return lambda turn_id: position.get(turn_id, 10**6)
+
+
+def merge_same_subject(facts: list[Fact]) -> list[Fact]:
+    """Within one interaction, one fact per (kind, subject): the last word on it, citing every turn involved."""
+    out: dict[tuple[str, str], Fact] = {}
+    for fact in facts:
+        key = (fact.kind, fact.subject.lower())
+        earlier = out.get(key)
+        if earlier is None:
+            out[key] = fact
+            continue
+        turn_ids = list(dict.fromkeys([*earlier.citations[0].turn_ids, *fact.citations[0].turn_ids]))
+        merged = fact.model_copy(update={
+            "citations": [Citation(interaction_id=fact.citations[0].interaction_id, turn_ids=turn_ids)],
+            "attributes": {**earlier.attributes, **fact.attributes},
+            "valid_from": fact.valid_from or earlier.valid_from,
+            "valid_to": fact.valid_to or earlier.valid_to,
+            "fact_id": earlier.fact_id,
+        })
+        out[key] = merged
+    return list(out.values())
+
+
+def first_person(text: str) -> bool:
+    return bool(re.search(r"\b(i|i'm|i've|i'll|i'd|me|my|we|we're|we've|we'll|our|us|mine)\b", text, re.I))

@@ -1,0 +1,74 @@
+"""The default fact extractor, no LLM: cheap patterns pick candidate sentences, one embedding batch per ingest
+batch checks them against prototypes, dateparser resolves their time words, VADER scores the mood."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from assistant.embedding import Embedder
+from assistant.memory.facts import mood, personal, sales, service
+from assistant.memory.facts.base import Conversation, merge_same_subject
+from assistant.memory.facts.prototypes import PrototypeGate
+from assistant.models import Fact, Interaction
+
+
+class Extractor:
+    """Interactions in, facts out (per interaction). Deterministic: the same interaction gives the same facts."""
+
+    def __init__(self, embedder: Embedder, *, offer_cooldown_days: int = 90) -> None:
+        self.gate = PrototypeGate(embedder)
+        self.offer_cooldown_days = offer_cooldown_days
+
+    def extract(self, interactions: Sequence[Interaction],
+                prior: dict[str, list[Fact]] | None = None) -> dict[str, list[Fact]]:
+        """Facts per interaction_id. `prior` holds each customer's facts from earlier interactions (names of
+        family members, open issues), and grows as this batch is processed in time order."""
+        prior = {k: list(v) for k, v in (prior or {}).items()}
+        ordered = sorted(interactions, key=lambda i: (i.started_at, i.interaction_id))
+        conversations = [Conversation.of(i) for i in ordered]
+        self._check_candidates(conversations)
+        out: dict[str, list[Fact]] = {}
+        for conversation in conversations:
+            earlier = prior.setdefault(conversation.interaction.customer_id, [])
+            conversation.prior = [f for f in earlier if f.recorded_at and f.recorded_at <= conversation.started_at]
+            facts = self.extract_one(conversation)
+            out[conversation.interaction.interaction_id] = facts
+            earlier.extend(facts)
+        return out
+
+    def extract_one(self, conversation: Conversation) -> list[Fact]:
+        facts = [
+            *personal.life_events(conversation),
+            *personal.preferences(conversation),
+            *personal.consent(conversation),
+            *personal.details(conversation),
+            *service.issues(conversation),
+            *service.promises(conversation),
+            *service.verification(conversation),
+            *sales.offers(conversation, self.offer_cooldown_days),
+            *sales.products(conversation),
+            *mood.sentiment(conversation),
+        ]
+        return merge_same_subject(facts)
+
+    def _check_candidates(self, conversations: list[Conversation]) -> None:
+        """Embed only the sentences a pattern picked, all in one batch."""
+        texts: list[str] = []
+        labels: list[list[str]] = []
+        owners: list[tuple[Conversation, object]] = []
+        for conversation in conversations:
+            replies = {id(s) for s in sales.reply_candidates(conversation)}
+            for said in conversation.said:
+                wanted: list[str] = []
+                if personal.life_event_candidate(said):
+                    wanted += ["life_event", "not_life_event"]
+                if service.issue_candidate(said):
+                    wanted += ["issue", "not_issue"]
+                if id(said) in replies:
+                    wanted += ["accept", "decline", "pending"]
+                if wanted:
+                    texts.append(said.text)
+                    labels.append(wanted)
+                    owners.append((conversation, said))
+        for (conversation, said), scores in zip(owners, self.gate.score(texts, labels), strict=True):
+            conversation.gate[id(said)] = scores

@@ -1,0 +1,162 @@
+"""Words and patterns the fact extractors key on: products, family, life events, issues, offers, promises."""
+
+from __future__ import annotations
+
+import re
+
+# Longest first so "junior savings account" wins over "savings account".
+PRODUCTS = sorted([
+    "current account", "joint account", "savings account", "easy access savings", "fixed rate bond", "fixed-rate bond",
+    "junior savings account", "junior isa", "cash isa", "stocks and shares isa", "isa", "premium account",
+    "mortgage", "remortgage", "mortgage holiday", "overdraft", "credit card", "debit card", "personal loan", "car loan",
+    "loan", "car insurance", "auto insurance", "home insurance", "contents insurance", "buildings insurance",
+    "travel insurance", "life insurance", "pet insurance", "health insurance", "income protection",
+    "gadget insurance", "breakdown cover", "pension", "investment account", "business account", "student account",
+    "packaged account", "cashback card", "rewards card", "premium card", "platinum card", "travel card",
+    "balance transfer", "home insurance policy", "car insurance policy", "policy", "insurance", "account", "card",
+], key=len, reverse=True)
+GENERIC_PRODUCTS = {"policy", "insurance", "account", "card", "loan"}
+PRODUCT_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PRODUCTS) + r")s?\b", re.I)
+
+RELATIONS = {
+    "daughter": "daughter", "son": "son", "wife": "wife", "husband": "husband", "partner": "partner",
+    "mum": "mother", "mom": "mother", "mother": "mother", "dad": "father", "father": "father",
+    "sister": "sister", "brother": "brother", "grandson": "grandson", "granddaughter": "granddaughter",
+    "nan": "grandmother", "gran": "grandmother", "grandma": "grandmother", "grandad": "grandfather",
+    "grandfather": "grandfather", "grandmother": "grandmother", "fiance": "fiancé", "fiancé": "fiancé",
+    "fiancée": "fiancée", "girlfriend": "girlfriend", "boyfriend": "boyfriend", "kids": "children",
+    "children": "children", "child": "child", "baby": "baby", "twins": "twins", "niece": "niece", "nephew": "nephew",
+}
+RELATION_RE = re.compile(r"\b(?:my|our|her|his) (?:little |eldest |oldest |youngest |new |twin )?("
+                         + "|".join(sorted(RELATIONS, key=len, reverse=True)) + r")\b", re.I)
+NAME = r"([A-Z][a-z]{1,15}(?:-[A-Z][a-z]+)?)"
+# "my daughter Amy", "Amy, my daughter", "our son, Leo,"
+NAMED_RELATION_RES = [
+    re.compile(r"\b(?:my|our) (?:little |eldest |oldest |youngest |twin )?(" + "|".join(RELATIONS) + r"),? " + NAME),
+    re.compile(NAME + r",? (?:my|our) (?:little |eldest |oldest |youngest |twin )?(" + "|".join(RELATIONS) + r")\b"),
+]
+NOT_NAMES = {"I", "The", "This", "That", "It", "We", "She", "He", "They", "And", "But", "So", "Yes", "No", "Oh",
+             "Well", "Just", "Thanks", "Thank", "Please", "Hi", "Hello", "Okay", "Ok", "Is", "Has", "Was", "Who",
+             "What", "When", "Which", "Sorry", "Actually", "Also", "Monday", "Tuesday", "Wednesday", "Thursday",
+             "Friday", "Saturday", "Sunday", "Christmas", "Easter", "Mum", "Dad", "Customer", "Agent", "PERSON_NAME"}
+
+# event -> (pattern, noun phrase used in the fact's text)
+LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
+    "exams": (re.compile(r"\b(exams?|gcses?|a[- ]levels?|finals|sats|mocks|dissertation)\b", re.I), "exams"),
+    "graduation": (re.compile(r"\b(graduat\w*)\b", re.I), "graduation"),
+    "university": (re.compile(r"\b(start(?:s|ing)? (?:uni|university|college)|off to (?:uni|university)|"
+                              r"(?:uni|university) in)\b", re.I), "starting university"),
+    "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|maternity|"
+                        r"paternity|baby (?:is )?due|(?:was|were) born|newborn|gave birth)\b", re.I), "new baby"),
+    "move": (re.compile(r"\b(mov(?:e|ed|ing) (?:house|home|flat|in|out|to|abroad)|relocat\w+|new (?:house|home|flat)|"
+                        r"bought a (?:house|flat|home)|buying a (?:house|flat|home)|first home)\b", re.I), "move"),
+    "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|flying (?:out|to)|going abroad|honeymoon|"
+                          r"backpacking|vacation|abroad)\b", re.I), "trip"),
+    "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?)\b", re.I), "wedding"),
+    "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
+                           r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost my job|career)\b", re.I), "new job"),
+    "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike)\b", re.I),
+                "new car"),
+    "health": (re.compile(r"\b(hospital|surgery|operation|diagnos\w+|treatment|chemo\w*|recover\w*|illness|"
+                          r"passed away|bereave\w+|funeral|broke (?:my|her|his) \w+|injur\w+)\b", re.I), "health"),
+    "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2})\b", re.I), "birthday"),
+}
+PLACE_RE = re.compile(r"\b(?:to|in|from|around) ((?:New |San |Los |Las |Saint |St\.? )?[A-Z][a-z]{2,}"
+                      r"(?: [A-Z][a-z]{2,})?)\b")
+
+FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming up|planning|plan to|about to|"
+                         r"due|expecting|starts?|in \w+ (?:days|weeks|months)|this (?:coming|weekend)|tomorrow|"
+                         r"(?:is|are|'s|'re) (?:\w+ing)|book(?:ed|ing))\b", re.I)
+PAST_CUES = re.compile(r"\b(was|were|had|did|went|got|moved|bought|passed|finished|last|ago|yesterday|"
+                       r"just (?:had|got|moved|bought|finished|came back)|came back|returned|already)\b", re.I)
+
+ISSUE_RE = re.compile(
+    r"\b(blocked|frozen|declined|not working|stopped working|doesn't work|won't work|isn't working|can't log ?in|"
+    r"locked out|lost|stolen|fraud\w*|scam\w*|charged twice|double charged|overcharged|wrong(?:ly)? charged|"
+    r"unauthori[sz]ed|didn't receive|haven't received|hasn't arrived|never arrived|missing|delay(?:ed)?|"
+    r"still waiting|complain\w*|dispute|problem|issue|error|mistake|refund|claim|leak\w*|damage[d]?|"
+    r"accident|broken|cancel(?:led)?|bounced|late fee|charge[sd]?)\b", re.I)
+ISSUE_TOPICS = sorted([
+    "debit card", "credit card", "card", "direct debit", "standing order", "payment", "transfer", "mortgage payment",
+    "claim", "home insurance claim", "car insurance claim", "travel insurance claim", "app", "online banking", "login",
+    "password", "statement", "fee", "charge", "overdraft", "refund", "account", "policy", "premium", "renewal", "loan",
+    "letter", "pin", "cheque", "boiler", "windscreen", "pipe", "roof", "car", "phone",
+], key=len, reverse=True)
+ISSUE_TOPIC_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in ISSUE_TOPICS) + r")s?\b", re.I)
+ESCALATED_RE = re.compile(r"\b(escalat\w+|complaints? team|formal complaint|raise (?:a|this as a) complaint|"
+                          r"ombudsman|speak to (?:a|your) manager|supervisor|passed (?:it|this) (?:on|up))\b", re.I)
+RESOLVED_RE = re.compile(r"\b((?:that's|it's|all|everything's|this is|that is|it is|it has been|it's been|has been|"
+                         r"now) (?:all )?(?:sorted|fixed|resolved|unblocked|working|refunded|reversed|settled|paid)|"
+                         r"i've (?:unblocked|fixed|reissued|refunded|reversed|removed|cancelled the|sorted)|"
+                         r"(?:issue|problem|complaint|claim) (?:is|has been) (?:resolved|closed|settled|approved)|"
+                         r"works? (?:fine|again|now)|(?:is|are) working (?:again|now)|problem solved)\b", re.I)
+REFERENCE_RE = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim)(?: (?:number|no\.?|id|ref))?(?: is)?"
+                          r"[:#\s]+([A-Z]{1,5}[-/]?\d[\w-]{2,}|\d{5,})\b", re.I)
+
+OFFER_RE = re.compile(
+    r"\b(would you (?:like|be interested|want|consider)|are you interested|could i interest you|can i interest you|"
+    r"(?:can|could|may) i (?:offer|suggest|recommend)|i (?:can|could) offer|we (?:can|could) offer|we have (?:a|an) "
+    r"(?:special|new|great|exclusive)|have you (?:considered|thought about)|you(?:'re| are) (?:pre-?approved|eligible)|"
+    r"you qualify|how about (?:a|an|our|upgrading|switching)|might (?:suit|be worth)|i(?:'d| would) recommend|"
+    r"upgrade (?:you )?to|switch(?:ing)? (?:you )?to (?:our|a|an)|save you|special (?:offer|rate|deal)|"
+    r"discount|better rate|quote)\b", re.I)
+ACCEPT_RE = re.compile(r"\b(yes,? please|yes let's|go ahead|sign me up|i'll take it|let's do it|sounds (?:good|great|"
+                       r"perfect|lovely)|that would be (?:great|lovely|good)|set (?:it|that) up|i'd like that|"
+                       r"why not|i'll go for it|please do|yes,? i(?:'d| would) like|happy to go ahead|"
+                       r"let's go (?:ahead|for it)|i accept)\b", re.I)
+DECLINE_RE = re.compile(r"\b(no,? thanks?|no thank you|not (?:right )?now|not interested|i'll pass|not for me|"
+                        r"i(?:'m| am) (?:fine|ok|okay|good|happy)(?: with what i have| as i am| thanks)?|"
+                        r"don't need|do not need|no need|not at the moment|not at this time|i don't want|"
+                        r"rather not|no,? i(?:'m| am) not|not looking|already have)\b", re.I)
+PENDING_RE = re.compile(r"\b(think about it|have a think|let me think|sleep on it|send me (?:the |some )?"
+                        r"(?:details|information|info)|talk to my|discuss (?:it )?with|check with|maybe later|"
+                        r"not sure|get back to you|i'll consider|look into it|call me back about)\b", re.I)
+
+PROMISE_RE = re.compile(
+    r"\b(i(?:'ll| will)|we(?:'ll| will)|someone(?:'ll| will)|a colleague will|(?:the|our) \w+ team will|"
+    r"you(?:'ll| will) (?:get|receive|hear))\b[^.?!]{0,60}?\b(call(?:ing)? you(?: back)?|ring you|get back to you|"
+    r"email you|send(?: you)?|post|follow(?:ing)? up|update you|be in touch|arrange|refund|credit|reissue|"
+    r"look into|chase|contact you|text you|review|hear (?:back|from)|confirm|process)\b", re.I)
+
+VERIFY_ASK_RE = re.compile(r"\b(confirm|verify|tell me|give me|can i (?:have|take|get)|what is|what's)\b[^.?!]{0,40}?"
+                           r"\b(date of birth|dob|postcode|post code|zip ?code|address|full name|last (?:four|4) "
+                           r"digits|security (?:question|answer|number)|memorable (?:word|information)|passcode|"
+                           r"mother's maiden name|account number|sort code|policy number|phone number|email)\b", re.I)
+VERIFIED_RE = re.compile(r"\b(you(?:'re| are| have been) (?:now )?(?:verified|through security)|passed security|"
+                         r"that's (?:all )?(?:verified|confirmed)|thanks? for (?:confirming|verifying)|"
+                         r"verification (?:is )?(?:complete|done)|identity (?:is )?(?:confirmed|verified)|"
+                         r"(?:that|this) matches)\b", re.I)
+DETAIL_NAMES = {"dob": "date of birth", "post code": "postcode", "zipcode": "postcode", "zip code": "postcode",
+                "last 4 digits": "card last four digits", "last four digits": "card last four digits"}
+
+CONSENT_OUT_RE = re.compile(r"\b((?:don't|do not|stop|no more|never) (?:send(?:ing)?|email(?:ing)?|call(?:ing)?|"
+                            r"text(?:ing)?|contact(?:ing)?) (?:me )?(?:any )?(?:more )?(?:marketing|offers|promotions|"
+                            r"sales)|unsubscribe|opt (?:me )?out|remove me from (?:your |the )?(?:mailing|marketing)|"
+                            r"no (?:more )?marketing)\b", re.I)
+CONSENT_IN_RE = re.compile(r"\b(opt (?:me )?(?:back )?in|happy (?:for you )?to (?:receive|hear about|get) "
+                           r"(?:offers|marketing|promotions)|(?:you can|feel free to) (?:send|email) me (?:offers|"
+                           r"marketing|deals))\b", re.I)
+
+PREFERENCE_RE = re.compile(r"\b(prefer|rather|best (?:way|time) to (?:reach|contact|call)|easier (?:for me )?(?:to|by|"
+                           r"if)|(?:please )?(?:don't|do not) (?:call|ring|phone|email|text) (?:me )?|only (?:call|"
+                           r"email|text)|call me (?:after|before|in the|on)|email (?:is|works) (?:best|better)|"
+                           r"(?:mornings|evenings|afternoons) (?:are|work) (?:best|better)|i like|i don't like|"
+                           r"i hate|speak (?:more )?slowly|in writing)\b", re.I)
+CHANNEL_WORDS = {"email": "email", "e-mail": "email", "text": "text message", "sms": "text message",
+                 "phone": "phone", "call": "phone", "ring": "phone", "post": "post", "letter": "post",
+                 "app": "app", "chat": "chat", "branch": "branch", "in person": "branch", "in writing": "post"}
+TIME_OF_DAY_RE = re.compile(r"\b(mornings?|afternoons?|evenings?|lunchtime|after (?:\d|five|six|work)\w*|"
+                            r"before (?:\d|nine|ten|work)\w*|weekends?)\b", re.I)
+
+FRUSTRATION_RE = re.compile(r"\b(again|(?:second|third|fourth|fifth) time|still (?:not|waiting|hasn't|haven't|no)|"
+                            r"fed up|ridiculous|unacceptable|frustrat\w+|annoy\w+|nobody (?:called|rang|got back)|"
+                            r"no one (?:called|rang|got back)|i've (?:already )?(?:called|rung|been on)|"
+                            r"keep (?:calling|having to)|waste of (?:my )?time|sick of|useless|disappointed|"
+                            r"angry|furious|upset)\b", re.I)
+
+
+def canonical_product(text: str) -> str:
+    value = text.lower().rstrip("s") if not text.lower().endswith("ss") else text.lower()
+    return {"auto insurance": "car insurance", "remortgage": "mortgage", "fixed-rate bond": "fixed rate bond",
+            "isa": "ISA", "cash isa": "cash ISA", "junior isa": "junior ISA",
+            "stocks and shares isa": "stocks and shares ISA"}.get(value, value)

@@ -1,0 +1,71 @@
+"""Sentiment per interaction: VADER over the customer's turns plus frustration cues ("third time I've called").
+Whether it counts as frustrated also depends on repeat contact, which is judged at read time (see memory.py)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.memory.dates import fmt_day
+from assistant.memory.facts import lexicon as lx
+from assistant.memory.facts.base import Conversation, make_fact
+from assistant.models import Fact
+
+REPEAT_CONTACT_DAYS = 7
+# The customer chasing something we said we would do: a promise is not kept by this contact.
+CHASED_RE = re.compile(r"\b((?:nobody|no one|no-one|never) (?:called|rang|phoned|got back|came back)|you (?:said|promised)"
+                       r" (?:you'd|you would|to)|was (?:supposed|meant) to (?:call|ring|hear)|still (?:waiting|not heard|"
+                       r"haven't heard)|didn't (?:call|ring|get back))\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _vader():  # type: ignore[no-untyped-def]
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def sentiment(conversation: Conversation) -> list[Fact]:
+    """Always one fact per interaction (neutral when the customer said little), so contacts can be counted."""
+    analyzer = _vader()
+    scored = []
+    cues = []
+    chased = False
+    for turn in conversation.interaction.turns:
+        if turn.speaker != "customer":
+            continue
+        scored.append((analyzer.polarity_scores(turn.text)["compound"], turn))
+        if lx.FRUSTRATION_RE.search(turn.text):
+            cues.append(turn)
+        chased = chased or bool(CHASED_RE.search(turn.text))
+    compound = sum(c for c, _ in scored) / len(scored) if scored else 0.0
+    # Average hides one angry turn in a long call; the worst turn counts too.
+    worst = min((c for c, _ in scored), default=0.0)
+    mood = status_for(compound, worst, len(cues), repeat_contact=False)
+    cited = [t for _, t in sorted(scored, key=lambda x: x[0])[:2]] if mood in ("negative", "frustrated") else []
+    cited += [t for t in cues[:2] if t not in cited]
+    if not cited and scored:
+        cited = [max(scored, key=lambda x: abs(x[0]))[1]]
+    cited_ids = {id(t) for t in cited}
+    sources = [s for s in conversation.said if id(s.turn) in cited_ids]
+    interaction = conversation.interaction
+    return [make_fact(
+        conversation, "sentiment", "sentiment", describe(mood, interaction.started_at, interaction.channel),
+        sources, status=mood, valid_from=interaction.started_at,
+        compound=round(compound, 3), worst=round(worst, 3), frustration_cues=len(cues),
+        channel=interaction.channel,
+    )]
+
+
+def status_for(compound: float, worst: float, cues: int, repeat_contact: bool) -> str:
+    if cues >= 2 or (cues and (compound <= -0.05 or worst <= -0.4)) or (repeat_contact and worst <= -0.4):
+        return "frustrated"
+    if compound <= -0.2 or worst <= -0.6:
+        return "negative"
+    if compound >= 0.3:
+        return "positive"
+    return "neutral"
+
+
+def describe(mood: str, started_at, channel: str) -> str:  # type: ignore[no-untyped-def]
+    return f"{mood.capitalize()} on the {fmt_day(started_at)} {channel} contact"

@@ -1,0 +1,271 @@
+"""Customer-scoped retrieval: dense (cosine in numpy) + BM25 fused by reciprocal rank, with recency, time
+windows from the question ("in March", "last week", "when did she last call?") and near-duplicate removal."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+import numpy as np
+
+from assistant.embedding import Embedder
+from assistant.memory.dates import QuestionTime, question_time
+from assistant.memory.text import normalised, render_turns, tokens, topic_tokens, words
+from assistant.models import Chunk, Evidence, Interaction, Turn, as_utc, utcnow
+from assistant.settings import Settings
+from assistant.store import Store
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+# Words that point at a channel: "when did she last call?" is about voice contacts.
+_CHANNEL_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(call(?:ed)?|phon(?:e|ed)|rang|ring|on the phone)\b", re.I), "voice"),
+    (re.compile(r"\b(e-?mail(?:ed|s)?|wrote|write)\b", re.I), "email"),
+    (re.compile(r"\b(chat(?:ted)?|web ?chat|live chat)\b", re.I), "chat"),
+    (re.compile(r"\b(branch|came in|in person|visit(?:ed)?)\b", re.I), "branch"),
+    (re.compile(r"\b(app|in-app)\b", re.I), "app"),
+]
+
+
+@dataclass
+class Hit:
+    """A ranked window with the raw signals behind its score (the answerer reads them to judge relevance)."""
+
+    chunk: Chunk
+    turn_ids: list[str]
+    text: str
+    score: float
+    dense: float
+    lexical: float
+    recency: float
+    position: int  # index of the window in the customer's index
+
+    def evidence(self) -> Evidence:
+        return Evidence(
+            interaction_id=self.chunk.interaction_id, turn_ids=list(self.turn_ids), text=self.text,
+            channel=self.chunk.channel, started_at=self.chunk.started_at, score=round(float(self.score), 6),
+        )
+
+
+@dataclass
+class CustomerIndex:
+    """Everything needed to rank one customer's windows, built once per store version of that customer."""
+
+    version: int
+    chunks: list[Chunk]
+    matrix: np.ndarray
+    started: np.ndarray  # POSIX seconds per window
+    interactions: dict[str, Interaction]
+    turns: dict[str, dict[str, Turn]]
+    bm25: object | None
+    token_lists: list[list[str]] = field(default_factory=list)
+
+    def window_turns(self, chunk: Chunk, turn_ids: list[str] | None = None) -> list[Turn]:
+        by_id = self.turns.get(chunk.interaction_id, {})
+        return [by_id[t] for t in (turn_ids if turn_ids is not None else chunk.turn_ids) if t in by_id]
+
+    def window_text(self, chunk: Chunk, turn_ids: list[str] | None = None) -> str:
+        got = self.window_turns(chunk, turn_ids)
+        return render_turns(got) if got else chunk.text
+
+
+class Retriever:
+    """Ranks one customer's turn windows for a question; never looks at another customer's data."""
+
+    def __init__(self, store: Store, embedder: Embedder, settings: Settings, *, dense_weight: float = 1.0,
+                 lexical_weight: float = 1.0, cache_size: int = 256) -> None:
+        self.store, self.embedder, self.settings = store, embedder, settings
+        self.dense_weight, self.lexical_weight = dense_weight, lexical_weight
+        self._cache: OrderedDict[str, CustomerIndex] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+
+    # ---- public ---------------------------------------------------------------------------------
+    def retrieve(self, customer_id: str, query: str, k: int = 10, *, mode: Mode = "hybrid",
+                 now: datetime | None = None) -> list[Evidence]:
+        return [h.evidence() for h in self.search(customer_id, query, k, mode=mode, now=now)]
+
+    def search(self, customer_id: str, query: str, k: int = 10, *, mode: Mode = "hybrid",
+               now: datetime | None = None, query_vector: np.ndarray | None = None) -> list[Hit]:
+        index = self.index(customer_id)
+        if not index.chunks or not query.strip():
+            return []
+        now = as_utc(now) if now else utcnow()
+        when = question_time(query, now)
+        allowed = self._allowed(index, when, query)
+        if not allowed.any():
+            return []
+        topic = topic_tokens(when.rest)
+        text_for_ranking = when.rest if topic else query
+        dense = self._dense(index, text_for_ranking, query_vector) if mode != "bm25" else np.zeros(len(index.chunks))
+        lexical = self._lexical(index, text_for_ranking) if mode != "dense" else np.zeros(len(index.chunks))
+        recency = self._recency(index, now)
+        if not topic and (when.span is not None or when.order is not None):
+            score = self._untopical_order(index, when, allowed, dense)
+        else:
+            score = self._fuse(dense, lexical, recency, mode)
+            if when.order is not None:
+                score = self._ordered(index, when, score, allowed, k)
+        score = np.where(allowed, score, -np.inf)
+        return self._distinct(index, score, dense, lexical, recency, k)
+
+    def index(self, customer_id: str) -> CustomerIndex:
+        version = self.store.version(customer_id)
+        with self._lock:
+            cached = self._cache.get(customer_id)
+            if cached is not None and cached.version == version:
+                self._cache.move_to_end(customer_id)
+                return cached
+        built = self._build(customer_id, version)
+        with self._lock:
+            self._cache[customer_id] = built
+            self._cache.move_to_end(customer_id)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return built
+
+    # ---- building ---------------------------------------------------------------------------------
+    def _build(self, customer_id: str, version: int) -> CustomerIndex:
+        stored = [s for s in self.store.chunks(customer_id) if s.chunk.customer_id == customer_id]
+        interactions = {i.interaction_id: i for i in self.store.interactions(customer_id)}
+        turns = {iid: {t.turn_id or "": t for t in i.turns} for iid, i in interactions.items()}
+        chunks = [s.chunk for s in stored]
+        dim = getattr(self.embedder, "dim", 0) or (stored[0].embedding.shape[0] if stored else 1)
+        matrix = np.vstack([s.embedding for s in stored]).astype(np.float32) if stored else np.zeros((0, dim))
+        index = CustomerIndex(
+            version=version, chunks=chunks, matrix=matrix,
+            started=np.array([as_utc(c.started_at).timestamp() for c in chunks], dtype=np.float64),
+            interactions=interactions, turns=turns, bm25=None,
+        )
+        index.token_lists = [tokens(index.window_text(c)) for c in chunks]
+        if any(index.token_lists):
+            import bm25s
+
+            bm25 = bm25s.BM25()
+            bm25.index([t or ["__empty__"] for t in index.token_lists], show_progress=False)
+            index.bm25 = bm25
+        return index
+
+    # ---- signals ------------------------------------------------------------------------------------
+    def _dense(self, index: CustomerIndex, query: str, vector: np.ndarray | None) -> np.ndarray:
+        q = vector if vector is not None else self.embedder.embed_batch([query])[0]
+        return index.matrix @ q.astype(np.float32)
+
+    def _lexical(self, index: CustomerIndex, query: str) -> np.ndarray:
+        q = tokens(query)
+        if index.bm25 is None or not q:
+            return np.zeros(len(index.chunks))
+        return np.asarray(index.bm25.get_scores(q), dtype=np.float64)  # type: ignore[attr-defined]
+
+    def _recency(self, index: CustomerIndex, now: datetime) -> np.ndarray:
+        age_days = np.maximum(0.0, now.timestamp() - index.started) / 86400.0
+        return np.power(0.5, age_days / max(self.settings.recency_half_life_days, 1e-6))
+
+    def _fuse(self, dense: np.ndarray, lexical: np.ndarray, recency: np.ndarray, mode: Mode) -> np.ndarray:
+        """Weighted reciprocal-rank fusion, scaled to [0, 1], then nudged by recency."""
+        k = float(self.settings.rrf_k)
+        fused = np.zeros(len(dense))
+        total = 0.0
+        if mode != "bm25":
+            fused += self.dense_weight / (k + _ranks(dense))
+            total += self.dense_weight
+        if mode != "dense":
+            has = lexical > 0
+            fused += np.where(has, self.lexical_weight / (k + _ranks(lexical)), 0.0)
+            total += self.lexical_weight
+        fused /= total / (k + 1.0)
+        w = self.settings.recency_weight
+        return fused * (1.0 - w + w * recency)
+
+    def _allowed(self, index: CustomerIndex, when: QuestionTime, query: str) -> np.ndarray:
+        allowed = np.ones(len(index.chunks), dtype=bool)
+        if when.span is not None:
+            allowed &= (index.started >= when.span.start.timestamp()) & (index.started < when.span.end.timestamp())
+        if when.order is not None or when.span is not None:
+            channel = channel_hint(query)
+            if channel:
+                narrowed = allowed & np.array([c.channel == channel for c in index.chunks])
+                if narrowed.any():
+                    allowed = narrowed
+        return allowed
+
+    def _ordered(self, index: CustomerIndex, when: QuestionTime, score: np.ndarray, allowed: np.ndarray,
+                 k: int) -> np.ndarray:
+        """'latest'/'earliest': the best-matching windows, then ordered by time (newest or oldest first)."""
+        pool = max(k, 20)
+        candidates = np.where(allowed)[0]
+        top = candidates[np.argsort(-score[candidates], kind="stable")[:pool]]
+        best = float(score[top[0]]) if len(top) else 0.0
+        keep = [i for i in top if score[i] >= 0.9 * best]
+        sign = 1.0 if when.order == "latest" else -1.0
+        out = np.full(len(score), -1e9)
+        times = index.started[keep]
+        if len(keep):
+            span = max(float(times.max() - times.min()), 1.0)
+            for i in keep:  # time decides; the match score breaks ties within an interaction
+                out[i] = 10.0 + sign * (index.started[i] - times.min()) / span + 0.01 * score[i]
+        return out
+
+    def _untopical_order(self, index: CustomerIndex, when: QuestionTime, allowed: np.ndarray,
+                         dense: np.ndarray) -> np.ndarray:
+        """No topic ("what happened in March?", "when did she last call?"): each interaction's most
+        representative windows, interactions taken newest first for 'latest', otherwise in time order."""
+        out = np.full(len(index.chunks), -np.inf)
+        by_interaction: dict[str, list[int]] = {}
+        for i in np.where(allowed)[0]:
+            by_interaction.setdefault(index.chunks[i].interaction_id, []).append(int(i))
+        order = sorted(by_interaction, key=lambda iid: index.started[by_interaction[iid][0]],
+                       reverse=when.order != "earliest")
+        n = len(order)
+        for rank, iid in enumerate(order):
+            rows = by_interaction[iid]
+            centroid = index.matrix[rows].mean(axis=0)
+            typical = index.matrix[rows] @ centroid
+            for depth, j in enumerate(np.argsort(-typical, kind="stable")):
+                # Round robin: every interaction's best window before anyone's second.
+                out[rows[j]] = 1.0 - (depth * n + rank) / (n * len(rows) + 1.0)
+        return out
+
+    # ---- output ---------------------------------------------------------------------------------------
+    def _distinct(self, index: CustomerIndex, score: np.ndarray, dense: np.ndarray, lexical: np.ndarray,
+                  recency: np.ndarray, k: int) -> list[Hit]:
+        """Top k windows, without turns already shown and without near-identical text."""
+        covered: dict[str, set[str]] = {}
+        seen: list[set[str]] = []
+        hits: list[Hit] = []
+        for i in np.argsort(-score, kind="stable"):
+            if len(hits) >= k or not np.isfinite(score[i]):
+                break
+            chunk = index.chunks[i]
+            done = covered.setdefault(chunk.interaction_id, set())
+            fresh = [t for t in chunk.turn_ids if t not in done]
+            if not fresh:
+                continue
+            text = index.window_text(chunk, fresh)
+            bag = set(words(normalised(text)))
+            if bag and any(len(bag & other) / len(bag | other) >= 0.9 for other in seen):
+                continue  # the same words again (a repeated disclaimer, a pasted email)
+            done.update(fresh)
+            seen.append(bag)
+            hits.append(Hit(chunk, fresh, text, float(score[i]), float(dense[i]), float(lexical[i]),
+                            float(recency[i]), int(i)))
+        return hits
+
+
+def channel_hint(text: str) -> str | None:
+    for pattern, channel in _CHANNEL_HINTS:
+        if pattern.search(text):
+            return channel
+    return None
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """1 for the highest value; ties share the better rank."""
+    order = np.argsort(-values, kind="stable")
+    ranks = np.empty(len(values))
+    ranks[order] = np.arange(1, len(values) + 1)
+    return ranks

@@ -1,0 +1,226 @@
+"""The agent desk: find the customer, see who they are and their contacts, greet, suggest, ask, hand over."""
+
+import re
+from datetime import datetime
+from typing import Any
+
+import gradio as gr
+
+from assistant.api.deps import Services
+from assistant.errors import InputError
+from assistant.models import Draft, Interaction, Suggestion, as_utc, utcnow
+from assistant.ui import render
+from assistant.ui.login import guarded, session_user
+from assistant.ui.theme import SOURCES_JS
+
+_PHONE = re.compile(r"[+\d\s().-]{6,}")
+EXAMPLE_QUESTIONS = ["What was the last contact about?", "Is anything still open?", "Has she declined any offers?"]
+
+
+def parse_as_of(text: str | None) -> datetime | None:
+    """The desk's optional 'as of' time (replaying history); blank means now."""
+    if not text or not text.strip():
+        return None
+    try:
+        return as_utc(datetime.fromisoformat(text.strip().replace("Z", "+00:00")))
+    except ValueError as exc:
+        raise InputError(f"not an ISO-8601 time ('{text}'), e.g. 2026-03-01T09:00", field="as_of") from exc
+
+
+def search_text(text: str | None) -> str | None:
+    """Phone numbers are stored without spaces; let the agent type them as the customer says them."""
+    text = (text or "").strip()
+    if _PHONE.fullmatch(text):
+        return re.sub(r"[\s().-]", "", text)
+    return text or None
+
+
+def contact_label(inter: Interaction) -> str:
+    icon = render.CHANNELS.get(inter.channel, render.CHANNELS["other"])[0]
+    return f"{inter.started_at:%d %b %Y %H:%M} {icon} {inter.channel} · {inter.outcome or inter.interaction_id}"
+
+
+def suggestions_draft(customer_id: str, suggestions: list[Suggestion], svc: Services) -> Draft:
+    """Suggestions are rated as one draft; the version is the active suggestions prompt (or the rules)."""
+    drafter = "grounded" if svc.settings.llm == "none" else "llm"
+    version = svc.settings.prompt_versions.get("suggestions") if drafter == "llm" else None
+    return Draft(kind="suggestions", customer_id=customer_id, text="\n".join(s.text for s in suggestions),
+                 citations=[c for s in suggestions for c in s.citations],
+                 metadata={"drafter": drafter, "prompt_version": version})
+
+
+def feedback_row(svc: Services, draft_state: gr.State, what: str) -> None:
+    """👍 / 👎 / used / edited on a draft, recorded with its type, prompt version, user and time."""
+    with gr.Row(elem_classes="rp-feedback"):
+        buttons = [
+            (gr.Button("👍", size="sm", scale=0, min_width=44, elem_id=f"{what}-up"), "up", None),
+            (gr.Button("👎", size="sm", scale=0, min_width=44, elem_id=f"{what}-down"), "down", None),
+            (gr.Button("Used as is", size="sm", scale=0, min_width=90, elem_id=f"{what}-used"), None, "used"),
+            (gr.Button("Used with edits", size="sm", scale=0, min_width=120, elem_id=f"{what}-edited"), None,
+             "edited"),
+        ]
+        status = gr.Markdown(elem_classes="rp-status", elem_id=f"{what}-feedback-status")
+    for button, rating, usage in buttons:
+        button.click(_recorder(svc, rating, usage), [draft_state], [status], api_visibility="private")
+
+
+def _recorder(svc: Services, rating: str | None, usage: str | None):  # type: ignore[no-untyped-def]
+    @guarded
+    def record(draft: dict | None, request: gr.Request) -> str:
+        user = session_user(svc, request, "feedback")
+        if not draft:
+            return "Nothing to rate yet."
+        svc.reviews.feedback(Draft.model_validate(draft), user=user, rating=rating, usage=usage)
+        said = {"up": "👍", "down": "👎", "used": "used as is", "edited": "used with edits"}[rating or usage or ""]
+        return f"Recorded: {said} — thank you."
+
+    return record
+
+
+def build_desk(svc: Services, demo: gr.Blocks) -> None:
+    """The desk's components and events, inside the caller's Blocks/Tab context."""
+    customer_id = gr.State(None)
+    greeting_state, suggestions_state, handover_state = gr.State(None), gr.State(None), gr.State(None)
+    answers = gr.State({})  # chat message index -> the answer Draft, for 👍/👎 on answers
+
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=4, min_width=320):
+            with gr.Group():
+                query = gr.Textbox(label="Find a customer", placeholder="Name, customer id, email or phone",
+                                   elem_id="customer-search", lines=1, max_lines=1)
+                results = gr.Radio(label="Customers", choices=[], elem_id="customer-results")
+            with gr.Accordion("Replay as of a past time", open=False):
+                as_of = gr.Textbox(label="As of (ISO-8601, blank = now)", placeholder="2026-03-01T09:00",
+                                   elem_id="as-of")
+            profile = gr.HTML(render.empty("Find a customer to start."), elem_id="profile")
+            timeline = gr.HTML("", elem_id="timeline", js_on_load=None)
+        with gr.Column(scale=7):
+            with gr.Row(equal_height=False):
+                with gr.Column():
+                    gr.Markdown("#### Greeting")
+                    greeting = gr.HTML(render.empty("The greeting appears here."), elem_id="greeting",
+                                       js_on_load=SOURCES_JS)
+                    feedback_row(svc, greeting_state, "greeting")
+                with gr.Column():
+                    gr.Markdown("#### Suggestions")
+                    suggestions = gr.HTML(render.empty("Suggestions appear here."), elem_id="suggestions",
+                                          js_on_load=SOURCES_JS)
+                    feedback_row(svc, suggestions_state, "suggestions")
+            with gr.Row(equal_height=False):
+                with gr.Column():
+                    gr.Markdown("#### Ask about this customer")
+                    chat = gr.Chatbot(elem_id="chat", height=380, show_label=False, layout="panel",
+                                      placeholder="Every answer cites the contacts it comes from.",
+                                      buttons=["copy"])
+                    with gr.Row():
+                        question = gr.Textbox(show_label=False, placeholder="e.g. What was the last contact about?",
+                                              elem_id="question", scale=5, lines=1, max_lines=3)
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+                    gr.Examples(EXAMPLE_QUESTIONS, inputs=[question], label="Try")
+                with gr.Column():
+                    gr.Markdown("#### Hand over")
+                    with gr.Group():
+                        contact = gr.Dropdown(label="Contact being handed over", choices=[], elem_id="handover-contact")
+                        target = gr.Textbox(label="To (agent or team, optional)", placeholder="e.g. Mortgages team",
+                                            elem_id="handover-target", max_lines=1)
+                    hand_over = gr.Button("Hand over → supervisor review", variant="secondary", elem_id="hand-over")
+                    handover_status = gr.Markdown(elem_id="handover-status")
+                    handover = gr.HTML("", elem_id="handover", js_on_load=SOURCES_JS)
+                    feedback_row(svc, handover_state, "handover")
+
+    @guarded
+    def find(text: str, request: gr.Request) -> Any:
+        session_user(svc, request, "read")
+        found = svc.assistant.customers(search_text(text), limit=50)
+        choices = [(f"{c.name} · {c.customer_id}", c.customer_id) for c in found]
+        label = f"Customers ({len(found)} found)" if text else f"Customers ({len(found)})"
+        return gr.Radio(choices=choices, value=None, label=label)
+
+    @guarded
+    def open_customer(cid: str | None, when: str, request: gr.Request) -> Any:
+        session_user(svc, request, "read")
+        blank = render.empty("Find a customer to start.")
+        if not cid:
+            return None, blank, "", gr.Dropdown(choices=[], value=None), [], {}, "", ""
+        now = parse_as_of(when) or utcnow()
+        customer = svc.assistant.customer(cid)
+        history = [i for i in svc.assistant.interactions(cid) if i.started_at <= now]
+        facts = svc.assistant.facts(cid, now=now)
+        latest = history[-1].interaction_id if history else None
+        choices = [(contact_label(i), i.interaction_id) for i in reversed(history)]
+        return (cid, render.profile_card(customer, facts, history, now), render.timeline(history, now),
+                gr.Dropdown(choices=choices, value=latest), [], {}, "", "")
+
+    @guarded
+    def drafts(cid: str | None, when: str, request: gr.Request) -> Any:
+        session_user(svc, request, "read")
+        if not cid:
+            return render.empty("The greeting appears here."), None, render.empty("Suggestions appear here."), None
+        now = parse_as_of(when)
+        by_id = {i.interaction_id: i for i in svc.assistant.interactions(cid)}
+        greet = svc.assistant.greeting(cid, now=now)
+        sugg = svc.assistant.suggestions(cid, now=now)
+        return (render.draft_card(greet, by_id, "greet"), greet.model_dump(mode="json"),
+                render.suggestion_cards(sugg, by_id), suggestions_draft(cid, sugg, svc).model_dump(mode="json"))
+
+    @guarded
+    def ask_question(cid: str | None, text: str, history: list, known: dict, when: str,
+                     request: gr.Request) -> Any:
+        session_user(svc, request, "read")
+        if not cid:
+            raise gr.Error("Pick a customer first.")
+        if not text or not text.strip():
+            return history, known, text
+        draft = svc.assistant.ask(cid, text.strip(), now=parse_as_of(when))
+        by_id = {i.interaction_id: i for i in svc.assistant.interactions(cid)}
+        answer, cited = render.numbered_answer(draft)
+        history = [*history, {"role": "user", "content": text.strip()}, {"role": "assistant", "content": answer}]
+        known = {**known, str(len(history) - 1): draft.model_dump(mode="json")}
+        if cited:
+            history.append({"role": "assistant", "content": render.answer_sources_markdown(cited, by_id),
+                            "metadata": {"title": f"📎 Sources ({len(cited)}) — click to see the turns",
+                                         "status": "done"}})
+            known[str(len(history) - 1)] = known[str(len(history) - 2)]
+        return history, known, ""
+
+    @guarded
+    def rate_answer(known: dict, event: gr.LikeData, request: gr.Request) -> None:
+        user = session_user(svc, request, "feedback")
+        index = event.index if isinstance(event.index, int) else event.index[0]
+        draft = known.get(str(index))
+        if draft and event.liked in (True, False):
+            svc.reviews.feedback(Draft.model_validate(draft), user=user, rating="up" if event.liked else "down")
+            gr.Info("Feedback recorded.")
+
+    @guarded
+    def do_handover(cid: str | None, interaction_id: str | None, to: str, when: str, request: gr.Request) -> Any:
+        user = session_user(svc, request, "handover")
+        if not cid:
+            raise gr.Error("Pick a customer first.")
+        now = parse_as_of(when) or utcnow()
+        history = svc.assistant.interactions(cid)
+        draft = svc.assistant.handover(cid, interaction_id=interaction_id, now=now)
+        review = svc.reviews.submit(draft, user=user, now=now, customer=svc.assistant.customer(cid),
+                                    interactions=history, interaction_id=interaction_id, target=to.strip() or None)
+        by_id = {i.interaction_id: i for i in history}
+        where = f" for **{to.strip()}**" if to.strip() else ""
+        status = f"✅ Sent to supervisor review as **#{review.review_id}**{where} — status *{review.status}*."
+        return render.draft_card(draft, by_id, "hand", "Handover summary"), status, draft.model_dump(mode="json")
+
+    private: dict[str, Any] = {"api_visibility": "private"}
+    query.submit(find, [query], [results], **private)
+    query.change(find, [query], [results], trigger_mode="always_last", **private)
+    opened = results.change(open_customer, [results, as_of],
+                            [customer_id, profile, timeline, contact, chat, answers, handover, handover_status],
+                            **private)
+    opened.then(drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state], **private)
+    as_of.submit(open_customer, [results, as_of],
+                 [customer_id, profile, timeline, contact, chat, answers, handover, handover_status], **private
+                 ).then(drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state],
+                        **private)
+    for trigger in (question.submit, ask.click):
+        trigger(ask_question, [customer_id, question, chat, answers, as_of], [chat, answers, question], **private)
+    chat.like(rate_answer, [answers], None, **private)
+    hand_over.click(do_handover, [customer_id, contact, target, as_of], [handover, handover_status, handover_state],
+                    **private)
+    demo.load(find, [query], [results], **private)

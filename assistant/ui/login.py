@@ -1,0 +1,81 @@
+"""Logging in to the UI, and who is asking: every handler looks the role up per request (gr.Request.username)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import anyio
+import gradio as gr
+
+from assistant.api.deps import Services
+from assistant.auth import User, Users, require
+from assistant.errors import Forbidden, RapportError
+from assistant.ui.render import esc
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+CREATE_USER_HINT = "rapport users add NAME --role agent"
+
+
+def auth_check(users: Users) -> Callable[[str, str], Any]:
+    """Gradio's auth= callable. bcrypt is slow on purpose, so it runs off the event loop."""
+
+    async def check(username: str, password: str) -> bool:
+        ok = await anyio.to_thread.run_sync(users.verify_password, username, password)
+        if ok is None:
+            log.warning("failed login for %r", username)
+        return ok is not None
+
+    return check
+
+
+def auth_message(users: Users, demo: bool) -> str:
+    if demo:
+        return ("<b>Demo mode.</b> The demo accounts (demo-agent, demo-supervisor, demo-developer) and their "
+                "one-time passwords are printed in the server console.")
+    if users.is_empty():
+        return (f"<b>No users yet.</b> Create the first one on the server: <code>{CREATE_USER_HINT}</code> "
+                "(it prints a one-time password). Roles: agent, supervisor, developer.")
+    return "Sign in with your Rapport account. Forgotten password? Ask an administrator (<code>rapport users</code>)."
+
+
+def session_user(svc: Services, request: gr.Request | None, action: str | None = None) -> User:
+    """The logged-in user, re-read from the users file on every call (a removed user loses access at once)."""
+    user = svc.users.get(getattr(request, "username", None))
+    if user is None:
+        raise gr.Error("Your session is no longer valid. Log in again.", title="Signed out")
+    if action is not None:
+        require(user, action)
+    return user
+
+
+def guarded(fn: F) -> F:
+    """Domain errors become a readable message in the UI instead of a stack trace."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Forbidden as exc:
+            raise gr.Error(f"Not allowed: {exc}.", title="Not allowed") from exc
+        except RapportError as exc:
+            raise gr.Error(str(exc), title="Cannot do that") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def header_html(user: User | None, notices: list[str]) -> str:
+    who = ""
+    if user is not None:
+        demo = '<span class="rp-demo">DEMO ACCOUNT · local only</span>' if user.demo else ""
+        who = (f'{demo}<span>Signed in as <b>{esc(user.name)}</b></span><span class="rp-role">{esc(user.role)}</span>'
+               '<a href="/docs" target="_blank">API</a><a href="/logout">Log out</a>')
+    notes = "".join(f'<div class="rp-notice">{esc(n)}</div>' for n in notices)
+    return (f'<div class="rp-header"><span class="rp-brand">Rapport<small>remembers the customer</small></span>'
+            f'<span class="rp-spacer"></span>{who}</div>{notes}')

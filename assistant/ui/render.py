@@ -1,0 +1,291 @@
+"""HTML for the desk and the review queue: profile card, contact timeline, drafts with clickable sources.
+
+Everything from the store is customer text: it is escaped here, always (html.escape plus the template braces).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
+
+from assistant.models import Citation, Customer, Draft, Fact, Interaction, Suggestion
+
+CHANNELS: dict[str, tuple[str, str, str]] = {  # channel -> (icon, colour, label)
+    "chat": ("💬", "#2563eb", "Chat"),
+    "voice": ("📞", "#059669", "Call"),
+    "email": ("✉️", "#7c3aed", "Email"),
+    "branch": ("🏦", "#b45309", "Branch"),
+    "app": ("📱", "#0891b2", "App"),
+    "social": ("🌐", "#db2777", "Social"),
+    "ticket": ("🎫", "#dc2626", "Ticket"),
+    "other": ("•", "#64748b", "Other"),
+}
+SUGGESTION_KINDS = {"relationship": "#0d9488", "service": "#2563eb", "sales": "#c2410c"}
+
+
+def esc(value: object) -> str:
+    """HTML-escape, and neutralise the braces and dollars gr.HTML's template engine would read."""
+    text = html.escape(str(value), quote=True)
+    return text.replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+
+
+def day(value: datetime | date | None) -> str:
+    return f"{value:%d %b %Y}" if value else "—"
+
+
+def channel_chip(channel: str) -> str:
+    icon, colour, label = CHANNELS.get(channel, CHANNELS["other"])
+    return f'<span class="rp-chan" style="--c:{colour}">{icon} {esc(label)}</span>'
+
+
+def empty(message: str) -> str:
+    return f'<div class="rp-empty">{esc(message)}</div>'
+
+
+def tenure(since: date | None, now: datetime) -> str:
+    if since is None:
+        return "tenure unknown"
+    months = (now.year - since.year) * 12 + now.month - since.month - (now.day < since.day)
+    years, rest = divmod(max(months, 0), 12)
+    span = f"{years} yr {rest} mo" if years else f"{rest} mo"
+    return f"customer for {span} (since {since:%b %Y})"
+
+
+def _current(facts: Iterable[Fact], now: datetime, kind: str, statuses: Sequence[str]) -> list[Fact]:
+    return [f for f in facts if f.kind == kind and f.status in statuses and (f.superseded_at is None
+                                                                              or f.superseded_at > now)]
+
+
+def profile_card(customer: Customer, facts: Sequence[Fact], interactions: Sequence[Interaction],
+                 now: datetime) -> str:
+    products = "".join(f'<span class="rp-tag">{esc(p)}</span>' for p in customer.products) or "none on record"
+    consent = ('<span class="rp-ok">✓ marketing consent</span>' if customer.consent.marketing
+               else '<span class="rp-warn">✕ no marketing — do not sell</span>')
+    contact = " · ".join(esc(x) for x in (customer.contact.email, customer.contact.phone) if x)
+    issues = _current(facts, now, "issue", ("open", "escalated"))
+    declined = _current(facts, now, "offer", ("declined",))
+    upcoming = _current(facts, now, "life_event", ("upcoming", "ongoing"))
+    promises = _current(facts, now, "promise", ("due", "overdue"))
+    last = interactions[-1] if interactions else None
+    rows = [
+        _fact_list("Open issues", issues, lambda f: (f"{f.status}", f"since {day(f.valid_from or f.recorded_at)}")),
+        _fact_list("Declined offers", declined, lambda f: (
+            f"declined {day(f.valid_from or f.recorded_at)}",
+            f"no re-offer until {day(f.valid_to)}" if f.valid_to and f.valid_to > now else "cool-down over")),
+        _fact_list("Promises", promises, lambda f: (f.status, f"due {day(f.valid_to)}")),
+        _fact_list("Coming up", upcoming, lambda f: (f.status, day(f.valid_from))),
+    ]
+    last_line = (f"Last contact {day(last.started_at)} {channel_chip(last.channel)}" if last else "No contacts yet")
+    return f"""
+<div class="rp-card rp-profile">
+  <div class="rp-profile-head">
+    <div class="rp-avatar">{esc(customer.name[:1].upper())}</div>
+    <div><div class="rp-name">{esc(customer.name)}</div>
+    <div class="rp-sub">{esc(customer.customer_id)} · {esc(tenure(customer.customer_since, now))}</div>
+    <div class="rp-sub">{contact}</div></div>
+  </div>
+  <div class="rp-row"><b>Products</b> {products}</div>
+  <div class="rp-row">{consent}</div>
+  <div class="rp-row rp-sub">{last_line} · {len(interactions)} contacts</div>
+  {''.join(rows)}
+</div>"""
+
+
+def _fact_list(title: str, facts: Sequence[Fact], detail) -> str:  # type: ignore[no-untyped-def]
+    if not facts:
+        return ""
+    items = "".join(
+        f'<li><span>{esc(f.subject or f.text)}</span> <span class="rp-sub">{" · ".join(esc(d) for d in detail(f))}'
+        f'</span></li>'
+        for f in facts
+    )
+    return f'<div class="rp-facts"><div class="rp-facts-title">{esc(title)}</div><ul>{items}</ul></div>'
+
+
+def timeline(interactions: Sequence[Interaction], now: datetime) -> str:
+    """A strip of contacts over time (one dot per contact, coloured by channel), then the contacts by day."""
+    if not interactions:
+        return empty("No contacts on record.")
+    first = min(i.started_at for i in interactions)
+    span = max((now - first).total_seconds(), 1.0)
+    dots = "".join(
+        f'<span class="rp-dot" title="{esc(day(i.started_at))} · {esc(i.channel)}" '
+        f'style="left:{min(max((i.started_at - first).total_seconds() / span, 0), 1) * 100:.1f}%;'
+        f'--c:{CHANNELS.get(i.channel, CHANNELS["other"])[1]}"></span>'
+        for i in interactions
+    )
+    legend = "".join(channel_chip(c) for c in sorted({i.channel for i in interactions}))
+    days: dict[date, list[Interaction]] = {}
+    for inter in sorted(interactions, key=lambda i: i.started_at, reverse=True):
+        days.setdefault(inter.started_at.date(), []).append(inter)
+    groups = "".join(
+        f'<div class="rp-day"><div class="rp-day-label">{esc(day(d))}</div>{"".join(_contact(i) for i in items)}</div>'
+        for d, items in days.items()
+    )
+    return f"""<div class="rp-card rp-timeline">
+  <div class="rp-strip">{dots}</div>
+  <div class="rp-strip-axis"><span>{esc(day(first))}</span><span>now</span></div>
+  <div class="rp-legend">{legend}</div>
+  <div class="rp-days">{groups}</div>
+</div>"""
+
+
+def _contact(inter: Interaction) -> str:
+    icon, colour, _ = CHANNELS.get(inter.channel, CHANNELS["other"])
+    opener = next((t.text for t in inter.turns if t.speaker == "customer"), inter.turns[0].text)
+    tags = "".join(f'<span class="rp-tag">{esc(t)}</span>' for t in inter.tags[:4])
+    outcome = f'<span class="rp-outcome">{esc(inter.outcome)}</span>' if inter.outcome else ""
+    return f"""<details class="rp-contact" style="--c:{colour}">
+  <summary><span class="rp-icon">{icon}</span><span class="rp-time">{inter.started_at:%H:%M}</span>
+  <span class="rp-opener">{esc(_clip(opener, 90))}</span>{outcome}</summary>
+  <div class="rp-contact-body"><div class="rp-sub">{esc(inter.interaction_id)} {tags}</div>
+  {turns_html(inter, None)}</div>
+</details>"""
+
+
+def turns_html(inter: Interaction, turn_ids: Sequence[str] | None) -> str:
+    wanted = set(turn_ids or [])
+    turns = [t for t in inter.turns if not wanted or t.turn_id in wanted]
+    return "".join(
+        f'<div class="rp-turn rp-{esc(t.speaker)}"><span class="rp-speaker">{esc(t.speaker)}</span> {esc(t.text)}</div>'
+        for t in turns
+    )
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+class Sources:
+    """Numbers citations in order of first use and renders them as expandable source entries."""
+
+    def __init__(self, interactions: Mapping[str, Interaction], prefix: str) -> None:
+        self.interactions, self.prefix = interactions, prefix
+        self.order: dict[tuple[str, tuple[str, ...]], int] = {}
+        self.citations: list[Citation] = []
+
+    def mark(self, citations: Sequence[Citation]) -> str:
+        chips = []
+        for c in citations:
+            n = self.order.setdefault(c.key(), len(self.order) + 1)
+            if n > len(self.citations):
+                self.citations.append(c)
+            chips.append(f'<a class="rp-cite" data-src="{esc(self.prefix)}-{n}" title="Show the source">{n}</a>')
+        return "".join(chips)
+
+    def html(self) -> str:
+        if not self.citations:
+            return '<div class="rp-sources rp-sub">No sources cited.</div>'
+        items = []
+        for n, c in enumerate(self.citations, start=1):
+            inter = self.interactions.get(c.interaction_id)
+            if inter is None:
+                items.append(f'<div class="rp-src rp-sub">[{n}] {esc(c.interaction_id)} (not in this history)</div>')
+                continue
+            span = f"turns {esc(', '.join(c.turn_ids))}" if c.turn_ids else "whole contact"
+            items.append(
+                f'<details class="rp-src" id="{esc(self.prefix)}-{n}"><summary><b>[{n}]</b> '
+                f'{channel_chip(inter.channel)} {esc(day(inter.started_at))} · {span}</summary>'
+                f'{turns_html(inter, c.turn_ids)}</details>'
+            )
+        return f'<div class="rp-sources"><div class="rp-facts-title">Sources</div>{"".join(items)}</div>'
+
+
+def draft_card(draft: Draft, interactions: Mapping[str, Interaction], prefix: str, title: str = "") -> str:
+    sources = Sources(interactions, prefix)
+    if draft.sentences:
+        body = " ".join(
+            f'<span class="{"rp-flag" if s.grounded is False else ""}" '
+            f'title="{"Not supported by the history — check before use" if s.grounded is False else ""}">'
+            f'{esc(s.text)}</span>{sources.mark(s.citations)}'
+            for s in draft.sentences
+        )
+        sources.mark(draft.citations)
+    else:
+        body = f"{esc(draft.text)}{sources.mark(draft.citations)}"
+    meta = draft.metadata
+    stamp = " · ".join(esc(x) for x in (meta.get("drafter"), meta.get("prompt_version"), meta.get("fallback")) if x)
+    head = f'<div class="rp-draft-title">{esc(title)}<span class="rp-sub">{stamp}</span></div>' if title else ""
+    return f'<div class="rp-card rp-draft">{head}<div class="rp-draft-text">{body}</div>{sources.html()}</div>'
+
+
+def suggestion_cards(suggestions: Sequence[Suggestion], interactions: Mapping[str, Interaction]) -> str:
+    if not suggestions:
+        return empty("Nothing to suggest for this customer right now.")
+    sources = Sources(interactions, "sug")
+    cards = "".join(
+        f'<div class="rp-sugg" style="--c:{SUGGESTION_KINDS.get(s.kind, "#64748b")}">'
+        f'<span class="rp-kind">{esc(s.kind)}</span> <b>{esc(s.text)}</b>{sources.mark(s.citations)}'
+        f'<div class="rp-sub">Why: {esc(s.reason)}</div></div>'
+        for s in suggestions
+    )
+    return f'<div class="rp-card">{cards}{sources.html()}</div>'
+
+
+def numbered_answer(draft: Draft) -> tuple[str, list[Citation]]:
+    """A chat answer as plain text with [n] after each cited sentence, and the citations in that order."""
+    order: dict[tuple[str, tuple[str, ...]], int] = {}
+    cited: list[Citation] = []
+
+    def marks(citations: Sequence[Citation]) -> str:
+        out = []
+        for c in citations:
+            if c.key() not in order:
+                order[c.key()] = len(order) + 1
+                cited.append(c)
+            out.append(f"[{order[c.key()]}]")
+        return "".join(out)
+
+    if draft.sentences:
+        text = " ".join(s.text + (" " + marks(s.citations) if s.citations else "") for s in draft.sentences)
+        before = len(cited)
+        marks(draft.citations)
+        if len(cited) > before:  # sources only the answer as a whole cites
+            text += " " + "".join(f"[{n}]" for n in range(before + 1, len(cited) + 1))
+    else:
+        text = draft.text + (" " + marks(draft.citations) if draft.citations else "")
+    return text, cited
+
+
+def answer_sources_markdown(citations: Sequence[Citation], interactions: Mapping[str, Interaction]) -> str:
+    """The cited turns of a chat answer, as Markdown for the collapsible 'Sources' message."""
+    lines = []
+    for n, c in enumerate(citations, start=1):
+        inter = interactions.get(c.interaction_id)
+        if inter is None:
+            lines.append(f"**[{n}]** {c.interaction_id}")
+            continue
+        icon, _, label = CHANNELS.get(inter.channel, CHANNELS["other"])
+        lines.append(f"**[{n}] {icon} {label} · {day(inter.started_at)}**")
+        wanted = set(c.turn_ids)
+        lines += [f"> *{t.speaker}:* {_md(t.text)}" for t in inter.turns if not wanted or t.turn_id in wanted]
+        lines.append("")
+    return "\n".join(lines) or "No sources."
+
+
+def _md(text: str) -> str:
+    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in text)
+
+
+def audit_table(entries: Sequence[object]) -> str:
+    if not entries:
+        return empty("No audit entries yet.")
+    rows = "".join(
+        f"<tr><td>{e.at:%Y-%m-%d %H:%M}</td><td>{esc(e.actor)}</td><td><b>{esc(e.action)}</b></td>"  # type: ignore[attr-defined]
+        f"<td>{esc(e.detail.get('comment') or e.detail.get('target') or '')}</td></tr>"  # type: ignore[attr-defined]
+        for e in entries
+    )
+    return f'<table class="rp-audit"><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Note</th></tr>{rows}</table>'
+
+
+def sources_panel(draft: Draft, interactions: Mapping[str, Interaction], focus: str | None) -> str:
+    """Review: the summary's sources, plus the handed-over contact in full."""
+    card = draft_card(draft, interactions, "rev", "As drafted")
+    inter = interactions.get(focus or "") if focus else None
+    if inter is None and interactions:
+        inter = max(interactions.values(), key=lambda i: i.started_at)
+    if inter is None:
+        return card
+    return (f'{card}<div class="rp-card"><div class="rp-facts-title">Handed-over contact '
+            f'{channel_chip(inter.channel)} {esc(day(inter.started_at))}</div>{turns_html(inter, None)}</div>')

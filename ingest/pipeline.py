@@ -1,0 +1,237 @@
+"""run_ingest: load → validate → redact → chunk → embed → upsert, resumable, with a closing line of counts.
+
+Commit protocol: a batch's chunks go to Chroma first, then each interaction's SQLite row
+(store.commit_interaction) records it as stored with a content hash. A run killed at any point
+re-does only the interactions without a matching row, and stable chunk ids make the redo land
+on the same records, so the store ends exactly as after an uninterrupted run.
+
+Duplicate interaction ids within one run: the first record wins; later ones are rejected (and go to
+the rejects file), so nothing is silently overwritten by a copy further down the same export.
+The same holds for customers.
+
+Speed: embedding is the cost. Chunk texts are embedded in large groups (the embedder sorts each
+group by length, so padding stays small), identical texts are embedded once per run, and batch N
+is written to Chroma on a writer thread while batch N+1 is parsed, redacted, chunked and embedded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from assistant.embedding import Embedder
+from assistant.errors import InputError
+from assistant.models import Chunk, Customer, IngestReport, Interaction, RejectedRecord
+from assistant.settings import Settings
+from assistant.store import Store
+from ingest.chunking import chunk_interaction
+from ingest.loaders import Format, RawRecord, in_memory, read_records, sources
+from ingest.redaction import Redactor, redact_customer, redact_interaction
+from ingest.rejects import write_rejects
+from ingest.validation import validate_customer, validate_interaction
+
+COMMIT_CHUNKS = 1024  # chunks embedded and committed together; larger groups pad less
+HASH_LOOKUP = 256  # interactions whose stored hashes are fetched in one query
+VECTOR_CACHE = 20_000  # distinct chunk texts remembered per run (~30 MB), so repeats are embedded once
+
+
+class IngestSummary(IngestReport):
+    """IngestReport plus the closing line the CLI prints."""
+
+    summary: str = ""
+
+
+@dataclass
+class _Pending:
+    interaction: Interaction
+    digest: str
+    chunks: list[Chunk]
+
+
+def content_hash(interaction: Interaction, settings: Settings, embedder: Embedder) -> str:
+    """Of the redacted record and everything that shapes its chunks, so a re-chunk or new model re-does it."""
+    record = json.dumps(interaction.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    shape = f"{settings.chunk_turns}/{settings.chunk_overlap}/{embedder.name}/{embedder.dim}"
+    return hashlib.sha256(f"{shape}\n{record}".encode()).hexdigest()
+
+
+def summary_line(report: IngestReport) -> str:
+    line = (
+        f"Ingested {report.ingested} interactions ({report.turns:,} turns, {report.chunks:,} chunks), "
+        f"{report.unchanged} unchanged, {report.rejected} rejected, {report.customers} customers "
+        f"in {report.seconds:.1f} s: {report.turns_per_second:,.0f} turns/s"
+    )
+    return line + (f"; rejects in {report.rejects_file}" if report.rejects_file else "")
+
+
+def run_ingest(store: Store, embedder: Embedder, settings: Settings, interactions: Any,
+               customers: Any = None, *, format: Format = None, progress: bool = False,
+               on_committed: Callable[[list[Interaction]], object] | None = None) -> IngestSummary:
+    """Ingest interactions (a path, paths, or dicts/Interaction objects) and optionally customers.
+
+    on_committed receives each batch of (redacted) interactions once it is committed.
+    """
+    started = time.perf_counter()
+    report = IngestSummary()
+    run = _Run(store, embedder, settings, report, Redactor(settings.phone_regions) if settings.redact_pii else None)
+    interaction_sources, customer_sources = sources(interactions), sources(customers)
+    for path in interaction_sources.files + customer_sources.files:
+        if not path.is_file():
+            raise InputError("no such file", file=str(path))
+    try:
+        run.customers(_records(customer_sources, None, run))
+        total = _count_lines(interaction_sources.files) if progress else None
+        with tqdm(total=total, unit="interaction", desc="ingest", disable=not progress, leave=False) as bar:
+            run.interactions(_records(interaction_sources, format, run), bar, on_committed)
+    finally:
+        written = [p for p in (write_rejects(path, run.refused.get(path, [])) for path in run.read_fully) if p]
+        report.rejects_file = "; ".join(str(p) for p in written) or None
+        report.seconds = time.perf_counter() - started
+        report.summary = summary_line(report)
+    return report
+
+
+def _records(given: Any, format: Format, run: _Run) -> Iterator[tuple[Path | None, RawRecord]]:
+    for path in given.files:
+        for raw in read_records(path, format):
+            yield path, raw
+        run.read_fully.append(path)
+    if given.records is not None:
+        for raw in in_memory(given.records):
+            yield None, raw
+
+
+def _count_lines(paths: Sequence[Path]) -> int | None:
+    if any(p.suffix.lower() == ".csv" for p in paths):
+        return None  # rows, not interactions
+    return sum(sum(1 for line in p.open("rb") if line.strip()) for p in paths)
+
+
+class _Run:
+    def __init__(self, store: Store, embedder: Embedder, settings: Settings, report: IngestReport,
+                 redactor: Redactor | None) -> None:
+        self.store, self.embedder, self.settings, self.report, self.redactor = (
+            store, embedder, settings, report, redactor)
+        self.refused: dict[Path, list[tuple[RawRecord, list[RejectedRecord]]]] = {}
+        self.read_fully: list[Path] = []
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def reject(self, source: Path | None, raw: RawRecord, errors: list[RejectedRecord]) -> None:
+        self.report.rejected += 1
+        self.report.errors.extend(errors)
+        if source is not None:
+            self.refused.setdefault(source, []).append((raw, errors))
+
+    def _valid(self, records: Iterator[tuple[Path | None, RawRecord]], validate: Callable[[RawRecord], Any],
+               key: str) -> Iterator[Any]:
+        """Validated records; invalid ones and later duplicates of an id are rejected."""
+        first_seen: dict[str, RawRecord] = {}
+        for source, raw in records:
+            result = validate(raw)
+            if isinstance(result, list):
+                self.reject(source, raw, result)
+                continue
+            record_id = getattr(result, key)
+            if record_id in first_seen:
+                first = first_seen[record_id]
+                self.reject(source, raw, [RejectedRecord(
+                    file=raw.file, line=raw.line, field=key,
+                    reason=f"duplicate '{record_id}' (first at {first.file} line {first.line}, which is kept)")])
+                continue
+            first_seen[record_id] = raw
+            yield result
+
+    # ---- customers ------------------------------------------------------------------------------
+    def customers(self, records: Iterator[tuple[Path | None, RawRecord]]) -> None:
+        batch: list[Customer] = []
+        for customer in self._valid(records, validate_customer, "customer_id"):
+            batch.append(redact_customer(customer, self.redactor) if self.redactor else customer)
+            if len(batch) >= 1000:
+                self.report.customers += self.store.upsert_customers(batch)
+                batch = []
+        if batch:
+            self.report.customers += self.store.upsert_customers(batch)
+
+    # ---- interactions ---------------------------------------------------------------------------
+    def interactions(self, records: Iterator[tuple[Path | None, RawRecord]], bar: tqdm,
+                     on_committed: Callable[[list[Interaction]], object] | None) -> None:
+        in_flight: tuple[Future[None], list[_Pending]] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-ingest-writer") as writer:
+            for batch in self._batches(records, bar):
+                vectors = self._embed([c for p in batch for c in p.chunks])
+                if in_flight is not None:
+                    self._finish(*in_flight, bar, on_committed)
+                in_flight = writer.submit(self._commit, batch, vectors), batch
+            if in_flight is not None:
+                self._finish(*in_flight, bar, on_committed)
+
+    def _batches(self, records: Iterator[tuple[Path | None, RawRecord]], bar: tqdm) -> Iterator[list[_Pending]]:
+        batch: list[_Pending] = []
+        size = 0
+        for group in _groups(self._valid(records, validate_interaction, "interaction_id"), HASH_LOOKUP):
+            if self.redactor is not None:
+                group = [redact_interaction(i, self.redactor) for i in group]
+            stored = self.store.interaction_hashes([i.interaction_id for i in group])
+            for interaction in group:
+                digest = content_hash(interaction, self.settings, self.embedder)
+                if stored.get(interaction.interaction_id) == digest:
+                    self.report.unchanged += 1
+                    bar.update(1)
+                    continue
+                chunks = chunk_interaction(interaction, self.settings.chunk_turns, self.settings.chunk_overlap)
+                batch.append(_Pending(interaction, digest, chunks))
+                size += len(chunks)
+                if size >= COMMIT_CHUNKS:
+                    yield batch
+                    batch, size = [], 0
+        if batch:
+            yield batch
+
+    def _embed(self, chunks: list[Chunk]) -> np.ndarray:
+        """Each distinct text once, in one call (the embedder batches and length-sorts it)."""
+        texts = [c.text for c in chunks]
+        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        fresh = self.embedder.embed_batch(todo) if todo else np.zeros((0, self.embedder.dim), np.float32)
+        known = dict(zip(todo, fresh, strict=True))
+        for text, vector in known.items():
+            if len(self._vectors) < VECTOR_CACHE:
+                self._vectors[text] = vector
+        if not texts:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        return np.stack([known[t] if t in known else self._vectors[t] for t in texts])
+
+    def _commit(self, batch: list[_Pending], vectors: np.ndarray) -> None:
+        """Runs on the writer thread: chunks first, then the rows that make them count."""
+        self.store.write_chunks([c for p in batch for c in p.chunks], vectors)
+        for pending in batch:
+            self.store.commit_interaction(pending.interaction, pending.digest, [c.chunk_id for c in pending.chunks])
+
+    def _finish(self, future: Future[None], batch: list[_Pending], bar: tqdm,
+                on_committed: Callable[[list[Interaction]], object] | None) -> None:
+        future.result()  # a failed write raises here, in the caller's thread
+        self.report.ingested += len(batch)
+        self.report.chunks += sum(len(p.chunks) for p in batch)
+        self.report.turns += sum(len(p.interaction.turns) for p in batch)
+        bar.update(len(batch))
+        if on_committed is not None:
+            on_committed([p.interaction for p in batch])
+
+
+def _groups(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    group: list[Any] = []
+    for item in items:
+        group.append(item)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group

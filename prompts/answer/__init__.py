@@ -1,0 +1,1 @@
+"""Prompt versions for the answer draft."""
