@@ -43,6 +43,8 @@ _ACCOUNT = re.compile(
     r"|(?<=\d{2}-\d{2}-\d{2})(\D{1,20})\b(\d{8})\b"
 )
 _DIGIT_RUN = re.compile(r"\d")
+_GLUED_BEFORE = re.compile(r"\d[ -]?$")
+_GLUED_AFTER = re.compile(r"[ -]?\d")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -128,6 +130,8 @@ def _phones(regions: Sequence[str]) -> Callable[[str], Iterable[Span]]:
             return
         for region in regions:
             for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+                if _GLUED_BEFORE.search(text, 0, m.start) or _GLUED_AFTER.match(text, m.end):
+                    continue  # part of a longer run of digit groups (an IBAN, a reference), not a phone
                 if phonenumbers.is_valid_number(m.number) or _looks_dialled(m.raw_string):
                     national = phonenumbers.national_significant_number(m.number)
                     yield m.start, m.end, f"[PHONE ••••{_last4(national)}]"

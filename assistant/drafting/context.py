@@ -104,3 +104,28 @@ def event_parts(fact: Fact, customer: Customer) -> tuple[str | None, str | None,
     if relation and relation.lower() in {"self", "customer"}:
         relation = None
     return person, relation, event.strip()
+
+
+def quote_of(ctx: CustomerContext, fact: Fact, max_words: int = 22) -> str:
+    """The customer's (or agent's) own words behind a fact, short, for a reason or a handover line.
+
+    Instruction-like text is never quoted (it is data, and repeating it would be following it).
+    """
+    from assistant.drafting.guardrails import looks_like_injection
+
+    candidates = [str((fact.attributes or {}).get("quote") or "")]
+    for c in fact.citations:
+        inter = ctx.by_id.get(c.interaction_id)
+        if inter is None:
+            continue
+        wanted = set(c.turn_ids)
+        turns = [t for t in inter.turns if not wanted or t.turn_id in wanted]
+        turns.sort(key=lambda t: t.speaker != "customer")
+        candidates += [t.text for t in turns]
+    for text in candidates:
+        for part in re.split(r"(?<=[.!?])\s+|\n+", text):
+            part = part.strip()
+            if len(part.split()) >= 4 and not looks_like_injection(part) and not part.lower().startswith("subject:"):
+                words = part.split()
+                return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
+    return ""

@@ -6,62 +6,26 @@ hidden in an interaction cannot reach the greeting. Never a sales opener, never 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
+from datetime import timedelta
 
-from assistant.drafting.context import CustomerContext, event_parts, fact_time, interaction_citation
+from assistant.drafting import events
+from assistant.drafting.context import CustomerContext, fact_time, interaction_citation
+from assistant.drafting.handover import related_interactions
 from assistant.drafting.phrasing import (
+    CHANNEL_NOUNS,
     CHANNEL_VERBS,
     day_month,
-    possessive,
-    pronoun_for,
+    join_words,
     sentence,
     times,
-    when_future,
     when_past,
     with_article,
     years_with_us,
 )
-from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
+from assistant.models import Citation, DraftSentence, Interaction, as_utc
 
 NOTABLE_TENURE_YEARS = 5
-PERSONAL_HORIZON_DAYS = 45  # events further than this from now (either side) are not greeting material
-
-# event keyword -> (future template, past template, ongoing template); {who} is "Amy" or "you",
-# {whose} "Amy's" or "your", {pron} "her"/"his"/"their"/"your", {event} the event, {when} "next week".
-_EVENT_PHRASES: list[tuple[tuple[str, ...], str, str, str]] = [
-    (("exam", "test", "interview", "audition", "gcse", "a-level", "finals", "dissertation"),
-     "Good luck to {who} with {pron} {event} {when}", "How did {whose} {event} go?",
-     "I hope {whose} {event} are going well"),
-    (("university", "college", "uni"),
-     "Good luck to {who} with {event} {when}", "How is {who} getting on at university?",
-     "I hope {who} is settling in at university"),
-    (("graduation",), "Congratulations in advance on {whose} graduation {when}", "How was {whose} graduation?",
-     "Congratulations on {whose} graduation"),
-    (("trip", "holiday", "travel", "honeymoon", "vacation"),
-     "I hope {who_subject} {have} a wonderful {event} {when}", "How was {whose} {event}?",
-     "I hope {whose} {event} is going well"),
-    (("wedding", "married", "engaged"),
-     "Congratulations on the wedding coming up {when}", "How was the wedding?", "Congratulations on the wedding"),
-    (("baby", "birth", "pregnan"),
-     "I hope all goes smoothly with the new baby {when}", "Congratulations on the new baby!",
-     "Congratulations on the new baby"),
-    (("move", "moving", "relocat", "new home", "new house", "new flat"),
-     "Good luck with the {event} {when}", "How are you settling in after the {event}?",
-     "I hope the {event} is going smoothly"),
-    (("job", "role", "promotion", "career", "retire"),
-     "Good luck with the {event} {when}", "How is the {event} going?", "I hope the {event} is going well"),
-    (("car", "van", "motorbike"),
-     "Enjoy the {event} when it arrives {when}", "How are you getting on with the {event}?", "Enjoy the {event}"),
-    (("passed away", "bereave", "funeral", "loss"),
-     "I'm thinking of you ahead of the funeral {when}", "I was so sorry to hear about your loss",
-     "I was so sorry to hear about your loss"),
-    (("hospital", "surgery", "operation", "treatment", "health", "injur", "recover"),
-     "I hope everything goes well at the hospital {when}", "I hope {who_subject} {be} recovering well",
-     "I hope {who_subject} {be} doing all right"),
-    (("birthday", "anniversary"),
-     "Happy early {event} to {who}", "I hope {who_subject} had a lovely {event}", "Happy {event} to {who}"),
-]
-_GENERIC = ("I hope {whose} {event} goes well {when}", "How did {whose} {event} go?", "I hope {whose} {event} goes well")
 
 
 def compose_greeting(ctx: CustomerContext) -> tuple[list[DraftSentence], dict[str, object]]:
@@ -89,100 +53,38 @@ def compose_greeting(ctx: CustomerContext) -> tuple[list[DraftSentence], dict[st
 
 
 # ---- personal context ---------------------------------------------------------------------------------
-def _event_window(fact: Fact, now: datetime) -> tuple[datetime | None, datetime | None]:
-    start = as_utc(fact.valid_from) if fact.valid_from else None
-    end = as_utc(fact.valid_to) if fact.valid_to else start
-    return start, end
-
-
-def event_tense(fact: Fact, now: datetime) -> str:
-    """upcoming | ongoing | past, from the event's dates against now (the stored status is as of recording)."""
-    start, end = _event_window(fact, now)
-    if start and start > now:
-        return "upcoming"
-    if end and end < now:
-        return "past"
-    if start or end:
-        return "ongoing"
-    status = (fact.status or "").lower()
-    return status if status in {"upcoming", "ongoing", "past"} else "ongoing"
-
-
-def _distance_days(fact: Fact, now: datetime) -> float:
-    start, end = _event_window(fact, now)
-    if start and start > now:
-        return (start - now).total_seconds() / 86400
-    if end and end < now:
-        return (now - end).total_seconds() / 86400
-    return 0.0 if (start or end) else (now - fact_time(fact, now)).total_seconds() / 86400
-
-
-def _outcome_known(fact: Fact, ctx: CustomerContext) -> bool:
-    """We already heard how it went: the fact was recorded after the event ended, or a later contact says so."""
-    _, end = _event_window(fact, ctx.now)
-    if end is None:
-        return False
-    learned = fact.recorded_at and as_utc(fact.recorded_at) > end + timedelta(hours=12)
-    return bool(learned or (fact.attributes or {}).get("outcome"))
-
-
-def personal_candidates(ctx: CustomerContext) -> list[tuple[float, Fact, str]]:
-    out = []
-    for fact in ctx.of("life_event"):
-        tense = event_tense(fact, ctx.now)
-        distance = _distance_days(fact, ctx.now)
-        if distance > PERSONAL_HORIZON_DAYS:
-            continue
-        if tense == "past" and _outcome_known(fact, ctx):
-            continue  # never re-ask something the customer already told us
-        recorded_age = (ctx.now - fact_time(fact, ctx.now)).days
-        score = 1.0 / (1.0 + distance / 7) + 0.5 / (1.0 + recorded_age / 30) + 0.2 * fact.confidence
-        out.append((score, fact, tense))
-    out.sort(key=lambda x: -x[0])
-    return out
-
-
-def event_phrase(fact: Fact, ctx: CustomerContext, tense: str) -> str:
-    person, relation, event = event_parts(fact, ctx.customer)
-    lowered = f"{event} {fact.subject} {fact.text}".lower()
-    templates = next((t[1:] for t in _EVENT_PHRASES if any(k in lowered for k in t[0])), _GENERIC)
-    future, past, ongoing = templates
-    template = {"upcoming": future, "past": past}.get(tense, ongoing)
-    start, _ = _event_window(fact, ctx.now)
-    when = when_future(start, ctx.now) if start and tense == "upcoming" else ""
-    event_words = event.removeprefix("the ").removeprefix("your ").removeprefix("my ")
-    if person:
-        values = {"who": person, "whose": possessive(person), "pron": pronoun_for(relation),
-                  "who_subject": person, "have": "has", "be": "is"}
-    else:
-        values = {"who": "you", "whose": "your", "pron": "your", "who_subject": "you", "have": "have", "be": "are"}
-    text = template.format(event=event_words, when=when, **values)
-    return sentence(text.replace(" .", ".").replace("  ", " ").strip())
-
-
 def personal_touch(ctx: CustomerContext) -> DraftSentence | None:
-    ranked = personal_candidates(ctx)
+    ranked = events.candidates(ctx)
     if not ranked:
         return None
-    _, fact, tense = ranked[0]
-    return DraftSentence(text=event_phrase(fact, ctx, tense), citations=list(fact.citations))
+    fact = ranked[0][1]
+    return DraftSentence(text=events.phrase(fact, ctx), citations=list(fact.citations))
 
 
 # ---- recent contacts --------------------------------------------------------------------------------------
+_GENERIC_TAGS = {"repeat contact", "escalation", "complaint", "branch visit", "preference", "resolved", "social",
+                 "family", "offer", "purchase", "confirmation", "app", "abroad", "verification", "documents",
+                 "chaser", "outbound call", "feedback", "offer declined", "information given"}
+_PRODUCT_WORDS = ("card", "account", "claim", "mortgage", "insurance", "loan", "payment", "dispute", "refund",
+                  "transfer", "policy", "savings", "overdraft", "standing order", "direct debit", "complaint")
+
+
 def contact_topic(ctx: CustomerContext, inter: Interaction) -> tuple[str, list[Citation]]:
-    """What a contact was about, from the facts it produced (issue first), else its tags."""
-    for kinds in (("issue",), ("promise",), ("product", "offer", "detail")):
-        found = ctx.facts_from(inter.interaction_id, *kinds)
-        if found:
-            best = max(found, key=lambda f: f.confidence)
-            if best.kind == "offer" and best.status.lower() == "declined":
-                continue  # "you chatted with us about a mortgage" after she said no reads like a sales nudge
-            cites = [c for c in best.citations if c.interaction_id == inter.interaction_id]
-            return best.subject or best.text, cites
-    for tag in inter.tags:
-        if tag and not tag.startswith(("demo", "story", "sales")):
-            return tag.replace("_", " ").replace("-", " "), []
-    return "", []
+    """What a contact was about, in a few words: its issue when memory found one, else its tags."""
+    tags = [t for t in inter.tags if t.lower() not in _GENERIC_TAGS]
+    for f in ctx.facts_from(inter.interaction_id, "issue"):
+        subject = f.subject.lower()
+        if subject and any(w in subject for w in _PRODUCT_WORDS) and (not tags or subject in " ".join(tags).lower()):
+            short = re.sub(r"\s*\((?:ref|reference)[^)]*\)", "", f.text).strip()
+            topic = short if subject in short.lower() and len(short.split()) <= 5 else f.subject
+            cites = [c for c in f.citations if c.interaction_id == inter.interaction_id]
+            return topic[0].lower() + topic[1:], cites
+    if not tags:
+        return "", []
+    product = next((t for t in tags if any(w in t.lower() for w in _PRODUCT_WORDS)), tags[0])
+    if "claim" in (t.lower() for t in tags) and "claim" not in product.lower():
+        product = f"{product} claim"
+    return product.lower(), []
 
 
 def recent_contact(ctx: CustomerContext) -> DraftSentence | None:
@@ -192,18 +94,34 @@ def recent_contact(ctx: CustomerContext) -> DraftSentence | None:
     last = recent[-1]
     topic, cites = contact_topic(ctx, last)
     about = f" about {with_article(topic)}" if topic else ""
-    same = [i for i in recent if topic and contact_topic(ctx, i)[0] == topic]
+    since = as_utc(last.started_at) - timedelta(days=ctx.settings.recent_contact_days)
+    story = [i for i in related_interactions(ctx, last) if as_utc(i.started_at) >= since] + [last]
     when = when_past(as_utc(last.started_at), ctx.now)
+    when = "earlier today" if when == "today" else when
     verb = CHANNEL_VERBS.get(last.channel, "were in touch")
-    if len(same) >= 2:
-        channels = {i.channel for i in same}
-        how = f"most recently when you {verb} {when}" if len(channels) > 1 else f"most recently {when}"
-        text = f"I can see you've been in touch {times(len(same))}{about} lately, {how}"
-        cites = cites or [interaction_citation(i) for i in same[-3:]]
+    if len(story) >= 2:
+        channels = [CHANNEL_NOUNS.get(i.channel, i.channel) for i in story]
+        how = f"most recently when you {verb} {when}"
+        text = f"I can see you've been in touch {times(len(story))}{about}"
+        if len(set(channels)) > 1:
+            text += f" (by {join_words(list(dict.fromkeys(channels)))})"
+        text += f", {how}"
+        if _unresolved(ctx, story):
+            text += ", and I'm sorry it has taken more than one conversation"
+        cites = cites + [interaction_citation(i) for i in story[-3:]]
     else:
         text = f"I can see you {verb} {when}{about}"
         cites = cites or [interaction_citation(last)]
     return DraftSentence(text=sentence(text), citations=cites)
+
+
+def _unresolved(ctx: CustomerContext, story: list[Interaction]) -> bool:
+    ids = {i.interaction_id for i in story}
+    issues = [f for f in ctx.of("issue") if any(c.interaction_id in ids for c in f.citations)]
+    if issues:
+        latest = max(issues, key=lambda f: fact_time(f, ctx.now))
+        return latest.status.lower() in {"open", "escalated", ""}
+    return (story[-1].outcome or "").lower() in {"unresolved", "escalated", "open", "pending"}
 
 
 def do_not_ask(ctx: CustomerContext) -> list[str]:
@@ -213,7 +131,8 @@ def do_not_ask(ctx: CustomerContext) -> list[str]:
     for fact in ctx.of("verification"):
         when = fact_time(fact, ctx.now)
         if when >= recent:
-            out.append(f"{fact.subject or 'identity'} (already {fact.status or 'provided'} on {day_month(when, ctx.now)})")
+            status = fact.status or "provided"
+            out.append(f"{fact.subject or 'identity'} (already {status} on {day_month(when, ctx.now)})")
     if not ctx.policy.marketing:
         out.append(f"any product or offer ({ctx.policy.marketing_reason})")
     return out

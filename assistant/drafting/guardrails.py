@@ -91,11 +91,19 @@ class Guardrails:
     def check(self, customer_id: str, sentences: Sequence[DraftSentence], *, source: Source,
               facts: Iterable[Fact] = (), interactions: dict[str, Interaction] | None = None,
               ) -> tuple[list[DraftSentence], GuardReport]:
-        """Return the sentences that survive (masked, citations validated, grounding set) and what happened."""
+        """The sentences that survive (masked, citations validated, grounding set), and what happened."""
+        checked, report = self.check_each(customer_id, sentences, source=source, facts=facts,
+                                          interactions=interactions)
+        return [s for s in checked if s is not None], report
+
+    def check_each(self, customer_id: str, sentences: Sequence[DraftSentence], *, source: Source,
+                   facts: Iterable[Fact] = (), interactions: dict[str, Interaction] | None = None,
+                   ) -> tuple[list[DraftSentence | None], GuardReport]:
+        """Like check(), aligned with the input: None where a sentence was dropped."""
         report = GuardReport()
         owned = dict(interactions or {})
         allowed_offers = self._allowed_offer_terms(facts, owned.values())
-        kept: list[DraftSentence] = []
+        out: list[DraftSentence | None] = []
         for s in sentences:
             s = s.model_copy(deep=True)
             masked = self.redactor.redact(s.text)
@@ -108,17 +116,18 @@ class Guardrails:
             reason = self._refusal(s, source, allowed_offers)
             if reason:
                 report.dropped.append({"text": s.text, "reason": reason})
+                out.append(None)
                 continue
-            kept.append(s)
-        self.ground(customer_id, kept, owned)
-        out: list[DraftSentence] = []
-        for s in kept:
-            if s.grounded is False:
-                if source == "llm":
-                    report.dropped.append({"text": s.text, "reason": f"unsupported (support {s.support:.2f})"})
-                    continue
-                report.flagged += 1
             out.append(s)
+        self.ground(customer_id, [s for s in out if s is not None], owned)
+        for i, s in enumerate(out):
+            if s is None or s.grounded is not False:
+                continue
+            if source == "llm":
+                report.dropped.append({"text": s.text, "reason": f"unsupported (support {s.support or 0:.2f})"})
+                out[i] = None
+            else:
+                report.flagged += 1
         return out, report
 
     def _refusal(self, s: DraftSentence, source: Source, allowed_offers: set[str]) -> str | None:
@@ -166,31 +175,55 @@ class Guardrails:
 
     # ---- grounding ------------------------------------------------------------------------------------
     def ground(self, customer_id: str, sentences: list[DraftSentence], owned: dict[str, Interaction]) -> None:
-        """Set support and grounded on every cited sentence that is not already known to be grounded."""
+        """Set support and grounded on every cited sentence that is not already known to be grounded.
+
+        The cited side uses the vectors already stored for the turn windows holding the cited turns (no
+        embedding call); only the sentences are embedded, in one batch, and cached by text.
+        """
         todo = [s for s in sentences if s.citations and s.grounded is None]
         if not todo:
             return
-        cited_texts: list[list[str]] = []
+        windows = self._windows(customer_id)
+        stored: list[np.ndarray | None] = []  # per sentence: window vectors, or None to embed the cited turns
+        fallback: list[list[str]] = []
         for s in todo:
+            rows = [vec for c in s.citations for vec in _window_vectors(windows, c)]
+            stored.append(np.vstack(rows) if rows else None)
             texts = []
-            for c in s.citations:
-                inter = owned.get(c.interaction_id) or self.store.interaction(customer_id, c.interaction_id)
-                if inter is None:
-                    continue
-                owned[c.interaction_id] = inter
-                texts.append(cited_text(inter, c.turn_ids))
-            cited_texts.append([t for t in texts if t])
-        vectors = self.embed([s.text for s in todo] + [t for group in cited_texts for t in group])
+            if not rows:  # no stored window (a fake store, or chunks not written): embed the cited turns
+                for c in s.citations:
+                    inter = owned.get(c.interaction_id) or self.store.interaction(customer_id, c.interaction_id)
+                    if inter is not None:
+                        owned[c.interaction_id] = inter
+                        texts.append(cited_text(inter, c.turn_ids))
+            fallback.append(texts)
+        vectors = self.embed([grounding_text(s.text) for s in todo] + [t for texts in fallback for t in texts])
         pos = len(todo)
         for i, s in enumerate(todo):
-            group = cited_texts[i]
-            if not group:
+            group = stored[i]
+            if group is None:
+                group = vectors[pos : pos + len(fallback[i])]
+                pos += len(fallback[i])
+            if group.shape[0] == 0:
                 s.support, s.grounded = 0.0, False
                 continue
-            sims = vectors[pos : pos + len(group)] @ vectors[i]
-            pos += len(group)
-            s.support = round(float(np.max(sims)), 4)
+            s.support = round(float(np.max(group @ vectors[i])), 4)
             s.grounded = s.support >= self.settings.grounding_threshold
+
+    def _windows(self, customer_id: str) -> dict[str, list[tuple[set[str], np.ndarray]]]:
+        """interaction id -> [(turn ids, vector)] of the customer's stored windows (the store caches them)."""
+        chunks = getattr(self.store, "chunks", None)
+        if chunks is None:
+            return {}
+        try:
+            stored = chunks(customer_id)
+        except Exception:  # noqa: BLE001 - grounding then embeds the cited text instead
+            return {}
+        out: dict[str, list[tuple[set[str], np.ndarray]]] = {}
+        for sc in stored:
+            if sc.chunk.customer_id == customer_id:
+                out.setdefault(sc.chunk.interaction_id, []).append((set(sc.chunk.turn_ids), sc.embedding))
+        return out
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors for texts, embedding only those not seen recently (one batch)."""
@@ -208,6 +241,24 @@ class Guardrails:
                 while len(self._vectors) > self._cache_size:
                     self._vectors.popitem(last=False)
         return np.vstack([found[t] for t in texts])
+
+
+def _window_vectors(windows: dict[str, list[tuple[set[str], np.ndarray]]], c: Citation) -> list[np.ndarray]:
+    rows = windows.get(c.interaction_id, [])
+    wanted = set(c.turn_ids)
+    return [vec for turn_ids, vec in rows if not wanted or turn_ids & wanted]
+
+
+# Template furniture that says where a claim came from, not what it claims: not part of what is grounded.
+_FURNITURE = re.compile(
+    r"^\s*(?:\d{1,2} \w+(?: \d{4})?, [\w ]+: |we promised: |already verified by [\w ]+: |already told us: "
+    r"|preferences: |latest outcome: )|\((?:outcome|reference|due)[^)]*\)",
+    re.I,
+)
+
+
+def grounding_text(text: str) -> str:
+    return _FURNITURE.sub(" ", text).strip() or text
 
 
 def cited_text(inter: Interaction, turn_ids: Sequence[str], max_chars: int = 1200) -> str:

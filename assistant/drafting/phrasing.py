@@ -17,6 +17,10 @@ CHANNEL_NOUNS = {
     "chat": "chat", "voice": "phone", "email": "email", "branch": "branch", "app": "app",
     "social": "social media", "ticket": "ticket", "other": "contact",
 }
+SAID_ON = {
+    "chat": "in a chat", "voice": "on the phone", "email": "by email", "branch": "in the branch", "app": "in the app",
+    "social": "on social media", "ticket": "in a ticket", "other": "in a contact",
+}
 # Relations that tell a pronoun; anything else gets "their" (or the person's name).
 _RELATION_POSSESSIVE = {
     "daughter": "her", "mother": "her", "mum": "her", "wife": "her", "sister": "her", "granddaughter": "her",
@@ -114,14 +118,3 @@ def with_article(phrase: str) -> str:
     if first in {"the", "your", "a", "an", "their", "his", "her", "my", "our"} or phrase[0].isupper():
         return phrase[0].lower() + phrase[1:] if first in {"the", "a", "an", "my", "our"} else phrase
     return f"your {phrase}"
-
-
-def second_person(text: str) -> str:
-    """'my card' -> 'your card' for phrases taken from what the customer said."""
-    swaps = {"my": "your", "mine": "yours", "i": "you", "me": "you", "i'm": "you're", "i've": "you've"}
-
-    def swap(match: re.Match[str]) -> str:
-        word = match.group(0)
-        out = swaps.get(word.lower(), word)
-        return out if word.islower() else out
-    return re.sub(r"\b(my|mine|I|me|I'm|I've)\b", swap, text)

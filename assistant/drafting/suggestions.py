@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from assistant.drafting.context import CustomerContext, event_parts, fact_time, merge_citations
-from assistant.drafting.greeting import event_phrase, event_tense
-from assistant.drafting.phrasing import day_month, possessive, when_past
+from assistant.drafting import events
+from assistant.drafting.context import CustomerContext, fact_time, merge_citations, quote_of
+from assistant.drafting.phrasing import SAID_ON, day_month, possessive, when_past
 from assistant.models import Fact, Suggestion, as_utc
 
 RELATIONSHIP_HORIZON_DAYS = 180
@@ -69,15 +69,15 @@ def sales_candidates(ctx: CustomerContext) -> list[Suggestion]:
         if not hits:
             continue
         fact = max(hits, key=lambda f: fact_time(f, ctx.now))
-        if fact.kind == "life_event" and event_tense(fact, ctx.now) == "past" and \
+        if fact.kind == "life_event" and events.tense(fact, ctx.now) == "past" and \
                 (ctx.now - fact_time(fact, ctx.now)).days > RELATIONSHIP_HORIZON_DAYS:
             continue
-        reason = trig.reason.format(name=ctx.name, why=_brief(fact))
+        reason = trig.reason.format(name=ctx.name, why=quote_of(ctx, fact) or _brief(fact))
         cites = list(fact.citations)
         score = 0.45
         boosters = [f for f in ctx.facts if trig.boost and trig.boost(f) and f is not fact]
         if boosters:
-            reason += f", {trig.boost_reason}: {_brief(boosters[-1])}"
+            reason += f", {trig.boost_reason}: {quote_of(ctx, boosters[-1]) or _brief(boosters[-1])}"
             cites = merge_citations(cites, boosters[-1].citations)
             score += 0.1
         out.append(Suggestion(text=trig.text.format(name=ctx.name), reason=reason, kind="sales",
@@ -88,7 +88,7 @@ def sales_candidates(ctx: CustomerContext) -> list[Suggestion]:
         when = when_past(fact_time(offer, ctx.now), ctx.now)
         out.append(Suggestion(
             text=f"Follow up on the {offer.subject} {ctx.name} was thinking about",
-            reason=f"Offered {when}; {ctx.name} wanted time to think", kind="sales",
+            reason=f"Offered {when}; {ctx.name} wanted time to think: \u201c{quote_of(ctx, offer)}\u201d", kind="sales",
             citations=list(offer.citations), score=0.55, topic=offer.subject))
     return out
 
@@ -101,7 +101,8 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         if status == "kept":
             continue
         due = as_utc(f.valid_to) if f.valid_to else None
-        what = f.text.strip().rstrip(".")
+        quote = quote_of(ctx, f)
+        what = f"\u201c{quote}\u201d" if quote else f.text.strip().rstrip(".")
         if due and due < ctx.now:
             text, score = f"Apologise and chase it now: we promised {what}, due {day_month(due, ctx.now)}", 1.0
         elif due and due.date() == ctx.now.date():
@@ -112,8 +113,8 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
             continue
         else:
             text, score = f"Check we kept our promise: {what}", 0.7
-        out.append(Suggestion(text=text, reason=f"Promise made {when_past(fact_time(f, ctx.now), ctx.now)}",
-                              kind="service", citations=list(f.citations), score=score, topic=f.subject))
+        out.append(Suggestion(text=text, reason=_said(ctx, f), kind="service", citations=list(f.citations),
+                              score=score, topic=f.subject))
     latest: dict[str, Fact] = {}
     for f in sorted(ctx.of("issue"), key=lambda f: fact_time(f, ctx.now)):
         latest[f.subject.lower()] = f
@@ -125,8 +126,10 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         ref = (f.attributes or {}).get("reference")
         repeat = int((f.attributes or {}).get("repeat_contacts") or 0)
         text = f"Check progress on {_the(f.subject)}" + (f" ({ref})" if ref else "")
+        quote = quote_of(ctx, f)
         reason = f"{status.capitalize()} since {since.removeprefix('on ')}" + (
-            f"; {ctx.name} has been in touch {repeat} times about it" if repeat > 1 else "")
+            f"; {ctx.name} has been in touch {repeat} times about it" if repeat > 1 else "") + (
+            f": \u201c{quote}\u201d" if quote else "")
         score = (0.9 if status == "escalated" else 0.8) + min(repeat, 3) * 0.02
         out.append(Suggestion(text=text, reason=reason, kind="service", citations=list(f.citations),
                               score=score, topic=f.subject))
@@ -138,29 +141,23 @@ def _the(subject: str) -> str:
 
 
 # ---- relationship ----------------------------------------------------------------------------------------
+def _said(ctx: CustomerContext, fact: Fact) -> str:
+    quote = quote_of(ctx, fact)
+    src = _source(ctx, fact)
+    return f"{src}: \u201c{quote}\u201d" if quote else src[0].upper() + src[1:]
+
+
 def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
     out: list[Suggestion] = []
-    for f in ctx.of("life_event"):
-        tense = event_tense(f, ctx.now)
-        start = as_utc(f.valid_from) if f.valid_from else None
-        end = as_utc(f.valid_to) if f.valid_to else start
-        if tense == "upcoming" and start and (start - ctx.now).days > RELATIONSHIP_HORIZON_DAYS:
-            continue
-        if tense == "past" and end and (ctx.now - end).days > PAST_EVENT_DAYS:
-            continue
-        if tense == "past" and f.recorded_at and end and as_utc(f.recorded_at) > end + timedelta(hours=12):
-            continue  # we already heard how it went
-        person, _, event = event_parts(f, ctx.customer)
-        whose = possessive(person) if person else f"{possessive(ctx.name)}"
-        phrase = event_phrase(f, ctx, tense)
-        soon = (start - ctx.now).days if start and tense == "upcoming" else 0
-        score = 0.7 if tense in {"past", "ongoing"} or soon <= 14 else 0.5 - min(soon, 180) / 1000
+    for score, f in events.candidates(ctx):
+        person, _, event = events.event_name(f, ctx)
+        whose = possessive(person) if person else possessive(ctx.name)
         out.append(Suggestion(
-            text=f"Follow up on {whose} {event}: \u201c{phrase}\u201d", reason=f"From {_source(ctx, f)}",
-            kind="relationship", citations=list(f.citations), score=round(score, 3), topic=f.subject or event))
+            text=f"Ask about {whose} {event}: \u201c{events.phrase(f, ctx)}\u201d", reason=_said(ctx, f),
+            kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),
+            topic=f.subject or event))
     for f in ctx.of("preference")[-2:]:
-        out.append(Suggestion(text=f"Remember: {f.text.strip().rstrip('.')}",
-                              reason=f"Preference stated {when_past(fact_time(f, ctx.now), ctx.now)}",
+        out.append(Suggestion(text=f"Remember: {f.text.strip().rstrip('.')}", reason=_said(ctx, f),
                               kind="relationship", citations=list(f.citations), score=0.35, topic=f.subject))
     return out
 
@@ -170,7 +167,7 @@ def _source(ctx: CustomerContext, fact: Fact) -> str:
     inter = ctx.by_id.get(iid)
     if inter is None:
         return "an earlier contact"
-    return f"the {inter.channel} contact {when_past(as_utc(inter.started_at), ctx.now)}"
+    return f"said {SAID_ON.get(inter.channel, 'in a contact')} {when_past(as_utc(inter.started_at), ctx.now)}"
 
 
 def candidates(ctx: CustomerContext) -> list[Suggestion]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["SynopsisSentence", "synopsis"]
 
@@ -59,7 +60,8 @@ _AUX = frozenset(
 _ADVERBS = frozenset(
     """really just also always never still usually often only actually probably definitely even
     already sometimes rarely mostly certainly truly simply hardly seldom generally normally
-    personally totally completely absolutely ever nearly almost all both each either sure""".split()
+    personally totally completely absolutely ever nearly almost all both each either sure first once
+    then later soon now again finally recently""".split()
 )
 _IRREGULAR_PAST = {
     "go": "went", "have": "had", "do": "did", "see": "saw", "get": "got", "make": "made",
@@ -92,7 +94,8 @@ _IMPERATIVE = frozenset(
     """check look come go take give tell call send try wait stop sign fill put show bring help make
     keep remember be get pick turn follow read write listen sit enjoy hurry hold leave consider
     imagine relax calm forget open close bring press click restart reset enter choose pay find buy
-    note use visit contact return bring ask let""".split()
+    note use visit contact return bring ask let believe trust hang stand meet watch mind drop grab
+    move fix clean lock hand pass count book reserve cancel charge transfer confirm""".split()
 )
 _FILLER_WORDS = frozenset(
     """well oh um umm uh er erm ah hmm mm yeah yes yep yup no nope ok okay so hey hi hello sure
@@ -118,6 +121,16 @@ _LOWER_OK = frozenset(
     each every most many several both either neither whatever whenever wherever however
     instead nowadays""".split()
 )
+_PRED_ADJ = frozenset(
+    """far near close open closed available ready free ok okay fine good bad right wrong true possible
+    necessary expensive cheap big small new old late early busy full empty safe dangerous serious
+    interested included broken finished done sure correct enough hot cold warm nice difficult easy
+    hard important useful valid vacant""".split()
+)
+_DANGLING = frozenset(
+    "is are was were am the a an to of and or but my your our their his her for with from by as if "
+    "because than".split()
+)
 _WH = frozenset("what where when why how who which whose whom".split())
 _PRONOUN_SUBJ = frozenset("i you we they he she it there this that these those".split())
 _DETS = frozenset("the a an your my his her their our its this that these those any some".split())
@@ -133,10 +146,17 @@ _PHATIC = re.compile(
     r"that'?s (?:great|good|all)|sounds good|all right|what\??$|really\??$|pardon|sorry\??$|"
     r"excuse me|have a (?:nice|good|great)|take care|can i help you|may i help you|"
     r"what can i do for you|how can i help you|here you are|here it is|what'?s up|"
-    r"you have reached|this is [a-z]+(?: [a-z]+)? ?[.!]?$|.*\bspeaking ?[.!]?$|thank you for calling)",
+    r"may i take your order|you have reached|this is [a-z]+(?: [a-z]+)? ?[.!]?$|.*\bspeaking ?[.!]?$|thank you for calling)",
     re.I,
 )
 
+# call-centre / IVR boilerplate, never worth a synopsis line
+_BOILERPLATE = re.compile(
+    r"\b(?:monitored|recorded) for (?:quality|training)|\bcall (?:may|will|is being) (?:be )?(?:monitored|recorded)|"
+    r"\b(?:press|dial) (?:one|two|three|four|five|six|seven|eight|nine|zero|\d|star|pound)\b|, press\b|"
+    r"\bthanks? (?:you )?for (?:calling|holding|your patience)|\bplease (?:hold|stay on the line)\b|"
+    r"\bpress ?[.!]?$|\bhow (?:can|may) i (?:help|assist) you\b"
+)
 _ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Mt|No|vs|etc|e\.g|i\.e)\.$")
 _TOKEN = re.compile(
     r"#\w+#(?:'s)?|\b[ap]\.m\.|[A-Za-z]+(?:[-'][A-Za-z]+)*|\d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|am|pm)?|\S"
@@ -156,21 +176,34 @@ _EXPAND = {
 # --------------------------------------------------------------------------------------------
 
 
+_AMPM1 = re.compile(r"\b([ap])\. ?m\. ?(?=[?!,])")
+_AMPM2 = re.compile(r"\b([ap])\. ?m\.")
+_ELLIPSIS = re.compile(r"(?:\s*\.\s*){2,}")
+_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+_GLUED = re.compile(r"([a-z]{2}[.!?])([A-Z][a-z])")
+_SPACES = re.compile(r"\s+")
+_SENT_END = re.compile(r"[.!?]+[\"')]*\s+")
+_CONTENT_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+")
+
+
 def _clean(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    text = _CONTRACTION_FIX.sub(lambda m: m.group(1) + "'" + m.group(2).lower(), text)
-    text = re.sub(r"\b([ap])\. ?m\. ?(?=[?!,])", r"\1.m.", text)
-    text = re.sub(r"\b([ap])\. ?m\.", r"\1.m.", text)
-    text = re.sub(r"(?:\s*\.\s*){2,}", "... ", text)
-    text = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", text)
-    text = re.sub(r"([a-z]{2}[.!?])([A-Z][a-z])", r"\1 \2", text)
-    return re.sub(r"\s+", " ", text).strip()
+    if "'" in text:
+        text = _CONTRACTION_FIX.sub(lambda m: m.group(1) + "'" + m.group(2).lower(), text)
+    if "m." in text:
+        text = _AMPM2.sub(r"\1.m.", _AMPM1.sub(r"\1.m.", text))
+    if ".." in text or ". ." in text:
+        text = _ELLIPSIS.sub("... ", text)
+    if "[" in text or "(" in text:
+        text = _BRACKETS.sub(" ", text)
+    text = _GLUED.sub(r"\1 \2", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 def _split_sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
-    for m in re.finditer(r"[.!?]+[\"')]*\s+", text):
+    for m in _SENT_END.finditer(text):
         piece = text[start : m.end()].strip()
         if _ABBREV.search(text[start : m.start() + 1]):
             continue
@@ -187,7 +220,7 @@ def _split_sentences(text: str) -> list[str]:
 
 
 class _Tok:
-    __slots__ = ("t", "sp", "subj", "noconj")
+    __slots__ = ("_t", "low", "sp", "subj", "noconj")
 
     def __init__(self, t: str, sp: bool = True, subj: bool = False, noconj: bool = False):
         self.t = t
@@ -196,8 +229,13 @@ class _Tok:
         self.noconj = noconj
 
     @property
-    def low(self) -> str:
-        return self.t.lower()
+    def t(self) -> str:
+        return self._t
+
+    @t.setter
+    def t(self, value: str) -> None:
+        self._t = value
+        self.low = value.lower()
 
 
 def _tokenize(s: str) -> list[_Tok]:
@@ -238,7 +276,8 @@ def _detok(toks: list[_Tok]) -> str:
 
 
 def _is_word(t: str) -> bool:
-    return bool(re.match(r"[A-Za-z#]", t))
+    c = t[:1]
+    return c == "#" or ("a" <= c.lower() <= "z")
 
 
 def _is_past(low: str) -> bool:
@@ -324,6 +363,16 @@ class _Names:
         return name + ("'" if name.endswith("s") and not name.endswith("#") else "'s")
 
 
+_FILLER_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _ph in (("you", "know"), ("i", "mean"), ("you", "see"), ("to", "be", "honest"), ("of", "course"),
+            ("excuse", "me"), ("i", "see"), ("let", "me", "see"), ("all", "right"), ("well", "then"),
+            ("oh", "dear"), ("by", "the", "way"), ("in", "fact"), ("to", "start", "with"),
+            ("first", "of", "all"), ("you", "know", "what"), ("guess", "what"),
+            ("as", "a", "matter", "of", "fact"), ("to", "tell", "the", "truth"), ("frankly", "speaking"),
+            ("that", "is", "right"), ("i", "am", "sorry"), ("sorry",), ("believe", "me"), ("trust", "me")):
+    _FILLER_PHRASES.setdefault(_ph[0], []).append(_ph)
+
+
 def _strip_fillers(toks: list[_Tok]) -> list[_Tok]:
     changed = True
     while changed and toks:
@@ -331,11 +380,7 @@ def _strip_fillers(toks: list[_Tok]) -> list[_Tok]:
         low = toks[0].low
         nxt = toks[1].t if len(toks) > 1 else ""
         # multiword fillers
-        for phrase in (("you", "know"), ("i", "mean"), ("you", "see"), ("to", "be", "honest"),
-                       ("of", "course"), ("excuse", "me"), ("i", "see"), ("let", "me", "see"),
-                       ("all", "right"), ("well", "then"), ("oh", "dear"), ("by", "the", "way"),
-                       ("in", "fact"), ("to", "start", "with"), ("first", "of", "all"), ("you", "know", "what"), ("guess", "what"),
-                       ("as", "a", "matter", "of", "fact"), ("to", "tell", "the", "truth"), ("frankly", "speaking"), ("that", "is", "right"), ("i", "am", "sorry"), ("sorry",)):
+        for phrase in _FILLER_PHRASES.get(low, ()):
             n = len(phrase)
             if len(toks) > n and tuple(t.low for t in toks[:n]) == phrase and toks[n].t in {",", ".", "!", "..."}:
                 toks = toks[n + 1 :]
@@ -444,13 +489,22 @@ def _subject_span(toks: list[_Tok], k: int) -> int:
     if low in _PRONOUN_SUBJ and low not in {"this", "that", "these", "those"}:
         return k + 1
     if low in {"this", "that", "these", "those"}:
-        if k + 1 < len(toks) and toks[k + 1].low not in _STOP and _is_word(toks[k + 1].t) and k + 2 < len(toks) and toks[k + 2].t in {"?", "."}:
-            return k + 1
+        nxt = toks[k + 1].low if k + 1 < len(toks) else ""
+        if (nxt and _is_word(nxt) and nxt not in _STOP and nxt not in _PRED_ADJ and not _is_past(nxt)
+                and not nxt.endswith("ing") and k + 2 < len(toks) and _is_word(toks[k + 2].t)):
+            return k + 2  # "this seat | taken"
         return k + 1
     if low in _DETS:
         end = k + 1
         if end < len(toks) and _is_word(toks[end].t) and toks[end].low not in _STOP:
             end += 1
+            # a longer noun phrase up to a predicate adjective: "the hotel | far", "an international
+            # driving license | fine"
+            run = end
+            while run < len(toks) and _is_word(toks[run].t) and toks[run].low not in _STOP and toks[run].low not in _PRED_ADJ:
+                run += 1
+            if run < len(toks) and toks[run].low in _PRED_ADJ and run > end:
+                return run
             # compound noun before a participle: "your TV set been repaired"
             while (end + 1 < len(toks) and _is_word(toks[end].t) and toks[end].low not in _STOP
                    and (toks[end + 1].low in {"been", "being"} or _is_past(toks[end + 1].low) or toks[end + 1].low.endswith("ing"))
@@ -482,7 +536,8 @@ def _report_question(toks: list[_Tok]) -> tuple[str, list[_Tok]] | None:
     w2 = body[2].low if len(body) > 2 else ""
     # "How about X?" / "What about X?"
     if w0 in {"how", "what"} and w1 == "about" and len(body) > 2:
-        return ("suggest" if w0 == "how" else "about"), body[2:]
+        gerund = body[2].low.endswith("ing") or body[2].low in {"we", "you", "i"}
+        return ("suggest" if (w0 == "how" and gerund) else "about"), body[2:]
     # "Why don't you / we X?"
     if w0 == "why" and w1 in {"don't", "not"}:
         if w1 == "not":
@@ -528,8 +583,10 @@ def _report_question(toks: list[_Tok]) -> tuple[str, list[_Tok]] | None:
         aux = body[j]
         end = _subject_span(body, j + 1)
         if end < 0:
+            if aux.low in {"do", "does", "did", "don't", "doesn't", "didn't"}:
+                return None
             return "wh", body  # "What is wrong?" / "Who is calling?"
-        if aux.low in {"is", "are", "was", "were"} and body[j + 1].low in _DETS and len(body) - (j + 1) <= 7:
+        if aux.low in {"is", "are", "was", "were"} and body[j + 1].low in _DETS:
             # "When is the next train to Boston?" -> "when the next train to Boston is"
             return "wh", wh_part + [_Tok(t.t, t.sp) for t in body[j + 1 :]] + [_Tok(aux.low, True)]
         subj = body[j + 1 : end]
@@ -554,8 +611,6 @@ def _reorder(aux: _Tok, subj: list[_Tok], rest: list[_Tok]) -> list[_Tok]:
     if a == "did":
         out = subj + rest
         _conjugate_after(out, len(subj) - 1, mode="past")
-        for t in out:
-            pass
         return out
     if a in {"don't", "doesn't", "didn't"}:
         neg = "didn't" if a == "didn't" else ("doesn't" if (a == "doesn't" or person12) else "don't")
@@ -567,10 +622,17 @@ def _reorder(aux: _Tok, subj: list[_Tok], rest: list[_Tok]) -> list[_Tok]:
     return subj + [new_aux] + rest
 
 
-def _rewrite_pronouns(toks: list[_Tok], names: _Names, at_start: bool) -> list[_Tok]:
-    """First/second person -> third person; marks subjects and fixes verb agreement."""
+def _rewrite_pronouns(
+    toks: list[_Tok], names: _Names, at_start: bool, mentioned: set[str] | None = None
+) -> list[_Tok]:
+    """First/second person -> third person; marks subjects and fixes verb agreement.
+
+    ``mentioned``: who the sentence has already named (the reporting subject). A possessive
+    becomes "their" only when that cannot be misread: the owner is the speaker already named,
+    or the listener when the speaker has not been named; otherwise the name is repeated.
+    """
     spk, lst = names.spk, names.lst
-    mentioned: set[str] = set()
+    mentioned = set(mentioned or ())
     out: list[_Tok] = []
     n = len(toks)
     for i, tk in enumerate(toks):
@@ -588,6 +650,8 @@ def _rewrite_pronouns(toks: list[_Tok], names: _Names, at_start: bool) -> list[_
                 subj_pos = subj_pos and nxt in _AUX
             if tk.subj:
                 subj_pos = True
+            if nxt in {"two", "three", "both", "all", "guys", "people", "folks"}:
+                subj_pos = False
             elif prev in {"thank", "thanks", "to", "for", "with", "about", "at", "from", "tell", "told", "give", "ask", "asked", "help", "see", "meet", "let", "send", "show", "call"}:
                 subj_pos = False
             name = lst
@@ -598,7 +662,7 @@ def _rewrite_pronouns(toks: list[_Tok], names: _Names, at_start: bool) -> list[_
             mentioned.add(spk)
         elif low in {"my", "your"}:
             who = spk if low == "my" else lst
-            if who in mentioned and not start:
+            if who in mentioned and not start and (who == spk or spk not in mentioned):
                 out.append(_Tok("their" if not start else "Their", tk.sp))
             else:
                 nm = _Names.poss(who)
@@ -658,15 +722,21 @@ def _rewrite(sentence: str, names: _Names, vocab_lower: tuple[set[str], set[str]
     toks = _tokenize(sentence)
     toks = _strip_fillers(toks)
     toks, _ = _strip_tag_question(toks)
+    polite = any(t.low == "please" for t in toks)
+    toks = [t for i, t in enumerate(toks) if not (t.low == "please" or (t.t == "," and i + 1 < len(toks) and toks[i + 1].low == "please"))]
+    if not toks:
+        return None
     toks = [t for i, t in enumerate(toks) if not (t.low in _HEDGES and i > 0 and i + 1 < len(toks) and _is_word(toks[i + 1].t))]
     if len(toks) > 5 and toks[0].low == "i" and toks[1].low == "was" and toks[2].low == "wondering" and toks[3].low == "if" and toks[4].low == "you":
         k = 6 if toks[5].low in {"could", "would", "can", "will"} else 5
         return _finish([_Tok(f"{names.spk} asks {_Names.mid(names.lst)} to {_detok(_rewrite_pronouns(toks[k:], names, False))}")]), "request"
     words = [t for t in toks if _is_word(t.t)]
+    if words and words[-1].low in _DANGLING:
+        return None  # cut-off utterance: "My first name is ..."
     if len(words) < 3:
         return None
     plain = " ".join(t.low for t in toks)
-    if _PHATIC.match(plain) and len(words) < 8:
+    if (_PHATIC.match(plain) and len(words) < 8) or _BOILERPLATE.search(plain):
         return None
     spk, lst = names.spk, names.lst
     S, L = spk, _Names.mid(lst)
@@ -674,7 +744,7 @@ def _rewrite(sentence: str, names: _Names, vocab_lower: tuple[set[str], set[str]
     w1 = toks[1].low if len(toks) > 1 else ""
 
     def body(ts: list[_Tok], start: bool = False) -> str:
-        ts = _rewrite_pronouns(ts, names, at_start=start)
+        ts = _rewrite_pronouns(ts, names, at_start=start, mentioned={names.spk})
         if not start:
             _lower_first(ts, vocab_lower)
         return _detok(ts).rstrip(" ,;:-")
@@ -738,10 +808,11 @@ def _rewrite(sentence: str, names: _Names, vocab_lower: tuple[set[str], set[str]
     if w0 in {"don't", "never"} and len(toks) > 2 and toks[1].low not in _PRONOUN_SUBJ:
         rest = [t for t in toks[1:] if t.low != "please"]
         return _finish([_Tok(f"{S} asks {L} not to {body(rest)}")]), "request"
-    if w0 in _IMPERATIVE and w1 not in _AUX and w1 not in {"is", "'s", ",", ".", "like", "who", "at"}:
+    if (w0 in _IMPERATIVE and w1 not in _AUX and w1 not in {"is", "'s", ",", ".", "like", "who", "at"}
+            and len(toks) > 2 and _is_word(toks[2].t)):
         rest = [t for t in toks if t.low != "please"]
         rest[0] = _Tok(rest[0].low, False)
-        return _finish([_Tok(f"{S} tells {L} to {body(rest)}")]), "request"
+        return _finish([_Tok(f"{S} {'asks' if polite else 'tells'} {L} to {body(rest)}")]), "request"
     if w0 == "you" and w1 in {"should", "must", "ought", "need", "have", "had", "'d"}:
         k = 2
         if w1 == "ought" or (w1 in {"need", "have"} and len(toks) > 2 and toks[2].low == "to"):
@@ -767,6 +838,7 @@ def _rewrite(sentence: str, names: _Names, vocab_lower: tuple[set[str], set[str]
 # --------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)
 def _stem(w: str) -> str:
     w = w.lower().strip("'")
     for suf in ("ing", "ed", "es", "s", "'s"):
@@ -776,11 +848,14 @@ def _stem(w: str) -> str:
 
 
 def _content(s: str) -> list[str]:
-    return [_stem(w) for w in re.findall(r"[A-Za-z]+(?:'[a-z]+)?|\d+", s) if w.lower() not in _STOP and len(w) > 1]
+    return [_stem(w) for w in _CONTENT_WORD.findall(s) if len(w) > 1 and w.lower() not in _STOP]
 
 
-_P = {"len_exp": 0.5, "pos_w": 0.6, "pos_decay": 3.0, "first_boost": 1.3, "kind_boost": 1.15,
-      "min_budget": 12, "b0": 4.0, "b1": 0.13, "overlap": 0.7, "slack": 4, "topic": 1}
+# Selection knobs. The budget grows with the conversation (b0 + b1 * words, clipped to
+# [min_budget, max_words]); sentences whose content is a person's own statement, request,
+# suggestion or question are preferred over "X says ..." reports (kind_boost).
+_P = {"len_exp": 0.7, "pos_w": 0.6, "pos_decay": 3.0, "first_boost": 1.6, "kind_boost": 2.0,
+      "min_budget": 12, "b0": 6.0, "b1": 0.14, "overlap": 0.7, "slack": 4, "topic": 1, "abs_w": 0.6, "tau": 2.0}
 
 
 _NOUN_CUES = frozenset("the a an my your his her their our this that these those some any of about for new no".split())
@@ -789,7 +864,7 @@ _GENERIC = frozenset(
     hours moment idea problem kind sort lot bit course way people person man woman guy guys place
     thanks thank yes sir madam miss mister number morning afternoon evening night question help
     sure right wrong next first last little better best much many other money month months name
-    new old big small nice same different ref type""".split()
+    new old big small nice same different ref type call calls calling information phone line""".split()
 )
 
 
@@ -862,6 +937,9 @@ def _topic(sents: list[tuple[int, str, str, str]]) -> tuple[str, list[str]] | No
     return phrase, turns_of[st][:3]
 
 
+_MAX_REWRITE = 48
+
+
 @dataclass
 class _Cand:
     idx: int
@@ -911,7 +989,8 @@ def synopsis(
         return []
     # capitalised words seen mid-sentence are taken as names (kept capitalised when quoted)
     vocab_lower = (
-        {m.group(1) for s in sents for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]+)", s[3])},
+        {m.group(1) for s in sents for m in re.finditer(r"(?<=[a-z,;] )([A-Z][a-z]+)", s[3])
+         if m.group(1).lower() not in _STOP and m.group(1).lower() not in _LOWER_OK},
         set(re.findall(r"\b[a-z][a-z']*\b", " ".join(all_text))) | _LOWER_OK,
     )
     total_words = sum(_word_count(t) for t in all_text)
@@ -926,32 +1005,49 @@ def synopsis(
             df[w] = df.get(w, 0) + 1
     n_turns = max(1, len(turn_sets))
 
+    contents = [_content(s) for _pos, _tid, _spk, s in sents]
+    first_pos = sents[0][0]
+
+    def position_factor(pos: int) -> float:
+        rel = (pos - first_pos) / max(1, n_turns)
+        f = 1.0 + _P["pos_w"] * max(0.0, 1.0 - _P["pos_decay"] * rel)  # the opening matters
+        return f * (1.0 + _P["abs_w"] * math.exp(-(pos - first_pos) / _P["tau"]))
+
+    def centrality(uniq: set[str]) -> float:
+        # recurring content words (seen in more turns) weigh more
+        return sum(math.log1p(df.get(w, 1)) for w in uniq)
+
+    # Long transcripts: only the most promising sentences (by a cheap pre-score) and each party's
+    # opening sentences are rewritten, which keeps the cost linear in the transcript length.
+    eligible = [i for i in range(len(sents)) if len(set(contents[i])) >= 2]
+    if len(eligible) > _MAX_REWRITE:
+        pre = sorted(
+            eligible,
+            key=lambda i: (-centrality(set(contents[i])) * position_factor(sents[i][0])
+                           / max(1, _word_count(sents[i][3])) ** _P["len_exp"], i),
+        )
+        keep = set(pre[:_MAX_REWRITE])
+        for spk in names:
+            keep.update([i for i in eligible if sents[i][2] == spk][:8])
+        eligible = sorted(keep)
+
     cands: list[_Cand] = []
     seen_speaker: set[str] = set()
-    for idx, (pos, tid, spk, s) in enumerate(sents):
+    for idx in eligible:
+        pos, tid, spk, s = sents[idx]
         r = _rewrite(s, names[spk], vocab_lower)
         if r is None:
             continue
         text, kind = r
-        if len(set(_content(s))) < 2:
-            continue
         first = spk not in seen_speaker
         seen_speaker.add(spk)
-        cands.append(_Cand(idx, pos, tid, spk, s, text, kind, _word_count(text), _content(s), first))
+        cands.append(_Cand(idx, pos, tid, spk, s, text, kind, _word_count(text), contents[idx], first))
     if not cands:
         return []
 
-    first_pos = min(c.turn_pos for c in cands)
     for c in cands:
         uniq = set(c.content)
-        if not uniq:
-            c.score = 0.0
-            continue
-        # centrality: recurring content words (seen in >1 turn) weigh more
-        cent = sum(math.log1p(df.get(w, 1)) for w in uniq)
-        c.score = cent / (c.words ** _P["len_exp"])
-        rel = (c.turn_pos - first_pos) / max(1, n_turns)
-        c.score *= 1.0 + _P["pos_w"] * max(0.0, 1.0 - _P["pos_decay"] * rel)  # the opening matters
+        c.score = centrality(uniq) / (c.words ** _P["len_exp"]) * position_factor(c.turn_pos)
         if c.first_of_speaker:
             c.score *= _P["first_boost"]
         if c.kind in {"first", "request", "suggest", "question"}:
@@ -959,64 +1055,60 @@ def synopsis(
         if c.words > 30:
             c.score *= 0.6
 
-    budget = min(max_words, max(_P["min_budget"], int(round(_P["b0"] + _P["b1"] * total_words))))
+    topic = _topic(sents) if _P["topic"] else None
+    topic_text = ""
+    if topic is not None:
+        topic_text = f"{cust} and {_Names.mid(agt)} talk about {topic[0]}."
+        if _word_count(topic_text) > max_words // 2:
+            topic_text = ""
+    cap = max_words - _word_count(topic_text)
+    budget = min(cap, max(_P["min_budget"], int(round(_P["b0"] + _P["b1"] * total_words))))
     chosen: list[_Cand] = []
     used_words = 0
     covered: set[str] = set()
     pool = sorted(cands, key=lambda c: (-c.score, c.idx))
+    uniq_of = {id(c): set(c.content) for c in pool}
     while pool:
         best = None
         best_val = -1.0
         for c in pool:
-            uniq = set(c.content)
+            uniq = uniq_of[id(c)]
             overlap = len(uniq & covered) / max(1, len(uniq))
             val = c.score * (1.0 - _P["overlap"] * overlap)
             if val > best_val:
                 best_val, best = val, c
         assert best is not None
         pool.remove(best)
-        if chosen and used_words + best.words > budget + _P["slack"]:
-            continue
-        if not chosen and best.words > max_words:
+        if chosen and used_words + best.words > min(cap, budget + _P["slack"]):
             continue
         chosen.append(best)
         used_words += best.words
-        covered |= set(best.content)
+        covered |= uniq_of[id(best)]
         if used_words >= budget:
             break
-    if not chosen:
-        c = min(cands, key=lambda c: (c.words, c.idx))
-        chosen = [c]
+        room = min(cap, budget + _P["slack"]) - used_words
+        pool = [c for c in pool if c.words <= room]
 
     chosen.sort(key=lambda c: c.idx)
     out: list[SynopsisSentence] = []
     remaining = max_words
-    if _P["topic"]:
-        tp = _topic(sents)
-        if tp is not None:
-            text = f"{cust} and {_Names.mid(agt)} talk about {tp[0]}."
-            if _word_count(text) <= max_words // 2:
-                out.append(SynopsisSentence(text=text, turn_ids=tp[1]))
-                remaining -= _word_count(text)
+    if topic_text and topic is not None:
+        out.append(SynopsisSentence(text=topic_text, turn_ids=topic[1]))
+        remaining -= _word_count(topic_text)
     for c in chosen:
         text = c.text
-        wc = _word_count(text)
-        if wc > remaining:
-            if remaining < 6:
-                break
+        if c.words > remaining:  # only possible for a single over-long sentence
             text = _truncate(text, remaining)
-            wc = _word_count(text)
         out.append(SynopsisSentence(text=text, turn_ids=[c.turn_id]))
-        remaining -= wc
-        if remaining <= 0:
-            break
+        remaining -= _word_count(text)
     return out
 
 
 def _truncate(text: str, n: int) -> str:
-    words = text.split()[:n]
+    """Cut an over-long sentence to n words, at a clause boundary when there is one."""
+    words = text.split()[: max(1, n - 1)]
     cut = " ".join(words)
     m = re.match(r"(.*\w)[,;:]\s", cut + " ")
     if m and _word_count(m.group(1)) >= max(4, n // 2):
-        cut = m.group(1)
-    return cut.rstrip(" ,;:-.") + "."
+        return m.group(1) + "."
+    return cut.rstrip(" ,;:-.") + " ..."

@@ -34,8 +34,9 @@ def _clean(text: str) -> str:
 
 
 def _roles(summary: str) -> str:
-    """#Person1# is the agent and #Person2# the customer in the transcripts we build, so in the summaries too."""
-    out = summary.replace("#Person1#", "the agent").replace("#Person2#", "the customer")
+    """#Person1# is the customer and #Person2# the agent in the transcripts we build (as in
+    benchmarks/dialogsum_rouge.py: #Person1# usually opens the conversation), so in the summaries too."""
+    out = summary.replace("#Person1#", "the customer").replace("#Person2#", "the agent")
     return re.sub(r"(^|[.!?]\s+)the (agent|customer)", lambda m: f"{m.group(1)}The {m.group(2)}", out)
 
 
@@ -51,7 +52,7 @@ def _keywords(summary: str, dialogue: str, n: int = 3) -> list[str]:
 
 
 def dialogsum_cases(src: Path, n: int = 100) -> list[EvalCase]:
-    """The first n two-person dialogues of DialogSum dev as chat handovers (#Person1# agent, #Person2# customer)."""
+    """The first n two-person dialogues of DialogSum dev as chat handovers (#Person1# customer, #Person2# agent)."""
     cases: list[EvalCase] = []
     start = datetime(2025, 3, 3, 10, 0)
     for row in (json.loads(line) for line in src.read_text(encoding="utf-8").splitlines() if line.strip()):
@@ -64,7 +65,7 @@ def dialogsum_cases(src: Path, n: int = 100) -> list[EvalCase]:
             m = re.match(r"\s*#Person([12])#:\s*(.*)", line)
             if not m or not m.group(2).strip():
                 continue
-            turns.append(Turn(speaker="agent" if m.group(1) == "1" else "customer", text=_clean(m.group(2)),
+            turns.append(Turn(speaker="customer" if m.group(1) == "1" else "agent", text=_clean(m.group(2)),
                               turn_id=str(k), at=as_utc(start + timedelta(seconds=20 * k))))
         cid = f"ds-{row['id']}"
         interaction = Interaction(interaction_id=f"{cid}-chat", customer_id=cid, channel="chat",
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.dialogsum:
         write_set(args.out / "dialogsum-handover.jsonl", dialogsum_cases(args.dialogsum, args.dialogsum_n),
                   description="Chat handovers of DialogSum dev dialogues, ROUGE against the reference summaries "
-                              "(#Person1# = agent, #Person2# = customer) and summary keywords as required facts.",
+                              "(#Person1# = customer, #Person2# = agent) and summary keywords as required facts.",
                   license=DIALOGSUM_LICENSE, source="https://github.com/cylnlp/dialogsum (dev split)")
     if args.insurance:
         write_set(args.out / "insurance-followup.jsonl", insurance_cases(args.insurance),

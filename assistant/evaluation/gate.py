@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.embedding import Embedder
 from assistant.errors import InputError
-from assistant.evaluation.runner import DrafterName, EvalRun, run_eval
+from assistant.evaluation.runner import AssistantFactory, DrafterName, EvalRun, run_eval
 from assistant.evaluation.sets import default_sets_dir
 from assistant.settings import Settings
 
@@ -87,7 +87,8 @@ def check_run(run: EvalRun, limits: SetThresholds) -> list[str]:
 
 def gate(thresholds: str | Path | Thresholds | None = None, embedder: Embedder | None = None, *,
          settings: Settings | None = None, out_dir: str | Path | None = None, sets_dir: Path | None = None,
-         progress: Callable[[str, int, int, str], None] | None = None) -> GateResult:
+         progress: Callable[[str, int, int, str], None] | None = None,
+         assistant_factory: AssistantFactory | None = None) -> GateResult:
     """Run each gated set; `passed` is False on any failure. Run files go to out_dir when given."""
     source = thresholds if isinstance(thresholds, Thresholds) else load_thresholds(thresholds)
     started = time.perf_counter()
@@ -98,7 +99,7 @@ def gate(thresholds: str | Path | Thresholds | None = None, embedder: Embedder |
                 progress(_name, n, total, case_id)
 
         run = run_eval(name, source.drafter, limit=limits.limit, embedder=embedder, settings=settings,
-                       sets_dir=sets_dir, progress=step)
+                       sets_dir=sets_dir, progress=step, assistant_factory=assistant_factory)
         outcome = SetOutcome(set_name=name, cases=len(run.cases), seconds=run.seconds, aggregate=run.aggregate,
                              violations=run.violations, failures=check_run(run, limits))
         if out_dir:

@@ -9,13 +9,14 @@ from pydantic import BaseModel, Field
 
 from assistant.models import Citation, Draft, Suggestion
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9£$€])|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9£$€])")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
 
 
 def split_sentences(text: str) -> list[str]:
     """Sentences and lines of a draft, bullets stripped; good enough for English drafts and summaries."""
-    parts = (_BULLET.sub("", p).strip() for p in _SENTENCE_END.split(text or ""))
+    lines = (_BULLET.sub("", line) for line in (text or "").splitlines())
+    parts = (p.strip() for line in lines for p in _SENTENCE_END.split(line))
     return [p for p in parts if p]
 
 

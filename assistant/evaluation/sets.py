@@ -1,6 +1,7 @@
-"""Evaluation sets as files: each case is a customer's history, a `now`, a draft type and what the draft must
-(and must not) contain. Sets live in ``evaluation/sets/<name>.jsonl`` (one case a line, an optional
-``{"set": {...}}`` header line) or ``<name>.yaml`` (``description``, ``license``, ``cases``)."""
+"""Evaluation sets as files: each case is a customer's history, a `now`, a draft type and what the draft
+must (and must not) contain. Sets live in ``evaluation/sets/<name>.jsonl`` (one case a line, an optional
+``{"set": {...}}`` header line) or ``<name>.yaml`` (``description``, ``license``, ``cases``, and optionally
+``customer_facts``: phrases unique to each customer, which no other customer's draft may contain)."""
 
 from __future__ import annotations
 
@@ -111,10 +112,15 @@ class EvalSet(BaseModel):
     cases: list[EvalCase]
 
     def customers(self) -> list[Customer]:
-        return list({c.customer_id: c.customer for c in self.cases}.values())
+        """One record per customer; where cases differ (golden cases exported on different days), the latest."""
+        return list({c.customer_id: c.customer for c in self._by_time()}.values())
 
     def interactions(self) -> list[Interaction]:
-        return list({i.interaction_id: i for c in self.cases for i in c.interactions}.values())
+        """Every case's history, once: `now` does the time travel, so the union of histories is safe."""
+        return list({i.interaction_id: i for c in self._by_time() for i in c.interactions}.values())
+
+    def _by_time(self) -> list[EvalCase]:
+        return sorted(self.cases, key=lambda c: c.now)
 
     def owners(self) -> dict[str, str]:
         """interaction_id -> customer_id, for every interaction in the set."""
@@ -163,32 +169,31 @@ def load_set(name_or_path: str | Path, sets_dir: Path | None = None, limit: int 
             err = exc.errors()[0]
             field = ".".join(str(p) for p in err["loc"])
             raise InputError(err["msg"], file=str(path), line=line, field=field) from exc
+    _add_isolation(cases, header.get("customer_facts") or {})
     evset = EvalSet(name=header.get("name", path.stem), cases=cases,
                     **{k: header[k] for k in ("description", "license", "source") if k in header})
     check_set(evset, path)
     return evset
 
 
+def _add_isolation(cases: list[EvalCase], customer_facts: dict[str, list[str]]) -> None:
+    """A set may list facts unique to each customer; every case must then leak none of the others' facts."""
+    for case in cases:
+        others = [p for cid, phrases in customer_facts.items() if cid != case.customer_id for p in phrases]
+        case.expect.other_customers = list(dict.fromkeys([*case.expect.other_customers, *others]))
+
+
 def check_set(evset: EvalSet, path: Path | str = "") -> None:
-    """Case ids unique; an interaction or customer shared by cases must be the same record in each."""
-    seen_cases: set[str] = set()
-    customers: dict[str, Customer] = {}
-    interactions: dict[str, Interaction] = {}
+    """Case ids are unique and every interaction belongs to its case's customer."""
+    seen: set[str] = set()
     for case in evset.cases:
-        if case.case_id in seen_cases:
+        if case.case_id in seen:
             raise InputError(f"duplicate case_id '{case.case_id}'", file=str(path))
-        seen_cases.add(case.case_id)
-        prior = customers.setdefault(case.customer_id, case.customer)
-        if prior != case.customer:
-            raise InputError(f"case '{case.case_id}': customer '{case.customer_id}' differs from an earlier case",
-                             file=str(path))
+        seen.add(case.case_id)
         for i in case.interactions:
             if i.customer_id != case.customer_id:
                 raise InputError(f"case '{case.case_id}': interaction '{i.interaction_id}' belongs to "
                                  f"'{i.customer_id}', not '{case.customer_id}'", file=str(path))
-            if interactions.setdefault(i.interaction_id, i) != i:
-                raise InputError(f"case '{case.case_id}': interaction '{i.interaction_id}' differs from an "
-                                 "earlier case", file=str(path))
 
 
 def write_set(path: Path, cases: list[EvalCase], **header: str) -> None:
@@ -242,11 +247,7 @@ def _resolve_demo(raw: dict[str, Any], path: Path) -> dict[str, Any]:
         raise InputError(f"demo customer '{ref}' not in {_DEMO_DIR}", file=str(path), field="demo_customer")
     out = {k: v for k, v in raw.items() if k != "demo_customer"}
     out.setdefault("customer", customers[ref])
-    history = [i for i in interactions if i["customer_id"] == ref]
-    until = out.pop("history_until", None)  # optional: only the contacts up to this time (a story in steps)
-    if until:
-        cut = as_utc(datetime.fromisoformat(str(until).replace("Z", "+00:00")))
-        history = [i for i in history if as_utc(datetime.fromisoformat(i["started_at"].replace("Z", "+00:00"))) <= cut]
+    history = [i for i in interactions if i["customer_id"] == ref]  # the whole history: `now` does the time travel
     out.setdefault("interactions", history)
     return out
 

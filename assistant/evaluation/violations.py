@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
 from pydantic import BaseModel
 
 from assistant.evaluation.metrics import mentions
@@ -76,6 +78,24 @@ def _iban_ok(raw: str) -> bool:
     return int("".join(str(int(ch, 36)) for ch in moved)) % 97 == 1
 
 
+_SERVICE_NUMBERS = {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
+                    PhoneNumberType.UAN}
+
+
+def _phones(text: str, regions: Sequence[str]) -> list[str]:
+    """Valid numbers, and dialled-looking ones (+44..., 07...) of 10+ digits: test and drama ranges count too."""
+    out = []
+    for region in regions:
+        for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+            raw = m.raw_string.strip()
+            dialled = raw[:1] in {"+", "0", "("} and len(re.sub(r"\D", "", raw)) >= 10
+            if phonenumbers.number_type(m.number) in _SERVICE_NUMBERS:
+                continue  # a helpline in a draft is the bank's number, not the customer's
+            if phonenumbers.is_valid_number(m.number) or dialled:
+                out.append(raw)
+    return out
+
+
 def _norm(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     return digits if len(digits) >= 6 and len(digits) >= len(value.replace(" ", "")) // 2 else value.lower().strip()
@@ -86,14 +106,7 @@ def pii_found(text: str, known: Sequence[str] = (), regions: Sequence[str] = ("G
     found = [m.group(0) for m in _EMAIL.finditer(text)]
     found += [m.group(0) for m in _CARD.finditer(text) if _luhn(re.sub(r"\D", "", m.group(0)))]
     found += [m.group(0) for m in _IBAN.finditer(text) if _iban_ok(m.group(0))]
-    try:
-        import phonenumbers
-
-        for region in regions:
-            for match in phonenumbers.PhoneNumberMatcher(text, region):
-                found.append(match.raw_string)
-    except ImportError:  # pragma: no cover - phonenumbers is a dependency; the other checks still run
-        pass
+    found += _phones(text, regions)
     digit_runs = [re.sub(r"\D", "", run) for run in re.findall(r"\+?\d[\d ()-]*\d", text)]
     for value in known:
         key = _norm(value)

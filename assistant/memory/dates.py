@@ -107,7 +107,7 @@ def _relative(m: re.Match[str], ref: datetime, direction: Direction) -> Span | N
             start, end = _month(month_index // 12, month_index % 12 + 1, ref.tzinfo)
             return Span(start, end, phrase, "month")
         year = ref.year + shift
-        return Span(datetime(year, 1, 1, tzinfo=ref.tzinfo), datetime(year + 1, 1, 1, tzinfo=ref.tzinfo), phrase, "year")
+        return _year_span(year, ref, phrase)
     n, unit = _count(g["n"]), g["u"].lower()
     days = n * UNIT_DAYS[unit]
     if unit == "day" and re.search(r"working|business", phrase, re.I):
@@ -189,8 +189,11 @@ def _month_name(m: re.Match[str], ref: datetime, direction: Direction) -> Span |
 
 
 def _year(m: re.Match[str], ref: datetime, direction: Direction) -> Span | None:
-    year = int(m.group("y"))
-    return Span(datetime(year, 1, 1, tzinfo=ref.tzinfo), datetime(year + 1, 1, 1, tzinfo=ref.tzinfo), m.group(0), "year")
+    return _year_span(int(m.group("y")), ref, m.group(0))
+
+
+def _year_span(year: int, ref: datetime, phrase: str) -> Span:
+    return Span(datetime(year, 1, 1, tzinfo=ref.tzinfo), datetime(year + 1, 1, 1, tzinfo=ref.tzinfo), phrase, "year")
 
 
 def _end_of(m: re.Match[str], ref: datetime, direction: Direction) -> Span | None:
@@ -209,14 +212,16 @@ def _end_of(m: re.Match[str], ref: datetime, direction: Direction) -> Span | Non
 
 # Most specific first: "the week of 16 Nov" before "16 Nov", "next Friday" before "Friday".
 _PATTERNS: list[tuple[re.Pattern[str], object]] = [
-    (re.compile(rf"\b(?P<weekof>(?:the )?week (?:of|commencing|starting) )?(?:on |the )?(?P<date>{_DAY}(?: of)? {_MONTH}"
-                rf"(?:,? \d{{4}})?|{_MONTH} (?:the )?{_DAY}(?:,? \d{{4}})?|\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b",
-                re.I), _absolute_day),
-    (re.compile(r"\b(?:by |at |before )?(?:the )?end of (?:the |this )?(?P<unit>day|week|month|year)\b", re.I), _end_of),
+    (re.compile(rf"\b(?P<weekof>(?:the )?week (?:of|commencing|starting) )?(?:on |the )?"
+                rf"(?P<date>{_DAY}(?: of)? {_MONTH}(?:,? \d{{4}})?|{_MONTH} (?:the )?{_DAY}(?:,? \d{{4}})?|"
+                rf"\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b", re.I), _absolute_day),
+    (re.compile(r"\b(?:by |at |before )?(?:the )?end of (?:the |this )?(?P<unit>day|week|month|year)\b", re.I),
+     _end_of),
     (re.compile(r"\b(?P<which>this|next|last|past|previous|coming|following) (?P<unit>weekend|week|month|year)\b",
                 re.I), _relative),
     (re.compile(rf"\b(?:(?P<within>within|in the next)|(?P<past>(?:in )?the (?:last|past)|over the (?:last|past))|"
-                rf"(?P<in_>in))? ?{_NUM.replace('(', '(?P<n>', 1)} (?:working |business )?(?P<u>day|week|fortnight|month|year)s?"
+                rf"(?P<in_>in))? ?{_NUM.replace('(', '(?P<n>', 1)} (?:working |business )?"
+                rf"(?P<u>day|week|fortnight|month|year)s?"
                 rf"(?P<ago> ago)?(?: time)?\b", re.I), _relative),
     (re.compile(r"\b(?P<word>today|tonight|tomorrow|yesterday)\b", re.I), _named_day),
     (re.compile(rf"\b(?:(?P<which>next|last|this|on|coming) )?(?P<wd>{_WEEKDAY})\b", re.I), _weekday),

@@ -16,10 +16,27 @@ except ImportError:  # pragma: no cover - a crude fallback keeps BM25 working wi
     def _stem_word(word: str) -> str:
         return re.sub(r"(?:ing|ed|es|s)$", "", word) if len(word) > 4 else word
 
-STOPWORDS = frozenset(["#", "noqa:", "SIM905", "-", "a", "word", "list", "reads", "better", "as", "text", "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "ok", "okay", "yeah", "yes", "um", "uh", "oh", "hi", "hello", "thanks", "thank", "please", "also", "got", "get", "let", "us", "im", "i'm", "it's", "that's", "dont", "don't", "can't", "cant"])
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS = _wordset("""
+a about above after again against all am an and any are as at be because been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers herself him
+himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or
+other our ours ourselves out over own same she should so some such than that the their theirs them themselves then
+there these they this those through to too under until up very was we were what when where which while who whom why
+will with would you your yours yourself yourselves ok okay yeah yes um uh oh hi hello thanks thank please also got
+get let us im i'm it's that's dont don't can't cant
+""")
 
 # Words a question uses to ask rather than to name a topic: "when did she last call us?" names no topic.
-QUESTION_WORDS = STOPWORDS | frozenset(["#", "noqa:", "SIM905", "tell", "say", "said", "says", "mention", "mentioned", "talk", "talked", "discuss", "discussed", "happen", "happened", "happening", "customer", "customers", "last", "latest", "recent", "recently", "first", "earliest", "time", "times", "ever", "call", "called", "calls", "phone", "phoned", "rang", "contact", "contacted", "contacts", "visit", "visited", "spoke", "speak", "anything", "something", "know", "remember", "told", "ask", "asked", "she", "he", "they", "them", "her", "his", "him", "their", "there", "we", "us", "our", "agent", "agents", "week", "month", "year", "day", "today", "yesterday", "go", "went", "going", "any"])
+QUESTION_WORDS = STOPWORDS | _wordset("""
+tell say said says mention mentioned talk talked discuss discussed happen happened happening customer customers last
+latest recent recently first earliest time times ever call called calls phone phoned rang contact contacted contacts
+visit visited spoke speak anything something know remember told ask asked she he they them her his him their there
+we us our agent agents week month year day today yesterday go went going any
+""")
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9])")

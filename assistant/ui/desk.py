@@ -36,8 +36,8 @@ def search_text(text: str | None) -> str | None:
 
 
 def contact_label(inter: Interaction) -> str:
-    icon = render.CHANNELS.get(inter.channel, render.CHANNELS["other"])[0]
-    return f"{inter.started_at:%d %b %Y %H:%M} {icon} {inter.channel} · {inter.outcome or inter.interaction_id}"
+    label = render.CHANNELS.get(inter.channel, render.CHANNELS["other"])[2]
+    return f"{inter.started_at:%d %b %Y %H:%M} · {label} · {inter.outcome or inter.interaction_id}"
 
 
 def suggestions_draft(customer_id: str, suggestions: list[Suggestion], svc: Services) -> Draft:
@@ -53,10 +53,10 @@ def feedback_row(svc: Services, draft_state: gr.State, what: str) -> None:
     """👍 / 👎 / used / edited on a draft, recorded with its type, prompt version, user and time."""
     with gr.Row(elem_classes="rp-feedback"):
         buttons = [
-            (gr.Button("👍", size="sm", scale=0, min_width=44, elem_id=f"{what}-up"), "up", None),
-            (gr.Button("👎", size="sm", scale=0, min_width=44, elem_id=f"{what}-down"), "down", None),
-            (gr.Button("Used as is", size="sm", scale=0, min_width=90, elem_id=f"{what}-used"), None, "used"),
-            (gr.Button("Used with edits", size="sm", scale=0, min_width=120, elem_id=f"{what}-edited"), None,
+            (gr.Button("👍", size="sm", scale=0, min_width=48, elem_id=f"{what}-up"), "up", None),
+            (gr.Button("👎", size="sm", scale=0, min_width=48, elem_id=f"{what}-down"), "down", None),
+            (gr.Button("✓ Used as is", size="sm", scale=0, min_width=110, elem_id=f"{what}-used"), None, "used"),
+            (gr.Button("✎ Used with edits", size="sm", scale=0, min_width=140, elem_id=f"{what}-edited"), None,
              "edited"),
         ]
         status = gr.Markdown(elem_classes="rp-status", elem_id=f"{what}-feedback-status")
@@ -178,7 +178,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         known = {**known, str(len(history) - 1): draft.model_dump(mode="json")}
         if cited:
             history.append({"role": "assistant", "content": render.answer_sources_markdown(cited, by_id),
-                            "metadata": {"title": f"📎 Sources ({len(cited)}) — click to see the turns",
+                            "metadata": {"title": f"Sources ({len(cited)}): the turns this answer rests on",
                                          "status": "done"}})
             known[str(len(history) - 1)] = known[str(len(history) - 2)]
         return history, known, ""
@@ -204,7 +204,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                                     interactions=history, interaction_id=interaction_id, target=to.strip() or None)
         by_id = {i.interaction_id: i for i in history}
         where = f" for **{to.strip()}**" if to.strip() else ""
-        status = f"✅ Sent to supervisor review as **#{review.review_id}**{where} — status *{review.status}*."
+        status = f"✓ Sent to supervisor review as **#{review.review_id}**{where} — status *{review.status}*."
         return render.draft_card(draft, by_id, "hand", "Handover summary"), status, draft.model_dump(mode="json")
 
     private: dict[str, Any] = {"api_visibility": "private"}

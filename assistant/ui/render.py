@@ -9,17 +9,25 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from assistant.models import Citation, Customer, Draft, Fact, Interaction, Suggestion
+from assistant.models import Citation, Customer, Draft, DraftSentence, Fact, Interaction, Suggestion
 
-CHANNELS: dict[str, tuple[str, str, str]] = {  # channel -> (icon, colour, label)
-    "chat": ("💬", "#2563eb", "Chat"),
-    "voice": ("📞", "#059669", "Call"),
-    "email": ("✉️", "#7c3aed", "Email"),
-    "branch": ("🏦", "#b45309", "Branch"),
-    "app": ("📱", "#0891b2", "App"),
-    "social": ("🌐", "#db2777", "Social"),
-    "ticket": ("🎫", "#dc2626", "Ticket"),
-    "other": ("•", "#64748b", "Other"),
+_SVG = ('<svg class="rp-svg" viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" '
+        'stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round" aria-hidden="true">{}</svg>')
+CHANNELS: dict[str, tuple[str, str, str]] = {  # channel -> (icon, colour, label); icons are inline SVG, no fonts
+    "chat": (_SVG.format('<path d="M2 3h12v8H7l-3.5 3v-3H2z"/>'), "#2563eb", "Chat"),
+    "voice": (_SVG.format('<path d="M4 1.8l2.2 3-1.6 1.6a8 8 0 0 0 5 5l1.6-1.6 3 2.2-1 2.3C7.5 14.4 1.6 8.5 '
+                          '1.7 2.8z"/>'), "#059669", "Call"),
+    "email": (_SVG.format('<rect x="1.5" y="3.5" width="13" height="9" rx="1"/><path d="M2 4.2l6 4.6 6-4.6"/>'),
+              "#7c3aed", "Email"),
+    "branch": (_SVG.format('<path d="M1.5 6L8 2l6.5 4M3 7v5M6.3 7v5M9.7 7v5M13 7v5M1.5 13.5h13"/>'), "#b45309",
+               "Branch"),
+    "app": (_SVG.format('<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/><path d="M7 12.3h2"/>'), "#0891b2",
+            "App"),
+    "social": (_SVG.format('<circle cx="8" cy="8" r="6.3"/><path d="M1.7 8h12.6M8 1.7c2.6 3 2.6 9.6 0 12.6M8 '
+                           '1.7c-2.6 3-2.6 9.6 0 12.6"/>'), "#db2777", "Social"),
+    "ticket": (_SVG.format('<path d="M1.5 4.5h13v2a1.5 1.5 0 0 0 0 3v2h-13v-2a1.5 1.5 0 0 0 0-3z"/>'), "#dc2626",
+               "Ticket"),
+    "other": (_SVG.format('<circle cx="8" cy="8" r="3"/>'), "#64748b", "Other"),
 }
 SUGGESTION_KINDS = {"relationship": "#0d9488", "service": "#2563eb", "sales": "#c2410c"}
 
@@ -192,22 +200,55 @@ class Sources:
         return f'<div class="rp-sources"><div class="rp-facts-title">Sources</div>{"".join(items)}</div>'
 
 
+SECTION_LABELS = {"who": "Who", "reason": "Why in touch", "summary": "This contact", "done": "Done so far",
+                  "status": "Status", "provided": "Already provided", "feeling": "How they feel",
+                  "next_step": "Next step", "introduction": "Introduction"}
+_WEAK = "Weakly supported by the cited turns: check the source before using it"
+
+
+def _sentence(s: DraftSentence, sources: Sources) -> str:
+    weak = s.grounded is False
+    span = f'<span class="rp-weak" title="{_WEAK}">' if weak else "<span>"
+    return f"{span}{esc(s.text)}</span>{sources.mark(s.citations)}"
+
+
+def _sectioned(draft: Draft, sources: Sources) -> str | None:
+    """A draft with named sections (the handover) as a labelled list; None if the sections do not fit."""
+    sections = {k: v for k, v in draft.sections.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
+    if not sections or not draft.sentences:
+        return None
+    pool = list(draft.sentences)
+    rows = []
+    for key, texts in sections.items():
+        if not texts:
+            continue
+        parts = []
+        for text in texts:
+            found = next((s for s in pool if s.text == text), None)
+            if found is not None:
+                pool.remove(found)
+            parts.append(_sentence(found or DraftSentence(text=text), sources))
+        rows.append(f'<div class="rp-sec"><div class="rp-sec-label">{esc(SECTION_LABELS.get(key, key))}</div>'
+                    f'<div>{" ".join(parts)}</div></div>')
+    return "".join(rows) + "".join(f"<div>{_sentence(s, sources)}</div>" for s in pool)
+
+
 def draft_card(draft: Draft, interactions: Mapping[str, Interaction], prefix: str, title: str = "") -> str:
     sources = Sources(interactions, prefix)
-    if draft.sentences:
-        body = " ".join(
-            f'<span class="{"rp-flag" if s.grounded is False else ""}" '
-            f'title="{"Not supported by the history — check before use" if s.grounded is False else ""}">'
-            f'{esc(s.text)}</span>{sources.mark(s.citations)}'
-            for s in draft.sentences
-        )
-        sources.mark(draft.citations)
-    else:
+    body = _sectioned(draft, sources)
+    if body is None and draft.sentences:
+        body = " ".join(_sentence(s, sources) for s in draft.sentences)
+    if body is None:
         body = f"{esc(draft.text)}{sources.mark(draft.citations)}"
+    sources.mark(draft.citations)
+    weak = sum(1 for s in draft.sentences if s.grounded is False)
+    note = (f'<div class="rp-sub rp-weak-note"><span class="rp-weak">dotted</span>: {weak} sentence(s) weakly '
+            "supported by their sources: check before use</div>") if weak else ""
     meta = draft.metadata
     stamp = " · ".join(esc(x) for x in (meta.get("drafter"), meta.get("prompt_version"), meta.get("fallback")) if x)
-    head = f'<div class="rp-draft-title">{esc(title)}<span class="rp-sub">{stamp}</span></div>' if title else ""
-    return f'<div class="rp-card rp-draft">{head}<div class="rp-draft-text">{body}</div>{sources.html()}</div>'
+    head = (f'<div class="rp-draft-title"><span>{esc(title)}</span><span class="rp-sub">{stamp}</span></div>'
+            if title else "")
+    return f'<div class="rp-card rp-draft">{head}<div class="rp-draft-text">{body}</div>{note}{sources.html()}</div>'
 
 
 def suggestion_cards(suggestions: Sequence[Suggestion], interactions: Mapping[str, Interaction]) -> str:
@@ -256,8 +297,8 @@ def answer_sources_markdown(citations: Sequence[Citation], interactions: Mapping
         if inter is None:
             lines.append(f"**[{n}]** {c.interaction_id}")
             continue
-        icon, _, label = CHANNELS.get(inter.channel, CHANNELS["other"])
-        lines.append(f"**[{n}] {icon} {label} · {day(inter.started_at)}**")
+        label = CHANNELS.get(inter.channel, CHANNELS["other"])[2]
+        lines.append(f"**[{n}] {label} · {day(inter.started_at)}** · {c.interaction_id}")
         wanted = set(c.turn_ids)
         lines += [f"> *{t.speaker}:* {_md(t.text)}" for t in inter.turns if not wanted or t.turn_id in wanted]
         lines.append("")

@@ -44,10 +44,12 @@ footer { display: none !important; }
 .rp-brand { font-weight:700; font-size:18px; letter-spacing:.3px; color:#fff; }
 .rp-brand small { font-weight:400; color:#a5b4fc; margin-left:8px; font-size:12px; }
 .rp-header .rp-spacer { flex:1; }
+.rp-header span { color:#e0e7ff; }
 .rp-header a { color:#c7d2fe; text-decoration:none; margin-left:10px; }
 .rp-header a:hover { color:#fff; text-decoration:underline; }
-.rp-role { background:#312e81; border-radius:999px; padding:2px 10px; font-size:12px; }
-.rp-demo { background:#f59e0b; color:#1f2937; font-weight:700; border-radius:6px; padding:2px 8px; font-size:12px; }
+.rp-role { background:#4338ca; color:#fff !important; border-radius:999px; padding:2px 10px; font-size:12px; }
+.rp-demo { background:#f59e0b; color:#1f2937 !important; font-weight:700; border-radius:6px; padding:2px 8px;
+  font-size:12px; }
 .rp-notice { background:#fef3c7; border:1px solid #fcd34d; color:#78350f; border-radius:8px; padding:6px 12px;
   margin-top:6px; }
 .rp-card { background:#fff; border:1px solid #e2e8f0; border-radius:10px; padding:12px 14px; }
@@ -68,8 +70,10 @@ footer { display: none !important; }
   margin-bottom:4px; }
 .rp-facts ul { margin:0; padding-left:18px; }
 .rp-facts li { margin:2px 0; }
-.rp-chan { display:inline-block; border:1px solid var(--c); color:var(--c); border-radius:999px; padding:0 7px;
-  font-size:11px; font-weight:600; margin-right:4px; white-space:nowrap; }
+.rp-chan { display:inline-flex; align-items:center; gap:3px; border:1px solid var(--c); color:var(--c);
+  border-radius:999px; padding:0 7px; font-size:11px; font-weight:600; margin-right:4px; white-space:nowrap;
+  line-height:18px; vertical-align:middle; }
+.rp-header b { color:#fff; }
 .rp-strip { position:relative; height:22px; background:linear-gradient(#e2e8f0,#e2e8f0) center/100% 2px no-repeat;
   margin:4px 6px; }
 .rp-dot { position:absolute; top:5px; width:12px; height:12px; margin-left:-6px; border-radius:50%;
@@ -96,7 +100,10 @@ footer { display: none !important; }
   font-weight:700; background:#4f46e5; color:#fff !important; border-radius:4px; margin:0 1px 0 2px;
   vertical-align:super; cursor:pointer; text-decoration:none !important; }
 .rp-cite:hover { background:#312e81; }
-.rp-flag { text-decoration:underline wavy #dc2626; }
+.rp-weak { text-decoration:underline dotted #d97706; text-decoration-thickness:2px; text-underline-offset:3px; }
+.rp-weak-note { margin-top:6px; }
+.rp-sec { display:grid; grid-template-columns:118px 1fr; gap:8px; padding:3px 0; border-bottom:1px solid #f1f5f9; }
+.rp-sec-label { font-size:11px; font-weight:700; text-transform:uppercase; color:#64748b; padding-top:3px; }
 .rp-sources { margin-top:10px; border-top:1px solid #f1f5f9; padding-top:6px; }
 .rp-src { margin:3px 0; padding:3px 6px; border-radius:6px; transition:background .3s; }
 .rp-src summary { cursor:pointer; }
@@ -107,7 +114,10 @@ footer { display: none !important; }
   text-transform:uppercase; margin-right:4px; }
 .rp-audit { width:100%; border-collapse:collapse; font-size:13px; }
 .rp-audit th, .rp-audit td { text-align:left; padding:4px 8px; border-bottom:1px solid #e2e8f0; }
-.rp-feedback button { min-width:0 !important; }
+.rp-feedback { align-items:center; gap:6px; }
+.rp-svg { display:inline-block; vertical-align:-2px; flex:none; }
+.rp-icon { display:inline-flex; color:var(--c); }
+#customer-results .wrap { max-height:210px; overflow-y:auto; }
 .rp-status { font-size:13px; }
 .rp-counts span { margin-right:12px; }
 .rp-lab-case { display:grid; grid-template-columns: 1fr 1fr 1fr; gap:10px; margin-bottom:10px; }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable
@@ -45,6 +46,10 @@ class Conversation:
     said: list[Said]
     prior: list[Fact] = field(default_factory=list)  # this customer's facts from earlier interactions
     gate: dict[int, dict[str, float]] = field(default_factory=dict)  # id(said) -> prototype similarity per label
+    _text: str = ""
+    _lower: str = ""
+    _starts: list[int] = field(default_factory=list)
+    _hits: dict[str, list[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, interaction: Interaction, prior: list[Fact] | None = None) -> Conversation:
@@ -53,7 +58,28 @@ class Conversation:
             for i, turn in enumerate(interaction.turns)
             for s in sentences(turn.text)
         ]
-        return cls(interaction, said, prior or [])
+        conversation = cls(interaction, said, prior or [])
+        # One string for the whole interaction, so each pattern runs once per interaction rather than once per
+        # sentence (bulk ingest sees tens of thousands of sentences). ".\n" keeps matches inside one sentence.
+        parts, position = [], 0
+        for s in said:
+            conversation._starts.append(position)
+            parts.append(s.text)
+            position += len(s.text) + 2
+        conversation._text = ".\n".join(parts)
+        lowered = conversation._text.lower()
+        conversation._lower = lowered if len(lowered) == len(conversation._text) else ""
+        return conversation
+
+    def matching(self, pattern: re.Pattern[str], speaker: str | None = None) -> list[Said]:
+        """Sentences in which the pattern matches, in order."""
+        key = pattern.pattern
+        if key not in self._hits:
+            fast = _case_sensitive(pattern) if self._lower else None
+            matches = fast.finditer(self._lower) if fast else pattern.finditer(self._text)
+            found = {bisect.bisect_right(self._starts, m.start()) - 1 for m in matches}
+            self._hits[key] = sorted(found)
+        return [self.said[i] for i in self._hits[key] if speaker is None or self.said[i].speaker == speaker]
 
     def after(self, said: Said, turns: int = 3, speaker: str | None = None) -> list[Said]:
         """Sentences in the next `turns` turns (optionally only one speaker's)."""
@@ -69,6 +95,18 @@ class Conversation:
     @property
     def started_at(self) -> datetime:
         return self.interaction.started_at
+
+
+_FAST: dict[str, re.Pattern[str] | None] = {}
+
+
+def _case_sensitive(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The same pattern without re.I, for lowercased text: Python's re is several times faster that way."""
+    key = pattern.pattern
+    if key not in _FAST:
+        plain = bool(pattern.flags & re.I) and not re.search(r"[A-Z]", re.sub(r"\\[A-Za-z]", "", key))
+        _FAST[key] = re.compile(key, pattern.flags & ~re.I) if plain else None
+    return _FAST[key]
 
 
 def is_no_problem(text: str) -> bool:

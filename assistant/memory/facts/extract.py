@@ -57,18 +57,16 @@ class Extractor:
         labels: list[list[str]] = []
         owners: list[tuple[Conversation, object]] = []
         for conversation in conversations:
-            replies = {id(s) for s in sales.reply_candidates(conversation)}
-            for said in conversation.said:
-                wanted: list[str] = []
-                if personal.life_event_candidate(said):
-                    wanted += ["life_event", "not_life_event"]
-                if service.issue_candidate(said):
-                    wanted += ["issue", "not_issue"]
-                if id(said) in replies:
-                    wanted += ["accept", "decline", "pending"]
-                if wanted:
-                    texts.append(said.text)
-                    labels.append(wanted)
-                    owners.append((conversation, said))
+            wanted: dict[int, tuple[object, list[str]]] = {}
+            for said in personal.life_event_candidates(conversation):
+                wanted.setdefault(id(said), (said, []))[1].extend(["life_event", "not_life_event"])
+            for said in service.issue_candidates(conversation):
+                wanted.setdefault(id(said), (said, []))[1].extend(["issue", "not_issue"])
+            for said in sales.reply_candidates(conversation):
+                wanted.setdefault(id(said), (said, []))[1].extend(["accept", "decline", "pending"])
+            for said, said_labels in wanted.values():
+                texts.append(said.text)  # type: ignore[attr-defined]
+                labels.append(said_labels)
+                owners.append((conversation, said))
         for (conversation, said), scores in zip(owners, self.gate.score(texts, labels), strict=True):
             conversation.gate[id(said)] = scores

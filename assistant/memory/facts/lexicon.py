@@ -54,7 +54,8 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                           r"backpacking|vacation|abroad)\b", re.I), "trip"),
     "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?)\b", re.I), "wedding"),
     "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
-                           r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost my job|career)\b", re.I), "new job"),
+                           r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost my job|career)\b", re.I),
+                "new job"),
     "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike)\b", re.I),
                 "new car"),
     "health": (re.compile(r"\b(hospital|surgery|operation|diagnos\w+|treatment|chemo\w*|recover\w*|illness|"
@@ -66,7 +67,7 @@ PLACE_RE = re.compile(r"\b(?:to|in|from|around) ((?:New |San |Los |Las |Saint |S
 
 FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming up|planning|plan to|about to|"
                          r"due|expecting|starts?|in \w+ (?:days|weeks|months)|this (?:coming|weekend)|tomorrow|"
-                         r"(?:is|are|'s|'re) (?:\w+ing)|book(?:ed|ing))\b", re.I)
+                         r"(?:is|are|am|'s|'re|'m) (?:\w+ly |also |still |all |both )?\w+ing|book(?:ed|ing))\b", re.I)
 PAST_CUES = re.compile(r"\b(was|were|had|did|went|got|moved|bought|passed|finished|last|ago|yesterday|"
                        r"just (?:had|got|moved|bought|finished|came back)|came back|returned|already)\b", re.I)
 
@@ -98,8 +99,7 @@ OFFER_RE = re.compile(
     r"(?:can|could|may) i (?:offer|suggest|recommend)|i (?:can|could) offer|we (?:can|could) offer|we have (?:a|an) "
     r"(?:special|new|great|exclusive)|have you (?:considered|thought about)|you(?:'re| are) (?:pre-?approved|eligible)|"
     r"you qualify|how about (?:a|an|our|upgrading|switching)|might (?:suit|be worth)|i(?:'d| would) recommend|"
-    r"upgrade (?:you )?to|switch(?:ing)? (?:you )?to (?:our|a|an)|save you|special (?:offer|rate|deal)|"
-    r"discount|better rate|quote)\b", re.I)
+    r"upgrade (?:you )?to|switch(?:ing)? (?:you )?to (?:our|a|an)|special (?:offer|rate|deal))\b", re.I)
 ACCEPT_RE = re.compile(r"\b(yes,? please|yes let's|go ahead|sign me up|i'll take it|let's do it|sounds (?:good|great|"
                        r"perfect|lovely)|that would be (?:great|lovely|good)|set (?:it|that) up|i'd like that|"
                        r"why not|i'll go for it|please do|yes,? i(?:'d| would) like|happy to go ahead|"

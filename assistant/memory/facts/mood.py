@@ -13,8 +13,9 @@ from assistant.models import Fact
 
 REPEAT_CONTACT_DAYS = 7
 # The customer chasing something we said we would do: a promise is not kept by this contact.
-CHASED_RE = re.compile(r"\b((?:nobody|no one|no-one|never) (?:called|rang|phoned|got back|came back)|you (?:said|promised)"
-                       r" (?:you'd|you would|to)|was (?:supposed|meant) to (?:call|ring|hear)|still (?:waiting|not heard|"
+CHASED_RE = re.compile(r"\b((?:nobody|no one|no-one|never) (?:called|rang|phoned|got back|came back)|"
+                       r"you (?:said|promised) (?:you'd|you would|to)|was (?:supposed|meant) to (?:call|ring|hear)|"
+                       r"still (?:waiting|not heard|"
                        r"haven't heard)|didn't (?:call|ring|get back))\b", re.I)
 
 
@@ -30,20 +31,23 @@ def sentiment(conversation: Conversation) -> list[Fact]:
     analyzer = _vader()
     scored = []
     cues = []
+    cue_count = 0
     chased = False
     for turn in conversation.interaction.turns:
-        if turn.speaker != "customer":
-            continue
+        if turn.speaker != "customer" or len(turn.text.split()) < 4:
+            continue  # "Yes." / "Okay." carry no mood (VADER calls "okay" positive)
         scored.append((analyzer.polarity_scores(turn.text)["compound"], turn))
-        if lx.FRUSTRATION_RE.search(turn.text):
+        found = len(lx.FRUSTRATION_RE.findall(turn.text))
+        if found:
             cues.append(turn)
+            cue_count += found
         chased = chased or bool(CHASED_RE.search(turn.text))
     compound = sum(c for c, _ in scored) / len(scored) if scored else 0.0
     # Average hides one angry turn in a long call; the worst turn counts too.
     worst = min((c for c, _ in scored), default=0.0)
-    mood = status_for(compound, worst, len(cues), repeat_contact=False)
+    mood = status_for(compound, worst, cue_count, repeat_contact=False)
     cited = [t for _, t in sorted(scored, key=lambda x: x[0])[:2]] if mood in ("negative", "frustrated") else []
-    cited += [t for t in cues[:2] if t not in cited]
+    cited += [t for t in cues if all(t is not c for c in cited)][:2]
     if not cited and scored:
         cited = [max(scored, key=lambda x: abs(x[0]))[1]]
     cited_ids = {id(t) for t in cited}
@@ -52,13 +56,14 @@ def sentiment(conversation: Conversation) -> list[Fact]:
     return [make_fact(
         conversation, "sentiment", "sentiment", describe(mood, interaction.started_at, interaction.channel),
         sources, status=mood, valid_from=interaction.started_at,
-        compound=round(compound, 3), worst=round(worst, 3), frustration_cues=len(cues),
+        compound=round(compound, 3), worst=round(worst, 3), frustration_cues=cue_count,
         channel=interaction.channel,
     )]
 
 
 def status_for(compound: float, worst: float, cues: int, repeat_contact: bool) -> str:
-    if cues >= 2 or (cues and (compound <= -0.05 or worst <= -0.4)) or (repeat_contact and worst <= -0.4):
+    if cues >= 2 or (cues and (repeat_contact or compound <= 0.1 or worst <= -0.3)) or (
+            repeat_contact and worst <= -0.4):
         return "frustrated"
     if compound <= -0.2 or worst <= -0.6:
         return "negative"

@@ -14,7 +14,8 @@ from assistant.models import Fact
 _EVENT_VERBS = {
     "exams": ("has exams", "had exams"), "graduation": ("graduates", "graduated"),
     "university": ("starts university", "started university"), "baby": ("is expecting a baby", "had a baby"),
-    "move": ("is moving", "moved"), "travel": ("is travelling", "travelled"), "wedding": ("is getting married", "got married"),
+    "move": ("is moving", "moved"), "travel": ("is travelling", "travelled"),
+    "wedding": ("is getting married", "got married"),
     "new_job": ("is starting a new job", "started a new job"), "new_car": ("is getting a new car", "got a new car"),
     "health": ("has a health matter", "had a health matter"), "birthday": ("has a birthday", "had a birthday"),
 }
@@ -27,13 +28,15 @@ _WORK_RE = re.compile(r"\b(?:i work (?:as an? |at |in |for |nights|shifts|from h
 _PET_RE = re.compile(r"\b(?:my|our) (?:new )?(dog|cat|puppy|kitten|horse)\b", re.I)
 
 
-def life_event_candidate(said: Said) -> bool:
-    if said.speaker != "customer":
-        return False
-    text = said.text
-    if not (first_person(text) or lx.RELATION_RE.search(text) or _named_person(text)):
-        return False
-    return any(p.search(text) for p, _ in lx.LIFE_EVENTS.values())
+_ANY_EVENT = re.compile("|".join(p.pattern for p, _ in lx.LIFE_EVENTS.values()), re.I)
+_ANY_DETAIL = re.compile("|".join(p.pattern for p in (_ACCESSIBILITY_RE, _WORK_RE, _PET_RE)), re.I)
+_ANY_CONSENT = re.compile(f"{lx.CONSENT_OUT_RE.pattern}|{lx.CONSENT_IN_RE.pattern}", re.I)
+
+
+def life_event_candidates(conversation: Conversation) -> list[Said]:
+    """Customer sentences naming a life event, about themselves or someone close."""
+    return [s for s in conversation.matching(_ANY_EVENT, "customer")
+            if first_person(s.text) or lx.RELATION_RE.search(s.text) or _named_person(s.text)]
 
 
 def _named_person(text: str) -> str | None:
@@ -87,8 +90,8 @@ def _known_people(conversation: Conversation) -> dict[str, str]:
 
 def _when(said: Said, conversation: Conversation) -> tuple[Span | None, bool]:
     """The event's time, and whether it lies ahead as of the conversation (tense decides when no date is said)."""
-    ahead = bool(lx.FUTURE_CUES.search(said.text)) and not re.search(
-        r"\b(just|last|ago|yesterday)\b", said.text, re.I)
+    future, past = lx.FUTURE_CUES.search(said.text), lx.PAST_CUES.search(said.text)
+    ahead = bool(future) and not re.search(r"\b(just|last|ago|yesterday)\b", said.text, re.I) or not past
     spans = find_spans(said.text, said.at, "future" if ahead else "past")
     if not spans:  # "Amy has exams." then "It's the week of the 16th." — look at the rest of the turn
         for other in conversation.turn_sentences(said):
@@ -104,9 +107,7 @@ def _when(said: Said, conversation: Conversation) -> tuple[Span | None, bool]:
 
 def life_events(conversation: Conversation) -> list[Fact]:
     facts = []
-    for said in conversation.said:
-        if not life_event_candidate(said):
-            continue
+    for said in life_event_candidates(conversation):
         scores = conversation.gate.get(id(said), {})
         if scores and not passes(scores, "life_event", "not_life_event", floor=0.35):
             continue
@@ -133,7 +134,7 @@ def life_events(conversation: Conversation) -> list[Fact]:
         when = f" {_when_words(span)}" if span else ""
         text = f"{who} {verb}{when}"
         facts.append(make_fact(
-            conversation, "life_event", subject[:1].upper() + subject[1:] if not name else subject, text, [said],
+            conversation, "life_event", subject, text, [said],
             status="upcoming" if ahead else "past",
             valid_from=span.start if span else (None if ahead else said.at),
             valid_to=span.end if span else None,
@@ -155,9 +156,7 @@ def _when_words(span: Span) -> str:
 
 def preferences(conversation: Conversation) -> list[Fact]:
     facts = []
-    for said in conversation.said:
-        if said.speaker != "customer" or not lx.PREFERENCE_RE.search(said.text):
-            continue
+    for said in conversation.matching(lx.PREFERENCE_RE, "customer"):
         text = said.text
         lowered = text.lower()
         negative = re.search(r"\b(don't|do not|never|hate|not)\b", lowered)
@@ -182,9 +181,7 @@ def preferences(conversation: Conversation) -> list[Fact]:
 
 def consent(conversation: Conversation) -> list[Fact]:
     facts = []
-    for said in conversation.said:
-        if said.speaker != "customer":
-            continue
+    for said in conversation.matching(_ANY_CONSENT, "customer"):
         if lx.CONSENT_OUT_RE.search(said.text):
             status, text = "withdrawn", "Asked not to receive marketing"
         elif lx.CONSENT_IN_RE.search(said.text):
@@ -198,14 +195,16 @@ def consent(conversation: Conversation) -> list[Fact]:
 
 def details(conversation: Conversation) -> list[Fact]:
     facts = []
-    for said in conversation.said:
-        if said.speaker != "customer":
-            continue
+    for said in conversation.matching(_ANY_DETAIL, "customer"):
         for pattern, subject in ((_ACCESSIBILITY_RE, "accessibility"), (_WORK_RE, "work"), (_PET_RE, "pet")):
             m = pattern.search(said.text)
             if m:
-                summary = {"accessibility": f"Mentioned {m.group(0).lower()}",
-                           "work": f"Said: \"{m.group(0)}\"", "pet": f"Has a {m.group(1).lower()}"}[subject]
+                if subject == "accessibility":
+                    summary = f"Mentioned {m.group(0).lower()}"
+                elif subject == "work":
+                    summary = f'Said: "{m.group(0)}"'
+                else:
+                    summary = f"Has a {m.group(1).lower()}"
                 facts.append(make_fact(conversation, "detail", subject, summary, [said], status="stated",
                                        valid_from=said.at, quote=said.text))
     return facts

@@ -20,8 +20,7 @@ _CLOSED_RE = re.compile(r"\bi've (?:closed|cancelled) (?:your|the)\b|\b(?:is|has
                         re.I)
 
 
-def offer_candidate(said: Said) -> bool:
-    return said.speaker == "agent" and bool(lx.OFFER_RE.search(said.text))
+_YES_NO = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|maybe|fine|alright|all right)\b", re.I)
 
 
 def _offered_product(said: Said, conversation: Conversation) -> str | None:
@@ -43,13 +42,13 @@ def _offered_product(said: Said, conversation: Conversation) -> str | None:
 def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said]]:
     """The customer's answer in the next few turns: accepted, declined, or pending (no clear answer)."""
     replies = conversation.after(offer, turns=4, speaker="customer")
-    for said in replies:
+    for said in replies[:3]:
         text = said.text
         if lx.PENDING_RE.search(text):
             return "pending", [said]
         if lx.DECLINE_RE.search(text) or re.match(r"^\s*no\b", text, re.I):
             return "declined", [said]
-        if lx.ACCEPT_RE.search(text):
+        if lx.ACCEPT_RE.search(text) or _YES_NO.match(text) and not re.match(r"^\W*(?:maybe|fine)", text, re.I):
             return "accepted", [said]
         scores = conversation.gate.get(id(said), {})
         if scores:
@@ -62,19 +61,17 @@ def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said
 def reply_candidates(conversation: Conversation) -> list[Said]:
     """Customer sentences right after an offer: the only ones whose meaning (yes/no/maybe) needs the model."""
     out: list[Said] = []
-    for said in conversation.said:
-        if offer_candidate(said):
-            out.extend(s for s in conversation.after(said, turns=2, speaker="customer")
-                       if not (lx.ACCEPT_RE.search(s.text) or lx.DECLINE_RE.search(s.text)
-                               or lx.PENDING_RE.search(s.text)))
+    for offer in conversation.matching(lx.OFFER_RE, "agent"):
+        for s in conversation.after(offer, turns=2, speaker="customer")[:2]:
+            if len(s.text.split()) >= 4 and not (lx.ACCEPT_RE.search(s.text) or lx.DECLINE_RE.search(s.text)
+                                                 or lx.PENDING_RE.search(s.text) or _YES_NO.match(s.text)):
+                out.append(s)
     return out
 
 
 def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
     facts = []
-    for said in conversation.said:
-        if not offer_candidate(said):
-            continue
+    for said in conversation.matching(lx.OFFER_RE, "agent"):
         product = _offered_product(said, conversation)
         if product is None:
             continue
@@ -89,7 +86,7 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
             conversation, "offer", product, text, [said, *reply], status=status, valid_from=at, valid_to=valid_to,
             offer=said.text, response=reply[0].text if reply else None, product=product,
         ))
-        if status == "accepted":
+        if status == "accepted" and lx.ACCEPT_RE.search(reply[0].text) and "quote" not in said.text.lower():
             facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said, *reply],
                                    status="bought", valid_from=at, source="accepted offer"))
     return facts
@@ -97,7 +94,7 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
 
 def products(conversation: Conversation) -> list[Fact]:
     facts = []
-    for said in conversation.said:
+    for said in conversation.matching(lx.PRODUCT_RE):
         m = lx.PRODUCT_RE.search(said.text)
         if m is None:
             continue

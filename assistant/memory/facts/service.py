@@ -21,8 +21,10 @@ _PROBLEM_WORDS = {
 }
 
 
-def issue_candidate(said: Said) -> bool:
-    return said.speaker == "customer" and bool(lx.ISSUE_RE.search(said.text)) and not is_no_problem(said.text)
+def issue_candidates(conversation: Conversation) -> list[Said]:
+    """Customer sentences naming a problem with something we can name (a card, a claim, a payment)."""
+    return [s for s in conversation.matching(lx.ISSUE_RE, "customer")
+            if not is_no_problem(s.text) and (lx.ISSUE_TOPIC_RE.search(s.text) or lx.PRODUCT_RE.search(s.text))]
 
 
 def _topic(said: Said, conversation: Conversation) -> str | None:
@@ -53,9 +55,7 @@ def _problem(text: str) -> str:
 def issues(conversation: Conversation) -> list[Fact]:
     facts: list[Fact] = []
     raised: dict[str, list[Said]] = {}
-    for said in conversation.said:
-        if not issue_candidate(said):
-            continue
+    for said in issue_candidates(conversation):
         scores = conversation.gate.get(id(said), {})
         if scores and not passes(scores, "issue", "not_issue", floor=0.35):
             continue
@@ -66,10 +66,9 @@ def issues(conversation: Conversation) -> list[Fact]:
     last_open = next((f for f in reversed(conversation.prior) if f.kind == "issue" and f.status != "resolved"), None)
     for topic, sources in raised.items():
         first = sources[0]
-        later = [s for s in conversation.said if s.index >= first.index]
         status, status_sources = "open", []
-        escalation = [s for s in later if lx.ESCALATED_RE.search(s.text)]
-        resolution = [s for s in later if lx.RESOLVED_RE.search(s.text) and s.index > first.index]
+        escalation = [s for s in conversation.matching(lx.ESCALATED_RE) if s.index >= first.index]
+        resolution = [s for s in conversation.matching(lx.RESOLVED_RE) if s.index > first.index]
         if resolution:
             status, status_sources = "resolved", resolution[-1:]
         elif escalation:
@@ -94,7 +93,7 @@ def issues(conversation: Conversation) -> list[Fact]:
         ))
     if not raised and last_open is not None:
         # "It's all working again now": a follow-up closes the customer's latest open issue.
-        closing = [s for s in conversation.said if lx.RESOLVED_RE.search(s.text)]
+        closing = conversation.matching(lx.RESOLVED_RE)
         if closing:
             facts.append(make_fact(
                 conversation, "issue", last_open.subject, last_open.text, closing[-1:], status="resolved",
@@ -105,7 +104,7 @@ def issues(conversation: Conversation) -> list[Fact]:
 
 
 def _reference(conversation: Conversation) -> str | None:
-    for said in conversation.said:
+    for said in conversation.matching(lx.REFERENCE_RE):
         m = lx.REFERENCE_RE.search(said.text)
         if m and any(ch.isdigit() for ch in m.group(1)):
             return m.group(1).upper()
@@ -125,9 +124,7 @@ _ACTIONS = [
 
 def promises(conversation: Conversation) -> list[Fact]:
     facts = []
-    for said in conversation.said:
-        if said.speaker != "agent":
-            continue
+    for said in conversation.matching(lx.PROMISE_RE, "agent"):
         m = lx.PROMISE_RE.search(said.text)
         if m is None or re.search(r"\b(if you|would you|do you want|shall i)\b", said.text, re.I):
             continue
@@ -156,8 +153,8 @@ def _promise_topic(said: Said, conversation: Conversation) -> str | None:
     m = lx.ISSUE_TOPIC_RE.search(said.text) or lx.PRODUCT_RE.search(said.text)
     if m:
         return f"the {lx.canonical_product(m.group(1))}"
-    for other in conversation.said:
-        if other.index < said.index and issue_candidate(other):
+    for other in issue_candidates(conversation):
+        if other.index < said.index:
             t = lx.ISSUE_TOPIC_RE.search(other.text)
             if t:
                 return f"the {lx.canonical_product(t.group(1))}"
@@ -167,9 +164,7 @@ def _promise_topic(said: Said, conversation: Conversation) -> str | None:
 def verification(conversation: Conversation) -> list[Fact]:
     facts = []
     provided: list[tuple[str, Said, Said]] = []
-    for said in conversation.said:
-        if said.speaker != "agent":
-            continue
+    for said in conversation.matching(lx.VERIFY_ASK_RE, "agent"):
         m = lx.VERIFY_ASK_RE.search(said.text)
         if m is None:
             continue
@@ -183,8 +178,7 @@ def verification(conversation: Conversation) -> list[Fact]:
         provided.append((detail, said, answer))
     if not provided:
         return facts
-    confirmed = [s for s in conversation.said if s.speaker == "agent" and lx.VERIFIED_RE.search(s.text)
-                 and s.index > provided[0][1].index]
+    confirmed = [s for s in conversation.matching(lx.VERIFIED_RE, "agent") if s.index > provided[0][1].index]
     status = "verified" if confirmed else "provided"
     for detail, ask, answer in provided:
         sources = [ask, answer, *confirmed[:1]]

@@ -1,0 +1,21 @@
+"""python app.py [--demo]: the agent desk UI and the REST API on one server (127.0.0.1:7860 by default)."""
+
+import os
+import sys
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no outbound calls
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.facade import Assistant  # noqa: E402
+from assistant.server import create_app, serve  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+
+
+def main(argv: list[str]) -> None:
+    settings = Settings(**({"demo_mode": True} if "--demo" in argv else {}))
+    assistant = Assistant(settings)
+    serve(create_app(settings, assistant), settings)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,208 @@
+"""Questions about one customer answered with citations: from facts when they answer it, else by quoting the
+best sentences of the best evidence. Without a match: "I can't find anything about that" and no citations."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from assistant.memory.answer_llm import llm_answer
+from assistant.memory.dates import fmt_day, question_time
+from assistant.memory.facts import FactMemory
+from assistant.memory.intents import fact_question, matching_facts
+from assistant.memory.retrieval import Hit, Retriever
+from assistant.memory.text import clip, sentences, topic_tokens
+from assistant.memory.timeline import summarize
+from assistant.models import Citation, Customer, Draft, DraftSentence, Fact, Interaction, as_utc, utcnow
+from assistant.settings import Settings
+from assistant.store import Store
+
+MAX_FACTS = 6
+MAX_QUOTES = 3
+
+
+class Answerer:
+    """`ask` answers a question about one customer from that customer's history only."""
+
+    def __init__(self, store: Store, retriever: Retriever, memory: FactMemory, settings: Settings, llm: Any = None,
+                 *, min_dense: float = 0.32, min_sentence: float = 0.25) -> None:
+        self.store, self.retriever, self.memory, self.settings, self.llm = store, retriever, memory, settings, llm
+        self.min_dense, self.min_sentence = min_dense, min_sentence
+
+    def ask(self, customer_id: str, question: str, now: datetime | None = None) -> Draft:
+        customer = self.store.customer(customer_id)  # UnknownCustomer for an id we do not hold
+        now = as_utc(now) if now else utcnow()
+        question = " ".join(question.split())
+        hits = self.retriever.search(customer_id, _without_names(question, customer), k=8, now=now)
+        hits = [h for h in hits if as_utc(h.chunk.started_at) <= now]
+        if self.llm is not None and question:
+            try:
+                draft = llm_answer(self.llm, customer, question, hits, now)
+                if draft is not None:
+                    return draft
+                reason = "the model's answer cited nothing from the evidence"
+            except Exception as exc:  # noqa: BLE001 - any model failure falls back to the extractive answer
+                reason = f"{type(exc).__name__}: {exc}"[:300]
+            draft = self._extractive(customer, question, hits, now)
+            draft.metadata["fallback"] = reason
+            return draft
+        return self._extractive(customer, question, hits, now)
+
+    # ---- routes -----------------------------------------------------------------------------------
+    def _extractive(self, customer: Customer, question: str, hits: list[Hit], now: datetime) -> Draft:
+        plain = _without_names(question, customer)
+        for route in (self._from_facts, self._from_timeline, self._from_evidence):
+            got = route(customer, plain, hits, now)
+            if got:
+                name, sentences_ = got
+                return _draft(customer, sentences_, route=name)
+        return _draft(customer, [DraftSentence(text=f"I can't find anything about that in {customer.first_name}'s "
+                                                     "history.")], route="none")
+
+    def _from_facts(self, customer: Customer, question: str, hits: list[Hit], now: datetime):  # type: ignore[no-untyped-def]
+        intent = fact_question(question)
+        if intent is None:
+            return None
+        facts = matching_facts(self.memory.facts(customer.customer_id, now=now), question, intent)
+        if not facts:
+            return None
+        facts = sorted(facts, key=lambda f: f.recorded_at or datetime.min.replace(tzinfo=now.tzinfo))[-MAX_FACTS:]
+        return "facts", [_fact_sentence(f) for f in facts]
+
+    def _from_timeline(self, customer: Customer, question: str, hits: list[Hit], now: datetime):  # type: ignore[no-untyped-def]
+        """'When did she last call?', 'what happened in March?': contacts, not topics."""
+        when = question_time(question, now)
+        if topic_tokens(when.rest) or (when.span is None and when.order is None):
+            return None
+        seen: dict[str, Hit] = {}
+        for hit in hits:
+            seen.setdefault(hit.chunk.interaction_id, hit)
+        if not seen:
+            return None
+        index = self.retriever.index(customer.customer_id)
+        ordered = sorted(seen.values(), key=lambda h: h.chunk.started_at, reverse=when.order != "earliest")
+        if when.order is not None:
+            ordered = ordered[:1]
+        out = []
+        for hit in ordered[:MAX_FACTS]:
+            interaction = index.interactions.get(hit.chunk.interaction_id)
+            if interaction is None:
+                continue
+            lead = {"latest": "The last contact was", "earliest": "The first contact was"}.get(when.order or "", "")
+            text = (f"{lead} on {_day(interaction.started_at)} ({interaction.channel}): {summarize(interaction)}"
+                    if lead else f"{_day(interaction.started_at)} ({interaction.channel}): {summarize(interaction)}")
+            out.append(DraftSentence(text=_end(text), citations=[_interaction_cite(interaction, hit)]))
+        if when.order is None and when.span is not None and out:
+            count = len(out)
+            head = DraftSentence(text=f"{count} contact{'s' if count != 1 else ''} {when.span.phrase.strip()}:")
+            out = [head, *sorted(out, key=lambda s: s.text)]
+        return ("timeline", out) if out else None
+
+    def _from_evidence(self, customer: Customer, question: str, hits: list[Hit], now: datetime):  # type: ignore[no-untyped-def]
+        relevant = [h for h in hits[:4] if self._relevant(h, question)]
+        if not relevant:
+            return None
+        index = self.retriever.index(customer.customer_id)
+        candidates: list[tuple[Hit, Interaction, str, str]] = []  # hit, interaction, turn id, sentence
+        for hit in relevant:
+            interaction = index.interactions.get(hit.chunk.interaction_id)
+            if interaction is None:
+                continue
+            for turn_id in hit.turn_ids:
+                turn = interaction.turn(turn_id)
+                if turn is None or turn.speaker == "system":
+                    continue
+                for s in sentences(turn.text):
+                    if len(s.split()) >= 3:
+                        candidates.append((hit, interaction, turn_id, s))
+        if not candidates:
+            return None
+        vectors = self.retriever.embedder.embed_batch([question, *[c[3] for c in candidates]])
+        sims = vectors[1:] @ vectors[0]
+        lexical = np.array([_overlap(question, c[3]) for c in candidates])
+        score = sims + 0.15 * lexical
+        best = float(score.max())
+        if float(sims.max()) < self.min_sentence and lexical.max() == 0:
+            return None
+        chosen = [i for i in np.argsort(-score) if score[i] >= best - 0.08][:MAX_QUOTES]
+        chosen.sort(key=lambda i: (candidates[i][1].started_at, _position(candidates[i][1], candidates[i][2])))
+        return "evidence", _quotes(customer, [candidates[i] for i in chosen])
+
+    def _relevant(self, hit: Hit, question: str) -> bool:
+        if hit.dense >= self.min_dense:
+            return True
+        return hit.lexical > 0 and hit.dense >= self.min_dense - 0.1 and bool(topic_tokens(question))
+
+
+def _quotes(customer: Customer, picked: list[tuple[Hit, Interaction, str, str]]) -> list[DraftSentence]:
+    """Group picked sentences by turn: 'On 10 Nov 2026 (branch) Maria said: "…"'."""
+    out: list[DraftSentence] = []
+    groups: dict[tuple[str, str], list[str]] = {}
+    order: list[tuple[Interaction, str]] = []
+    for _, interaction, turn_id, text in picked:
+        key = (interaction.interaction_id, turn_id)
+        if key not in groups:
+            groups[key] = []
+            order.append((interaction, turn_id))
+        groups[key].append(text)
+    for interaction, turn_id in order:
+        turn = interaction.turn(turn_id)
+        who = customer.first_name if turn is not None and turn.speaker == "customer" else "the agent"
+        quote = clip(" ".join(groups[(interaction.interaction_id, turn_id)]), 60)
+        out.append(DraftSentence(
+            text=f'On {_day(interaction.started_at)} ({interaction.channel}) {who} said: "{quote}"',
+            citations=[Citation(interaction_id=interaction.interaction_id, turn_ids=[turn_id])],
+        ))
+    return out
+
+
+def _fact_sentence(fact: Fact) -> DraftSentence:
+    status = f" ({fact.status})" if fact.status and fact.status.lower() not in fact.text.lower() else ""
+    when = f" — recorded {_day(fact.recorded_at)}" if fact.recorded_at and fact.citations else ""
+    source = " — customer record" if fact.attributes.get("source") == "customer record" else ""
+    return DraftSentence(text=_end(f"{fact.text}{status}{when}{source}"), citations=list(fact.citations))
+
+
+def _draft(customer: Customer, parts: list[DraftSentence], *, route: str) -> Draft:
+    cites: list[Citation] = []
+    for s in parts:
+        for c in s.citations:
+            if c.key() not in {x.key() for x in cites}:
+                cites.append(c)
+    return Draft(text=" ".join(s.text for s in parts), citations=cites, kind="answer",
+                 customer_id=customer.customer_id, sentences=parts,
+                 metadata={"answerer": "extractive", "route": route})
+
+
+def _interaction_cite(interaction: Interaction, hit: Hit) -> Citation:
+    return Citation(interaction_id=interaction.interaction_id, turn_ids=list(hit.turn_ids))
+
+
+def _without_names(question: str, customer: Customer) -> str:
+    """The customer's own name is not a topic: 'what did Maria say about Amy?' is about Amy."""
+    out = question
+    for part in {customer.name, *customer.name.split()}:
+        if len(part) > 1:
+            out = re.sub(rf"\b{re.escape(part)}(?:'s)?\b", " ", out, flags=re.I)
+    return " ".join(out.split())
+
+
+def _overlap(question: str, text: str) -> float:
+    q = set(topic_tokens(question))
+    return len(q & set(topic_tokens(text))) / len(q) if q else 0.0
+
+
+def _position(interaction: Interaction, turn_id: str) -> int:
+    return next((i for i, t in enumerate(interaction.turns) if t.turn_id == turn_id), 0)
+
+
+def _day(value: datetime | None) -> str:
+    return fmt_day(as_utc(value)) if value else ""
+
+
+def _end(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?\"'" else text + "."

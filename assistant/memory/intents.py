@@ -1,0 +1,86 @@
+"""Which facts a question asks about ("what products does she have?", "has she declined any offers?")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.memory.text import stem, topic_tokens
+from assistant.models import Fact
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    kinds: tuple[str, ...]
+    statuses: tuple[str, ...] = ()  # only facts with one of these statuses (empty: any)
+    intent_words: frozenset[str] = frozenset()  # stems that named the kind, not the topic
+
+
+_INTENTS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
+    (re.compile(r"\b(declined|turned down|refused|said no to|rejected)\b", re.I), ("offer",), ("declined",)),
+    (re.compile(r"\b(accepted|took up|said yes to)\b.*\boffers?\b|\boffers?\b.*\baccepted\b", re.I), ("offer",),
+     ("accepted",)),
+    (re.compile(r"\b(pending|still thinking|undecided|open offers?)\b", re.I), ("offer",), ("pending",)),
+    (re.compile(r"\b(offers?|offered|pitch(?:ed)?|sales?)\b", re.I), ("offer",), ()),
+    (re.compile(r"\b(products?|hold|holds|held|policies|what (?:accounts|cards) does|have with us|bought|"
+                r"purchased|signed up)\b", re.I), ("product",), ()),
+    (re.compile(r"\b(promis\w*|owe (?:her|him|them)|call (?:her|him|them) back|callbacks?|committed to|"
+                r"supposed to (?:call|email|send))\b", re.I), ("promise",), ()),
+    (re.compile(r"\b(open (?:issues?|cases?|complaints?|claims?)|unresolved|outstanding)\b", re.I), ("issue",),
+     ("open", "escalated")),
+    (re.compile(r"\b(issues?|problems?|complain\w*|cases?|disputes?|escalat\w*)\b", re.I), ("issue",), ()),
+    (re.compile(r"\b(family|children|kids|life events?|what's going on in (?:her|his|their) life|personal)\b",
+                re.I), ("life_event",), ()),
+    (re.compile(r"\b(prefer\w*|how (?:should|do) we contact|best way to (?:reach|contact)|best time|"
+                r"contact (?:method|channel))\b", re.I), ("preference",), ()),
+    (re.compile(r"\b(consent|marketing|opted? out|opt-out)\b", re.I), ("consent",), ()),
+    (re.compile(r"\b(verif\w*|identity|security check|id check|already (?:given|provided|confirmed))\b", re.I),
+     ("verification",), ()),
+    (re.compile(r"\b(mood|sentiment|frustrat\w*|angry|upset|happy with us|feeling)\b", re.I), ("sentiment",), ()),
+]
+
+# Words the intent patterns use, so they are not mistaken for the topic ("any offers" is not about "offer").
+_INTENT_VOCAB = frozenset(stem(w) for w in """
+declined decline turned down refused rejected accepted took up offer offers offered pitch pitched sale sales product
+products hold holds held policy policies account accounts card cards bought purchased signed promise promised
+promises owe callback callbacks committed supposed open issue issues problem problems complaint complaints case
+cases dispute disputes escalated escalation unresolved outstanding family children kids life event events personal
+prefer prefers preference preferences contact method channel consent marketing opted opt verified verification
+identity security check already given provided confirmed mood sentiment frustrated angry upset happy feeling pending
+thinking undecided
+""".split())
+
+
+def fact_question(question: str) -> FactQuestion | None:
+    kinds: list[str] = []
+    statuses: list[str] = []
+    for pattern, k, s in _INTENTS:
+        if pattern.search(question):
+            for kind in k:
+                if kind not in kinds:
+                    kinds.append(kind)
+            statuses.extend(x for x in s if x not in statuses)
+            if s:  # "has she declined any offers?" asks only about declined ones
+                break
+    if not kinds:
+        return None
+    return FactQuestion(tuple(kinds), tuple(statuses), _INTENT_VOCAB)
+
+
+def topic_of(question: str, intent: FactQuestion) -> list[str]:
+    return [t for t in topic_tokens(question) if t not in intent.intent_words]
+
+
+def matching_facts(facts: list[Fact], question: str, intent: FactQuestion) -> list[Fact]:
+    """Facts of the asked kinds (and statuses); if the question names a topic, only facts about it."""
+    chosen = [f for f in facts if f.kind in intent.kinds and (not intent.statuses or f.status in intent.statuses)]
+    topic = topic_of(question, intent)
+    if topic:
+        about = [f for f in chosen if _mentions(f, topic)]
+        return about
+    return chosen
+
+
+def _mentions(fact: Fact, topic: list[str]) -> bool:
+    words = {stem(w) for w in re.findall(r"[a-z0-9]+", f"{fact.subject} {fact.text}".lower())}
+    return any(t in words for t in topic)

@@ -1,0 +1,98 @@
+"""The app's composition root: one FastAPI server with the REST API (/api, OpenAPI at /docs) and the Gradio UI
+(/) beside it, sharing one Assistant, the users file and the review queue."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from assistant.api import install_error_handlers, router
+from assistant.api.deps import Services
+from assistant.auth import Users
+from assistant.errors import InputError
+from assistant.facade import Assistant
+from assistant.review import ReviewQueue
+from assistant.settings import Settings
+
+log = logging.getLogger("rapport")
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 7860
+
+
+def load_demo_if_empty(assistant: Assistant) -> str | None:
+    """An empty store gets the bundled demo data; returns the on-screen notice, or None if nothing was loaded."""
+    stats = assistant.stats()
+    if stats.get("customers") or stats.get("interactions"):
+        return None
+    report = assistant.ingest(DEMO_DIR / "interactions.jsonl", customers=DEMO_DIR / "customers.jsonl")
+    return (f"The store was empty, so the bundled demo data was loaded ({report.customers} customers, "
+            f"{report.ingested} contacts). These are invented customers, not real ones.")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def create_app(settings: Settings, assistant: Assistant | None = None, *, users: Users | None = None,
+               reviews: ReviewQueue | None = None, ui: bool = True, demo_data: bool = True,
+               host: str = DEFAULT_HOST) -> FastAPI:
+    """Build everything; tests pass their own Assistant (and may leave the UI or the demo data out)."""
+    if settings.demo_mode and not is_loopback(host):
+        raise InputError(f"demo mode serves on 127.0.0.1 only, not {host}", field="GRADIO_SERVER_NAME")
+    assistant = assistant or Assistant(settings)
+    svc = Services(settings=settings, assistant=assistant, users=users or Users.from_settings(settings),
+                   reviews=reviews or ReviewQueue.from_settings(settings))
+    if demo_data and (notice := load_demo_if_empty(assistant)):
+        svc.notices.append(notice)
+        log.warning(notice)
+    if settings.demo_mode:
+        _announce_demo_accounts(svc)
+    elif svc.users.is_empty():
+        print("No users yet: nobody can log in. Create one with `rapport users add NAME --role agent` "
+              "(roles: agent, supervisor, developer, service).", file=sys.stderr)
+
+    app = FastAPI(
+        title="Rapport API",
+        description="Agent assist that remembers the customer. Authenticate with `Authorization: Bearer <token>` "
+                    "(`rapport users token NAME`). The agent desk UI is at /.",
+        version="0.1.0", docs_url="/docs", redoc_url=None,
+    )
+    app.state.services = svc
+    install_error_handlers(app)
+    app.include_router(router)
+    if ui:
+        from assistant.ui import mount_ui  # gradio is heavy: only when the UI is served
+
+        mount_ui(app, svc)
+    return app
+
+
+def _announce_demo_accounts(svc: Services) -> None:
+    accounts = svc.users.add_demo_accounts()
+    svc.notices.append("DEMO MODE: local demo accounts are active on this machine only. Not for real customers.")
+    lines = ["", "=" * 72, "  DEMO MODE: local demo accounts (this run only, 127.0.0.1 only)"]
+    lines += [f"    {name:<18} password: {password}" for name, password in accounts.items()]
+    lines += ["=" * 72, ""]
+    print("\n".join(lines), file=sys.stderr, flush=True)
+
+
+def serve(app: FastAPI, settings: Settings) -> None:
+    """Run the app on 127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT override)."""
+    import uvicorn
+
+    host = os.environ.get("GRADIO_SERVER_NAME", DEFAULT_HOST)
+    port = int(os.environ.get("GRADIO_SERVER_PORT", DEFAULT_PORT))
+    if settings.demo_mode and not is_loopback(host):
+        raise InputError(f"demo mode serves on 127.0.0.1 only, not {host}", field="GRADIO_SERVER_NAME")
+    print(f"Rapport: http://{host}:{port}/ (API docs: http://{host}:{port}/docs)", file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,207 @@
+"""Ingest speed: raw torch encoding vs Rapport end to end vs a naive LangChain baseline, one run, same data.
+
+    .venv/bin/python benchmarks/ingest.py [--data tests/data/insurance_calls.jsonl] [--repeat 2]
+
+(a) SentenceTransformer.encode (torch) on exactly the chunk texts Rapport embeds;
+(b) Rapport's run_ingest into a fresh store: parse, validate, redact, chunk, embed, write;
+(c) LangChain: Chroma.from_documents with HuggingFaceEmbeddings, one document per turn, fresh folder.
+Model loading is timed separately and excluded from all three. With --repeat N each is run N times,
+interleaved, and the fastest run counts (the machine may be shared). The stored vectors of (b) are
+checked against (a): cosine >= 0.9999 for every chunk. Prints a markdown block and writes it to
+BENCHMARKS.md under "## Ingest", leaving the other sections as they are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import numpy as np  # noqa: E402
+
+from assistant.embedding import load_embedder, resolve_model_path  # noqa: E402
+from assistant.models import Interaction  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.store import Store  # noqa: E402
+from ingest.chunking import chunk_interaction  # noqa: E402
+from ingest.loaders import read_records  # noqa: E402
+from ingest.pipeline import run_ingest  # noqa: E402
+from ingest.redaction import Redactor, redact_interaction  # noqa: E402
+from ingest.validation import validate_interaction  # noqa: E402
+
+
+def load_interactions(path: Path) -> list[Interaction]:
+    return [r for r in map(validate_interaction, read_records(path)) if isinstance(r, Interaction)]
+
+
+def rapport_texts(interactions: list[Interaction], settings: Settings) -> tuple[list[str], float, int]:
+    """The distinct chunk texts run_ingest embeds, the time redaction took, and the chunk count."""
+    redactor = Redactor(settings.phone_regions)
+    started = time.perf_counter()
+    redacted = [redact_interaction(i, redactor) for i in interactions]
+    redaction_s = time.perf_counter() - started
+    chunks = [c for i in redacted for c in chunk_interaction(i, settings.chunk_turns, settings.chunk_overlap)]
+    return list(dict.fromkeys(c.text for c in chunks)), redaction_s, len(chunks)
+
+
+def time_torch(model, texts: list[str], batch_size: int) -> tuple[float, np.ndarray]:
+    started = time.perf_counter()
+    vectors = model.encode(texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+    return time.perf_counter() - started, np.asarray(vectors, dtype=np.float32)
+
+
+def time_rapport(embedder, settings: Settings, data: Path, work: Path):
+    store_dir = work / "rapport"
+    shutil.rmtree(store_dir, ignore_errors=True)
+    run_settings = settings.model_copy(update={"store_dir": store_dir})
+    started = time.perf_counter()
+    store = Store(run_settings)
+    report = run_ingest(store, embedder, run_settings, data)
+    seconds = time.perf_counter() - started
+    got = store._collection.get(include=["documents", "embeddings"])  # noqa: SLF001 - a benchmark may look inside
+    store.close()
+    return seconds, report, got
+
+
+def time_langchain(embeddings, interactions: list[Interaction], work: Path) -> tuple[float, int]:
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+
+    folder = work / "langchain"
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    documents = [
+        Document(page_content=t.text, metadata={"interaction_id": i.interaction_id, "customer_id": i.customer_id,
+                                                "turn_id": t.turn_id or "", "speaker": t.speaker})
+        for i in interactions for t in i.turns
+    ]
+    store = Chroma.from_documents(documents, embeddings, persist_directory=str(folder), collection_name="naive",
+                                  client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True))
+    seconds = time.perf_counter() - started
+    count = store._collection.count()  # noqa: SLF001
+    return seconds, count
+
+
+def machine() -> str:
+    mem = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    return f"{os.cpu_count()} cores ({cpu}), {mem / 2**20:.0f} GiB RAM, Python {platform.python_version()}"
+
+
+def versions() -> str:
+    names = ["torch", "sentence-transformers", "onnxruntime", "chromadb", "langchain", "langchain-chroma",
+             "langchain-huggingface"]
+    return ", ".join(f"{n} {version(n)}" for n in names)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=REPO / "tests" / "data" / "insurance_calls.jsonl")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    args = parser.parse_args()
+
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from sentence_transformers import SentenceTransformer
+
+    settings = Settings(store_dir=Path(tempfile.mkdtemp(prefix="rapport-bench-")))
+    work = settings.store_dir
+    load_before = os.getloadavg()[0]
+    model_path = resolve_model_path(settings.embedding_model)
+    interactions = load_interactions(args.data)
+    turns = sum(len(i.turns) for i in interactions)
+    texts, redaction_s, n_chunks = rapport_texts(interactions, settings)
+
+    started = time.perf_counter()
+    torch_model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+    torch_load = time.perf_counter() - started
+    started = time.perf_counter()
+    embedder = load_embedder(settings)
+    rapport_load = time.perf_counter() - started
+    started = time.perf_counter()
+    lc_embeddings = HuggingFaceEmbeddings(model_name=str(model_path), model_kwargs={"device": "cpu"})
+    lc_load = time.perf_counter() - started
+    warm = texts[:32]
+    torch_model.encode(warm)
+    embedder.embed_batch(warm)
+    lc_embeddings.embed_documents(warm)
+
+    torch_runs, rapport_runs, lc_runs = [], [], []
+    for n in range(args.repeat):
+        seconds, torch_vectors = time_torch(torch_model, texts, settings.embedding_batch_size)
+        torch_runs.append(seconds)
+        seconds, report, stored = time_rapport(embedder, settings, args.data, work)
+        rapport_runs.append(seconds)
+        lc_runs.append(time_langchain(lc_embeddings, interactions, work)[0])
+        print(f"run {n + 1}: torch {torch_runs[-1]:.1f} s, rapport {rapport_runs[-1]:.1f} s, "
+              f"langchain {lc_runs[-1]:.1f} s", file=sys.stderr)
+
+    by_text = dict(zip(texts, torch_vectors, strict=True))
+    cosines = np.array([float(np.dot(by_text[doc], np.asarray(vec) / np.linalg.norm(vec)))
+                        for doc, vec in zip(stored["documents"], stored["embeddings"], strict=True)])
+    t_torch, t_rapport, t_lc = min(torch_runs), min(rapport_runs), min(lc_runs)
+    ratio, speedup = t_rapport / t_torch, t_lc / t_rapport
+    ok = {True: "met", False: "**missed**"}
+    block = "\n".join([
+        "## Ingest",
+        "",
+        f"`benchmarks/ingest.py --repeat {args.repeat}`, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
+        f"Machine: {machine()}; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+        "(a shared machine: fastest of the runs counts).",
+        f"Versions: {versions()}.",
+        f"Data: `{args.data.relative_to(REPO) if args.data.is_relative_to(REPO) else args.data}`, "
+        f"{len(interactions)} interactions, {turns:,} turns → {n_chunks:,} chunks "
+        f"({settings.chunk_turns} turns, overlap {settings.chunk_overlap}), {len(texts):,} distinct texts embedded.",
+        "",
+        "| | time | throughput |",
+        "|---|---:|---:|",
+        f"| (a) torch `SentenceTransformer.encode`, Rapport's chunk texts (batch {settings.embedding_batch_size}) "
+        f"| {t_torch:.1f} s | {len(texts) / t_torch:,.0f} texts/s |",
+        f"| (b) Rapport `run_ingest` end to end, fresh store ({type(embedder).__name__}) "
+        f"| {t_rapport:.1f} s | {turns / t_rapport:,.0f} turns/s |",
+        f"| (c) naive LangChain: `Chroma.from_documents` + `HuggingFaceEmbeddings`, one document per turn "
+        f"| {t_lc:.1f} s | {turns / t_lc:,.0f} turns/s |",
+        f"| PII redaction alone (part of b) | {redaction_s:.2f} s | {redaction_s / turns * 1e6:,.1f} µs/turn |",
+        f"| model load, excluded above: torch / Rapport / LangChain | {torch_load:.1f} / {rapport_load:.1f} / "
+        f"{lc_load:.1f} s | |",
+        "",
+        f"- Rapport end to end vs raw torch encode of the same texts: {ratio:.2f}x the time "
+        f"(target <= 0.67: {ok[ratio <= 2 / 3]}).",
+        f"- Rapport vs naive LangChain: {speedup:.1f}x faster (target >= 2x: {ok[speedup >= 2]}).",
+        f"- Vectors: cosine(Rapport's stored vector, torch's) over all {len(cosines):,} chunks: min {cosines.min():.6f} "
+        f"(target >= 0.9999: {ok[bool(cosines.min() >= 0.9999)]}).",
+        f"- All runs (s): torch {', '.join(f'{x:.1f}' for x in torch_runs)}; Rapport "
+        f"{', '.join(f'{x:.1f}' for x in rapport_runs)}; LangChain {', '.join(f'{x:.1f}' for x in lc_runs)}.",
+        f"- Rapport's closing line: {report.summary}",
+        "",
+    ])
+    print(block)
+    write_section(args.out, block)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def write_section(path: Path, block: str) -> None:
+    """Replace the "## Ingest" section (up to the next "## " heading) or append it; other sections stay."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
+    pattern = re.compile(r"^## Ingest\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: block + "\n", text, count=1) if pattern.search(text) else (
+        text.rstrip("\n") + "\n\n" + block)
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

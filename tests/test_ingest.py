@@ -1,0 +1,263 @@
+"""The ingest pipeline end to end with the real embedding model: bad input, idempotence, replacement, PII."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import pytest
+from chromadb.config import Settings as ChromaSettings
+
+from assistant.errors import InputError
+from assistant.models import Interaction
+from assistant.settings import Settings
+from assistant.store import Store
+from ingest.loaders import CsvFormat
+from ingest.pipeline import run_ingest
+
+PII = {
+    "card": "4111 1111 1111 1111",
+    "card_compact": "4111111111111111",
+    "email": "ann.lee@example.com",
+    "phone": "+44 7700 900123",
+    "phone_national": "07700 900123",
+    "iban": "GB82 WEST 1234 5698 7654 32",
+    "iban_compact": "GB82WEST12345698765432",
+}
+
+
+def interaction(iid: str, customer: str = "c1", turns: int = 6, word: str = "policy", **extra: Any) -> dict:
+    speakers = ("customer", "agent")
+    return {
+        "interaction_id": iid, "customer_id": customer, "channel": "chat",
+        "started_at": f"2025-03-{1 + int(iid.rsplit('-', 1)[-1]) % 28:02d}T10:00:00Z",
+        "turns": [{"speaker": speakers[i % 2], "text": f"{word} question {i} about {iid}"} for i in range(turns)],
+        **extra,
+    }
+
+
+def write_jsonl(path: Path, lines: list[Any]) -> Path:
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines), encoding="utf-8")
+    return path
+
+
+def collection(settings: Settings):  # the store's Chroma collection, opened independently of Store
+    client = chromadb.PersistentClient(path=str(settings.store_dir / "chroma"),
+                                       settings=ChromaSettings(anonymized_telemetry=False))
+    return client.get_collection(settings.collection)
+
+
+@pytest.fixture()
+def store(settings: Settings):
+    s = Store(settings)
+    yield s
+    s.close()
+
+
+def test_schema_errors_name_file_line_and_field_and_good_lines_survive(tmp_path, settings, store, embedder):
+    bad_speaker = interaction("i-2")
+    bad_speaker["turns"][2]["speaker"] = "robot"
+    bad_time = interaction("i-3", started_at="yesterday")
+    no_customer = interaction("i-4")
+    del no_customer["customer_id"]
+    source = write_jsonl(tmp_path / "calls.jsonl", [
+        interaction("i-1"), bad_speaker, '{"interaction_id": "i-9", "turns": [', bad_time, no_customer,
+        "", "[1, 2]", interaction("i-5"),
+    ])
+
+    report = run_ingest(store, embedder, settings, source)
+
+    assert (report.ingested, report.rejected) == (2, 5)
+    where = {(e.line, e.field) for e in report.errors}
+    assert where == {(2, "turns.2.speaker"), (3, "<line>"), (4, "started_at"), (5, "customer_id"), (7, "<line>")}
+    assert all(e.file == str(source) for e in report.errors)
+    by_line = {e.line: e for e in report.errors}
+    assert "not an ISO-8601 time ('yesterday')" in by_line[4].reason
+    assert "'robot'" in by_line[2].reason and "'customer'" in by_line[2].reason
+    assert str(by_line[4]).startswith(f"{source} line 4: field 'started_at'")
+    assert {i.interaction_id for i in store.interactions("c1")} == {"i-1", "i-5"}
+
+    rejects = tmp_path / "calls.jsonl.rejects.jsonl"
+    assert report.rejects_file == str(rejects)
+    entries = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [e["line"] for e in entries] == [2, 3, 4, 5, 7]
+    assert json.loads(entries[0]["original"]) == bad_speaker
+    assert entries[0]["errors"][0]["field"] == "turns.2.speaker"
+    assert "rejected" in report.summary and "2 interactions" in report.summary
+
+
+def test_fixed_rejects_file_is_ingested_and_cleared(tmp_path, settings, store, embedder):
+    bad = interaction("i-2", started_at="not a date")
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction("i-1"), bad])
+    run_ingest(store, embedder, settings, source)
+    rejects = tmp_path / "calls.jsonl.rejects.jsonl"
+    entry = json.loads(rejects.read_text())
+    entry["original"] = entry["original"].replace("not a date", "2025-03-03T09:00:00Z")
+    rejects.write_text(json.dumps(entry) + "\n")
+
+    report = run_ingest(store, embedder, settings, rejects)
+
+    assert (report.ingested, report.rejected) == (1, 0)
+    assert not rejects.exists()
+    assert store.interaction("c1", "i-2") is not None
+
+
+def test_clean_rerun_removes_stale_rejects_file(tmp_path, settings, store, embedder):
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction("i-1"), "not json"])
+    run_ingest(store, embedder, settings, source)
+    write_jsonl(source, [interaction("i-1")])
+    assert run_ingest(store, embedder, settings, source).rejects_file is None
+    assert not (tmp_path / "calls.jsonl.rejects.jsonl").exists()
+
+
+def test_reingest_adds_nothing(tmp_path, settings, store, embedder):
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction(f"i-{n}", turns=5 + n) for n in range(4)])
+    first = run_ingest(store, embedder, settings, source)
+    ids = sorted(collection(settings).get(include=[])["ids"])
+
+    again = run_ingest(store, embedder, settings, source)
+
+    assert (first.ingested, first.unchanged) == (4, 0)
+    assert (again.ingested, again.unchanged, again.chunks) == (0, 4, 0)
+    assert sorted(collection(settings).get(include=[])["ids"]) == ids
+    assert store.stats()["chunks"] == len(ids) == first.chunks
+
+
+def test_changed_interaction_replaces_its_chunks(tmp_path, settings, store, embedder):
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction("i-1", turns=10), interaction("i-2", turns=10)])
+    run_ingest(store, embedder, settings, source)
+    before = set(collection(settings).get(where={"interaction_id": "i-1"}, include=[])["ids"])
+    untouched = set(collection(settings).get(where={"interaction_id": "i-2"}, include=[])["ids"])
+
+    write_jsonl(source, [interaction("i-1", turns=4, word="claim"), interaction("i-2", turns=10)])
+    report = run_ingest(store, embedder, settings, source)
+
+    assert (report.ingested, report.unchanged) == (1, 1)
+    after = collection(settings).get(where={"interaction_id": "i-1"}, include=["documents"])
+    assert len(before) == 3 and len(after["ids"]) == 1 and not before & set(after["ids"])
+    assert after["documents"][0].startswith("Customer: claim question 0")
+    assert set(collection(settings).get(where={"interaction_id": "i-2"}, include=[])["ids"]) == untouched
+    assert store.stats()["chunks"] == 1 + len(untouched)
+
+
+def test_chunks_are_turn_windows_with_speaker_lines(tmp_path, settings, store, embedder):
+    run_ingest(store, embedder, settings, [interaction("i-7", turns=10)])
+    chunks = [s.chunk for s in store.chunks("c1")]
+    assert [c.turn_ids for c in chunks] == [["0", "1", "2", "3"], ["3", "4", "5", "6"], ["6", "7", "8", "9"]]
+    assert chunks[0].text.splitlines()[:2] == ["Customer: policy question 0 about i-7",
+                                               "Agent: policy question 1 about i-7"]
+    assert chunks[1].chunk_id.startswith("i-7:1:") and chunks[1].speakers[0] == "agent"
+    assert chunks[0].channel == "chat" and chunks[0].started_at == datetime(2025, 3, 8, 10, tzinfo=UTC)
+
+
+def test_pii_never_reaches_chroma_or_sqlite(tmp_path, settings, store, embedder):
+    record = interaction("i-1")
+    record["turns"][0]["text"] = f"my card is {PII['card']} and email {PII['email']}"
+    record["turns"][1]["text"] = f"call {PII['phone']} or {PII['phone_national']}"
+    record["turns"][2]["text"] = f"refund to {PII['iban']} or {PII['iban_compact']}, card {PII['card_compact']}"
+    record["outcome"] = f"callback on {PII['phone_national']}"
+    record["tags"] = [PII["email"]]
+    record["metadata"] = {"crm_note": f"iban {PII['iban_compact']}", "deep": [{"mail": PII["email"]}]}
+    committed: list[Interaction] = []
+
+    run_ingest(store, embedder, settings, write_jsonl(tmp_path / "pii.jsonl", [record]), on_committed=committed.extend)
+    store.close()
+
+    got = collection(settings).get(include=["documents", "metadatas"])
+    stored_text = json.dumps(got, ensure_ascii=False)
+    assert "[CARD ••••1111]" in stored_text and "[PHONE ••••0123]" in stored_text and "[EMAIL]" in stored_text
+    assert "[IBAN ••••5432]" in stored_text
+    for value in PII.values():
+        assert value not in stored_text
+    for path in settings.store_dir.rglob("*"):  # the catalog, its WAL, Chroma's own files
+        if path.is_file():
+            data = path.read_bytes()
+            for value in PII.values():
+                assert value.encode() not in data, f"{value!r} found in {path}"
+    assert PII["email"] not in committed[0].model_dump_json()  # memory gets the redacted record too
+
+
+def test_in_memory_records_customers_and_on_committed(settings, store, embedder):
+    batches: list[list[str]] = []
+    customers = [{"customer_id": "c1", "name": "Ann Lee", "metadata": {"note": "card 4111111111111111"}}]
+    records = [interaction("i-1"), Interaction.model_validate(interaction("i-2", customer="unknown-9"))]
+
+    report = run_ingest(store, embedder, settings, records, customers=customers,
+                        on_committed=lambda batch: batches.append([i.interaction_id for i in batch]))
+
+    assert (report.ingested, report.customers, report.turns) == (2, 1, 12)
+    assert sorted(i for b in batches for i in b) == ["i-1", "i-2"]
+    assert store.customer("c1").metadata == {"note": "card [CARD ••••1111]"}
+    assert [i.interaction_id for i in store.interactions("unknown-9")] == ["i-2"]  # unknown customer accepted
+    assert report.turns_per_second > 0
+
+
+def test_duplicate_interaction_id_first_wins_later_rejected(tmp_path, settings, store, embedder):
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction("i-1"), interaction("i-1", word="claim")])
+    report = run_ingest(store, embedder, settings, source)
+    assert (report.ingested, report.rejected) == (1, 1)
+    assert (report.errors[0].line, report.errors[0].field) == (2, "interaction_id")
+    assert "first at" in report.errors[0].reason
+    assert store.interaction("c1", "i-1").turns[0].text.startswith("policy")
+
+
+def test_csv_export_grouped_by_conversation_with_own_column_names(tmp_path, settings, store, embedder):
+    source = tmp_path / "export.csv"
+    source.write_text(
+        "ConvId,When,Who,Message,Client,Medium\n"
+        "a,2025-04-01T10:00:05Z,Agent,How can I help?,cust-1,Phone\n"
+        "b,2025-04-02T09:00:00Z,user,Hi there,cust-2,webchat\n"
+        'a,2025-04-01T10:00:00Z,Customer,"Hello, my number is 07700 900123",cust-1,Phone\n'
+        "b,2025-04-02T09:00:09Z,robot,Hello,cust-2,webchat\n"
+        "c,2025-04-03T08:00:00Z,customer,Third one,,\n",
+        encoding="utf-8",
+    )
+    fmt = CsvFormat(conversation_id="ConvId", timestamp="When", speaker="Who", text="Message",
+                    customer_id="Client", channel="Medium", default_channel="email")
+
+    report = run_ingest(store, embedder, settings, source, format=fmt)
+
+    assert (report.ingested, report.rejected) == (2, 1)
+    assert (report.errors[0].line, report.errors[0].field) == (5, "Who")  # the bad row, named by its column
+    call = store.interaction("cust-1", "a")
+    assert call.channel == "voice" and call.started_at == datetime(2025, 4, 1, 10, tzinfo=UTC)
+    assert [t.speaker for t in call.turns] == ["customer", "agent"]  # put in time order
+    assert call.turns[0].text == "Hello, my number is [PHONE ••••0123]"
+    assert store.interaction("c", "c").channel == "email"  # no customer column value: its own customer
+    entry = json.loads((tmp_path / "export.csv.rejects.jsonl").read_text())
+    assert entry["header"].startswith("ConvId,When") and entry["original"].count("\n") == 1  # both rows of 'b'
+
+
+def test_csv_format_from_a_string(tmp_path, settings, store, embedder):
+    source = tmp_path / "export.csv"
+    source.write_text("conv;ts;role;body\nz,1;2025-01-01T00:00:00Z;agent;Hi\n", encoding="utf-8")
+    report = run_ingest(store, embedder, settings, source,
+                        format="csv:conversation_id=conv,timestamp=ts,speaker=role,text=body,delimiter=;")
+    assert report.ingested == 1 and store.interaction("z,1", "z,1") is not None
+
+
+def test_missing_csv_column_rejects_the_file(tmp_path, settings, store, embedder):
+    source = tmp_path / "export.csv"
+    source.write_text("conversation_id,timestamp,speaker\nx,2025-01-01T00:00:00Z,agent\n", encoding="utf-8")
+    report = run_ingest(store, embedder, settings, source)
+    assert report.rejected == 1 and (report.errors[0].line, report.errors[0].field) == (1, "text")
+
+
+def test_missing_file_is_an_input_error_before_anything_is_written(tmp_path, settings, store, embedder):
+    good = write_jsonl(tmp_path / "good.jsonl", [interaction("i-1")])
+    with pytest.raises(InputError, match="no such file"):
+        run_ingest(store, embedder, settings, [good, tmp_path / "missing.jsonl"])
+    assert store.stats()["interactions"] == 0
+    with pytest.raises(InputError, match="cannot tell the format"):
+        run_ingest(store, embedder, settings, write_jsonl(tmp_path / "calls.txt", [interaction("i-1")]))
+
+
+def test_chunk_settings_change_rechunks(tmp_path, settings, store, embedder):
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction("i-1", turns=8)])
+    run_ingest(store, embedder, settings, source)
+    wider = settings.model_copy(update={"chunk_turns": 8, "chunk_overlap": 0})
+    report = run_ingest(store, embedder, wider, source)
+    assert report.ingested == 1 and store.stats()["chunks"] == 1
