@@ -97,8 +97,10 @@ def time_langchain(embeddings, interactions: list[Interaction], work: Path) -> t
 
 
 def machine() -> str:
-    mem = next((int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")), 0)
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    mem = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")), 0)
+    cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), "?")
     return f"{os.cpu_count()} cores ({cpu}), {mem / 2**20:.0f} GiB RAM, Python {platform.python_version()}"
 
 
@@ -182,7 +184,8 @@ def main() -> None:
         f"- Rapport end to end vs raw torch encode of the same texts: {ratio:.2f}x the time "
         f"(target <= 0.67: {ok[ratio <= 2 / 3]}).",
         f"- Rapport vs naive LangChain: {speedup:.1f}x faster (target >= 2x: {ok[speedup >= 2]}).",
-        f"- Vectors: cosine(Rapport's stored vector, torch's) over all {len(cosines):,} chunks: min {cosines.min():.6f} "
+        f"- Vectors: cosine(Rapport's stored vector, torch's) over all {len(cosines):,} chunks: "
+        f"min {cosines.min():.6f} "
         f"(target >= 0.9999: {ok[bool(cosines.min() >= 0.9999)]}).",
         f"- All runs (s): torch {', '.join(f'{x:.1f}' for x in torch_runs)}; Rapport "
         f"{', '.join(f'{x:.1f}' for x in rapport_runs)}; LangChain {', '.join(f'{x:.1f}' for x in lc_runs)}.",

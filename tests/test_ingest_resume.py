@@ -59,7 +59,8 @@ def snapshot(store_dir: Path) -> tuple:
     db = sqlite3.connect(store_dir / "rapport.sqlite3")
     rows = sorted(db.execute("SELECT interaction_id, customer_id, content_hash, chunk_ids, record FROM interactions"))
     db.close()
-    client = chromadb.PersistentClient(path=str(store_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(path=str(store_dir / "chroma"),
+                                       settings=ChromaSettings(anonymized_telemetry=False))
     got = client.get_collection(Settings().collection).get(include=["documents", "metadatas"])
     chunks = sorted(zip(got["ids"], got["documents"], [json.dumps(m, sort_keys=True) for m in got["metadatas"]],
                         strict=True))

@@ -12,11 +12,12 @@ from assistant.evaluation.metrics import (
     is_phatic,
     length,
     llm_judge,
+    record_text,
     rouge,
 )
 from assistant.evaluation.output import CaseOutput, OutputSentence, split_sentences
 from assistant.evaluation.sets import RequiredFact
-from assistant.models import Citation, Draft, DraftSentence, Suggestion
+from assistant.models import Citation, Customer, Draft, DraftSentence, Suggestion
 
 TURNS = {
     ("i1", "0"): "My debit card was blocked after a payment in Lisbon.",
@@ -67,6 +68,16 @@ def test_groundedness_whole_interaction_citation_uses_all_turns():
     sentences = [OutputSentence(text="Amy has exams next week.", citations=cite("i2"))]
     score, _ = groundedness(sentences, TURNS, HashingEmbedder(), 0.45, whole=WHOLE)
     assert score == 1.0
+
+
+def test_uncited_statements_may_rest_on_the_customer_record():
+    record = record_text(Customer(customer_id="c", name="Miles Okafor", customer_since="2017-08-21",
+                                  products=["current account", "credit card"]))
+    sentences = [OutputSentence(text="Miles Okafor, a customer since 2017, holds a current account and a credit card."),
+                 OutputSentence(text="Miles was promised a refund of all his fees by the manager.")]
+    score, detail = groundedness(sentences, TURNS, HashingEmbedder(), 0.45, record=record)
+    assert score == 0.5 and [d.status for d in detail] == ["record", "record"]
+    assert detail[0].grounded and not detail[1].grounded
 
 
 def test_groundedness_is_none_when_nothing_is_checkable():

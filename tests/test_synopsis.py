@@ -20,7 +20,8 @@ TURNS = [
     ("t3", "customer", "Hi. I ordered a blender two weeks ago and it still hasn't arrived."),
     ("t4", "agent", "I'm sorry to hear that. Can you give me your order number?"),
     ("t5", "customer", "Sure, it's 44512. I need it before Friday because it's a gift for my sister."),
-    ("t6", "agent", "Thanks. I can see your parcel is stuck at the depot. I will send a replacement by express delivery today."),
+    ("t6", "agent", "Thanks. I can see your parcel is stuck at the depot. "
+                    "I will send a replacement by express delivery today."),
     ("t7", "customer", "Great, will I get a tracking number?"),
     ("t8", "agent", "Yes, you'll receive it by email within the hour."),
     ("t9", "customer", "Thank you so much for your help."),
@@ -50,11 +51,13 @@ def test_rewrites_into_third_person_with_the_given_names():
     [
         ("I need a refund for my order.", "customer", "The customer needs a refund for their order."),
         ("Could you check my account, please?", "customer", "The customer asks the agent to check their account."),
-        ("Do you have the receipt for the blender?", "agent", "The agent asks if the customer has the receipt for the blender."),
+        ("Do you have the receipt for the blender?", "agent",
+         "The agent asks if the customer has the receipt for the blender."),
         ("Where did you buy the blender?", "agent", "The agent asks where the customer bought the blender."),
         ("Can I have a refund, please?", "customer", "The customer asks for a refund."),
         ("Well, I've been waiting for three weeks.", "customer", "The customer has been waiting for three weeks."),
-        ("You should restart the router first.", "agent", "The agent suggests that the customer restart the router first."),
+        ("You should restart the router first.", "agent",
+         "The agent suggests that the customer restart the router first."),
     ],
 )
 def test_single_utterances_are_reported_in_the_third_person(utterance, speaker, expected):

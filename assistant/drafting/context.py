@@ -113,7 +113,8 @@ def quote_of(ctx: CustomerContext, fact: Fact, max_words: int = 22) -> str:
     """
     from assistant.drafting.guardrails import looks_like_injection
 
-    candidates = [str((fact.attributes or {}).get("quote") or "")]
+    attrs = fact.attributes or {}
+    candidates = [str(attrs.get("quote") or ""), str(attrs.get("value") or "")]
     for c in fact.citations:
         inter = ctx.by_id.get(c.interaction_id)
         if inter is None:

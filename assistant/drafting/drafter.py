@@ -15,7 +15,7 @@ from typing import Any
 from assistant.drafting import llm_drafts
 from assistant.drafting.context import CustomerContext, load_context, merge_citations
 from assistant.drafting.greeting import compose_greeting
-from assistant.drafting.guardrails import GuardReport, Guardrails, Source, looks_like_injection, offer_terms
+from assistant.drafting.guardrails import Guardrails, GuardReport, Source, looks_like_injection, offer_terms
 from assistant.drafting.handover import compose_handover, pick_interaction, related_interactions, team_for
 from assistant.drafting.llm import LLMFailure, build_llm, model_name
 from assistant.drafting.policy import apply_policy

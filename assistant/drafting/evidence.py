@@ -69,7 +69,8 @@ def fact_lines(ctx: CustomerContext, facts: list[Fact], evidence: EvidenceSet) -
             end = short_date(as_utc(f.valid_to)) if f.valid_to else "?"
             window = f", {start} to {end}"
         status = f", {f.status}" if f.status else ""
-        lines.append(f"- {f.kind}: {f.subject or f.text} — {f.text}{status}{window} (evidence {', '.join(ids) or 'none'})")
+        cited = ", ".join(ids) or "none"
+        lines.append(f"- {f.kind}: {f.subject or f.text} — {f.text}{status}{window} (evidence {cited})")
     return "\n".join(lines) or "(none)"
 
 

@@ -29,6 +29,7 @@ INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules?|guidelines?|polic(?:y|ies))"
     r"|\b(?:system prompt|developer message|jailbreak)\b"
     r"|\byou are now\b|\bact as (?:an?|the) \w+"
+    r"|(?:^|[\s\"'(])(?:system|assistant|developer)\s*:\s*\w|\bapprove (?:the|my|this) (?:refund|claim|request)\b"
     r"|\bnew instructions?\b|\b(?:assistant|ai|model|chatbot)\s*[:,]\s*(?:please\s+)?(?:offer|give|say|tell|write)\b",
     re.I,
 )
@@ -38,7 +39,8 @@ OFFER_TERMS = re.compile(
     r"|[£$€]\s?\d[\d,.]*\s*(?:off|credit|back)\b|\bhalf[- ]price\b|\bmonths? free\b",
     re.I,
 )
-_SALUTATION = re.compile(r"^(?:hello|hi|good (?:morning|afternoon|evening)|welcome back|dear)\b[\s,\w'!.-]{0,30}$", re.I)
+_SALUTATION = re.compile(
+    r"^(?:hello|hi|good (?:morning|afternoon|evening)|welcome back|dear)\b[\s,\w'!.-]{0,30}$", re.I)
 
 
 def looks_like_injection(text: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, merge_citations
+from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, merge_citations, quote_of
 from assistant.drafting.guardrails import looks_like_injection
 from assistant.drafting.phrasing import (
     CHANNEL_NOUNS,
@@ -55,19 +55,70 @@ def clean_turn_text(text: str, channel: str) -> str:
     return " ".join(p for p in parts if p and not looks_like_injection(p))
 
 
-def synopsis_lines(inter: Interaction, ctx: CustomerContext, max_words: int, prefix: str = "") -> Lines:
+SUMMARY_WORDS = 40  # the synopsis' own budget, tuned for ROUGE on DialogSum (benchmarks/handover_rouge.py)
+
+
+def synopsis_lines(inter: Interaction, customer: str, max_words: int = SUMMARY_WORDS, agent: str = "the agent",
+                   ) -> Lines:
+    """The third-person synopsis of one contact, each sentence citing the turn it was built from."""
     turns = []
     for i, t in enumerate(inter.turns):
         text = clean_turn_text(t.text, inter.channel)
         if text:
             turns.append((t.turn_id or str(i), t.speaker, text))
-    out = []
-    for s in synopsis(turns, customer=ctx.name, agent="the agent", max_words=max_words):
-        text = s.text if not prefix else f"{prefix}{s.text[0].lower()}{s.text[1:]}" if s.text[:4] == "The " else (
-            f"{prefix}{s.text}")
-        out.append(DraftSentence(text=sentence(text),
-                                 citations=[Citation(interaction_id=inter.interaction_id, turn_ids=list(s.turn_ids))]))
-    return out
+    return [DraftSentence(text=sentence(s.text),
+                          citations=[Citation(interaction_id=inter.interaction_id, turn_ids=list(s.turn_ids))])
+            for s in synopsis(turns, customer=customer, agent=agent, max_words=max_words)]
+
+
+_ACTION = re.compile(
+    r"\b(?:i've|i have|i'll|i will|i'm (?:raising|sending|adding|going to|opening)|we've|we'll|we will|done|"
+    r"escalat\w*|raised|opened|ordered|sent|sending|booked|added|applied|chased|marked|refund\w*|credit\w*|posted|"
+    r"arranged|set up|cancel\w*|approved|reference|paid|verified|confirmed|completed|requested|quote)\b",
+    re.I,
+)
+_SMALL_TALK = re.compile(r"^(?:hi|hello|good (?:morning|afternoon)|thanks|thank you|you're welcome|no problem|"
+                         r"is there anything else|anything else)\b", re.I)
+
+
+def agent_action(inter: Interaction) -> tuple[str, str] | None:
+    """The agent's (or system's) most action-laden sentence in a contact, with its turn id, to quote."""
+    best: tuple[float, str, str] | None = None
+    for i, t in enumerate(inter.turns):
+        if t.speaker == "customer":
+            continue
+        text = clean_turn_text(t.text, inter.channel)
+        for part in re.split(r"(?<=[.!?])\s+", text):
+            words = part.split()
+            if len(words) < 4 or _SMALL_TALK.match(part) or part.endswith("?"):
+                continue
+            score = len(_ACTION.findall(part)) + 0.5 * bool(re.search(r"\d|[A-Z]{2,}-\d", part)) - len(words) / 60
+            if score > 0 and (best is None or score > best[0]):
+                best = (score, " ".join(words[:30]) + ("…" if len(words) > 30 else ""), t.turn_id or str(i))
+    return (best[1], best[2]) if best else None
+
+
+def done_line(ctx: CustomerContext, inter: Interaction) -> DraftSentence | None:
+    when = as_utc(inter.started_at)
+    prefix = f"{day_month(when, ctx.now)}, {CHANNEL_NOUNS.get(inter.channel, inter.channel)}: "
+    customer_turns = [(t.turn_id or str(i), t.speaker, clean_turn_text(t.text, inter.channel))
+                      for i, t in enumerate(inter.turns) if t.speaker == "customer"]
+    gist = synopsis([c for c in customer_turns if c[2]], customer=ctx.name, agent="the agent", max_words=20)[:1]
+    action = agent_action(inter)
+    parts, turn_ids = [], []
+    if gist:
+        parts.append(gist[0].text.rstrip(".") + ".")
+        turn_ids += list(gist[0].turn_ids)
+    if action:
+        who = "Note" if inter.channel == "ticket" else "We said"
+        parts.append(f"{who}: \u201c{action[0]}\u201d")
+        turn_ids.append(action[1])
+    if not parts:
+        return None
+    text = prefix + " ".join(parts)
+    if inter.outcome:
+        text += f" Outcome: {inter.outcome}."
+    return DraftSentence(text=text, citations=[Citation(interaction_id=inter.interaction_id, turn_ids=turn_ids)])
 
 
 def pick_interaction(ctx: CustomerContext, interaction_id: str | None) -> Interaction | None:
@@ -105,12 +156,20 @@ def related_interactions(ctx: CustomerContext, target: Interaction) -> list[Inte
 
 
 def team_for(ctx: CustomerContext, target: Interaction, topic: str) -> str:
+    target_refs = set(_refs(target).values())
     for inter in [target, *reversed(ctx.interactions)]:
         team = inter.metadata.get("escalated_to")
-        if team and inter.interaction_id == target.interaction_id or (team and _refs(inter).keys() & _refs(target).keys()):
+        if team and (inter is target or target_refs & set(_refs(inter).values())):
             return str(team)
     words = f"{topic} {' '.join(target.tags)}".lower()
     return next((team for keys, team in _TEAMS if any(k in words for k in keys)), "specialist team")
+
+
+def _issue_words(fact: Fact) -> str:
+    short = re.sub(r"\s*\((?:ref|reference)[^)]*\)", "", fact.text).strip()
+    if fact.subject and fact.subject.lower() in short.lower() and len(short.split()) <= 5:
+        return short[0].lower() + short[1:]
+    return fact.subject or short
 
 
 def _story_facts(ctx: CustomerContext, story: list[Interaction], *kinds: str) -> list[Fact]:
@@ -147,37 +206,29 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
                      ) -> tuple[dict[str, Lines], dict[str, object]]:
     story = [*related_interactions(ctx, target), target]
     issues = sorted(_story_facts(ctx, story, "issue"), key=lambda f: fact_time(f, ctx.now))
-    open_issues = [f for f in issues if f.status.lower() in {"open", "escalated", ""}]
-    main_issue = (open_issues or issues or [None])[-1]
+    main_issue = _main_issue(issues, target)
+    issues = [f for f in issues if main_issue is not None and f.subject.lower() == main_issue.subject.lower()]
     topic = main_issue.subject if main_issue else ""
     team = team_for(ctx, target, topic or " ".join(target.tags))
     sections: dict[str, Lines] = {"who": _profile(ctx)}
 
     # reason
     if main_issue:
-        why = f"{ctx.name} is contacting us about {_the(topic)}"
-        first = min(fact_time(f, ctx.now) for f in issues if f.subject == topic) if issues else None
+        why = f"{ctx.name} is contacting us about {_the(_issue_words(main_issue))}"
+        first = min(fact_time(f, ctx.now) for f in issues) if issues else None
         if first and (ctx.now - first).days >= 1:
             why += f", first raised {when_past(first, ctx.now)}"
+        quote = quote_of(ctx, main_issue)
+        if quote:
+            why += f": \u201c{quote}\u201d"
         sections["reason"] = [DraftSentence(text=sentence(why), citations=list(main_issue.citations))]
     else:
-        opening = synopsis_lines(target, ctx, max_words=25)[:1]
+        opening = synopsis_lines(target, ctx.name, max_words=25)[:1]
         sections["reason"] = opening
     # summary of the contact handed over
-    sections["summary"] = synopsis_lines(target, ctx, max_words=45)
+    sections["summary"] = synopsis_lines(target, ctx.name)
     # what was done, contact by contact
-    done: Lines = []
-    for inter in story:
-        when = as_utc(inter.started_at)
-        prefix = f"{day_month(when, ctx.now)}, {CHANNEL_NOUNS.get(inter.channel, inter.channel)}: "
-        lines = synopsis_lines(inter, ctx, max_words=24, prefix=prefix)[:1]
-        if inter.outcome and lines:
-            lines[0].text = lines[0].text.rstrip(".") + f" (outcome: {inter.outcome})."
-        elif inter.outcome:
-            lines = [DraftSentence(text=sentence(f"{prefix}outcome {inter.outcome}"),
-                                   citations=[interaction_citation(inter, speaker=None)])]
-        done += lines
-    sections["done"] = done
+    sections["done"] = [line for line in (done_line(ctx, inter) for inter in story) if line]
     sections["status"] = _status(ctx, story, issues, target)
     sections["provided"] = _provided(ctx, story)
     sections["feeling"] = _feeling(ctx, story, topic)
@@ -188,27 +239,39 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
     return sections, meta
 
 
+def _main_issue(issues: list[Fact], target: Interaction) -> Fact | None:
+    """The issue the contact is about: named in its tags, raised in it, still open, most recent."""
+    tags = " ".join(target.tags).lower()
+
+    def rank(f: Fact) -> tuple[int, int, int, float]:
+        in_tags = int(bool(f.subject) and f.subject.lower() in tags)
+        in_target = int(any(c.interaction_id == target.interaction_id for c in f.citations))
+        is_open = int(f.status.lower() in {"open", "escalated", ""})
+        return in_tags, is_open, in_target, (f.recorded_at.timestamp() if f.recorded_at else 0.0)
+
+    return max(issues, key=rank) if issues else None
+
+
 def _the(topic: str) -> str:
     topic = topic.strip()
     return topic if topic.split()[0].lower() in {"the", "a", "an", "their", "his", "her"} else f"the {topic}"
 
 
 def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], target: Interaction) -> Lines:
-    out: Lines = []
-    latest: dict[str, Fact] = {}
-    for f in issues:
-        latest[f.subject] = f
-    for f in latest.values():
-        ref = (f.attributes or {}).get("reference") or next(
-            (v for i in reversed(story) for v in _refs(i).values()), "")
-        status = f.status or "open"
-        text = f"{_the(f.subject).capitalize()} is {status}" + (f" (reference {ref})" if ref else "")
-        out.append(DraftSentence(text=sentence(text), citations=list(f.citations)))
-    if not out and target.outcome:
-        ref = next(iter(_refs(target).values()), "")
+    ref = next((v for i in reversed(story) for k, v in _refs(i).items() if k != "policy_number"), "")
+    if issues:
+        f = issues[-1]
+        ref = (f.attributes or {}).get("reference") or ref
+        text = f"{_the(_issue_words(f)).capitalize()} is {f.status or 'open'}" + (f" (reference {ref})" if ref else "")
+        return [DraftSentence(text=sentence(text), citations=list(f.citations))]
+    if target.outcome:
         text = f"Latest outcome: {target.outcome}" + (f" (reference {ref})" if ref else "")
-        out.append(DraftSentence(text=sentence(text), citations=[interaction_citation(target, speaker=None)]))
-    return out
+        return [DraftSentence(text=sentence(text), citations=[interaction_citation(target, speaker=None)])]
+    return []
+
+
+_VERIFIED = re.compile(r"\b(?:you're|you are) (?:now )?verified|that's (?:all )?(?:confirmed|matched)|"
+                       r"i've confirmed your|result: match|identified by|thanks, you're verified", re.I)
 
 
 def _provided(ctx: CustomerContext, story: list[Interaction]) -> Lines:
@@ -217,19 +280,38 @@ def _provided(ctx: CustomerContext, story: list[Interaction]) -> Lines:
     by_contact: dict[str, list[Fact]] = {}
     for f in checks:
         by_contact.setdefault(f.citations[0].interaction_id if f.citations else "", []).append(f)
+    for inter in story:  # memory may have missed a check: the agent's own words say it happened
+        if inter.interaction_id in by_contact:
+            continue
+        turn = next((t for t in inter.turns if t.speaker != "customer" and _VERIFIED.search(t.text)), None)
+        if turn is not None:
+            what = _plain(_check_words(turn.text))
+            cite = Citation(interaction_id=inter.interaction_id, turn_ids=[turn.turn_id or ""])
+            out.append(_verified_line(ctx, inter, what, [cite]))
     for iid, facts in by_contact.items():
         inter = ctx.by_id.get(iid)
         if inter is None:
             continue
-        what = join_words(list(dict.fromkeys(f.subject or "identity" for f in facts)))
-        when = when_past(as_utc(inter.started_at), ctx.now)
-        channel = CHANNEL_NOUNS.get(inter.channel, inter.channel)
-        out.append(DraftSentence(text=sentence(f"Already verified by {channel} {when}: {what}"),
-                                 citations=merge_citations(*[f.citations for f in facts])))
-    details = _story_facts(ctx, story, "detail")
-    for f in details[-3:]:
-        out.append(DraftSentence(text=sentence(f"Already told us: {_plain(f.text)}"), citations=list(f.citations)))
+        details = [d for f in facts for d in (f.attributes or {}).get("details", [])]
+        what = join_words(list(dict.fromkeys([f.subject or "identity" for f in facts] + details)))
+        out.append(_verified_line(ctx, inter, what, merge_citations(*[f.citations for f in facts])))
+    out.sort(key=lambda s: s.citations[0].interaction_id if s.citations else "")
+    for f in _story_facts(ctx, story, "detail")[-3:]:
+        quote = quote_of(ctx, f)
+        text = f"Already told us: \u201c{quote}\u201d" if quote else f"Already told us: {_plain(f.text)}"
+        out.append(DraftSentence(text=text, citations=list(f.citations)))
     return out
+
+
+def _check_words(text: str) -> str:
+    m = re.search(r"[^.!?\n]*(?:verified|confirmed|match|identified)[^.!?\n]*", text, re.I)
+    return m.group(0).strip() if m else "identity"
+
+
+def _verified_line(ctx: CustomerContext, inter: Interaction, what: str, cites: list[Citation]) -> DraftSentence:
+    when = when_past(as_utc(inter.started_at), ctx.now)
+    channel = CHANNEL_NOUNS.get(inter.channel, inter.channel)
+    return DraftSentence(text=sentence(f"Already verified by {channel} {when}: {what}"), citations=cites)
 
 
 def _feeling(ctx: CustomerContext, story: list[Interaction], topic: str) -> Lines:
@@ -238,31 +320,33 @@ def _feeling(ctx: CustomerContext, story: list[Interaction], topic: str) -> Line
         channels = join_words(list(dict.fromkeys(CHANNEL_NOUNS.get(i.channel, i.channel) for i in story)))
         first = as_utc(story[0].started_at)
         about = f" about {_the(topic)}" if topic else " about this"
-        text = f"{ctx.name} has contacted us {times(len(story))}{about} since {day_month(first, ctx.now)} ({channels})"
+        text = f"Repeat contact: {ctx.name} has been in touch {times(len(story))}{about} since " \
+               f"{day_month(first, ctx.now)} ({channels})"
         out.append(DraftSentence(text=sentence(text), citations=[interaction_citation(i) for i in story[-3:]]))
     moods = [f for f in _story_facts(ctx, story, "sentiment") if f.status.lower() in {"negative", "frustrated"}]
     if moods:
         latest = max(moods, key=lambda f: fact_time(f, ctx.now))
-        mood = "frustrated" if any(f.status.lower() == "frustrated" for f in moods) else "unhappy"
-        when = when_past(fact_time(latest, ctx.now), ctx.now)
-        out.append(DraftSentence(text=sentence(f"{ctx.name} sounded {mood} {when}; acknowledge it before anything else"),
-                                 citations=merge_citations(*[f.citations for f in moods[-2:]])))
+        mood = "frustrated" if latest.status.lower() == "frustrated" else "unhappy"
+        quote = quote_of(ctx, latest)
+        text = f"{ctx.name} is {mood}" + (f": \u201c{quote}\u201d" if quote else "")
+        out.append(DraftSentence(text=sentence(text), citations=list(latest.citations)))
     return out
 
 
 def _next_step(ctx: CustomerContext, story: list[Interaction]) -> Lines:
     out: Lines = []
     promises = sorted(_story_facts(ctx, story, "promise"), key=lambda f: fact_time(f, ctx.now))
-    for f in promises[-2:]:
-        due = as_utc(f.valid_to) if f.valid_to else None
-        status = f.status.lower()
-        if status == "kept":
+    for f in promises[-3:]:
+        if f.status.lower() == "kept":
             continue
-        text = f"We promised: {_plain(f.text)}"
+        due = as_utc(f.valid_to) if f.valid_to else None
+        quote = quote_of(ctx, f)
+        text = f"We promised {when_past(fact_time(f, ctx.now), ctx.now)}: " + (
+            f"\u201c{quote}\u201d" if quote else _plain(f.text))
         if due and due < ctx.now:
             text += f" (due {day_month(due, ctx.now)}, now overdue)"
-        elif due:
-            text += f" (due {when_past(due, ctx.now) if due.date() <= ctx.now.date() else day_month(due, ctx.now)})"
+        elif due and due.date() == ctx.now.date():
+            text += " (due today)"
         out.append(DraftSentence(text=sentence(text), citations=list(f.citations)))
     return out
 
@@ -275,12 +359,14 @@ def _introduction(ctx: CustomerContext, target: Interaction, topic: str, team: s
     address = colleague or "Colleague"
     told = f"{address}, {ctx.name} has contacted us about {about}" if topic else f"{address}, {ctx.name} is with us"
     extras = []
-    if sections.get("provided"):
-        extras.append("has already been verified, so there's no need to go through security again")
+    if len(sections.get("done", [])) >= 2:
+        extras.append(f"has already explained this {times(len(sections['done']))}")
+    if any(s.text.startswith("Already verified") for s in sections.get("provided", [])):
+        extras.append("is verified, so there's no need to go through security again")
     if sections.get("next_step"):
-        extras.append("is waiting on what we promised")
+        extras.append("is waiting for what we promised")
     to_colleague = told + (f"; {ctx.name} {join_words(extras)}" if extras else "")
-    cites = merge_citations(*[s.citations for key in ("reason", "provided", "next_step") for s in sections.get(key, [])])
-    cites = cites or [interaction_citation(target)]
+    used = [s.citations for key in ("reason", "provided", "next_step") for s in sections.get(key, [])]
+    cites = merge_citations(*used) or [interaction_citation(target)]
     return [DraftSentence(text=sentence(to_customer), citations=cites),
             DraftSentence(text=sentence(to_colleague), citations=cites)]

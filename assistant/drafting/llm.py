@@ -39,7 +39,7 @@ def build_llm(settings: Settings) -> Any:
         try:
             from langchain_ollama import ChatOllama
         except ImportError as exc:
-            raise ModelUnavailable("RAPPORT_LLM=ollama:... needs langchain-ollama (pip install langchain-ollama)") from exc
+            raise ModelUnavailable("RAPPORT_LLM=ollama:... needs the langchain-ollama package") from exc
         kwargs: dict[str, Any] = {"model": target, "temperature": 0, "client_kwargs": {"timeout": timeout}}
         if settings.llm_base_url:
             kwargs["base_url"] = settings.llm_base_url
@@ -48,7 +48,7 @@ def build_llm(settings: Settings) -> Any:
         try:
             from langchain_openai import ChatOpenAI
         except ImportError as exc:
-            raise ModelUnavailable("RAPPORT_LLM=openai:... needs langchain-openai (pip install langchain-openai)") from exc
+            raise ModelUnavailable("RAPPORT_LLM=openai:... needs the langchain-openai package") from exc
         # A local OpenAI-compatible server usually takes any key; the client refuses to start without one.
         api_key = settings.llm_api_key or ("not-needed" if settings.llm_base_url else None)
         if api_key is None:

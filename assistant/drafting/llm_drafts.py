@@ -64,7 +64,8 @@ def suggestions_prompt(prompt: PromptTemplate, ctx: CustomerContext) -> tuple[Re
 
 
 def _sentences(items: list[CitedSentence], evidence: EvidenceSet) -> list[DraftSentence]:
-    return [DraftSentence(text=s.text.strip(), citations=evidence.citations(s.evidence)) for s in items if s.text.strip()]
+    return [DraftSentence(text=s.text.strip(), citations=evidence.citations(s.evidence))
+            for s in items if s.text.strip()]
 
 
 def ask(llm: Any, prompt: PromptTemplate, rendered: RenderedPrompt, timeout_s: float) -> Any:

@@ -101,14 +101,14 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         if status == "kept":
             continue
         due = as_utc(f.valid_to) if f.valid_to else None
-        quote = quote_of(ctx, f)
-        what = f"\u201c{quote}\u201d" if quote else f.text.strip().rstrip(".")
+        what = f.text.strip().rstrip(".")
+        what = what[0].lower() + what[1:] if what else f.subject
         if due and due < ctx.now:
-            text, score = f"Apologise and chase it now: we promised {what}, due {day_month(due, ctx.now)}", 1.0
+            text, score = f"Apologise and chase it now, it was due {day_month(due, ctx.now)}: {what}", 1.0
         elif due and due.date() == ctx.now.date():
-            text, score = f"Make sure it happens today: we promised {what}", 0.95
+            text, score = f"Make sure it happens today: {what}", 0.95
         elif due and due - ctx.now <= timedelta(days=7):
-            text, score = f"Coming up: we promised {what}, due {day_month(due, ctx.now)}", 0.75
+            text, score = f"Coming up on {day_month(due, ctx.now)}: {what}", 0.75
         elif due:
             continue
         else:

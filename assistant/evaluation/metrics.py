@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from assistant.embedding import Embedder
 from assistant.evaluation.output import OutputSentence, split_sentences
 from assistant.evaluation.sets import RequiredFact
-from assistant.models import Citation
+from assistant.models import Citation, Customer
 
 # Sentences that carry no claim (greetings, offers of help, sign-offs) need no evidence.
 _PHATIC = re.compile(
@@ -115,7 +115,7 @@ def check_citations(citations: Sequence[Citation], customer_id: str, owners: Map
 # ---- groundedness ----------------------------------------------------------------------------------------
 class SentenceSupport(BaseModel):
     text: str
-    status: str  # phatic (not checked) | uncited | cited
+    status: str  # phatic (not checked) | record (uncited, checked against the customer record) | uncited | cited
     support: float | None = None  # best cosine between the sentence and its cited evidence
     grounded: bool | None = None
     judged: bool | None = None  # the LLM judge's verdict, when one is used
@@ -142,6 +142,16 @@ def is_phatic(sentence: str) -> bool:
     return bool(_PHATIC.match(sentence.strip(" \"'-*"))) or len(_WORD.findall(sentence)) < 3
 
 
+def record_text(customer: Customer) -> str:
+    """The customer record as a sentence, the evidence for uncited statements about who the customer is."""
+    parts = [customer.name]
+    if customer.customer_since:
+        parts.append(f"a customer since {customer.customer_since.year}")
+    if customer.products:
+        parts.append("holds " + ", ".join(customer.products))
+    return ", ".join(parts) + "."
+
+
 def evidence_texts(citations: Sequence[Citation], turns: Mapping[tuple[str, str], str],
                    whole: Mapping[str, list[str]]) -> list[str]:
     """The cited turns, each alone and (for multi-turn citations) joined; an empty turn list cites the contact."""
@@ -157,12 +167,14 @@ def evidence_texts(citations: Sequence[Citation], turns: Mapping[tuple[str, str]
 
 def groundedness(sentences: Sequence[OutputSentence], turns: Mapping[tuple[str, str], str],
                  embedder: Embedder | EmbeddingCache, threshold: float, *, judge: Judge | None = None,
-                 whole: Mapping[str, list[str]] | None = None) -> tuple[float | None, list[SentenceSupport]]:
+                 whole: Mapping[str, list[str]] | None = None,
+                 record: str | None = None) -> tuple[float | None, list[SentenceSupport]]:
     """Share of claim-bearing sentences supported by their own cited evidence.
 
     Support is the best cosine between the sentence and a cited turn (or the cited turns joined); a sentence is
     grounded at ``threshold`` or above. With a judge, the judge decides for cited sentences and the cosine is
-    kept for the report. Uncited claims count as unsupported; greetings and sign-offs are not counted.
+    kept for the report. Greetings and sign-offs are not counted. An uncited sentence may rest on the customer
+    record (``record``: name, tenure, products, the CRM's own data); anything else uncited is unsupported.
     """
     cache = embedder if isinstance(embedder, EmbeddingCache) else EmbeddingCache(embedder)
     whole = whole or {}
@@ -173,6 +185,9 @@ def groundedness(sentences: Sequence[OutputSentence], turns: Mapping[tuple[str, 
         evidence = evidence_texts(s.citations, turns, whole)
         if not s.citations and is_phatic(text):
             results.append(SentenceSupport(text=text, status="phatic"))
+        elif not s.citations and record:
+            pending.append((len(results), text, [record]))
+            results.append(SentenceSupport(text=text, status="record"))
         elif not evidence:
             results.append(SentenceSupport(text=text, status="uncited" if not s.citations else "cited",
                                            support=0.0, grounded=False))
@@ -190,7 +205,7 @@ def groundedness(sentences: Sequence[OutputSentence], turns: Mapping[tuple[str, 
             r = results[index]
             r.support = round(support, 4)
             r.grounded = support >= threshold
-            if judge is not None:
+            if judge is not None and r.status == "cited":
                 r.judged = bool(judge(text, evidence))
                 r.grounded = r.judged
     checked = [r for r in results if r.grounded is not None]

@@ -93,7 +93,8 @@ def _metric_table(cmp: Comparison) -> str:
 def _violation_table(cmp: Comparison) -> str:
     rows = "".join(
         f"<tr><td>{m.name}</td><td class=n>{m.a:.0f}</td><td class=n>{m.b:.0f}</td>"
-        f"<td class='{_cls(m.better)}'>{escape(arrow(m).replace('**', ''))}</td></tr>" for m in cmp.violations)
+        f"<td class='{_cls(m.better)}'>{escape(arrow(m, 'violations').replace('**', ''))}</td></tr>"
+        for m in cmp.violations)
     return f"<table><tr><th>violations per rule</th><th>A</th><th>B</th><th>change</th></tr>{rows}</table>"
 
 
@@ -174,8 +175,11 @@ def _paired_bars(ax, labels, a, b, title, np, limit=None, integer=False) -> None
     ax.barh(y - 0.2, a, height=0.38, color=_A, label="A")
     ax.barh(y + 0.2, b, height=0.38, color=_B, label="B")
     for yy, va, vb in zip(y, a, b, strict=True):
-        ax.text(va, yy - 0.2, f" {va:.0f}" if integer else f" {va:.2f}", va="center", fontsize=8, color="#475569")
-        ax.text(vb, yy + 0.2, f" {vb:.0f}" if integer else f" {vb:.2f}", va="center", fontsize=8, color="#1e40af")
+        for value, offset, colour in ((va, -0.2, "#475569"), (vb, 0.2, "#1e40af")):
+            if integer and not value:
+                continue  # a row of zeros says "no violations" without a label on every bar
+            ax.text(value, yy + offset, f" {value:.0f}" if integer else f" {value:.2f}", va="center", fontsize=8,
+                    color=colour)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     if limit:

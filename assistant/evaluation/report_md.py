@@ -22,12 +22,13 @@ def fmt(value: float | None, name: str = "") -> str:
     return f"{value:.3f}"
 
 
-def arrow(m: MetricDelta) -> str:
+def arrow(m: MetricDelta, unit: str = "") -> str:
+    """▲/▼ and the size of the change; `unit` formats it as another metric would be (rules count like violations)."""
     if m.delta is None or m.delta == 0:
         return ""
     mark = "▲" if m.delta > 0 else "▼"
     verdict = "" if m.better is None else (" better" if m.better else " **worse**")
-    return f"{mark} {fmt(abs(m.delta), m.name)}{verdict}"
+    return f"{mark} {fmt(abs(m.delta), unit or m.name)}{verdict}"
 
 
 def comparison_markdown(cmp: Comparison, max_cases: int = 25) -> str:
@@ -46,7 +47,7 @@ def comparison_markdown(cmp: Comparison, max_cases: int = 25) -> str:
     ]
     lines += [f"| {m.name} | {fmt(m.a, m.name)} | {fmt(m.b, m.name)} | {arrow(m)} |" for m in cmp.metrics]
     lines += ["", "## Violations per rule", "", "| rule | A | B | change |", "|---|---:|---:|---|"]
-    lines += [f"| {m.name} | {m.a:.0f} | {m.b:.0f} | {arrow(m)} |" for m in cmp.violations]
+    lines += [f"| {m.name} | {m.a:.0f} | {m.b:.0f} | {arrow(m, 'violations')} |" for m in cmp.violations]
     shown = [c for c in cmp.cases if c.status != "unchanged"][:max_cases]
     lines += ["", f"## Cases (regressed first; {len(shown)} of {len(cmp.cases)} shown, unchanged ones left out)", ""]
     for case in shown:

@@ -26,6 +26,7 @@ from assistant.evaluation.metrics import (
     coverage,
     groundedness,
     length,
+    record_text,
     rouge,
 )
 from assistant.evaluation.output import CaseOutput
@@ -185,7 +186,7 @@ def _run_case(assistant: Any, case: EvalCase, cfg: Settings, cache: EmbeddingCac
         return result
     result.output = output
     score, result.support = groundedness(output.sentences, turns, cache, cfg.grounding_threshold, judge=judge,
-                                         whole=whole)
+                                         whole=whole, record=record_text(case.customer))
     turn_ids = {iid: set(ids) for iid, ids in whole.items()}
     result.citations = check_citations(output.citations(), case.customer_id, owners, turn_ids)
     cov, result.missing_facts = coverage(output.text, case.expect.required)

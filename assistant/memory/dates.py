@@ -19,14 +19,14 @@ MONTHS["sept"] = 9
 WEEKDAYS = {d: i for i, d in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
            "nine": 9, "ten": 10, "couple of": 2, "a couple of": 2, "few": 3, "a few": 3}
-UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
+UNIT_DAYS = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
 
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|" \
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUM = r"(\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?couple of|(?:a )?few)"
-_UNIT = r"(day|week|fortnight|month|year)s?"
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class Span:
     start: datetime
     end: datetime
     phrase: str
-    precision: Literal["day", "week", "month", "year", "range"] = "day"
+    precision: Literal["day", "week", "month", "season", "year", "range"] = "day"
 
     def label(self) -> str:
         """Reads naturally: '16 Nov 2026', 'the week of 16 Nov 2026', 'March 2026'."""
@@ -48,6 +48,9 @@ class Span:
             return self.start.strftime("%B %Y")
         if self.precision == "year":
             return str(self.start.year)
+        if self.precision == "season":
+            name = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}[self.start.month]
+            return f"{name} {self.start.year}" if name != "winter" else f"winter {self.start.year}-{self.end.year % 100}"
         return f"{fmt_day(self.start)} to {fmt_day(self.end - timedelta(seconds=1))}"
 
 
@@ -110,6 +113,9 @@ def _relative(m: re.Match[str], ref: datetime, direction: Direction) -> Span | N
         return _year_span(year, ref, phrase)
     n, unit = _count(g["n"]), g["u"].lower()
     days = n * UNIT_DAYS[unit]
+    if unit == "hour":  # "within 24 hours": by that moment
+        end = ref + timedelta(hours=n)
+        return Span(ref if not g.get("ago") else end, end if not g.get("ago") else ref, phrase, "range")
     if unit == "day" and re.search(r"working|business", phrase, re.I):
         days = n + 2 * ((n + ref.weekday()) // 5)  # skip the weekends in between
     if g.get("ago"):
@@ -118,7 +124,10 @@ def _relative(m: re.Match[str], ref: datetime, direction: Direction) -> Span | N
             return Span(center, center + timedelta(days=1), phrase, "day")
         if unit in ("week", "fortnight"):
             return Span(_week(center), _week(center) + timedelta(days=7), phrase, "week")
-        return Span(center - timedelta(days=days // 4), center + timedelta(days=days // 4 + 1), phrase, "range")
+        if unit == "year":  # "six years ago": that year, roughly
+            return _year_span(center.year, ref, phrase)
+        start, end = _month(center.year, center.month, ref.tzinfo)
+        return Span(start, end, phrase, "month")
     if g.get("past"):  # "in the last 2 weeks"
         return Span(_day(ref) - timedelta(days=days), ref + timedelta(seconds=1), phrase, "range")
     if g.get("within"):  # "within 5 days": due by then
@@ -210,6 +219,32 @@ def _end_of(m: re.Match[str], ref: datetime, direction: Direction) -> Span | Non
                 m.group(0), "range")
 
 
+def _season(m: re.Match[str], ref: datetime, direction: Direction) -> Span | None:
+    """'next autumn', 'in the spring', 'summer 2025' (UK seasons: Mar-May, Jun-Aug, Sep-Nov, Dec-Feb)."""
+    first = SEASONS[m.group("season").lower()]
+
+    def span_of(year: int) -> tuple[datetime, datetime]:
+        end_month = first + 3
+        return (datetime(year, first, 1, tzinfo=ref.tzinfo),
+                datetime(year + (end_month > 12), (end_month - 1) % 12 + 1, 1, tzinfo=ref.tzinfo))
+
+    if m.group("year"):
+        start, end = span_of(int(m.group("year")))
+    else:
+        spans = [span_of(y) for y in (ref.year - 2, ref.year - 1, ref.year, ref.year + 1)]
+        current = [x for x in spans if x[0] <= ref < x[1]]
+        ahead = [x for x in spans if x[0] > ref]
+        behind = [x for x in spans if x[1] <= ref]
+        which = (m.group("which") or "").lower()
+        if which in ("next", "coming"):
+            start, end = ahead[0]
+        elif which == "last":
+            start, end = behind[-1]
+        else:
+            start, end = current[0] if current else ahead[0] if direction == "future" else behind[-1]
+    return Span(start, end, m.group(0), "season")
+
+
 # Most specific first: "the week of 16 Nov" before "16 Nov", "next Friday" before "Friday".
 _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(rf"\b(?P<weekof>(?:the )?week (?:of|commencing|starting) )?(?:on |the )?"
@@ -219,9 +254,9 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
      _end_of),
     (re.compile(r"\b(?P<which>this|next|last|past|previous|coming|following) (?P<unit>weekend|week|month|year)\b",
                 re.I), _relative),
-    (re.compile(rf"\b(?:(?P<within>within|in the next)|(?P<past>(?:in )?the (?:last|past)|over the (?:last|past))|"
+    (re.compile(rf"\b(?:(?P<within>within(?: the next)?|in the next)|(?P<past>(?:in )?the (?:last|past)|over the (?:last|past))|"
                 rf"(?P<in_>in))? ?{_NUM.replace('(', '(?P<n>', 1)} (?:working |business )?"
-                rf"(?P<u>day|week|fortnight|month|year)s?"
+                rf"(?P<u>hour|day|week|fortnight|month|year)s?"
                 rf"(?P<ago> ago)?(?: time)?\b", re.I), _relative),
     (re.compile(r"\b(?P<word>today|tonight|tomorrow|yesterday)\b", re.I), _named_day),
     (re.compile(rf"\b(?:(?P<which>next|last|this|on|coming) )?(?P<wd>{_WEEKDAY})\b", re.I), _weekday),
@@ -233,6 +268,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b(?:(?:in|during|since|before|after|of|until|by) (?P<month>may)(?:,? (?P<year>\d{4}))?|"
                 r"(?P<m2>may) (?P<y2>\d{4}))\b", re.I), None),
     (re.compile(r"\b(?:in|during|since|before|after|of) (?P<y>20\d\d|19\d\d)\b", re.I), _year),
+    (re.compile(r"\b(?:(?:in|during|by|until|over|since|before|after) )?(?:the )?(?:(?P<which>next|this|last|coming) )?"
+                r"(?P<season>spring|summer|autumn|fall|winter)(?: (?P<year>20\d\d))?\b", re.I), _season),
 ]
 
 

@@ -40,7 +40,7 @@ _INTENTS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 # Words the intent patterns use, so they are not mistaken for the topic ("any offers" is not about "offer").
-_INTENT_VOCAB = frozenset(stem(w) for w in """
+_INTENT_VOCAB = frozenset(stem(w) for w in str.split("""
 declined decline turned down refused rejected accepted took up offer offers offered pitch pitched sale sales product
 products hold holds held policy policies account accounts card cards bought purchased signed promise promised
 promises owe callback callbacks committed supposed open issue issues problem problems complaint complaints case
@@ -48,7 +48,7 @@ cases dispute disputes escalated escalation unresolved outstanding family childr
 prefer prefers preference preferences contact method channel consent marketing opted opt verified verification
 identity security check already given provided confirmed mood sentiment frustrated angry upset happy feeling pending
 thinking undecided
-""".split())
+"""))
 
 
 def fact_question(question: str) -> FactQuestion | None:

@@ -9,6 +9,7 @@ from typing import Any
 import gradio as gr
 
 from assistant.api.deps import Services
+from assistant.errors import InputError
 from assistant.settings import DRAFT_TYPES
 from assistant.ui import render
 from assistant.ui.login import guarded, session_user
@@ -29,19 +30,37 @@ def evaluation() -> tuple[Any, str]:
 
 
 def variants(svc: Services, draft_type: str) -> list[str]:
+    """'grounded', and 'llm · <version>' per prompt file of the draft type (marked when no LLM is configured)."""
     try:
         from assistant.drafting.prompts import available_versions
 
         versions = available_versions(draft_type, svc.settings.prompts_dir)
-    except (ImportError, Exception):  # noqa: BLE001 - no prompts: the grounded drafter is still there
+    except Exception:  # noqa: BLE001 - no prompts folder: the grounded drafter is still there
         versions = []
-    return ["grounded", *(f"llm · {v}" for v in versions)]
+    needs = " (needs RAPPORT_LLM)" if svc.settings.llm == "none" else ""
+    return ["grounded", *(f"llm · {v}{needs}" for v in versions)]
 
 
-def _parse_variant(variant: str, draft_type: str) -> tuple[str, dict[str, str]]:
+def parse_variant(variant: str, draft_type: str) -> tuple[str, dict[str, str]]:
     if variant == "grounded":
         return "grounded", {}
-    return "llm", {draft_type: variant.split("·")[-1].strip()}
+    return "llm", {draft_type: variant.split("·")[-1].split("(")[0].strip()}
+
+
+def parse_overrides(text: str | None) -> dict[str, Any]:
+    """'recent_contact_days=30, offer_cooldown_days=0' -> a dict (values read as JSON where they parse)."""
+    out: dict[str, Any] = {}
+    for part in (text or "").replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"'{part.strip()}' is not name=value", field="overrides")
+        try:
+            out[key.strip()] = json.loads(value.strip())
+        except ValueError:
+            out[key.strip()] = value.strip()
+    return out
 
 
 def comparison_rows(a: Any, b: Any, better: tuple[str, ...] = ()) -> list[list[Any]]:
@@ -106,6 +125,8 @@ def build_lab(svc: Services) -> None:
         variant_a = gr.Dropdown(variants(svc, "handover"), value="grounded", label="Variant A", elem_id="lab-a")
         choices_b = variants(svc, "handover")
         variant_b = gr.Dropdown(choices_b, value=choices_b[-1], label="Variant B", elem_id="lab-b")
+        overrides_b = gr.Textbox(label="B: settings overrides (optional)", placeholder="recent_contact_days=30",
+                                 elem_id="lab-overrides", max_lines=1)
         eval_set = gr.Dropdown(set_names, value=set_names[0] if set_names else None, label="Evaluation set",
                                elem_id="lab-set")
         limit = gr.Number(10, label="Cases (max)", precision=0, minimum=1, maximum=500, elem_id="lab-limit")
@@ -120,7 +141,7 @@ def build_lab(svc: Services) -> None:
         return gr.Dropdown(choices=choices, value="grounded"), gr.Dropdown(choices=choices, value=choices[-1])
 
     @guarded
-    def run_lab(kind: str, a: str, b: str, set_name: str | None, n: float | None, request: gr.Request,
+    def run_lab(kind: str, a: str, b: str, tweaks: str, set_name: str | None, n: float | None, request: gr.Request,
                 progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008 - Gradio injects it by default value
         session_user(svc, request, "lab")
         if not set_name:
@@ -130,13 +151,13 @@ def build_lab(svc: Services) -> None:
         if not evset.cases:
             raise gr.Error(f"The set '{set_name}' has no {kind} cases.")
         runs = []
-        for label, variant in (("A", a), ("B", b)):
-            drafter, prompts = _parse_variant(variant, kind)
+        for label, variant, overrides in (("A", a, {}), ("B", b, parse_overrides(tweaks))):
+            drafter, prompts = parse_variant(variant, kind)
 
             def step(i: int, total: int, case_id: str, label: str = label) -> None:
                 progress(i / total, desc=f"{label}: {case_id}")
 
-            runs.append(runner.run_eval(evset, drafter, prompts, settings=svc.settings,
+            runs.append(runner.run_eval(evset, drafter, prompts, settings=svc.settings, overrides=overrides,
                                         embedder=svc.assistant.embedder, progress=step))
         first, second = runs
         folder = Path(tempfile.mkdtemp(prefix="rapport-lab-"))
@@ -149,4 +170,5 @@ def build_lab(svc: Services) -> None:
 
     private: dict[str, Any] = {"api_visibility": "private"}
     draft_type.change(pick_type, [draft_type], [variant_a, variant_b], **private)
-    run.click(run_lab, [draft_type, variant_a, variant_b, eval_set, limit], [summary, outputs, report], **private)
+    run.click(run_lab, [draft_type, variant_a, variant_b, overrides_b, eval_set, limit], [summary, outputs, report],
+              **private)

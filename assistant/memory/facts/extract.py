@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.embedding import Embedder
-from assistant.memory.facts import mood, personal, sales, service
+from assistant.memory.facts import issues, life, mood, personal, promises, sales, verification
 from assistant.memory.facts.base import Conversation, merge_same_subject
 from assistant.memory.facts.prototypes import PrototypeGate
 from assistant.models import Fact, Interaction
@@ -38,13 +38,13 @@ class Extractor:
 
     def extract_one(self, conversation: Conversation) -> list[Fact]:
         facts = [
-            *personal.life_events(conversation),
+            *life.life_events(conversation),
             *personal.preferences(conversation),
             *personal.consent(conversation),
             *personal.details(conversation),
-            *service.issues(conversation),
-            *service.promises(conversation),
-            *service.verification(conversation),
+            *issues.issues(conversation),
+            *promises.promises(conversation),
+            *verification.verification(conversation),
             *sales.offers(conversation, self.offer_cooldown_days),
             *sales.products(conversation),
             *mood.sentiment(conversation),
@@ -58,9 +58,9 @@ class Extractor:
         owners: list[tuple[Conversation, object]] = []
         for conversation in conversations:
             wanted: dict[int, tuple[object, list[str]]] = {}
-            for said in personal.life_event_candidates(conversation):
+            for said in life.life_event_candidates(conversation):
                 wanted.setdefault(id(said), (said, []))[1].extend(["life_event", "not_life_event"])
-            for said in service.issue_candidates(conversation):
+            for said in issues.issue_candidates(conversation):
                 wanted.setdefault(id(said), (said, []))[1].extend(["issue", "not_issue"])
             for said in sales.reply_candidates(conversation):
                 wanted.setdefault(id(said), (said, []))[1].extend(["accept", "decline", "pending"])

@@ -13,7 +13,8 @@ PRODUCTS = sorted([
     "travel insurance", "life insurance", "pet insurance", "health insurance", "income protection",
     "gadget insurance", "breakdown cover", "pension", "investment account", "business account", "student account",
     "packaged account", "cashback card", "rewards card", "premium card", "platinum card", "travel card",
-    "balance transfer", "home insurance policy", "car insurance policy", "policy", "insurance", "account", "card",
+    "balance transfer", "home insurance policy", "car insurance policy", "notice account", "easy saver",
+    "regular saver", "fixed bond", "savings pot", "policy", "insurance", "account", "card",
 ], key=len, reverse=True)
 GENERIC_PRODUCTS = {"policy", "insurance", "account", "card", "loan"}
 PRODUCT_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PRODUCTS) + r")s?\b", re.I)
@@ -44,31 +45,42 @@ NOT_NAMES = {"I", "The", "This", "That", "It", "We", "She", "He", "They", "And",
 LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "exams": (re.compile(r"\b(exams?|gcses?|a[- ]levels?|finals|sats|mocks|dissertation)\b", re.I), "exams"),
     "graduation": (re.compile(r"\b(graduat\w*)\b", re.I), "graduation"),
-    "university": (re.compile(r"\b(start(?:s|ing)? (?:uni|university|college)|off to (?:uni|university)|"
-                              r"(?:uni|university) in)\b", re.I), "starting university"),
-    "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|maternity|"
-                        r"paternity|baby (?:is )?due|(?:was|were) born|newborn|gave birth)\b", re.I), "new baby"),
+    "university": (re.compile(r"\b((?:start(?:s|ed|ing)?|go(?:es|ing)?|went|off) (?:to |at )?(?:the )?"
+                              r"(?:uni|university|college)|(?:uni|university) in)\b", re.I), "university"),
+    "maternity": (re.compile(r"\b((?:maternity|paternity|parental) leave)\b", re.I), "parental leave"),
+    "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|"
+                        r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|(?:son|daughter|baby) \w+ arrived)\b",
+                        re.I), "new baby"),
     "move": (re.compile(r"\b(mov(?:e|ed|ing) (?:house|home|flat|in|out|to|abroad)|relocat\w+|new (?:house|home|flat)|"
-                        r"bought a (?:house|flat|home)|buying a (?:house|flat|home)|first home)\b", re.I), "move"),
-    "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|flying (?:out|to)|going abroad|honeymoon|"
-                          r"backpacking|vacation|abroad)\b", re.I), "trip"),
+                        r"(?:bought|buying|buy|get) a (?:\w+ )?(?:house|flat|home)|first home|sell(?:ing)? (?:up|the "
+                        r"house|our house))\b", re.I), "move"),
+    "driving_test": (re.compile(r"\b(pass(?:ed|es)? (?:his|her|my|their) (?:driving )?test)\b", re.I), "driving test"),
+    "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|fly(?:ing)? (?:out|to|on)|going abroad|honeymoon|"
+                          r"backpacking|vacation|abroad|going to [\w ]{2,25}? to (?:see|visit)|to see (?:my|our) "
+                          r"(?:grandchildren|grandkids|family|daughter|son|mum|dad))\b", re.I), "trip"),
+    "marathon": (re.compile(r"\b((?:half[- ])?marathon|triathlon|ultra|\d+k race)\b", re.I), "marathon"),
     "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?)\b", re.I), "wedding"),
     "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
                            r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost my job|career)\b", re.I),
                 "new job"),
     "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike)\b", re.I),
                 "new car"),
-    "health": (re.compile(r"\b(hospital|surgery|operation|diagnos\w+|treatment|chemo\w*|recover\w*|illness|"
-                          r"passed away|bereave\w+|funeral|broke (?:my|her|his) \w+|injur\w+)\b", re.I), "health"),
+    "health": (re.compile(r"\b((?:i'm|i am|i was|i've been|he's|she's|he is|she was|he was|is|was) (?:\w+ ){0,2}(?:in "
+                          r"hospital|having (?:an? )?(?:operation|surgery)|diagnosed|recovering)|passed away|"
+                          r"bereave\w+|funeral|broke (?:my|her|his) (?:leg|arm|wrist|hip|ankle))\b", re.I), "health"),
     "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2})\b", re.I), "birthday"),
 }
+MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday christmas easter""".split())
 PLACE_RE = re.compile(r"\b(?:to|in|from|around) ((?:New |San |Los |Las |Saint |St\.? )?[A-Z][a-z]{2,}"
                       r"(?: [A-Z][a-z]{2,})?)\b")
 
-FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming up|planning|plan to|about to|"
+FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming up|planning|plan to|about to|hop(?:e|ing)|"
+                         r"starting|getting|moving|flying|"
                          r"due|expecting|starts?|in \w+ (?:days|weeks|months)|this (?:coming|weekend)|tomorrow|"
                          r"(?:is|are|am|'s|'re|'m) (?:\w+ly |also |still |all |both )?\w+ing|book(?:ed|ing))\b", re.I)
-PAST_CUES = re.compile(r"\b(was|were|had|did|went|got|moved|bought|passed|finished|last|ago|yesterday|"
+PAST_CUES = re.compile(r"\b(was|were|had|did|went|moved|bought|passed|finished|last|ago|yesterday|arrived|born|"
+                       r"started|began|joined|qualified|graduated|got married|just|"
                        r"just (?:had|got|moved|bought|finished|came back)|came back|returned|already)\b", re.I)
 
 ISSUE_RE = re.compile(
@@ -76,22 +88,34 @@ ISSUE_RE = re.compile(
     r"locked out|lost|stolen|fraud\w*|scam\w*|charged twice|double charged|overcharged|wrong(?:ly)? charged|"
     r"unauthori[sz]ed|didn't receive|haven't received|hasn't arrived|never arrived|missing|delay(?:ed)?|"
     r"still waiting|complain\w*|dispute|problem|issue|error|mistake|refund|claim|leak\w*|damage[d]?|"
-    r"accident|broken|cancel(?:led)?|bounced|late fee|charge[sd]?)\b", re.I)
-ISSUE_TOPICS = sorted([
-    "debit card", "credit card", "card", "direct debit", "standing order", "payment", "transfer", "mortgage payment",
-    "claim", "home insurance claim", "car insurance claim", "travel insurance claim", "app", "online banking", "login",
-    "password", "statement", "fee", "charge", "overdraft", "refund", "account", "policy", "premium", "renewal", "loan",
-    "letter", "pin", "cheque", "boiler", "windscreen", "pipe", "roof", "car", "phone",
-], key=len, reverse=True)
-ISSUE_TOPIC_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in ISSUE_TOPICS) + r")s?\b", re.I)
+    r"accident|broken|cancel(?:led)?|bounced|late fee|charge[sd]?|twice|duplicate|unblock|not supported|"
+    r"failed|failing|burst|flooded|scam|locked|fees? on every|charged (?:me )?(?:a )?fees?)\b", re.I)
+# Most specific first: a sentence naming several gets the earliest in this list ("debit card" before "app").
+ISSUE_TOPICS = [
+    "home insurance claim", "car insurance claim", "travel insurance claim", "pet insurance claim", "debit card",
+    "credit card", "direct debit", "standing order", "mortgage payment", "complaint", "dispute", "claim", "refund",
+    "transaction fee", "foreign transaction fee", "documents", "branch opening hours", "opening hours", "payment",
+    "transfer", "online banking", "login", "password", "statement", "overdraft", "policy", "premium", "renewal",
+    "loan", "letter", "pin", "cheque", "chip", "text", "pipe", "card", "app", "fee", "charge", "account",
+]
+ISSUE_TOPIC_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in sorted(ISSUE_TOPICS, key=len, reverse=True))
+                            + r")s?\b", re.I)
+
+
+def best_topic(text: str) -> str | None:
+    """The most specific issue topic named in the text."""
+    found = {m.group(1).lower() for m in ISSUE_TOPIC_RE.finditer(text)}
+    ranked = sorted(found, key=lambda t: ISSUE_TOPICS.index(t) if t in ISSUE_TOPICS else len(ISSUE_TOPICS))
+    return ranked[0] if ranked else None
 ESCALATED_RE = re.compile(r"\b(escalat\w+|complaints? team|formal complaint|raise (?:a|this as a) complaint|"
                           r"ombudsman|speak to (?:a|your) manager|supervisor|passed (?:it|this) (?:on|up))\b", re.I)
-RESOLVED_RE = re.compile(r"\b((?:that's|it's|all|everything's|this is|that is|it is|it has been|it's been|has been|"
+RESOLVED_RE = re.compile(r"\b((?:glad (?:that's|it's) sorted)|gone through|(?:that|it) worked|worked first time|"
+                         r"(?:that's|it's|all|everything's|this is|that is|it is|it has been|it's been|has been|"
                          r"now) (?:all )?(?:sorted|fixed|resolved|unblocked|working|refunded|reversed|settled|paid)|"
                          r"i've (?:unblocked|fixed|reissued|refunded|reversed|removed|cancelled the|sorted)|"
                          r"(?:issue|problem|complaint|claim) (?:is|has been) (?:resolved|closed|settled|approved)|"
                          r"works? (?:fine|again|now)|(?:is|are) working (?:again|now)|problem solved)\b", re.I)
-REFERENCE_RE = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim)(?: (?:number|no\.?|id|ref))?(?: is)?"
+REFERENCE_RE = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim|dispute|escalation)(?: (?:number|no\.?|id|ref))?(?: is)?"
                           r"[:#\s]+([A-Z]{1,5}[-/]?\d[\w-]{2,}|\d{5,})\b", re.I)
 
 OFFER_RE = re.compile(
@@ -99,22 +123,28 @@ OFFER_RE = re.compile(
     r"(?:can|could|may) i (?:offer|suggest|recommend)|i (?:can|could) offer|we (?:can|could) offer|we have (?:a|an) "
     r"(?:special|new|great|exclusive)|have you (?:considered|thought about)|you(?:'re| are) (?:pre-?approved|eligible)|"
     r"you qualify|how about (?:a|an|our|upgrading|switching)|might (?:suit|be worth)|i(?:'d| would) recommend|"
-    r"upgrade (?:you )?to|switch(?:ing)? (?:you )?to (?:our|a|an)|special (?:offer|rate|deal))\b", re.I)
+    r"upgrade (?:you )?to|switch(?:ing)? (?:you )?to (?:our|a|an)|special (?:offer|rate|deal)|is paying \d|"
+    r"we (?:also )?(?:do|have|offer) (?:a |an )?(?:\w+ ){0,2}(?:insurance|account|saver|loan|mortgage)s?(?: as well)?|"
+    r"have you got (?:insurance|cover)|offer shown|(?:shall|should) i (?:set|open|start))\b", re.I)
 ACCEPT_RE = re.compile(r"\b(yes,? please|yes let's|go ahead|sign me up|i'll take it|let's do it|sounds (?:good|great|"
                        r"perfect|lovely)|that would be (?:great|lovely|good)|set (?:it|that) up|i'd like that|"
                        r"why not|i'll go for it|please do|yes,? i(?:'d| would) like|happy to go ahead|"
-                       r"let's go (?:ahead|for it)|i accept)\b", re.I)
+                       r"let's go (?:ahead|for it)|i accept|please (?:go ahead|add it)|that's fine,? please)\b", re.I)
 DECLINE_RE = re.compile(r"\b(no,? thanks?|no thank you|not (?:right )?now|not interested|i'll pass|not for me|"
                         r"i(?:'m| am) (?:fine|ok|okay|good|happy)(?: with what i have| as i am| thanks)?|"
                         r"don't need|do not need|no need|not at the moment|not at this time|i don't want|"
-                        r"rather not|no,? i(?:'m| am) not|not looking|already have)\b", re.I)
+                        r"rather not|no,? i(?:'m| am) not|not looking|already have|leave it(?: where it is| as it is)?|"
+                        r"stick with|happy where we are|then no|won't need)\b", re.I)
 PENDING_RE = re.compile(r"\b(think about it|have a think|let me think|sleep on it|send me (?:the |some )?"
                         r"(?:details|information|info)|talk to my|discuss (?:it )?with|check with|maybe later|"
-                        r"not sure|get back to you|i'll consider|look into it|call me back about)\b", re.I)
+                        r"not sure|get back to you|i'll consider|look into it|call me back about|nearer the time|"
+                        r"i'll sort (?:that|it)|ring me about it|someone (?:ring|call) me)\b", re.I)
 
 PROMISE_RE = re.compile(
-    r"\b(i(?:'ll| will)|we(?:'ll| will)|someone(?:'ll| will)|a colleague will|(?:the|our) \w+ team will|"
-    r"you(?:'ll| will) (?:get|receive|hear))\b[^.?!]{0,60}?\b(call(?:ing)? you(?: back)?|ring you|get back to you|"
+    r"\b(i(?:'ll| will)|we(?:'ll| will)|they(?:'ll| will)|someone(?: from [\w ]{1,30}?)? will|someone'll|"
+    r"a colleague will|(?:the|our) [\w ]{1,20}? team(?: lead)? (?:will|says they'll)|"
+    r"you(?:'ll| will) (?:get|receive|hear)|(?:can|could) i call you back)\b[^.?!]{0,60}?\b("
+    r"call(?:ing)? you(?: back)?|ring you|get back to you|"
     r"email you|send(?: you)?|post|follow(?:ing)? up|update you|be in touch|arrange|refund|credit|reissue|"
     r"look into|chase|contact you|text you|review|hear (?:back|from)|confirm|process)\b", re.I)
 
@@ -123,16 +153,17 @@ VERIFY_ASK_RE = re.compile(r"\b(confirm|verify|tell me|give me|can i (?:have|tak
                            r"digits|security (?:question|answer|number)|memorable (?:word|information)|passcode|"
                            r"mother's maiden name|account number|sort code|policy number|phone number|email)\b", re.I)
 VERIFIED_RE = re.compile(r"\b(you(?:'re| are| have been) (?:now )?(?:verified|through security)|passed security|"
-                         r"that's (?:all )?(?:verified|confirmed)|thanks? for (?:confirming|verifying)|"
+                         r"that's (?:all )?(?:verified|confirmed|matched)|all (?:matched|confirmed)|identified by|"
+                         r"i've (?:confirmed|verified) your|result: match|"
                          r"verification (?:is )?(?:complete|done)|identity (?:is )?(?:confirmed|verified)|"
                          r"(?:that|this) matches)\b", re.I)
 DETAIL_NAMES = {"dob": "date of birth", "post code": "postcode", "zipcode": "postcode", "zip code": "postcode",
                 "last 4 digits": "card last four digits", "last four digits": "card last four digits"}
 
-CONSENT_OUT_RE = re.compile(r"\b((?:don't|do not|stop|no more|never) (?:send(?:ing)?|email(?:ing)?|call(?:ing)?|"
-                            r"text(?:ing)?|contact(?:ing)?) (?:me )?(?:any )?(?:more )?(?:marketing|offers|promotions|"
-                            r"sales)|unsubscribe|opt (?:me )?out|remove me from (?:your |the )?(?:mailing|marketing)|"
-                            r"no (?:more )?marketing)\b", re.I)
+CONSENT_OUT_RE = re.compile(r"\b((?:don't|do not|stop|no more|never|take me off|remove me from|opt (?:me )?out of)"
+                            r"(?: \w+){0,4} (?:marketing|offers|promotions|sales calls|mailings?)|unsubscribe|"
+                            r"opt (?:me )?out|(?:don't|do not) want (?:anyone|you|people) (?:ringing|calling|"
+                            r"contacting|emailing) me about)\b", re.I)
 CONSENT_IN_RE = re.compile(r"\b(opt (?:me )?(?:back )?in|happy (?:for you )?to (?:receive|hear about|get) "
                            r"(?:offers|marketing|promotions)|(?:you can|feel free to) (?:send|email) me (?:offers|"
                            r"marketing|deals))\b", re.I)
@@ -145,14 +176,17 @@ PREFERENCE_RE = re.compile(r"\b(prefer|rather|best (?:way|time) to (?:reach|cont
 CHANNEL_WORDS = {"email": "email", "e-mail": "email", "text": "text message", "sms": "text message",
                  "phone": "phone", "call": "phone", "ring": "phone", "post": "post", "letter": "post",
                  "app": "app", "chat": "chat", "branch": "branch", "in person": "branch", "in writing": "post"}
-TIME_OF_DAY_RE = re.compile(r"\b(mornings?|afternoons?|evenings?|lunchtime|after (?:\d|five|six|work)\w*|"
+TIME_OF_DAY_RE = re.compile(r"\b(mornings?|afternoons?|evenings?|lunchtime|weekends?|saturdays?|sundays?|"
+                            r"after (?:\d|five|six|work)\w*|"
                             r"before (?:\d|nine|ten|work)\w*|weekends?)\b", re.I)
 
-FRUSTRATION_RE = re.compile(r"\b(again|(?:second|third|fourth|fifth) time|still (?:not|waiting|hasn't|haven't|no)|"
+FRUSTRATION_RE = re.compile(r"\b((?:declined|blocked|failed|happened|wrong|down) again|yet again|once again|"
+                            r"(?:second|third|fourth|fifth) time|still (?:not|waiting|hasn't|haven't|no|don't|blocked)|"
+                            r"nobody has|no one has|(?:it's|this is) a joke|seriously\?|driving me mad|last thing i needed|"
                             r"fed up|ridiculous|unacceptable|frustrat\w+|annoy\w+|nobody (?:called|rang|got back)|"
                             r"no one (?:called|rang|got back)|i've (?:already )?(?:called|rung|been on)|"
-                            r"keep (?:calling|having to)|waste of (?:my )?time|sick of|useless|disappointed|"
-                            r"angry|furious|upset)\b", re.I)
+                            r"keep (?:calling|having to)|waste of (?:my )?time|useless|disappointed|"
+                            r"angry|furious|upset|not ideal|whatever|make a complaint|i'll be waiting)\b", re.I)
 
 
 def canonical_product(text: str) -> str:

@@ -7,11 +7,13 @@ import hashlib
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from assistant.embedding import Embedder
 from assistant.errors import UnknownCustomer
-from assistant.memory.facts import mood
+from assistant.memory.dates import fmt_day
+from assistant.memory.facts import life, mood
 from assistant.memory.facts.extract import Extractor
 from assistant.memory.facts.lexicon import canonical_product
 from assistant.models import Fact, Interaction, as_utc, utcnow
@@ -20,6 +22,7 @@ from assistant.store import Store
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 PROMISE_GRACE = timedelta(days=1)
+PROMISE_LAPSE = timedelta(days=30)  # an unkept promise this old is history, not a to-do
 
 
 class FactMemory:
@@ -61,14 +64,10 @@ class FactMemory:
         known = [f for f in self._stored(customer_id) if f.recorded_at is None or as_utc(f.recorded_at) <= now]
         known = self._record_facts(customer_id) + known
         timeline = self._supersede(known)
-        contacts = sorted(as_utc(f.recorded_at) for f in known if f.kind == "sentiment" and f.recorded_at)
-        chased = sorted(as_utc(f.recorded_at) for f in known
-                        if f.kind == "sentiment" and f.recorded_at and f.attributes.get("chased"))
-        repeat_issue_at = {as_utc(f.recorded_at) for f in timeline
-                           if f.kind == "issue" and f.attributes.get("repeat_contacts") and f.recorded_at}
+        context = _Context.of(known, timeline)
         out = []
         for fact in timeline:
-            fact = _as_of(fact, now, contacts, chased, repeat_issue_at)
+            fact = _as_of(fact, now, context)
             if (include_history or fact.superseded_at is None) and (kinds is None or fact.kind in kinds):
                 out.append(fact)
         out.sort(key=lambda f: (as_utc(f.recorded_at) if f.recorded_at else _EPOCH, f.kind, f.fact_id))
@@ -130,9 +129,34 @@ class FactMemory:
         return out
 
 
-def _as_of(fact: Fact, now: datetime, contacts: list[datetime], chased: list[datetime],
-           repeat_issue_at: set[datetime]) -> Fact:
-    """Time-dependent statuses for `now`: upcoming/ongoing/past, due/overdue/kept, moods with repeat contact."""
+@dataclass
+class _Context:
+    """What time-dependent statuses look at besides the fact itself: the customer's contacts (from the one
+    sentiment fact each interaction has), and products bought."""
+
+    contacts: list[tuple[datetime, set[str], bool]]  # (when, promise kinds it keeps, customer chased us)
+    bought: dict[str, datetime]  # product subject -> first recorded bought/held in an interaction
+    repeat_issue_at: set[datetime]
+
+    @classmethod
+    def of(cls, known: list[Fact], timeline: list[Fact]) -> _Context:
+        contacts = sorted(
+            (as_utc(f.recorded_at), set(f.attributes.get("fulfils") or []), bool(f.attributes.get("chased")))
+            for f in known if f.kind == "sentiment" and f.recorded_at
+        )
+        bought: dict[str, datetime] = {}
+        for f in known:
+            if f.kind == "product" and f.status in ("bought", "held") and f.recorded_at and f.citations:
+                at = as_utc(f.recorded_at)
+                bought[f.subject.lower()] = min(at, bought.get(f.subject.lower(), at))
+        repeat = {as_utc(f.recorded_at) for f in timeline
+                  if f.kind == "issue" and f.attributes.get("repeat_contacts") and f.recorded_at}
+        return cls(contacts, bought, repeat)
+
+
+def _as_of(fact: Fact, now: datetime, context: _Context) -> Fact:
+    """Time-dependent statuses for `now`: upcoming/ongoing/past, due/overdue/kept/lapsed, moods with repeat contact,
+    a pending offer later taken up."""
     start = as_utc(fact.valid_from) if fact.valid_from else None
     end = as_utc(fact.valid_to) if fact.valid_to else None
     recorded = as_utc(fact.recorded_at) if fact.recorded_at else None
@@ -143,21 +167,22 @@ def _as_of(fact: Fact, now: datetime, contacts: list[datetime], chased: list[dat
             status = "upcoming" if start and now < start else "ongoing" if now < end else "past"
         elif start is not None and status != "upcoming":
             status = "past"
-    elif fact.kind == "promise" and recorded is not None:
-        deadline = (end + PROMISE_GRACE) if end else None
-        later = [t for t in contacts if recorded < t <= now and (deadline is None or t <= deadline)]
-        kept = [t for t in later if t not in chased]
-        if kept:
-            status, attributes["kept_at"] = "kept", kept[0].isoformat()
-        elif end is not None and now >= end:
-            status = "overdue"
-        else:
-            status = "due"
+        if status != fact.status and attributes.get("event"):
+            return fact.model_copy(update={"status": status, "text": life.describe(attributes, status)})
+    elif fact.kind == "promise" and recorded is not None and fact.status != "kept":
+        status = _promise_status(fact, now, recorded, end, context, attributes)
     elif fact.kind == "offer" and fact.status == "declined" and end is not None:
         attributes["cooling_off"] = now < end
+    elif fact.kind == "offer" and fact.status == "pending" and recorded is not None:
+        taken = context.bought.get(fact.subject.lower())
+        if taken is not None and recorded <= taken <= now:
+            attributes["accepted_at"] = taken.isoformat()
+            text = f"Offered {fact.subject} on {fmt_day(recorded)}; bought it on {fmt_day(taken)}"
+            return fact.model_copy(update={"status": "accepted", "attributes": attributes, "text": text})
     elif fact.kind == "sentiment" and recorded is not None:
-        earlier = [t for t in contacts if recorded - timedelta(days=mood.REPEAT_CONTACT_DAYS) <= t < recorded]
-        repeat = bool(earlier) or recorded in repeat_issue_at
+        window = timedelta(days=mood.REPEAT_CONTACT_DAYS)
+        repeat = any(recorded - window <= t < recorded for t, _, _ in context.contacts)
+        repeat = repeat or recorded in context.repeat_issue_at
         attributes["repeat_contact"] = repeat
         status = mood.status_for(attributes.get("compound", 0.0), attributes.get("worst", 0.0),
                                  attributes.get("frustration_cues", 0), repeat)
@@ -166,6 +191,24 @@ def _as_of(fact: Fact, now: datetime, contacts: list[datetime], chased: list[dat
     if status == fact.status and attributes == fact.attributes:
         return fact
     return fact.model_copy(update={"status": status, "attributes": attributes})
+
+
+def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime | None, context: _Context,
+                    attributes: dict) -> str:  # type: ignore[type-arg]
+    """kept: a later contact by the deadline (plus a day's grace) did what was promised; overdue: the deadline
+    passed without that; lapsed: so long ago that it no longer needs action; due: not yet."""
+    action = attributes.get("action", "follow up")
+    deadline = (due + PROMISE_GRACE) if due else None
+    for at, keeps, _ in context.contacts:
+        if recorded < at <= now and (deadline is None or at <= deadline) and (
+                action in keeps or action == "follow up" and keeps):
+            attributes["kept_at"] = at.isoformat()
+            return "kept"
+    if any(recorded < at <= now and chased for at, _, chased in context.contacts):
+        attributes["chased"] = True
+    if due is None or now < due:
+        return "due"
+    return "lapsed" if now - due > PROMISE_LAPSE else "overdue"
 
 
 def _record_fact(customer_id: str, kind: str, subject: str, text: str, status: str, since: datetime | None,

@@ -9,11 +9,13 @@ from functools import lru_cache
 from assistant.memory.dates import fmt_day
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, make_fact
+from assistant.memory.facts.promises import fulfilments
 from assistant.models import Fact
 
 REPEAT_CONTACT_DAYS = 7
 # The customer chasing something we said we would do: a promise is not kept by this contact.
-CHASED_RE = re.compile(r"\b((?:nobody|no one|no-one|never) (?:called|rang|phoned|got back|came back)|"
+CHASED_RE = re.compile(r"\b((?:nobody|no one|no-one|never) (?:has|called|rang|phoned|got back|came back)|"
+                       r"(?:haven't|have not|hasn't) (?:come|arrived|heard)|said (?:she'd|he'd|they'd|you'd)|"
                        r"you (?:said|promised) (?:you'd|you would|to)|was (?:supposed|meant) to (?:call|ring|hear)|"
                        r"still (?:waiting|not heard|"
                        r"haven't heard)|didn't (?:call|ring|get back))\b", re.I)
@@ -27,7 +29,8 @@ def _vader():  # type: ignore[no-untyped-def]
 
 
 def sentiment(conversation: Conversation) -> list[Fact]:
-    """Always one fact per interaction (neutral when the customer said little), so contacts can be counted."""
+    """Always one fact per interaction (neutral when the customer said little), so contacts can be counted. It also
+    carries what the contact tells later reads: whether the customer chased us, which promises it keeps."""
     analyzer = _vader()
     scored = []
     cues = []
@@ -57,12 +60,12 @@ def sentiment(conversation: Conversation) -> list[Fact]:
         conversation, "sentiment", "sentiment", describe(mood, interaction.started_at, interaction.channel),
         sources, status=mood, valid_from=interaction.started_at,
         compound=round(compound, 3), worst=round(worst, 3), frustration_cues=cue_count,
-        channel=interaction.channel,
+        chased=chased or None, fulfils=fulfilments(conversation), channel=interaction.channel,
     )]
 
 
 def status_for(compound: float, worst: float, cues: int, repeat_contact: bool) -> str:
-    if cues >= 2 or (cues and (repeat_contact or compound <= 0.1 or worst <= -0.3)) or (
+    if cues >= 2 or (cues and (repeat_contact or compound <= 0.0 and worst <= -0.3)) or (
             repeat_contact and worst <= -0.4):
         return "frustrated"
     if compound <= -0.2 or worst <= -0.6:

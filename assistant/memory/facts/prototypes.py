@@ -66,6 +66,10 @@ PROTOTYPES: dict[str, list[str]] = {
         "Can I take your postcode please?",
         "I just wanted to check my balance.",
         "Do you have any claims in the last five years?",
+        "Thanks for paying my claim so quickly, brilliant service!",
+        "Shoutout to the team for sorting my refund in two days.",
+        "What's the fee for sending money abroad?",
+        "The last time I did it myself I got it wrong, so talk me through it.",
     ],
     "accept": [
         "Yes please, go ahead and set that up.",

@@ -11,49 +11,53 @@ from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
 from assistant.models import Fact
 
-_HOLD_RE = re.compile(r"\b(?:i|we) (?:have|hold|already have|'ve got|have got|'ve had|bank with you for)\b[^.?!]{0,25}?"
-                      r"\b(?:a|an|the|my|our|your)\b", re.I)
-_BOUGHT_RE = re.compile(r"\b(?:(?:i|we)(?:'ve| have)? (?:just )?(?:bought|taken out|took out|opened|got|signed up for|"
-                        r"switched to)|i've (?:set up|opened|added|activated|arranged) (?:your|a|the)|"
-                        r"your (?:new )?[\w ]{0,30}? is (?:now )?(?:active|set up|open|live|in place))\b", re.I)
+_HOLD_RE = re.compile(r"\b(?:i|we) (?:have|hold|already have|'ve got|have got|'ve had)(?: (?:a|an|the|my|our|your))?"
+                      r" (?:\w+ )?$", re.I)  # tested on the words just before the product
+_BOUGHT_RE = re.compile(r"(?:\b(?:i|we)(?:'ve| have)? (?:just )?|^just )(?:bought|taken out|took out|opened|signed up for|"
+                        r"switched to)(?: (?:a|an|the|my|our|your))?(?: new)? (?:\w+ )?$|\bi've (?:set up|opened|added|"
+                        r"activated|arranged) (?:your|a|the)(?: new)? (?:\w+ )?$", re.I)
+_READY_RE = re.compile(r"\b(?:is|are|has been|have been) (?:now )?(?:set up|opened|activated|active|in place|live)\b|"
+                       r"\b(?:quote accepted|that's all done|all done|all set)\b", re.I)
 _CLOSED_RE = re.compile(r"\bi've (?:closed|cancelled) (?:your|the)\b|\b(?:is|has been) (?:now )?(?:closed|cancelled)\b",
                         re.I)
-
-
 _YES_NO = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|maybe|fine|alright|all right)\b", re.I)
+_OFFER_SPEAKERS = ("agent", "system")
 
 
 def _offered_product(said: Said, conversation: Conversation) -> str | None:
-    m = lx.PRODUCT_RE.search(said.text)
-    if m is None:  # "Would you like me to set that up?" after naming the product in the same turn
+    """The product the offer names, in its sentence or its turn; "the policy" means the one talked about."""
+    found = [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(said.text)]
+    if not found:
         for other in conversation.turn_sentences(said):
-            m = lx.PRODUCT_RE.search(other.text) or m
-    if m is None:
-        return None
-    product = lx.canonical_product(m.group(1))
-    if product in lx.GENERIC_PRODUCTS:
-        specific = [lx.canonical_product(x.group(1)) for s in conversation.said[: conversation.said.index(said) + 1]
-                    for x in lx.PRODUCT_RE.finditer(s.text)]
-        specific = [p for p in specific if p not in lx.GENERIC_PRODUCTS]
-        return specific[-1] if specific else None
-    return product
+            found += [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(other.text)]
+    specific = [p for p in found if p not in lx.GENERIC_PRODUCTS]
+    if specific:
+        return specific[0]
+    if not lx.PRODUCT_RE.search(said.text):
+        return None  # "Would you like them to text first?" names nothing to sell
+    earlier = [lx.canonical_product(m.group(1)) for s in conversation.said if s.index <= said.index
+               for m in lx.PRODUCT_RE.finditer(s.text)]
+    earlier = [p for p in earlier if p not in lx.GENERIC_PRODUCTS]
+    return earlier[-1] if earlier else None
 
 
 def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said]]:
-    """The customer's answer in the next few turns: accepted, declined, or pending (no clear answer)."""
-    replies = conversation.after(offer, turns=4, speaker="customer")
-    for said in replies[:3]:
+    """The customer's answer in the next few turns: accepted, declined, or pending (no clear answer). Clear words
+    anywhere in the replies win over the model's reading of a vaguer first reply."""
+    replies = conversation.after(offer, turns=4, speaker="customer")[:3]
+    for said in replies:
         text = said.text
         if lx.PENDING_RE.search(text):
             return "pending", [said]
-        if lx.DECLINE_RE.search(text) or re.match(r"^\s*no\b", text, re.I):
+        if lx.DECLINE_RE.search(text) or re.match(r"^\W*(?:no|nope|nah)\b", text, re.I):
             return "declined", [said]
-        if lx.ACCEPT_RE.search(text) or _YES_NO.match(text) and not re.match(r"^\W*(?:maybe|fine)", text, re.I):
+        if lx.ACCEPT_RE.search(text) or re.match(r"^\W*(?:yes|yeah|yep|sure|go on)\b", text, re.I):
             return "accepted", [said]
+    for said in replies[:1]:
         scores = conversation.gate.get(id(said), {})
         if scores:
             label = max(("accept", "decline", "pending"), key=lambda k: scores.get(k, 0.0))
-            if scores.get(label, 0.0) >= 0.55:
+            if scores.get(label, 0.0) >= 0.6:
                 return {"accept": "accepted", "decline": "declined", "pending": "pending"}[label], [said]
     return "pending", []
 
@@ -61,7 +65,7 @@ def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said
 def reply_candidates(conversation: Conversation) -> list[Said]:
     """Customer sentences right after an offer: the only ones whose meaning (yes/no/maybe) needs the model."""
     out: list[Said] = []
-    for offer in conversation.matching(lx.OFFER_RE, "agent"):
+    for offer in _offers(conversation):
         for s in conversation.after(offer, turns=2, speaker="customer")[:2]:
             if len(s.text.split()) >= 4 and not (lx.ACCEPT_RE.search(s.text) or lx.DECLINE_RE.search(s.text)
                                                  or lx.PENDING_RE.search(s.text) or _YES_NO.match(s.text)):
@@ -71,7 +75,7 @@ def reply_candidates(conversation: Conversation) -> list[Said]:
 
 def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
     facts = []
-    for said in conversation.matching(lx.OFFER_RE, "agent"):
+    for said in _offers(conversation):
         product = _offered_product(said, conversation)
         if product is None:
             continue
@@ -92,26 +96,39 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
     return facts
 
 
+def _offers(conversation: Conversation) -> list[Said]:
+    return [s for s in conversation.matching(lx.OFFER_RE) if s.speaker in _OFFER_SPEAKERS]
+
+
 def products(conversation: Conversation) -> list[Fact]:
+    """Bought ("Just taken out the car insurance", "I've opened your new ISA"), held ("I've got a credit card
+    with you") or closed; the verb must come right before the product, not anywhere in the sentence."""
     facts = []
     for said in conversation.matching(lx.PRODUCT_RE):
-        m = lx.PRODUCT_RE.search(said.text)
-        if m is None:
-            continue
-        product = lx.canonical_product(m.group(1))
-        if product in lx.GENERIC_PRODUCTS:
-            continue
-        day = fmt_day(said.at)
-        if _CLOSED_RE.search(said.text) and said.speaker == "agent":
-            facts.append(make_fact(conversation, "product", product, f"Closed {product} on {day}", [said],
-                                   status="closed", valid_from=said.at))
-        elif _BOUGHT_RE.search(said.text) and not re.search(r"\?\s*$", said.text):
-            facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said],
-                                   status="bought", valid_from=said.at))
-        elif said.speaker == "customer" and _HOLD_RE.search(said.text) and not re.search(r"\?\s*$", said.text):
-            facts.append(make_fact(conversation, "product", product, f"Has {_article(product)} {product}", [said],
-                                   status="held", valid_from=said.at))
+        for m in lx.PRODUCT_RE.finditer(said.text):
+            product = lx.canonical_product(m.group(1))
+            if product in lx.GENERIC_PRODUCTS or said.text.rstrip().endswith("?"):
+                continue
+            before = said.text[max(0, m.start() - 60): m.start()]
+            day = fmt_day(said.at)
+            if said.speaker == "agent" and _CLOSED_RE.search(said.text):
+                facts.append(make_fact(conversation, "product", product, f"Closed {product} on {day}", [said],
+                                       status="closed", valid_from=said.at))
+            elif _BOUGHT_RE.search(before) or said.speaker in ("agent", "system") and _ready(said, conversation):
+                facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said],
+                                       status="bought", valid_from=said.at))
+            elif said.speaker == "customer" and _HOLD_RE.search(before):
+                facts.append(make_fact(conversation, "product", product, f"Has {_article(product)} {product}",
+                                       [said], status="held", valid_from=said.at))
+            break
     return facts
+
+
+def _ready(said: Said, conversation: Conversation) -> bool:
+    """The agent or system says the product is set up, in this sentence or the next one of the turn."""
+    follow = [s for s in conversation.turn_sentences(said) if s.index == said.index]
+    at = next((i for i, s in enumerate(follow) if s is said), 0)
+    return any(_READY_RE.search(s.text) for s in follow[at: at + 2])
 
 
 def _article(noun: str) -> str:

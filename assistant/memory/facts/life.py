@@ -1,0 +1,232 @@
+"""Life events: exams, a baby, a move, a trip, a wedding, a new job... with who they are about (a named family
+member where we know one) and when they happen, resolved against the date they were mentioned."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from assistant.memory.dates import Span, find_spans
+from assistant.memory.facts import lexicon as lx
+from assistant.memory.facts.base import Conversation, Said, first_person, make_fact
+from assistant.memory.facts.prototypes import passes
+from assistant.models import Fact
+
+_ANY_EVENT = re.compile("|".join(p.pattern for p, _ in lx.LIFE_EVENTS.values()), re.I)
+_THIRD_PERSON = re.compile(r"\b(she|he|she's|he's|her|his|they're)\b", re.I)
+# Relation before a name without "my": "for daughter Amy's costs", "son Leo arrived".
+_BARE_RELATION = re.compile(r"\b(" + "|".join(lx.RELATIONS) + r") " + lx.NAME)
+
+# event -> (upcoming phrase, past phrase); {who} is the person, {when} the time words
+_PHRASES = {
+    "exams": ("{who} has exams{when}", "{who} had exams{when}"),
+    "graduation": ("{who} graduates{when}", "{who} graduated{when}"),
+    "university": ("{who} is starting university{when}", "{who} started university{when}"),
+    "maternity": ("{who} is going on {noun}{when}", "{who} went on {noun}{when}"),
+    "baby": ("Baby due{when}", "{who} was born{when}"),
+    "move": ("{who} is moving{place}{when}", "{who} moved{place}{when}"),
+    "driving_test": ("{who} has a driving test{when}", "{who} passed the driving test{when}"),
+    "travel": ("{who} is travelling{place}{when}", "{who} travelled{place}{when}"),
+    "wedding": ("{who} is getting married{when}", "{who} got married{when}"),
+    "new_job": ("{who} is starting a new job{when}", "{who} started a new job{when}"),
+    "new_car": ("{who} is getting a new car{when}", "{who} got a new car{when}"),
+    "health": ("{who} has a health matter coming up{when}", "{who} had a health matter{when}"),
+    "birthday": ("{who} has a birthday{when}", "{who} had a birthday{when}"),
+    "marathon": ("{who} is running {noun}{when}", "{who} ran {noun}{when}"),
+}
+
+
+# Words that often mean a product or an aside rather than an event in the customer's life: need "I"/"we" near.
+_NEEDS_FIRST_PERSON = {"travel", "health", "new_car", "birthday"}
+_PRECISION = {"day": 0, "week": 1, "month": 2, "season": 3, "range": 4, "year": 5}
+_LEAVE_DAYS = 270  # parental leave runs about nine months from its start
+
+
+def life_event_candidates(conversation: Conversation) -> list[Said]:
+    """Customer sentences naming a life event, about themselves or someone close."""
+    known = bool(known_people(conversation))
+    out = []
+    for s in conversation.matching(_ANY_EVENT, "customer"):
+        event = _event(s.text)[0]
+        turn = " ".join(x.text for x in conversation.turn_sentences(s))
+        personal = first_person(turn) or lx.RELATION_RE.search(s.text) or _named(s.text) or (
+            known and _THIRD_PERSON.search(s.text))
+        if personal or event not in _NEEDS_FIRST_PERSON:
+            out.append(s)
+    return out
+
+
+def _event(text: str) -> tuple[str, re.Match[str] | None]:
+    for event, (pattern, _) in lx.LIFE_EVENTS.items():
+        m = pattern.search(text)
+        if m:
+            return event, m
+    return "", None
+
+
+def _named(text: str) -> tuple[str, str] | None:
+    """(name, relation) stated in the text: "my daughter Amy", "Amy, my daughter", "son Leo"."""
+    for pattern in [*lx.NAMED_RELATION_RES, _BARE_RELATION]:
+        for m in pattern.finditer(text):
+            a, b = m.group(1), m.group(2)
+            name, relation = (b, a) if a.lower() in lx.RELATIONS else (a, b)
+            if name not in lx.NOT_NAMES and name[:1].isupper():
+                return name, lx.RELATIONS[relation.lower()]
+    return None
+
+
+def known_people(conversation: Conversation) -> dict[str, str]:
+    """Family members we know by name: from earlier facts and anywhere in this conversation."""
+    people: dict[str, str] = {}
+    for fact in conversation.prior:
+        person, relation = fact.attributes.get("person"), fact.attributes.get("relation")
+        if person and relation:
+            people[person] = relation
+    for said in conversation.said:
+        got = _named(said.text)
+        if got:
+            people[got[0]] = got[1]
+    return people
+
+
+def _person(conversation: Conversation, said: Said, at: int) -> tuple[str | None, str | None]:
+    """Who the event is about: (name, relation), or (None, None) for the customer themselves. `at` is where the
+    event's words start: "I'm going to sell up" is about the customer even if Rohan was named earlier on."""
+    known = known_people(conversation)
+    lead = said.text[max(0, at - 40): at]
+    if re.search(r"\b(i|i'm|i've|i'll|i'd|we|we're|we've|we'll|my|our)\s+(?:\w+\s+){0,3}$", lead, re.I) and not (
+            lx.RELATION_RE.search(lead) or _named(lead)):
+        return None, None
+    got = _named(said.text)
+    if got:
+        return got
+    m = lx.RELATION_RE.search(said.text)
+    if m:
+        relation = lx.RELATIONS[m.group(1).lower()]
+        return next((n for n, r in known.items() if r == relation), None), relation
+    for name in re.findall(lx.NAME, said.text):
+        if name in known:
+            return name, known[name]
+    if _THIRD_PERSON.search(said.text) and known:
+        # "She's got her exams next week": the last person named before this sentence.
+        for earlier in reversed([s for s in conversation.said if s.index <= said.index and s is not said]):
+            for name in re.findall(lx.NAME, earlier.text):
+                if name in known:
+                    return name, known[name]
+            m = lx.RELATION_RE.search(earlier.text)
+            if m:
+                relation = lx.RELATIONS[m.group(1).lower()]
+                return next((n for n, r in known.items() if r == relation), None), relation
+    return None, None
+
+
+def _when(said: Said, conversation: Conversation) -> tuple[Span | None, bool]:
+    """The event's time, and whether it lies ahead as of the conversation (tense decides when no date is said)."""
+    future, past = lx.FUTURE_CUES.search(said.text), lx.PAST_CUES.search(said.text)
+    ahead = bool(future) and not re.search(r"\b(just|ago|yesterday|arrived|was born)\b", said.text, re.I) or not past
+    direction = "future" if ahead else "past"
+    spans = find_spans(said.text, said.at, direction)
+    if not spans:  # "Amy has exams." then "It's the week of the 16th." — look at the rest of the turn
+        for other in conversation.turn_sentences(said):
+            if other is not said:
+                spans = find_spans(other.text, said.at, direction)
+                if spans:
+                    break
+    span = spans[0] if spans else None
+    if span is not None:
+        ahead = span.end > said.at
+    return span, ahead
+
+
+def life_events(conversation: Conversation) -> list[Fact]:
+    found: dict[tuple[str, str], Fact] = {}
+    for said in life_event_candidates(conversation):
+        scores = conversation.gate.get(id(said), {})
+        if scores and not passes(scores, "life_event", "not_life_event", floor=0.35):
+            continue
+        event, match = _event(said.text)
+        name, relation = _person(conversation, said, match.start() if match else 0)
+        span, ahead = _when(said, conversation)
+        if event == "birthday" and span is None:
+            continue  # "a cheque for my birthday" is not worth a fact without a date
+        place = _place(said.text) if event in ("move", "travel") else None
+        noun = lx.LIFE_EVENTS[event][1]
+        if event == "maternity" and match is not None:
+            noun = match.group(1).lower()
+        if event == "marathon":
+            noun = _race(said, conversation)
+        subject = noun if event in ("baby", "move", "travel", "marathon") or not (name or relation) else \
+            f"{name or relation}'s {noun}"
+        if place:
+            subject = f"{'move' if event == 'move' else 'trip'} to {place}"
+        valid_to = span.end if span else None
+        if event == "maternity" and span is not None:
+            valid_to = span.start + timedelta(days=_LEAVE_DAYS)
+        attributes = dict(person=name, relation=relation, event=event, place=place, noun=noun,
+                          when=_when_words(span) if span else None)
+        key = (event, (name or relation or "").lower())
+        earlier = found.get(key)
+        if earlier is not None:  # "I'm going to New Zealand in December ... I fly on the 8th of December"
+            found[key] = _merge(conversation, earlier, said, span, attributes)
+            continue
+        found[key] = make_fact(
+            conversation, "life_event", subject, describe(attributes, "upcoming" if ahead else "past"), [said],
+            status="upcoming" if ahead else "past",
+            valid_from=span.start if span else (None if ahead else said.at), valid_to=valid_to,
+            confidence=conversation.similarity(said, "life_event") or 0.5, quote=said.text,
+            precision=span.precision if span else None, **attributes,
+        )
+    return list(found.values())
+
+
+def _merge(conversation: Conversation, fact: Fact, said: Said, span: Span | None, attributes: dict) -> Fact:  # type: ignore[type-arg]
+    turn_ids = [*fact.citations[0].turn_ids, said.turn_id]
+    update: dict[str, object] = {"citations": [fact.citations[0].model_copy(update={
+        "turn_ids": list(dict.fromkeys(turn_ids))})]}
+    old = _PRECISION.get(fact.attributes.get("precision") or "", 9)
+    if span is not None and _PRECISION.get(span.precision, 9) < old:
+        merged = {**fact.attributes, "when": _when_words(span), "precision": span.precision}
+        if not merged.get("place") and attributes.get("place"):
+            merged["place"] = attributes["place"]
+        update.update(valid_from=span.start, valid_to=span.end, attributes=merged,
+                      text=describe(merged, fact.status))
+    return fact.model_copy(update=update)
+
+
+def describe(attributes: dict, status: str) -> str:  # type: ignore[type-arg]
+    """The fact's sentence, in the tense its status calls for (re-rendered when read at a later `now`)."""
+    event = attributes.get("event", "")
+    name, relation = attributes.get("person"), attributes.get("relation")
+    who = f"{name} ({relation})" if name and relation else name or (f"Their {relation}" if relation else "Customer")
+    phrases = _PHRASES.get(event, ("{who} has an event coming up{when}", "{who} had an event{when}"))
+    phrase = phrases[0 if status in ("upcoming", "ongoing") else 1]
+    if event == "maternity" and status == "ongoing":
+        phrase = "{who} is on {noun}{when}"
+    place, when = attributes.get("place"), attributes.get("when")
+    return phrase.format(who=who, noun=attributes.get("noun", ""), place=f" to {place}" if place else "",
+                         when=f" {when}" if when else "")
+
+
+def _race(said: Said, conversation: Conversation) -> str:
+    named = re.search(r"\b([A-Z][a-z]+) (?:Half )?Marathon\b", said.text)
+    if named is None:  # "marathon training" ... "Brighton in April!"
+        later = [s.text for s in conversation.said if s.index > said.index and s.speaker == "customer"]
+        named = re.search(r"^([A-Z][a-z]+) in [A-Z]", later[0]) if later else None
+    return f"the {named.group(1)} Marathon" if named and named.group(1) not in lx.NOT_NAMES else "a marathon"
+
+
+def _place(text: str) -> str | None:
+    m = lx.PLACE_RE.search(text)
+    if m is None or m.group(1) in lx.NOT_NAMES or lx.PRODUCT_RE.fullmatch(m.group(1)):
+        return None
+    first = m.group(1).split()[0]
+    return None if first.lower() in lx.MONTHS_AND_DAYS else m.group(1)
+
+
+def _when_words(span: Span) -> str:
+    label = span.label()
+    if span.precision == "day":
+        return f"on {label}"
+    if span.precision in ("month", "year", "season"):
+        return f"in {label}"
+    return label if label.startswith("the ") else f"from {label}"

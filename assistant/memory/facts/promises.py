@@ -1,0 +1,141 @@
+"""Promises agents make ("I'll call you back on Friday after 4pm"), with a due time, and the signs in later turns
+or contacts that a promise was kept ("As promised, your letter is attached")."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from assistant.memory.dates import find_spans, fmt_day
+from assistant.memory.facts import lexicon as lx
+from assistant.memory.facts.base import Conversation, Said, make_fact
+from assistant.models import Fact
+
+# An undated promise is taken as due within this long, so it can become overdue rather than hang forever.
+UNDATED_DUE = timedelta(days=2)
+
+_ACTIONS = [
+    (re.compile(r"call(?:ing)? you(?: back)?|ring you|contact you|get back to you|be in touch|hear (?:back|from)|"
+                r"booked (?:a|you)", re.I), "call back"),
+    (re.compile(r"email you|text you|update you", re.I), "send an update"),
+    (re.compile(r"refund|credit", re.I), "refund"),
+    (re.compile(r"reissue|send(?: you)?(?: out)? (?:a|the|your) (?:new|replacement)", re.I), "send a replacement"),
+    (re.compile(r"send|post", re.I), "send"),
+]
+# Signs of a kept promise, by action: said by the agent (or the system) after the promise was made.
+FULFILMENT = {
+    "call back": re.compile(r"\b((?:it's|this is) \w+,? (?:a \w+ adviser )?(?:calling|from)|calling (?:you )?(?:back|"
+                            r"from|about)|you asked (?:for|me to) (?:a )?call|as promised|following up on)\b", re.I),
+    "send": re.compile(r"\b((?:i've|we've|i have|we have) (?:now )?(?:sent|emailed|posted|attached)|here(?:'s| is) "
+                       r"(?:your|the)|(?:is|are) attached|as promised|acknowledg\w+ sent|sent (?:you )?(?:the|your))\b",
+                       re.I),
+    "refund": re.compile(r"\b((?:refund|credit)(?: of £[\d,.]+)? (?:has been |was |is )?(?:applied|processed|paid|"
+                         r"credited|sent)|(?:i've|we've) (?:refunded|credited))\b", re.I),
+}
+FULFILMENT["send an update"] = FULFILMENT["send"]
+FULFILMENT["send a replacement"] = FULFILMENT["send"]
+FULFILMENT["follow up"] = re.compile("|".join(p.pattern for p in FULFILMENT.values()), re.I)
+_CLOCK = re.compile(r"\b(?P<rel>before|by|at|after|around|from)? ?(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))? ?"
+                    r"(?P<ap>am|pm)\b", re.I)
+_NOT_A_PROMISE = re.compile(r"\b(only|never|nobody|no one|won't|unless|if you|would you|do you want|shall i|"
+                            r"contact you (?:by|via|on))\b", re.I)
+_CONDITIONAL = re.compile(r"^\W*if\b|\bif (?:it|you|that|they|there)(?:'s)?\b|\b(?:right )?now\b|right away|"
+                          r"straight away|while you wait", re.I)
+# The customer confirming a sent item arrived ("Got the code, it's added!") also keeps a "send" promise.
+_RECEIVED = re.compile(r"\b(got (?:it|the|your)|received (?:it|the)|it(?:'s| has) (?:arrived|come)|came through)\b",
+                       re.I)
+
+
+def promises(conversation: Conversation) -> list[Fact]:
+    facts = []
+    for said in conversation.matching(lx.PROMISE_RE, "agent"):
+        m = lx.PROMISE_RE.search(said.text)
+        if m is None or said.text.rstrip().endswith("?") or _NOT_A_PROMISE.search(m.group(0)):
+            continue
+        if _CONDITIONAL.search(said.text) and not find_spans(said.text, said.at, "future"):
+            continue  # "If it's still showing, we'll chase it", "I'll print it for you now": nothing owed later
+        action = next((name for pattern, name in _ACTIONS if pattern.search(m.group(0))), "follow up")
+        due, when = _due(said, conversation)
+        topic = _topic(said, conversation)
+        subject = f"{action} about {topic}" if topic else action
+        kept = _kept_here(conversation, said, action)
+        text = f"Agent promised to {subject}{when}"
+        facts.append(make_fact(
+            conversation, "promise", subject, text, [said, *kept[:1]], status="kept" if kept else "due",
+            valid_from=said.at, valid_to=due or said.at + UNDATED_DUE,
+            due=due.isoformat() if due else None, due_assumed=due is None or None, action=action, by="agent",
+            quote=said.text, agent_id=conversation.interaction.agent_id,
+            kept_at=kept[0].at.isoformat() if kept else None,
+        ))
+    return facts
+
+
+def _due(said: Said, conversation: Conversation) -> tuple[datetime | None, str]:
+    """When the promise falls due, and how to say it: the latest time named ("today, so by Thursday")."""
+    spans = [s for s in find_spans(said.text, said.at, "future") if s.end > said.at]
+    clock = _CLOCK.search(said.text)
+    if not spans and clock is None:  # "I'll post the documents. They should arrive within a week."
+        rest = " ".join(s.text for s in conversation.turn_sentences(said) if s.index == said.index)
+        spans = [s for s in find_spans(rest, said.at, "future") if s.end > said.at]
+    if not spans and clock is None:
+        return None, ""
+    if spans:
+        span = max(spans, key=lambda s: s.end)
+        due = span.end
+        day = span.start if span.precision == "day" else None
+    else:
+        day, due = said.at.replace(hour=0, minute=0, second=0, microsecond=0), None
+    if clock is not None and day is not None:
+        hour = int(clock.group("h")) % 12 + (12 if clock.group("ap").lower() == "pm" else 0)
+        at = day.replace(hour=hour, minute=int(clock.group("m") or 0))
+        if (clock.group("rel") or "").lower() in ("after", "from"):
+            due = day + timedelta(days=1)  # "after 4pm": any time that evening
+            return due, f" on {fmt_day(day)} {clock.group(0).strip().lower()}"
+        due = at if at > said.at else at + timedelta(days=1)
+        return due, f" by {due:%H:%M} on {fmt_day(due)}"
+    if due is None:
+        return None, ""
+    if day is not None:
+        return due, f" on {fmt_day(day)}"
+    return due, f" by {fmt_day(due - timedelta(seconds=1))}" if due - said.at > timedelta(days=1) else \
+        f" by {due:%H:%M} on {fmt_day(due)}"
+
+
+def _topic(said: Said, conversation: Conversation) -> str | None:
+    about = re.search(r"\babout (?:your |the |my )?([a-z][\w' -]{2,40}?)(?:[.,;!?]|$| with | and | so )", said.text,
+                      re.I)
+    if about and not re.search(r"\b(it|that|this|them)\b", about.group(1), re.I):
+        return about.group(1).strip()
+    # The contact's main product (its first tag) keeps one promise's subject stable across contacts.
+    tagged = [lx.canonical_product(m.group(1)) for t in conversation.interaction.tags[:1]
+              for m in [lx.PRODUCT_RE.fullmatch(t)] if m]
+    if tagged and tagged[0] not in lx.GENERIC_PRODUCTS:
+        return f"the {tagged[0]}"
+    topic = lx.best_topic(said.text)
+    m = lx.PRODUCT_RE.search(said.text)
+    if topic is None and m is not None:
+        topic = lx.canonical_product(m.group(1))
+    if topic is None:
+        tags = " ; ".join(conversation.interaction.tags)
+        topic = lx.best_topic(tags) if tags else None
+    return f"the {topic}" if topic else None
+
+
+def _kept_here(conversation: Conversation, said: Said, action: str) -> list[Said]:
+    """Kept later in the same contact: 'I'll email you the letter today' ... 'As promised, it's attached'."""
+    pattern = FULFILMENT.get(action, FULFILMENT["follow up"])
+    done = [s for s in conversation.matching(pattern) if s.index > said.index and s.speaker in ("agent", "system")]
+    if action.startswith("send"):
+        done += [s for s in conversation.matching(_RECEIVED, "customer") if s.index > said.index]
+    return sorted(done, key=lambda s: s.index)
+
+
+def fulfilments(conversation: Conversation) -> list[str]:
+    """Which kinds of promise this contact keeps (read at query time against earlier promises)."""
+    done = []
+    for action, pattern in FULFILMENT.items():
+        if action == "follow up":
+            continue
+        if any(s.speaker in ("agent", "system") for s in conversation.matching(pattern)):
+            done.append(action)
+    return done
