@@ -34,7 +34,7 @@ from assistant.models import Chunk, Customer, IngestReport, Interaction, Rejecte
 from assistant.settings import Settings
 from assistant.store import Store
 from ingest.chunking import chunk_interaction
-from ingest.loaders import Format, RawRecord, in_memory, read_records, sources
+from ingest.loaders import Format, RawRecord, in_memory, read_records, resolve_format, sources
 from ingest.redaction import Redactor, redact_customer, redact_interaction
 from ingest.rejects import write_rejects
 from ingest.validation import validate_customer, validate_interaction
@@ -84,9 +84,14 @@ def run_ingest(store: Store, embedder: Embedder, settings: Settings, interaction
     report = IngestSummary()
     run = _Run(store, embedder, settings, report, Redactor(settings.phone_regions) if settings.redact_pii else None)
     interaction_sources, customer_sources = sources(interactions), sources(customers)
-    for path in interaction_sources.files + customer_sources.files:
+    for path in interaction_sources.files + customer_sources.files:  # fail before anything is written
         if not path.is_file():
             raise InputError("no such file", file=str(path))
+    for path in interaction_sources.files:
+        resolve_format(path, format)
+    for path in customer_sources.files:
+        if resolve_format(path, None) != "jsonl":
+            raise InputError("customers are read from JSONL (one customer per line)", file=str(path))
     try:
         run.customers(_records(customer_sources, None, run))
         total = _count_lines(interaction_sources.files) if progress else None

@@ -20,6 +20,7 @@ def bench():
     return module
 
 
+@pytest.mark.slow  # a real server and 20 client threads: about a minute here
 def test_twenty_simultaneous_clients_get_isolated_answers(tmp_path, embedder, bench):
     from assistant.server import create_app
 

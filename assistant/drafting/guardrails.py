@@ -43,8 +43,18 @@ _SALUTATION = re.compile(
     r"^(?:hello|hi|good (?:morning|afternoon|evening)|welcome back|dear)\b[\s,\w'!.-]{0,30}$", re.I)
 
 
+_INJECTION_CUES = ("ignor", "disregard", "forget", "overrid", "system", "developer", "jailbreak", "you are now",
+                   "act as", "instruction", "assistant", "approve", "chatbot", "model", "ai")
+
+
 def looks_like_injection(text: str) -> bool:
-    return bool(INJECTION.search(text or ""))
+    lowered = (text or "").lower()
+    return any(cue in lowered for cue in _INJECTION_CUES) and bool(INJECTION.search(lowered))
+
+
+def _may_hold_pii(text: str) -> bool:
+    """Every mask ingest applies needs an @ or at least six digits; most sentences have neither."""
+    return "@" in text or sum(ch.isdigit() for ch in text) >= 6
 
 
 def fact_is_clean(fact: Fact) -> bool:
@@ -104,24 +114,26 @@ class Guardrails:
         """Like check(), aligned with the input: None where a sentence was dropped."""
         report = GuardReport()
         owned = dict(interactions or {})
-        allowed_offers = self._allowed_offer_terms(facts, owned.values())
+        allowed_offers: set[str] | None = None  # computed only if a sentence mentions an offer
         out: list[DraftSentence | None] = []
         for s in sentences:
             s = s.model_copy(deep=True)
-            masked = self.redactor.redact(s.text)
+            if allowed_offers is None and offer_terms(s.text):
+                allowed_offers = self._allowed_offer_terms(facts, owned.values())
+            masked = self.redactor.redact(s.text) if _may_hold_pii(s.text) else s.text
             if masked != s.text:
                 report.remasked += 1
                 s.text = masked
             valid = self.own_citations(customer_id, s.citations, owned)
             report.foreign_citations += len(s.citations) - len(valid)
             s.citations = valid
-            reason = self._refusal(s, source, allowed_offers)
+            reason = self._refusal(s, source, allowed_offers or set())
             if reason:
                 report.dropped.append({"text": s.text, "reason": reason})
                 out.append(None)
                 continue
             out.append(s)
-        self.ground(customer_id, [s for s in out if s is not None], owned)
+        self.ground(customer_id, [s for s in out if s is not None], owned, source=source)
         for i, s in enumerate(out):
             if s is None or s.grounded is not False:
                 continue
@@ -176,56 +188,46 @@ class Guardrails:
         return valid
 
     # ---- grounding ------------------------------------------------------------------------------------
-    def ground(self, customer_id: str, sentences: list[DraftSentence], owned: dict[str, Interaction]) -> None:
-        """Set support and grounded on every cited sentence that is not already known to be grounded.
+    def ground(self, customer_id: str, sentences: list[DraftSentence], owned: dict[str, Interaction], *,
+               source: Source = "template") -> None:
+        """Set support and grounded on every cited sentence not already known to be grounded.
 
-        The cited side uses the vectors already stored for the turn windows holding the cited turns (no
-        embedding call); only the sentences are embedded, in one batch, and cached by text.
+        Template sentences first get a lexical check: quotes must appear verbatim in the cited turns, and the
+        rest of the sentence's content words must mostly be there too; those that pass need no model. The
+        remaining few (and every LLM sentence) get the embedding check: cosine between the sentence and its
+        cited turns' text, one batch, cached by text.
         """
         todo = [s for s in sentences if s.citations and s.grounded is None]
-        if not todo:
-            return
-        windows = self._windows(customer_id)
-        stored: list[np.ndarray | None] = []  # per sentence: window vectors, or None to embed the cited turns
-        fallback: list[list[str]] = []
+        cited: dict[int, list[str]] = {}
         for s in todo:
-            rows = [vec for c in s.citations for vec in _window_vectors(windows, c)]
-            stored.append(np.vstack(rows) if rows else None)
             texts = []
-            if not rows:  # no stored window (a fake store, or chunks not written): embed the cited turns
-                for c in s.citations:
-                    inter = owned.get(c.interaction_id) or self.store.interaction(customer_id, c.interaction_id)
-                    if inter is not None:
-                        owned[c.interaction_id] = inter
-                        texts.append(cited_text(inter, c.turn_ids))
-            fallback.append(texts)
-        vectors = self.embed([grounding_text(s.text) for s in todo] + [t for texts in fallback for t in texts])
-        pos = len(todo)
-        for i, s in enumerate(todo):
-            group = stored[i]
-            if group is None:
-                group = vectors[pos : pos + len(fallback[i])]
-                pos += len(fallback[i])
-            if group.shape[0] == 0:
+            for c in s.citations:
+                inter = owned.get(c.interaction_id) or self.store.interaction(customer_id, c.interaction_id)
+                if inter is not None:
+                    owned[c.interaction_id] = inter
+                    texts.append(cited_text(inter, c.turn_ids))
+            cited[id(s)] = [t for t in texts if t]
+        residue = []
+        for s in todo:
+            texts = cited[id(s)]
+            if not texts:
                 s.support, s.grounded = 0.0, False
                 continue
+            lexical = lexical_support(s.text, " ".join(texts))
+            if source == "template" and lexical is not None and lexical >= LEXICAL_GROUNDED:
+                s.support, s.grounded = round(lexical, 4), True
+            else:
+                residue.append(s)
+        if not residue:
+            return
+        groups = [[t[:MAX_EVIDENCE_CHARS] for t in cited[id(s)]] for s in residue]
+        vectors = self.embed([grounding_text(s.text) for s in residue] + [t for g in groups for t in g])
+        pos = len(residue)
+        for i, s in enumerate(residue):
+            group = vectors[pos : pos + len(groups[i])]
+            pos += len(groups[i])
             s.support = round(float(np.max(group @ vectors[i])), 4)
             s.grounded = s.support >= self.settings.grounding_threshold
-
-    def _windows(self, customer_id: str) -> dict[str, list[tuple[set[str], np.ndarray]]]:
-        """interaction id -> [(turn ids, vector)] of the customer's stored windows (the store caches them)."""
-        chunks = getattr(self.store, "chunks", None)
-        if chunks is None:
-            return {}
-        try:
-            stored = chunks(customer_id)
-        except Exception:  # noqa: BLE001 - grounding then embeds the cited text instead
-            return {}
-        out: dict[str, list[tuple[set[str], np.ndarray]]] = {}
-        for sc in stored:
-            if sc.chunk.customer_id == customer_id:
-                out.setdefault(sc.chunk.interaction_id, []).append((set(sc.chunk.turn_ids), sc.embedding))
-        return out
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Vectors for texts, embedding only those not seen recently (one batch)."""
@@ -245,18 +247,47 @@ class Guardrails:
         return np.vstack([found[t] for t in texts])
 
 
-def _window_vectors(windows: dict[str, list[tuple[set[str], np.ndarray]]], c: Citation) -> list[np.ndarray]:
-    rows = windows.get(c.interaction_id, [])
-    wanted = set(c.turn_ids)
-    return [vec for turn_ids, vec in rows if not wanted or turn_ids & wanted]
-
-
 # Template furniture that says where a claim came from, not what it claims: not part of what is grounded.
 _FURNITURE = re.compile(
     r"^\s*(?:\d{1,2} \w+(?: \d{4})?, [\w ]+: |we promised: |already verified by [\w ]+: |already told us: "
     r"|preferences: |latest outcome: )|\((?:outcome|reference|due)[^)]*\)",
     re.I,
 )
+
+
+LEXICAL_GROUNDED = 0.6  # share of a template sentence's content words found in its cited turns
+MAX_EVIDENCE_CHARS = 400  # cited text embedded for the check: enough for meaning, short enough to be fast
+_QUOTE = re.compile(r"\u201c([^\u201d]+)\u201d")
+_STOP = frozenset((
+    "the", "and", "for", "with", "that", "this", "from", "have", "has", "had", "was", "were", "are", "you", "your",
+    "our", "their", "his", "her", "she", "him", "they", "them", "about", "into", "onto", "been", "being", "will",
+    "would", "could", "should", "can", "may", "might", "must", "just", "also", "very", "than", "then", "there",
+    "here", "what", "when", "where", "which", "who", "whom", "whose", "how", "why", "not", "all", "any", "some",
+    "one", "two", "three", "once", "twice", "times", "today", "yesterday", "earlier", "lately", "recently",
+    "since", "until", "after", "before", "said", "says", "told", "asked", "customer", "agent", "we", "us",
+    "already", "note", "outcome", "reference", "due", "now", "contacted", "contacting", "touch", "raised", "first",
+    "latest", "again",
+))
+
+
+def _content(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9£]+(?:[-'][a-z0-9]+)*", text.lower())
+    return {w.removesuffix("'s").rstrip("s") for w in words if len(w) > 2 and w not in _STOP}
+
+
+def lexical_support(sentence: str, evidence: str) -> float | None:
+    """Share of the sentence's content words found in the evidence; 0 when a quote is not verbatim there.
+
+    None when the sentence has too few content words to judge this way."""
+    norm = " ".join(evidence.split()).lower()
+    quotes = _QUOTE.findall(sentence)
+    for quote in quotes:
+        if " ".join(quote.rstrip("…").split()).lower() not in norm:
+            return 0.0
+    words = _content(grounding_text(_QUOTE.sub(" ", sentence))).union(*map(_content, quotes))
+    if len(words) < 3:
+        return None
+    return len(words & _content(evidence)) / len(words)
 
 
 def grounding_text(text: str) -> str:

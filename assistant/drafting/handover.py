@@ -23,6 +23,7 @@ from assistant.drafting.phrasing import (
 from assistant.drafting.synopsis import synopsis
 from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
 
+MAX_DONE = 5  # contacts listed under "done", most recent
 RELATED_DAYS = 60  # earlier contacts about the same thing within this many days belong to the story
 _REF_KEYS = ("escalation_ref", "claim_ref", "dispute_ref", "complaint_ref", "ticket_id", "policy_number", "reference")
 _GENERIC_TAGS = {"repeat contact", "escalation", "complaint", "branch visit", "preference", "resolved", "social",
@@ -98,26 +99,39 @@ def agent_action(inter: Interaction) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+def customer_words(inter: Interaction, max_words: int = 25) -> tuple[str, str] | None:
+    """The customer's most telling sentence in a contact (the request, the problem), with its turn id."""
+    best: tuple[float, str, str] | None = None
+    for i, t in enumerate(inter.turns):
+        if t.speaker != "customer":
+            continue
+        for part in re.split(r"(?<=[.!?])\s+", clean_turn_text(t.text, inter.channel)):
+            words = part.split()
+            if len(words) < 4 or _SMALL_TALK.match(part) or part.startswith("["):
+                continue
+            content = len({w.lower().strip(".,!?") for w in words if len(w) > 3})
+            score = content - 0.5 * i - 0.1 * max(0, len(words) - max_words)
+            if best is None or score > best[0]:
+                text = " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
+                best = (score, text, t.turn_id or str(i))
+    return (best[1], best[2]) if best else None
+
+
 def done_line(ctx: CustomerContext, inter: Interaction) -> DraftSentence | None:
+    """One dated line per contact: what the customer said, what we said or did, and the outcome."""
     when = as_utc(inter.started_at)
     prefix = f"{day_month(when, ctx.now)}, {CHANNEL_NOUNS.get(inter.channel, inter.channel)}: "
-    customer_turns = [(t.turn_id or str(i), t.speaker, clean_turn_text(t.text, inter.channel))
-                      for i, t in enumerate(inter.turns) if t.speaker == "customer"]
-    gist = synopsis([c for c in customer_turns if c[2]], customer=ctx.name, agent="the agent", max_words=20)[:1]
-    action = agent_action(inter)
+    said, action = customer_words(inter), agent_action(inter)
     parts, turn_ids = [], []
-    if gist:
-        parts.append(gist[0].text.rstrip(".") + ".")
-        turn_ids += list(gist[0].turn_ids)
+    if said:
+        parts.append(f"{ctx.name}: \u201c{said[0]}\u201d")
+        turn_ids.append(said[1])
     if action:
-        who = "Note" if inter.channel == "ticket" else "We said"
-        parts.append(f"{who}: \u201c{action[0]}\u201d")
+        parts.append(f"{'Note' if inter.channel == 'ticket' else 'We'}: \u201c{action[0]}\u201d")
         turn_ids.append(action[1])
     if not parts:
         return None
-    text = prefix + " ".join(parts)
-    if inter.outcome:
-        text += f" Outcome: {inter.outcome}."
+    text = prefix + " ".join(parts) + (f" Outcome: {inter.outcome}." if inter.outcome else "")
     return DraftSentence(text=text, citations=[Citation(interaction_id=inter.interaction_id, turn_ids=turn_ids)])
 
 
@@ -223,12 +237,14 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
             why += f": \u201c{quote}\u201d"
         sections["reason"] = [DraftSentence(text=sentence(why), citations=list(main_issue.citations))]
     else:
-        opening = synopsis_lines(target, ctx.name, max_words=25)[:1]
-        sections["reason"] = opening
+        said = customer_words(target)
+        sections["reason"] = [DraftSentence(
+            text=sentence(f"{ctx.name} got in touch about this: \u201c{said[0]}\u201d"),
+            citations=[Citation(interaction_id=target.interaction_id, turn_ids=[said[1]])])] if said else []
     # summary of the contact handed over
     sections["summary"] = synopsis_lines(target, ctx.name)
     # what was done, contact by contact
-    sections["done"] = [line for line in (done_line(ctx, inter) for inter in story) if line]
+    sections["done"] = [line for line in (done_line(ctx, inter) for inter in story[-MAX_DONE:]) if line]
     sections["status"] = _status(ctx, story, issues, target)
     sections["provided"] = _provided(ctx, story)
     sections["feeling"] = _feeling(ctx, story, topic)
