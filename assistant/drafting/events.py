@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from assistant.drafting.context import CustomerContext, event_parts, fact_time
 from assistant.drafting.phrasing import possessive, pronoun_for, sentence, when_future
-from assistant.models import Fact, as_utc
+from assistant.models import Citation, Fact, as_utc
 
 NEAR_DAYS = 30  # an event closer than this is wished luck for; further away we ask how the plans are going
 AHEAD_DAYS = 200  # further ahead than this is not small-talk material yet
@@ -157,3 +157,30 @@ def phrase(fact: Fact, ctx: CustomerContext) -> str:
         values = {"who": "you", "whose": "your", "pron": "your", "subj": "you", "have": "have", "be": "are"}
     text = template.format(event=event, when=when, **values)
     return sentence(text.replace(" ?", "?").replace(" .", ".").replace("  ", " ").strip())
+
+
+# When memory has no life-event fact, the contact's own tags (set by the source system) can still say that
+# something happened; only for a short list, and only for recent contacts.
+_TAG_TOUCHES = {
+    "new car": ("the new car", "I hope you're enjoying the new car"),
+    "new baby": ("the new baby", "Congratulations on the new baby"),
+    "wedding": ("the wedding", "How are the wedding plans going?"),
+    "house move": ("the move", "How are the plans for the move going?"),
+    "marathon": ("the marathon training", "How's the marathon training going?"),
+}
+TAG_DAYS = 30
+
+
+def tag_touches(ctx: CustomerContext) -> list[tuple[str, str, Citation]]:
+    """(topic, phrase, citation) for recent contacts tagged with a life event memory has no fact for."""
+    known = " ".join(f"{f.subject} {f.text} {(f.attributes or {}).get('event', '')}" for f in ctx.of("life_event"))
+    out: list[tuple[str, str, Citation]] = []
+    for inter in reversed(ctx.recent(TAG_DAYS)):
+        for tag in inter.tags:
+            touch = _TAG_TOUCHES.get(tag.lower())
+            key = tag.lower().split()[-1]
+            if touch and key not in known.lower() and touch[0] not in [t for t, _, _ in out]:
+                turns = [t.turn_id or "" for t in inter.turns if t.speaker == "customer"][:3]
+                out.append((touch[0], sentence(touch[1]), Citation(interaction_id=inter.interaction_id,
+                                                                   turn_ids=turns)))
+    return out

@@ -23,6 +23,7 @@ from assistant.drafting.phrasing import (
     with_article,
     years_with_us,
 )
+from assistant.drafting.policy import same_topic
 from assistant.models import Citation, DraftSentence, Interaction, as_utc
 
 NOTABLE_TENURE_YEARS = 5
@@ -56,6 +57,10 @@ def compose_greeting(ctx: CustomerContext) -> tuple[list[DraftSentence], dict[st
 def personal_touch(ctx: CustomerContext) -> DraftSentence | None:
     ranked = events.candidates(ctx)
     if not ranked:
+        touches = events.tag_touches(ctx)
+        if touches:
+            _, phrase, cite = touches[0]
+            return DraftSentence(text=phrase, citations=[cite])
         return None
     fact = ranked[0][1]
     return DraftSentence(text=events.phrase(fact, ctx), citations=list(fact.citations))
@@ -71,11 +76,15 @@ _PRODUCT_WORDS = ("card", "account", "claim", "mortgage", "insurance", "loan", "
 
 def contact_topic(ctx: CustomerContext, inter: Interaction) -> tuple[str, list[Citation]]:
     """What a contact was about, in a few words: its issue when memory found one, else its tags."""
-    tags = [t for t in inter.tags if t.lower() not in _GENERIC_TAGS]
+    # a declined offer is never what we say a contact was about: that would be a sales nudge
+    declined = [f.subject for f in ctx.facts_from(inter.interaction_id, "offer") if f.status.lower() == "declined"]
+    tags = [t for t in inter.tags if t.lower() not in _GENERIC_TAGS
+            and not any(same_topic(t, d) for d in [*declined, *ctx.policy.cooldown])]
     for f in ctx.facts_from(inter.interaction_id, "issue"):
         subject = f.subject.lower()
         if subject and any(w in subject for w in _PRODUCT_WORDS) and (not tags or subject in " ".join(tags).lower()):
             short = re.sub(r"\s*\((?:ref|reference)[^)]*\)", "", f.text).strip()
+            short = re.sub(r"^(?:problem|issue|trouble) with (?:the |your |my )?", "", short, flags=re.I)
             topic = short if subject in short.lower() and len(short.split()) <= 5 else f.subject
             cites = [c for c in f.citations if c.interaction_id == inter.interaction_id]
             return topic[0].lower() + topic[1:], cites
@@ -112,7 +121,8 @@ def recent_contact(ctx: CustomerContext) -> DraftSentence | None:
     else:
         text = f"I can see you {verb} {when}{about}"
         cites = cites or [interaction_citation(last)]
-    return DraftSentence(text=sentence(text), citations=cites)
+    # Built from the contacts' own records (date, channel, tags, count): grounded by construction.
+    return DraftSentence(text=sentence(text), citations=cites, grounded=True)
 
 
 def _unresolved(ctx: CustomerContext, story: list[Interaction]) -> bool:

@@ -265,8 +265,9 @@ _STOP = frozenset((
     "here", "what", "when", "where", "which", "who", "whom", "whose", "how", "why", "not", "all", "any", "some",
     "one", "two", "three", "once", "twice", "times", "today", "yesterday", "earlier", "lately", "recently",
     "since", "until", "after", "before", "said", "says", "told", "asked", "customer", "agent", "we", "us",
-    "already", "note", "outcome", "reference", "due", "now", "contacted", "contacting", "touch", "raised", "first",
-    "latest", "again",
+    "already", "note", "hope", "going", "well", "good", "luck", "how", "did", "wonderful", "plans", "coming",
+    "congratulations", "lovely", "enjoy", "getting", "sorry", "hear", "ask", "outcome", "reference", "due", "now",
+    "contacted", "contacting", "touch", "raised", "first", "latest", "again",
 ))
 
 
@@ -285,7 +286,7 @@ def lexical_support(sentence: str, evidence: str) -> float | None:
         if " ".join(quote.rstrip("…").split()).lower() not in norm:
             return 0.0
     words = _content(grounding_text(_QUOTE.sub(" ", sentence))).union(*map(_content, quotes))
-    if len(words) < 3:
+    if not words:
         return None
     return len(words & _content(evidence)) / len(words)
 

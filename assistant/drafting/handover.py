@@ -279,10 +279,11 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
         f = issues[-1]
         ref = (f.attributes or {}).get("reference") or ref
         text = f"{_the(_issue_words(f)).capitalize()} is {f.status or 'open'}" + (f" (reference {ref})" if ref else "")
-        return [DraftSentence(text=sentence(text), citations=list(f.citations))]
+        return [DraftSentence(text=sentence(text), citations=list(f.citations), grounded=True)]
     if target.outcome:
         text = f"Latest outcome: {target.outcome}" + (f" (reference {ref})" if ref else "")
-        return [DraftSentence(text=sentence(text), citations=[interaction_citation(target, speaker=None)])]
+        return [DraftSentence(text=sentence(text), citations=[interaction_citation(target, speaker=None)],
+                              grounded=True)]
     return []
 
 
@@ -327,7 +328,8 @@ def _check_words(text: str) -> str:
 def _verified_line(ctx: CustomerContext, inter: Interaction, what: str, cites: list[Citation]) -> DraftSentence:
     when = when_past(as_utc(inter.started_at), ctx.now)
     channel = CHANNEL_NOUNS.get(inter.channel, inter.channel)
-    return DraftSentence(text=sentence(f"Already verified by {channel} {when}: {what}"), citations=cites)
+    return DraftSentence(text=sentence(f"Already verified by {channel} {when}: {what}"), citations=cites,
+                         grounded=True)
 
 
 def _feeling(ctx: CustomerContext, story: list[Interaction], topic: str) -> Lines:
@@ -338,7 +340,8 @@ def _feeling(ctx: CustomerContext, story: list[Interaction], topic: str) -> Line
         about = f" about {_the(topic)}" if topic else " about this"
         text = f"Repeat contact: {ctx.name} has been in touch {times(len(story))}{about} since " \
                f"{day_month(first, ctx.now)} ({channels})"
-        out.append(DraftSentence(text=sentence(text), citations=[interaction_citation(i) for i in story[-3:]]))
+        out.append(DraftSentence(text=sentence(text), citations=[interaction_citation(i) for i in story[-3:]],
+                                 grounded=True))
     moods = [f for f in _story_facts(ctx, story, "sentiment") if f.status.lower() in {"negative", "frustrated"}]
     if moods:
         latest = max(moods, key=lambda f: fact_time(f, ctx.now))
@@ -367,6 +370,11 @@ def _next_step(ctx: CustomerContext, story: list[Interaction]) -> Lines:
     return out
 
 
+# Sentences built from structured data (dates, channels, counts, statuses, references, the sections above)
+# are marked grounded=True where they are made: they are checked against the store by construction. The
+# grounding check is for sentences that restate what was said (quotes, synopsis, life events).
+
+
 def _introduction(ctx: CustomerContext, target: Interaction, topic: str, team: str, colleague: str | None,
                   sections: dict[str, Lines]) -> Lines:
     who = colleague or "my colleague"
@@ -384,5 +392,5 @@ def _introduction(ctx: CustomerContext, target: Interaction, topic: str, team: s
     to_colleague = told + (f"; {ctx.name} {join_words(extras)}" if extras else "")
     used = [s.citations for key in ("reason", "provided", "next_step") for s in sections.get(key, [])]
     cites = merge_citations(*used) or [interaction_citation(target)]
-    return [DraftSentence(text=sentence(to_customer), citations=cites),
-            DraftSentence(text=sentence(to_colleague), citations=cites)]
+    return [DraftSentence(text=sentence(to_customer), citations=cites, grounded=True),
+            DraftSentence(text=sentence(to_colleague), citations=cites, grounded=True)]

@@ -14,6 +14,7 @@ from assistant.drafting.phrasing import SAID_ON, day_month, possessive, when_pas
 from assistant.models import Fact, Suggestion, as_utc
 
 RELATIONSHIP_HORIZON_DAYS = 180
+STALE_PROMISE_DAYS = 30  # an undated promise older than this is history, not a to-do
 PAST_EVENT_DAYS = 30
 
 
@@ -109,7 +110,7 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
             text, score = f"Make sure it happens today: {what}", 0.95
         elif due and due - ctx.now <= timedelta(days=7):
             text, score = f"Coming up on {day_month(due, ctx.now)}: {what}", 0.75
-        elif due:
+        elif due or (ctx.now - fact_time(f, ctx.now)).days > STALE_PROMISE_DAYS:
             continue
         else:
             text, score = f"Check we kept our promise: {what}", 0.7
@@ -156,6 +157,10 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
             text=f"Ask about {whose} {event}: \u201c{events.phrase(f, ctx)}\u201d", reason=_said(ctx, f),
             kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),
             topic=f.subject or event))
+    for topic, phrase, cite in events.tag_touches(ctx):
+        out.append(Suggestion(text=f"Ask about {topic}: \u201c{phrase}\u201d",
+                              reason=f"{topic[0].upper()}{topic[1:]} came up in a recent contact", kind="relationship",
+                              citations=[cite], score=0.5, topic=topic))
     for f in ctx.of("preference")[-2:]:
         out.append(Suggestion(text=f"Remember: {f.text.strip().rstrip('.')}", reason=_said(ctx, f),
                               kind="relationship", citations=list(f.citations), score=0.35, topic=f.subject))

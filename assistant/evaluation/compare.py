@@ -92,7 +92,7 @@ def metric_delta(name: str, a: float | None, b: float | None) -> MetricDelta:
         return MetricDelta(name=name, a=a, b=b, delta=None, better=None)
     delta = round(b - a, 4)
     sign = _direction(name)
-    noise = name.startswith("latency") and abs(delta) < max(0.005, 0.1 * abs(a))  # timing jitter is not a verdict
+    noise = name.startswith("latency") and abs(delta) < max(0.02, 0.2 * abs(a))  # timing jitter is not a verdict
     better = None if sign == 0 or delta == 0 or noise else (delta * sign > 0)
     return MetricDelta(name=name, a=a, b=b, delta=delta, better=better)
 

@@ -154,11 +154,15 @@ def charts_png(cmp: Comparison) -> str:
     viol = cmp.violations
     _paired_bars(axes[1], [m.name.replace("_", " ") for m in viol], [m.a or 0 for m in viol],
                  [m.b or 0 for m in viol], "Violations per rule (must be 0)", np, integer=True)
+    if not any((m.a or 0) + (m.b or 0) for m in viol):
+        axes[1].text(0.5, 0.5, "none in A or B", transform=axes[1].transAxes, ha="center", va="center",
+                     fontsize=12, color="#16a34a", bbox={"facecolor": "#f0fdf4", "edgecolor": "#86efac"})
     statuses = [s for s, n in cmp.counts.items() if n]
     axes[2].barh(statuses, [cmp.counts[s] for s in statuses], color=[_STATUS_COLOUR[s] for s in statuses])
     for y, s in enumerate(statuses):
         axes[2].text(cmp.counts[s], y, f" {cmp.counts[s]}", va="center", fontsize=9)
     axes[2].invert_yaxis()
+    axes[2].xaxis.get_major_locator().set_params(integer=True)
     axes[2].set_title("Cases, B against A", fontsize=11, loc="left")
     for ax in axes:
         ax.spines[["top", "right"]].set_visible(False)

@@ -135,6 +135,8 @@ def run_eval(set_name: str | Path | EvalSet, drafter: DrafterName = "grounded",
     if isinstance(set_name, EvalSet) and limit is not None:
         evset = evset.model_copy(update={"cases": evset.cases[:limit]})
     cfg = run_settings(settings, drafter, prompts, overrides)
+    # The yardstick stays put when a run overrides grounding_threshold: runs must stay comparable.
+    threshold = (settings or Settings()).grounding_threshold
     embedder = embedder or shared_embedder(cfg)
     cache = EmbeddingCache(embedder)
     started = time.perf_counter()
@@ -154,7 +156,7 @@ def run_eval(set_name: str | Path | EvalSet, drafter: DrafterName = "grounded",
             for n, case in enumerate(evset.cases, start=1):
                 if progress:
                     progress(n, len(evset.cases), case.case_id)
-                results.append(_run_case(assistant, case, cfg, cache, owners, turns, whole, judge))
+                results.append(_run_case(assistant, case, threshold, cache, owners, turns, whole, judge))
         finally:
             assistant.close()
     run = EvalRun(
@@ -168,7 +170,7 @@ def run_eval(set_name: str | Path | EvalSet, drafter: DrafterName = "grounded",
     return run
 
 
-def _run_case(assistant: Any, case: EvalCase, cfg: Settings, cache: EmbeddingCache, owners: Mapping[str, str],
+def _run_case(assistant: Any, case: EvalCase, threshold: float, cache: EmbeddingCache, owners: Mapping[str, str],
               turns: Mapping[tuple[str, str], str], whole: Mapping[str, list[str]],
               judge: Judge | None) -> CaseResult:
     result = CaseResult(case_id=case.case_id, draft_type=case.draft_type, customer_id=case.customer_id,
@@ -185,7 +187,7 @@ def _run_case(assistant: Any, case: EvalCase, cfg: Settings, cache: EmbeddingCac
         result.metrics = {"errors": 1.0, "latency_s": round(latency, 4)}
         return result
     result.output = output
-    score, result.support = groundedness(output.sentences, turns, cache, cfg.grounding_threshold, judge=judge,
+    score, result.support = groundedness(output.sentences, turns, cache, threshold, judge=judge,
                                          whole=whole, record=record_text(case.customer))
     turn_ids = {iid: set(ids) for iid, ids in whole.items()}
     result.citations = check_citations(output.citations(), case.customer_id, owners, turn_ids)

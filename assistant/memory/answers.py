@@ -22,15 +22,18 @@ from assistant.store import Store
 
 MAX_FACTS = 6
 MAX_QUOTES = 3
+POOL = 6  # top evidence windows whose sentences are considered for quoting
+LEXICAL_WEIGHT = 0.15  # share of question topic words a sentence contains, added to its cosine
 
 
 class Answerer:
     """`ask` answers a question about one customer from that customer's history only."""
 
     def __init__(self, store: Store, retriever: Retriever, memory: FactMemory, settings: Settings, llm: Any = None,
-                 *, min_dense: float = 0.32, min_sentence: float = 0.25) -> None:
+                 *, min_sentence: float = 0.45) -> None:
         self.store, self.retriever, self.memory, self.settings, self.llm = store, retriever, memory, settings, llm
-        self.min_dense, self.min_sentence = min_dense, min_sentence
+        # A quoted sentence must be this close (cosine) to the question, or 0.15 less with half its topic words.
+        self.min_sentence = min_sentence
 
     def ask(self, customer_id: str, question: str, now: datetime | None = None) -> Draft:
         customer = self.store.customer(customer_id)  # UnknownCustomer for an id we do not hold
@@ -102,47 +105,38 @@ class Answerer:
         return ("timeline", out) if out else None
 
     def _from_evidence(self, customer: Customer, question: str, hits: list[Hit], now: datetime):  # type: ignore[no-untyped-def]
-        relevant = [h for h in hits[:4] if self._relevant(h, question)]
-        if not relevant:
-            return None
+        """Quote the sentences of the top evidence that best answer the question; relevance is judged per
+        sentence (a whole window is too coarse: one matching sentence in four turns scores low)."""
         index = self.retriever.index(customer.customer_id)
-        candidates: list[tuple[Hit, Interaction, str, str]] = []  # hit, interaction, turn id, sentence
-        for hit in relevant:
+        candidates: list[tuple[Interaction, str, str]] = []  # interaction, turn id, sentence
+        for hit in hits[:POOL]:
             interaction = index.interactions.get(hit.chunk.interaction_id)
-            if interaction is None:
-                continue
-            for turn_id in hit.turn_ids:
+            for turn_id in hit.turn_ids if interaction is not None else []:
                 turn = interaction.turn(turn_id)
-                if turn is None or turn.speaker == "system":
-                    continue
-                for s in sentences(turn.text):
+                for s in sentences(turn.text) if turn is not None else []:
                     if len(s.split()) >= 3:
-                        candidates.append((hit, interaction, turn_id, s))
+                        candidates.append((interaction, turn_id, s))
         if not candidates:
             return None
-        vectors = self.retriever.embedder.embed_batch([question, *[c[3] for c in candidates]])
+        vectors = self.retriever.embedder.embed_batch([question, *[c[2] for c in candidates]])
         sims = vectors[1:] @ vectors[0]
-        lexical = np.array([_overlap(question, c[3]) for c in candidates])
-        score = sims + 0.15 * lexical
-        best = float(score.max())
-        if float(sims.max()) < self.min_sentence and lexical.max() == 0:
+        lexical = np.array([_overlap(question, c[2]) for c in candidates])
+        score = sims + LEXICAL_WEIGHT * lexical
+        best = int(np.argmax(score))
+        if not (sims[best] >= self.min_sentence or sims[best] >= self.min_sentence - 0.15 and lexical[best] >= 0.5):
             return None
-        chosen = [i for i in np.argsort(-score) if score[i] >= best - 0.08][:MAX_QUOTES]
-        chosen.sort(key=lambda i: (candidates[i][1].started_at, _position(candidates[i][1], candidates[i][2])))
+        chosen = [i for i in np.argsort(-score) if score[i] >= score[best] - 0.08
+                  and sims[i] >= self.min_sentence - 0.15][:MAX_QUOTES]
+        chosen.sort(key=lambda i: (candidates[i][0].started_at, _position(candidates[i][0], candidates[i][1])))
         return "evidence", _quotes(customer, [candidates[i] for i in chosen])
 
-    def _relevant(self, hit: Hit, question: str) -> bool:
-        if hit.dense >= self.min_dense:
-            return True
-        return hit.lexical > 0 and hit.dense >= self.min_dense - 0.1 and bool(topic_tokens(question))
 
-
-def _quotes(customer: Customer, picked: list[tuple[Hit, Interaction, str, str]]) -> list[DraftSentence]:
+def _quotes(customer: Customer, picked: list[tuple[Interaction, str, str]]) -> list[DraftSentence]:
     """Group picked sentences by turn: 'On 10 Nov 2026 (branch) Maria said: "…"'."""
     out: list[DraftSentence] = []
     groups: dict[tuple[str, str], list[str]] = {}
     order: list[tuple[Interaction, str]] = []
-    for _, interaction, turn_id, text in picked:
+    for interaction, turn_id, text in picked:
         key = (interaction.interaction_id, turn_id)
         if key not in groups:
             groups[key] = []
@@ -150,17 +144,20 @@ def _quotes(customer: Customer, picked: list[tuple[Hit, Interaction, str, str]])
         groups[key].append(text)
     for interaction, turn_id in order:
         turn = interaction.turn(turn_id)
-        who = customer.first_name if turn is not None and turn.speaker == "customer" else "the agent"
+        speaker = turn.speaker if turn is not None else "agent"
+        who = {"customer": f"{customer.first_name} said", "agent": "the agent said", "system": "a system note read"}[
+            speaker]
         quote = clip(" ".join(groups[(interaction.interaction_id, turn_id)]), 60)
         out.append(DraftSentence(
-            text=f'On {_day(interaction.started_at)} ({interaction.channel}) {who} said: "{quote}"',
+            text=f'On {_day(interaction.started_at)} ({interaction.channel}) {who}: "{quote}"',
             citations=[Citation(interaction_id=interaction.interaction_id, turn_ids=[turn_id])],
         ))
     return out
 
 
 def _fact_sentence(fact: Fact) -> DraftSentence:
-    status = f" ({fact.status})" if fact.status and fact.status.lower() not in fact.text.lower() else ""
+    quiet = {"", "held", "stated", "verified", "bought", "granted"}
+    status = f" ({fact.status})" if fact.status not in quiet and fact.status.lower() not in fact.text.lower() else ""
     when = f" — recorded {_day(fact.recorded_at)}" if fact.recorded_at and fact.citations else ""
     source = " — customer record" if fact.attributes.get("source") == "customer record" else ""
     return DraftSentence(text=_end(f"{fact.text}{status}{when}{source}"), citations=list(fact.citations))

@@ -36,7 +36,8 @@ _INTENTS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     (re.compile(r"\b(consent|marketing|opted? out|opt-out)\b", re.I), ("consent",), ()),
     (re.compile(r"\b(verif\w*|identity|security check|id check|already (?:given|provided|confirmed))\b", re.I),
      ("verification",), ()),
-    (re.compile(r"\b(mood|sentiment|frustrat\w*|angry|upset|happy with us|feeling)\b", re.I), ("sentiment",), ()),
+    (re.compile(r"\b(mood|sentiment|frustrat\w*|angry|annoyed|unhappy|cross|upset|happy with us|feeling|feel)\b",
+                re.I), ("sentiment",), ()),
 ]
 
 # Words the intent patterns use, so they are not mistaken for the topic ("any offers" is not about "offer").
@@ -47,7 +48,7 @@ promises owe callback callbacks committed supposed open issue issues problem pro
 cases dispute disputes escalated escalation unresolved outstanding family children kids life event events personal
 prefer prefers preference preferences contact method channel consent marketing opted opt verified verification
 identity security check already given provided confirmed mood sentiment frustrated angry upset happy feeling pending
-thinking undecided
+thinking undecided annoyed unhappy cross feel
 """))
 
 
@@ -82,5 +83,5 @@ def matching_facts(facts: list[Fact], question: str, intent: FactQuestion) -> li
 
 
 def _mentions(fact: Fact, topic: list[str]) -> bool:
-    words = {stem(w) for w in re.findall(r"[a-z0-9]+", f"{fact.subject} {fact.text}".lower())}
+    words = {stem(w) for w in re.findall(r"[a-z0-9]+", f"{fact.subject} {fact.text} {fact.status}".lower())}
     return any(t in words for t in topic)

@@ -20,6 +20,7 @@ from assistant.settings import Settings
 from assistant.store import Store
 
 Mode = Literal["hybrid", "dense", "bm25"]
+SPAN_BOOST = 0.5  # fused scores lie in [0, 1]: a window inside the question's time window outranks one outside
 
 # Words that point at a channel: "when did she last call?" is about voice contacts.
 _CHANNEL_HINTS: list[tuple[re.Pattern[str], str]] = [
@@ -96,10 +97,12 @@ class Retriever:
             return []
         now = as_utc(now) if now else utcnow()
         when = question_time(query, now)
-        allowed = self._allowed(index, when, query)
+        topic = topic_tokens(when.rest)
+        # "What happened in March?" looks only in March; "what did he promise to do on Friday?" merely prefers
+        # contacts in that window (the day may be the promise's, not the contact's).
+        allowed = self._allowed(index, when, query, strict=not topic)
         if not allowed.any():
             return []
-        topic = topic_tokens(when.rest)
         text_for_ranking = when.rest if topic else query
         dense = self._dense(index, text_for_ranking, query_vector) if mode != "bm25" else np.zeros(len(index.chunks))
         lexical = self._lexical(index, text_for_ranking) if mode != "dense" else np.zeros(len(index.chunks))
@@ -108,6 +111,8 @@ class Retriever:
             score = self._untopical_order(index, when, allowed, dense)
         else:
             score = self._fuse(dense, lexical, recency, mode)
+            if when.span is not None:
+                score = score + SPAN_BOOST * self._in_span(index, when)
             if when.order is not None:
                 score = self._ordered(index, when, score, allowed, k)
         score = np.where(allowed, score, -np.inf)
@@ -181,10 +186,15 @@ class Retriever:
         w = self.settings.recency_weight
         return fused * (1.0 - w + w * recency)
 
-    def _allowed(self, index: CustomerIndex, when: QuestionTime, query: str) -> np.ndarray:
+    @staticmethod
+    def _in_span(index: CustomerIndex, when: QuestionTime) -> np.ndarray:
+        assert when.span is not None
+        return (index.started >= when.span.start.timestamp()) & (index.started < when.span.end.timestamp())
+
+    def _allowed(self, index: CustomerIndex, when: QuestionTime, query: str, *, strict: bool) -> np.ndarray:
         allowed = np.ones(len(index.chunks), dtype=bool)
-        if when.span is not None:
-            allowed &= (index.started >= when.span.start.timestamp()) & (index.started < when.span.end.timestamp())
+        if when.span is not None and strict:
+            allowed &= self._in_span(index, when)
         if when.order is not None or when.span is not None:
             channel = channel_hint(query)
             if channel:

@@ -24,17 +24,18 @@ def build_ui(svc: Services) -> gr.Blocks:
             with gr.Tab("Agent desk", id="desk", elem_id="tab-desk"):
                 build_desk(svc, demo)
             with gr.Tab("Review queue", id="review", visible=False, elem_id="tab-review") as review_tab:
-                build_review(svc, review_tab)
+                decide_buttons = build_review(svc, review_tab)
             with gr.Tab("Prompt lab", id="lab", visible=False, elem_id="tab-lab") as lab_tab:
                 build_lab(svc)
 
         def for_role(request: gr.Request) -> Any:
             user = svc.users.get(getattr(request, "username", None))
             role = user.role if user else None
+            decide = [gr.Button(visible=allowed(role, "review.decide")) for _ in decide_buttons]
             return (header_html(user, svc.notices), gr.Tab(visible=allowed(role, "review.read")),
-                    gr.Tab(visible=allowed(role, "lab")))
+                    gr.Tab(visible=allowed(role, "lab")), *decide)
 
-        demo.load(for_role, None, [header, review_tab, lab_tab], api_visibility="private")
+        demo.load(for_role, None, [header, review_tab, lab_tab, *decide_buttons], api_visibility="private")
     return demo
 
 

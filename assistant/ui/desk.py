@@ -72,7 +72,7 @@ def _recorder(svc: Services, rating: str | None, usage: str | None):  # type: ig
             return "Nothing to rate yet."
         svc.reviews.feedback(Draft.model_validate(draft), user=user, rating=rating, usage=usage)
         said = {"up": "👍", "down": "👎", "used": "used as is", "edited": "used with edits"}[rating or usage or ""]
-        return f"Recorded: {said} — thank you."
+        return f"Recorded {said}"
 
     return record
 
@@ -109,7 +109,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
             with gr.Row(equal_height=False):
                 with gr.Column():
                     gr.Markdown("#### Ask about this customer")
-                    chat = gr.Chatbot(elem_id="chat", height=380, show_label=False, layout="panel",
+                    chat = gr.Chatbot(elem_id="chat", height=340, show_label=False, layout="panel",
                                       placeholder="Every answer cites the contacts it comes from.",
                                       buttons=["copy"])
                     with gr.Row():
@@ -129,12 +129,13 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                     feedback_row(svc, handover_state, "handover")
 
     @guarded
-    def find(text: str, request: gr.Request) -> Any:
+    def find(text: str, current: str | None, request: gr.Request) -> Any:
         session_user(svc, request, "read")
         found = svc.assistant.customers(search_text(text), limit=50)
         choices = [(f"{c.name} · {c.customer_id}", c.customer_id) for c in found]
         label = f"Customers ({len(found)} found)" if text else f"Customers ({len(found)})"
-        return gr.Radio(choices=choices, value=None, label=label)
+        keep = current if current in {c.customer_id for c in found} else None  # typing keeps the open customer
+        return gr.Radio(choices=choices, value=keep, label=label)
 
     @guarded
     def open_customer(cid: str | None, when: str, request: gr.Request) -> Any:
@@ -208,8 +209,8 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         return render.draft_card(draft, by_id, "hand", "Handover summary"), status, draft.model_dump(mode="json")
 
     private: dict[str, Any] = {"api_visibility": "private"}
-    query.submit(find, [query], [results], **private)
-    query.change(find, [query], [results], trigger_mode="always_last", **private)
+    query.submit(find, [query, results], [results], **private)
+    query.change(find, [query, results], [results], trigger_mode="always_last", **private)
     opened = results.change(open_customer, [results, as_of],
                             [customer_id, profile, timeline, contact, chat, answers, handover, handover_status],
                             **private)
@@ -223,4 +224,4 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     chat.like(rate_answer, [answers], None, **private)
     hand_over.click(do_handover, [customer_id, contact, target, as_of], [handover, handover_status, handover_state],
                     **private)
-    demo.load(find, [query], [results], **private)
+    demo.load(find, [query, results], [results], **private)

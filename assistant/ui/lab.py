@@ -18,6 +18,7 @@ UNAVAILABLE = ("**Evaluation module not available.** The prompt lab runs `assist
                "it appears here once that module is installed ({reason}).")
 SHOWN_METRICS = ("groundedness", "citation_validity", "coverage", "rougeL", "words", "violations_total", "errors",
                  "latency_p50_s", "latency_p95_s")
+LOWER_IS_BETTER = ("violations_total", "errors", "latency_p50_s", "latency_p95_s")
 
 
 def evaluation() -> tuple[Any, str]:
@@ -63,8 +64,8 @@ def parse_overrides(text: str | None) -> dict[str, Any]:
     return out
 
 
-def comparison_rows(a: Any, b: Any, better: tuple[str, ...] = ()) -> list[list[Any]]:
-    """Aggregate metrics of runs A and B, the difference, and which is better (`better`: higher is better)."""
+def comparison_rows(a: Any, b: Any, higher: tuple[str, ...] = (), lower: tuple[str, ...] = ()) -> list[list[Any]]:
+    """Aggregate metrics of runs A and B, the difference, and which is better (for metrics with a direction)."""
     rows = []
     for name in SHOWN_METRICS:
         va, vb = a.aggregate.get(name), b.aggregate.get(name)
@@ -72,20 +73,27 @@ def comparison_rows(a: Any, b: Any, better: tuple[str, ...] = ()) -> list[list[A
             continue
         delta = "" if va is None or vb is None else round(vb - va, 4)
         verdict = ""
-        if isinstance(delta, float) and delta:
-            verdict = "B better" if (delta > 0) == (name in better) else "A better"
+        if isinstance(delta, float) and delta and (name in higher or name in lower):
+            verdict = "B better" if (delta > 0) == (name in higher) else "A better"
         rows.append([name, va, vb, delta, verdict])
     return rows
 
 
-def cases_html(a: Any, b: Any) -> str:
+def _expected(spec: Any) -> str:
+    """What a case without a reference summary is checked against: the facts it must state."""
+    names = [r.name for r in spec.expect.required] if spec is not None else []
+    return ("No reference summary. Must state: " + ", ".join(names)) if names else "—"
+
+
+def cases_html(a: Any, b: Any, specs: dict[str, Any]) -> str:
     b_cases = {c.case_id: c for c in b.cases}
     blocks = []
     for ca in a.cases:
         cb = b_cases.get(ca.case_id)
+        reference = ca.reference or _expected(specs.get(ca.case_id))
         blocks.append(
             f'<div class="rp-facts-title">{render.esc(ca.case_id)} · {render.esc(ca.customer_id)}</div>'
-            f'<div class="rp-lab-case"><div><b>Reference</b>\n{render.esc(ca.reference or "—")}</div>'
+            f'<div class="rp-lab-case"><div><b>Expected</b>\n{render.esc(reference)}</div>'
             f"<div><b>A: {render.esc(a.label)}</b>\n{_case_text(ca)}</div>"
             f"<div><b>B: {render.esc(b.label)}</b>\n{_case_text(cb)}</div></div>"
         )
@@ -100,13 +108,17 @@ def _case_text(case: Any) -> str:
     m = case.metrics
     stats = " · ".join(f"{k} {m[k]:.2f}" for k in ("groundedness", "coverage", "rougeL") if m.get(k) is not None)
     flags = "".join(f'\n<span class="rp-warn">⚠ {render.esc(v.rule)}</span>' for v in case.violations)
+    if case.missing_facts:
+        flags += f'\n<span class="rp-warn">missing: {render.esc(", ".join(case.missing_facts))}</span>'
+
     return f'{render.esc(case.output.text if case.output else "")}\n<span class="rp-sub">{stats}</span>{flags}'
 
 
-def report_markdown(a: Any, b: Any, set_name: str, draft_type: str, better: tuple[str, ...]) -> str:
+def report_markdown(a: Any, b: Any, set_name: str, draft_type: str, higher: tuple[str, ...]) -> str:
     lines = [f"# Prompt lab: {draft_type} on {set_name}", "", f"- A: {a.label}", f"- B: {b.label}", "",
              "| metric | A | B | Δ (B−A) | |", "|---|---|---|---|---|"]
-    lines += [f"| {' | '.join('' if v is None else str(v) for v in row)} |" for row in comparison_rows(a, b, better)]
+    rows = comparison_rows(a, b, higher, LOWER_IS_BETTER)
+    lines += [f"| {' | '.join('' if v is None else str(v) for v in row)} |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -116,7 +128,7 @@ def build_lab(svc: Services) -> None:
         gr.Markdown(UNAVAILABLE.format(reason=reason), elem_id="lab-unavailable")
         return
     runner, sets = found
-    better = tuple(getattr(runner, "HIGHER_IS_BETTER", ()))
+    higher = tuple(getattr(runner, "HIGHER_IS_BETTER", ()))
     set_names = sets.available_sets()
     gr.Markdown("Compare two variants of a drafter on an evaluation set. Each run drafts every case in a fresh "
                 "temporary store; nothing touches the live store.")
@@ -164,9 +176,10 @@ def build_lab(svc: Services) -> None:
         (folder / "lab_report.json").write_text(json.dumps(
             {"set": set_name, "draft_type": kind, "a": first.model_dump(mode="json"),
              "b": second.model_dump(mode="json")}, indent=1), encoding="utf-8")
-        (folder / "lab_report.md").write_text(report_markdown(first, second, set_name, kind, better), encoding="utf-8")
+        (folder / "lab_report.md").write_text(report_markdown(first, second, set_name, kind, higher), encoding="utf-8")
         files = [str(folder / "lab_report.json"), str(folder / "lab_report.md")]
-        return comparison_rows(first, second, better), cases_html(first, second), files
+        specs = {c.case_id: c for c in evset.cases}
+        return comparison_rows(first, second, higher, LOWER_IS_BETTER), cases_html(first, second, specs), files
 
     private: dict[str, Any] = {"api_visibility": "private"}
     draft_type.change(pick_type, [draft_type], [variant_a, variant_b], **private)

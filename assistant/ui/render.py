@@ -213,9 +213,9 @@ def _sentence(s: DraftSentence, sources: Sources) -> str:
 
 
 def _sectioned(draft: Draft, sources: Sources) -> str | None:
-    """A draft with named sections (the handover) as a labelled list; None if the sections do not fit."""
+    """A handover's named sections as a labelled list; None for other drafts or sections that do not fit."""
     sections = {k: v for k, v in draft.sections.items() if isinstance(v, list) and all(isinstance(x, str) for x in v)}
-    if not sections or not draft.sentences:
+    if draft.kind != "handover" or not sections or not draft.sentences:
         return None
     pool = list(draft.sentences)
     rows = []
@@ -241,6 +241,10 @@ def draft_card(draft: Draft, interactions: Mapping[str, Interaction], prefix: st
     if body is None:
         body = f"{esc(draft.text)}{sources.mark(draft.citations)}"
     sources.mark(draft.citations)
+    avoid = draft.sections.get("do_not_ask") if draft.kind != "handover" else None
+    if isinstance(avoid, list) and avoid:
+        body += ('<div class="rp-avoid"><b>Don\'t ask or offer again:</b> '
+                 + "; ".join(esc(x) for x in avoid) + "</div>")
     weak = sum(1 for s in draft.sentences if s.grounded is False)
     note = (f'<div class="rp-sub rp-weak-note"><span class="rp-weak">dotted</span>: {weak} sentence(s) weakly '
             "supported by their sources: check before use</div>") if weak else ""

@@ -16,6 +16,9 @@ from assistant.ui.theme import SOURCES_JS
 QUEUE_COLUMNS = ["#", "Status", "Customer", "To", "Queued by", "Queued (UTC)", "Prompt"]
 METRIC_COLUMNS = ["draft_type", "prompt_version", "queued", "approved", "edited", "rejected", "acceptance",
                   "edit_rate", "up", "down", "thumbs_up_rate", "used", "agent_edited", "agent_edit_rate"]
+METRIC_HEADERS = ["Draft type", "Prompt version", "Queued", "Approved", "Approved with edits", "Rejected",
+                  "Acceptance", "Supervisor edit rate", "👍", "👎", "👍 rate", "Used as is", "Used with edits",
+                  "Agent edit rate"]
 STATUS_ICON = {"pending": "● pending", "approved": "✓ approved", "edited": "✎ edited", "rejected": "✕ rejected"}
 
 
@@ -36,7 +39,7 @@ def metric_rows(metrics: list[dict[str, Any]]) -> list[list[Any]]:
     return [[cell(m.get(c)) for c in METRIC_COLUMNS] for m in metrics]
 
 
-def build_review(svc: Services, tab: gr.Tab) -> None:
+def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
     selected = gr.State(None)
     with gr.Row():
         status = gr.Radio(["pending", *[s for s in STATUSES if s != "pending"], "all"], value="pending",
@@ -61,10 +64,13 @@ def build_review(svc: Services, tab: gr.Tab) -> None:
             sources = gr.HTML(render.empty("The summary's sources appear here."), elem_id="review-sources",
                               js_on_load=SOURCES_JS)
     with gr.Accordion("Acceptance and edit rates, golden cases", open=False, elem_id="review-metrics-panel"):
-        metrics = gr.Dataframe(headers=METRIC_COLUMNS, value=[], interactive=False, elem_id="review-metrics")
+        metrics = gr.Dataframe(headers=METRIC_HEADERS, value=[], interactive=False, elem_id="review-metrics",
+                               wrap=True)
         with gr.Row():
-            export = gr.Button("Export approved summaries as golden cases (JSONL)", elem_id="golden-export", scale=0)
-            golden = gr.File(label="Golden cases", elem_id="golden-file", interactive=False)
+            export = gr.Button("Export approved summaries as golden cases (JSONL)", elem_id="golden-export", scale=0,
+                               min_width=380)
+            golden = gr.File(label="Golden cases", elem_id="golden-file", interactive=False, visible=False)
+    timer = gr.Timer(20)  # new handovers arrive while the supervisor has the queue open
 
     @guarded
     def load_queue(show: str, request: gr.Request) -> Any:
@@ -116,7 +122,7 @@ def build_review(svc: Services, tab: gr.Tab) -> None:
         path = Path(tempfile.mkdtemp(prefix="rapport-golden-")) / "golden_handover.jsonl"
         n = svc.reviews.export_golden(path)
         gr.Info(f"{n} golden case(s) exported.")
-        return str(path)
+        return gr.File(value=str(path), visible=True)
 
     private: dict[str, Any] = {"api_visibility": "private"}
     detail = [selected, heading, text, comment, sources, audit, outcome]
@@ -133,3 +139,12 @@ def build_review(svc: Services, tab: gr.Tab) -> None:
         button.click(fn, [selected, text, comment, status], [*detail, queue, counts, metrics], **private)
     export.click(export_golden, None, [golden], **private)
     tab.select(load_queue, [status], [queue, counts, metrics], **private)
+
+    def auto_refresh(show: str, request: gr.Request) -> Any:
+        user = svc.users.get(getattr(request, "username", None))
+        if user is None or not user.can("review.read"):
+            return gr.skip(), gr.skip(), gr.skip()  # the timer ticks for every session; only reviewers refresh
+        return load_queue(show, request)
+
+    timer.tick(auto_refresh, [status], [queue, counts, metrics], show_progress="hidden", **private)
+    return [approve, reject]  # shown only to roles that may decide

@@ -102,6 +102,10 @@ footer { display: none !important; }
 .rp-cite:hover { background:#312e81; }
 .rp-weak { text-decoration:underline dotted #d97706; text-decoration-thickness:2px; text-underline-offset:3px; }
 .rp-weak-note { margin-top:6px; }
+.rp-avoid { margin-top:8px; font-size:13px; color:#92400e; background:#fffbeb; border-radius:6px; padding:4px 8px; }
+#review-reject { color:#b91c1c; border-color:#fca5a5; }
+.rp-counts { display:flex; flex-wrap:wrap; gap:4px 14px; font-size:13px; padding-top:8px; }
+.rp-counts span { white-space:nowrap; }
 .rp-sec { display:grid; grid-template-columns:118px 1fr; gap:8px; padding:3px 0; border-bottom:1px solid #f1f5f9; }
 .rp-sec-label { font-size:11px; font-weight:700; text-transform:uppercase; color:#64748b; padding-top:3px; }
 .rp-sources { margin-top:10px; border-top:1px solid #f1f5f9; padding-top:6px; }
@@ -113,13 +117,14 @@ footer { display: none !important; }
 .rp-kind { color:#fff; background:var(--c); border-radius:4px; padding:0 6px; font-size:11px; font-weight:700;
   text-transform:uppercase; margin-right:4px; }
 .rp-audit { width:100%; border-collapse:collapse; font-size:13px; }
-.rp-audit th, .rp-audit td { text-align:left; padding:4px 8px; border-bottom:1px solid #e2e8f0; }
+.rp-audit th, .rp-audit td { text-align:left; padding:4px 8px; border:none !important;
+  border-bottom:1px solid #e2e8f0 !important; }
+.rp-audit th { color:#475569; font-size:12px; }
 .rp-feedback { align-items:center; gap:6px; }
 .rp-svg { display:inline-block; vertical-align:-2px; flex:none; }
 .rp-icon { display:inline-flex; color:var(--c); }
 #customer-results .wrap { max-height:210px; overflow-y:auto; }
 .rp-status { font-size:13px; }
-.rp-counts span { margin-right:12px; }
 .rp-lab-case { display:grid; grid-template-columns: 1fr 1fr 1fr; gap:10px; margin-bottom:10px; }
 .rp-lab-case > div { background:#f8fafc; border-radius:8px; padding:8px; font-size:13px; white-space:pre-wrap; }
 """

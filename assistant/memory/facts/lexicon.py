@@ -92,8 +92,8 @@ ISSUE_RE = re.compile(
     r"failed|failing|burst|flooded|scam|locked|fees? on every|charged (?:me )?(?:a )?fees?)\b", re.I)
 # Most specific first: a sentence naming several gets the earliest in this list ("debit card" before "app").
 ISSUE_TOPICS = [
-    "home insurance claim", "car insurance claim", "travel insurance claim", "pet insurance claim", "debit card",
-    "credit card", "direct debit", "standing order", "mortgage payment", "complaint", "dispute", "claim", "refund",
+    "home insurance claim", "car insurance claim", "travel insurance claim", "pet insurance claim", "complaint",
+    "dispute", "claim", "debit card", "credit card", "direct debit", "standing order", "mortgage payment", "refund",
     "transaction fee", "foreign transaction fee", "documents", "branch opening hours", "opening hours", "payment",
     "transfer", "online banking", "login", "password", "statement", "overdraft", "policy", "premium", "renewal",
     "loan", "letter", "pin", "cheque", "chip", "text", "pipe", "card", "app", "fee", "charge", "account",

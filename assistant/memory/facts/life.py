@@ -94,7 +94,7 @@ def _person(conversation: Conversation, said: Said, at: int) -> tuple[str | None
     event's words start: "I'm going to sell up" is about the customer even if Rohan was named earlier on."""
     known = known_people(conversation)
     lead = said.text[max(0, at - 40): at]
-    if re.search(r"\b(i|i'm|i've|i'll|i'd|we|we're|we've|we'll|my|our)\s+(?:\w+\s+){0,3}$", lead, re.I) and not (
+    if re.search(r"\b(i|i'm|i've|i'll|i'd|we|we're|we've|we'll)\s+(?:\w+\s+){0,3}$", lead, re.I) and not (
             lx.RELATION_RE.search(lead) or _named(lead)):
         return None, None
     got = _named(said.text)
@@ -200,9 +200,10 @@ def describe(attributes: dict, status: str) -> str:  # type: ignore[type-arg]
     who = f"{name} ({relation})" if name and relation else name or (f"Their {relation}" if relation else "Customer")
     phrases = _PHRASES.get(event, ("{who} has an event coming up{when}", "{who} had an event{when}"))
     phrase = phrases[0 if status in ("upcoming", "ongoing") else 1]
+    place, when = attributes.get("place"), attributes.get("when")
     if event == "maternity" and status == "ongoing":
         phrase = "{who} is on {noun}{when}"
-    place, when = attributes.get("place"), attributes.get("when")
+        when = re.sub(r"^(?:in|on|from) ", "since ", when or "") or None
     return phrase.format(who=who, noun=attributes.get("noun", ""), place=f" to {place}" if place else "",
                          when=f" {when}" if when else "")
 

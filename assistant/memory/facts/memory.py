@@ -198,7 +198,8 @@ def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime
     """kept: a later contact by the deadline (plus a day's grace) did what was promised; overdue: the deadline
     passed without that; lapsed: so long ago that it no longer needs action; due: not yet."""
     action = attributes.get("action", "follow up")
-    deadline = (due + PROMISE_GRACE) if due else None
+    # An undated promise ("I'll ask the team to call you") is kept whenever it is done; a dated one by its date.
+    deadline = (due + PROMISE_GRACE) if due and not attributes.get("due_assumed") else None
     for at, keeps, _ in context.contacts:
         if recorded < at <= now and (deadline is None or at <= deadline) and (
                 action in keeps or action == "follow up" and keeps):

@@ -31,6 +31,8 @@ _CHANNEL_NAMES = {"email": "email", "e-mail": "email", "emails": "email", "e-mai
                   "ring": "phone", "call": "phone", "calls": "phone", "phone call": "phone", "phone calls": "phone",
                   "post": "post", "letter": "post", "letters": "post", "paper": "post", "in writing": "post",
                   "text": "text", "texts": "text", "the mobile": "text", "app": "app"}
+_ONLY = re.compile(r"\b(e-?mail|phone|post|text|letters?)(?: (?:or|and) (e-?mail|phone|post|text|letters?))? only\b",
+                   re.I)
 _AGENT_NOTE = re.compile(r"\b(note|noted|updated your contact preferences|preferences?)\b", re.I)
 _TIME_PREF = re.compile(r"\b(?:are|is|would be|works?) (?:best|better|easiest)\b|\bbest (?:time|to call)\b", re.I)
 
@@ -38,10 +40,15 @@ _TIME_PREF = re.compile(r"\b(?:are|is|would be|works?) (?:best|better|easiest)\b
 def preferences(conversation: Conversation) -> list[Fact]:
     """Contact channel (wanted and unwanted), contact time, and pace, from the customer or an agent's note of it."""
     facts = []
+    channel_sources: list = []
+    all_wanted: set[str] = set()
+    all_unwanted: set[str] = set()
     candidates = [s for s in conversation.said if s.speaker == "customer" or _AGENT_NOTE.search(s.text)]
     for said in candidates:
         text, lowered = said.text, said.text.lower()
         wanted = {_CHANNEL_NAMES.get(m.group(1).lower(), m.group(1).lower()) for m in _WANTED.finditer(text)}
+        for m in _ONLY.finditer(text):
+            wanted |= {_CHANNEL_NAMES.get(g.lower(), g.lower()) for g in m.groups() if g}
         unwanted = {_CHANNEL_NAMES.get(m.group(1).lower(), m.group(1).lower()) for m in _UNWANTED.finditer(text)}
         wanted -= unwanted
         if re.search(r"\bslow(?:ly|er)\b|speak up", lowered):
@@ -51,19 +58,22 @@ def preferences(conversation: Conversation) -> list[Fact]:
             facts.append(make_fact(conversation, "preference", "text before calling", "Wants a text before a call",
                                    [said], status="stated", valid_from=said.at, value=text))
         if wanted or unwanted:
-            parts = []
-            if wanted:
-                parts.append(f"Prefers {' and '.join(sorted(wanted))}")
-            if unwanted:
-                parts.append(f"{'no' if wanted else 'No'} {', '.join(sorted(unwanted))}")
-            facts.append(make_fact(conversation, "preference", "contact channel", "; ".join(parts), [said],
-                                   status="stated", valid_from=said.at, value=text, wanted=sorted(wanted),
-                                   unwanted=sorted(unwanted)))
+            channel_sources.append(said)
+            all_wanted |= wanted
+            all_unwanted |= unwanted
         time_of_day = lx.TIME_OF_DAY_RE.search(text)
         if said.speaker == "customer" and time_of_day and (_TIME_PREF.search(text) or lx.PREFERENCE_RE.search(text)):
             facts.append(make_fact(conversation, "preference", "contact time",
                                    f"Best time to call: {_time_words(text)}", [said], status="stated",
                                    valid_from=said.at, value=text))
+    if channel_sources:  # one fact per contact: what they want and what they don't, from all they (and we) said
+        all_wanted -= all_unwanted
+        parts = [f"Prefers {' and '.join(sorted(all_wanted))}"] if all_wanted else []
+        if all_unwanted:
+            parts.append(f"{'no' if all_wanted else 'No'} {', '.join(sorted(all_unwanted))}")
+        facts.append(make_fact(conversation, "preference", "contact channel", "; ".join(parts), channel_sources,
+                               status="stated", valid_from=channel_sources[0].at, wanted=sorted(all_wanted),
+                               unwanted=sorted(all_unwanted), value=" ".join(s.text for s in channel_sources)))
     return facts
 
 

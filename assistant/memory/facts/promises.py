@@ -50,7 +50,7 @@ def promises(conversation: Conversation) -> list[Fact]:
     facts = []
     for said in conversation.matching(lx.PROMISE_RE, "agent"):
         m = lx.PROMISE_RE.search(said.text)
-        if m is None or said.text.rstrip().endswith("?") or _NOT_A_PROMISE.search(m.group(0)):
+        if m is None or said.text.rstrip().endswith("?") or _NOT_A_PROMISE.search(said.text[m.start():]):
             continue
         if _CONDITIONAL.search(said.text) and not find_spans(said.text, said.at, "future"):
             continue  # "If it's still showing, we'll chase it", "I'll print it for you now": nothing owed later
@@ -59,7 +59,7 @@ def promises(conversation: Conversation) -> list[Fact]:
         topic = _topic(said, conversation)
         subject = f"{action} about {topic}" if topic else action
         kept = _kept_here(conversation, said, action)
-        text = f"Agent promised to {subject}{when}"
+        text = f"Agent promised to {_clause(said, m, topic)}{when}"
         facts.append(make_fact(
             conversation, "promise", subject, text, [said, *kept[:1]], status="kept" if kept else "due",
             valid_from=said.at, valid_to=due or said.at + UNDATED_DUE,
@@ -99,6 +99,17 @@ def _due(said: Said, conversation: Conversation) -> tuple[datetime | None, str]:
         return due, f" on {fmt_day(day)}"
     return due, f" by {fmt_day(due - timedelta(seconds=1))}" if due - said.at > timedelta(days=1) else \
         f" by {due:%H:%M} on {fmt_day(due)}"
+
+
+def _clause(said: Said, m: re.Match[str], topic: str | None) -> str:
+    """What was promised, in the agent's words without the time: 'post a printed copy first class'."""
+    rest = re.split(r"[.,;!?]| so | and | as soon as ", said.text[m.start(2):])[0]
+    for span in find_spans(rest, said.at, "future"):
+        rest = rest.replace(span.phrase, " ")
+    words = re.sub(r"\byou\b", "the customer", " ".join(rest.split()[:9])).strip()
+    if topic and "about" not in words and topic.removeprefix("the ") not in words:
+        words += f" about {topic}"
+    return words
 
 
 def _topic(said: Said, conversation: Conversation) -> str | None:

@@ -30,6 +30,11 @@ PROTOTYPES: dict[str, list[str]] = {
         "My son is starting university in September.",
         "It's my daughter's birthday on Saturday.",
         "I'm recovering from surgery.",
+        "I'm training for the London Marathon in April.",
+        "Running a half marathon next month for charity.",
+        "I'm going on maternity leave in the spring.",
+        "Our son arrived two weeks early.",
+        "He passed his driving test last summer.",
     ],
     "not_life_event": [
         "Your card will arrive in the post within five working days.",

@@ -1,0 +1,152 @@
+"""End to end in headless Chromium: an agent finds a demo customer, sees a cited greeting, asks a cited question
+and hands over; a supervisor approves the summary; an agent cannot reach approval; a developer runs the prompt
+lab. Screenshots of the desk, the review queue and the prompt lab go to docs/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("RAPPORT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PASSWORDS = {"ann": "ann-agent-password", "sam": "sam-supervisor-password", "dev": "dev-developer-password"}
+VIEWPORT = {"width": 1600, "height": 1000}
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, embedder):
+    """The real app (UI + API) on 127.0.0.1, demo data loaded on first start, one user per role."""
+    import uvicorn
+
+    from assistant.auth import add_user
+    from assistant.facade import Assistant
+    from assistant.server import create_app
+    from assistant.settings import Settings
+
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+    settings = Settings(store_dir=tmp_path_factory.mktemp("browser") / "store")
+    for (name, password), role in zip(PASSWORDS.items(), ("agent", "supervisor", "developer"), strict=True):
+        add_user(settings, name, role, password=password)
+    assistant = Assistant(settings, embedder=embedder)
+    app = create_app(settings, assistant)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 90
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/"
+    server.should_exit = True
+    thread.join(timeout=30)
+    assistant.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def login(browser, url: str, name: str):
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.fill("input[type=text]", name)
+    page.fill("input[type=password]", PASSWORDS[name])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#customer-results")
+    page.wait_for_selector("#rp-header .rp-role")
+    return page
+
+
+def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser):
+    from playwright.sync_api import expect
+
+    # ---- the agent: find, greet, ask, hand over ---------------------------------------------------------
+    page = login(browser, app_url, "ann")
+    expect(page.locator("#rp-header")).to_contain_text("demo data was loaded")
+    expect(page.get_by_role("tab", name="Review queue")).to_have_count(0)  # agents cannot reach approval
+    expect(page.get_by_role("tab", name="Prompt lab")).to_have_count(0)
+    page.locator("#customer-search input, #customer-search textarea").first.fill("maria.lopez@example")
+    page.get_by_text("Maria Lopez · cust-maria-lopez").click()
+    expect(page.locator("#profile")).to_contain_text("Declined offers")
+    greeting = page.locator("#greeting")
+    expect(greeting.locator(".rp-draft-text")).to_contain_text("Maria")
+    greeting.locator(".rp-cite").first.click()  # a citation opens its source turns
+    expect(greeting.locator("details.rp-src[open] .rp-turn").first).to_be_visible()
+    page.locator("#question textarea").fill("What was the last contact about?")
+    page.click("#ask")
+    expect(page.locator("#chat")).to_contain_text("Sources (", timeout=60_000)
+    expect(page.locator("#chat")).to_contain_text("[1]")
+    page.locator("#greeting-up").click()
+    expect(page.locator("#greeting-feedback-status")).to_contain_text("Recorded")
+    page.locator("#handover-target input, #handover-target textarea").first.fill("Savings team")
+    page.click("#hand-over")
+    expect(page.locator("#handover-status")).to_contain_text("Sent to supervisor review as #1")
+    expect(page.locator("#handover .rp-sec").first).to_be_visible()
+    page.locator("#customer-search input, #customer-search textarea").first.click()  # no focus ring on a button
+    page.screenshot(path=str(REPO / "docs" / "desk.png"), full_page=True)
+    page.locator("#customer-search input, #customer-search textarea").first.fill("Miles")
+    page.get_by_text("Miles Okafor · cust-miles-okafor").click()
+    expect(page.locator("#profile")).to_contain_text("Miles Okafor")
+    page.click("#hand-over")
+    expect(page.locator("#handover-status")).to_contain_text("as #2")
+    page.context.close()
+
+    # ---- the supervisor: the queue, side by side with sources; approve --------------------------------
+    page = login(browser, app_url, "sam")
+    page.get_by_role("tab", name="Review queue").click()
+    page.locator("#review-queue").get_by_text("cust-maria-lopez").filter(visible=True).first.click()
+    expect(page.locator("#review-sources .rp-draft")).to_be_visible()
+    expect(page.locator("#review-audit")).to_contain_text("drafted")
+    page.locator("#review-comment textarea").fill("Clear and complete.")
+    page.click("#review-approve")
+    expect(page.locator("#review-outcome")).to_contain_text("approved by sam")
+    expect(page.locator("#review-audit")).to_contain_text("approved")
+    expect(page.get_by_role("tab", name="Prompt lab")).to_have_count(0)
+    page.locator("#review-filter").get_by_text("all", exact=True).click()
+    expect(page.locator("#review-queue")).to_contain_text("approved")
+    expect(page.locator("#review-queue")).to_contain_text("pending")
+    page.locator("#review-metrics-panel").get_by_text("Acceptance and edit rates").click()
+    expect(page.locator("#review-metrics")).to_contain_text("handover")
+    page.screenshot(path=str(REPO / "docs" / "review-queue.png"), full_page=True)
+    page.context.close()
+
+    # ---- the developer: two variants over an evaluation set, side by side -----------------------------
+    page = login(browser, app_url, "dev")
+    page.get_by_role("tab", name="Review queue").click()  # developers see the queue, read-only
+    expect(page.locator("#review-approve")).to_be_hidden()
+    page.get_by_role("tab", name="Prompt lab").click()
+    _choose(page, "#lab-type", "greeting")
+    _choose(page, "#lab-b", "grounded")
+    page.locator("#lab-overrides input, #lab-overrides textarea").first.fill("recent_contact_days=0")
+    _choose(page, "#lab-set", "scenarios")
+    page.locator("#lab-limit input").fill("4")
+    page.click("#lab-run")
+    expect(page.locator("#lab-cases .rp-lab-case").first).to_be_visible(timeout=240_000)
+    expect(page.locator("#lab-metrics")).to_contain_text("groundedness")
+    page.screenshot(path=str(REPO / "docs" / "prompt-lab.png"), full_page=True)
+    page.context.close()
+
+
+def _choose(page, dropdown: str, option: str) -> None:
+    page.locator(f"{dropdown} input").first.click()
+    page.get_by_role("option", name=option, exact=True).click()
