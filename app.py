@@ -6,6 +6,7 @@ import sys
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no outbound calls
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+from assistant.errors import RapportError  # noqa: E402
 from assistant.facade import Assistant  # noqa: E402
 from assistant.server import create_app, serve  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -13,8 +14,11 @@ from assistant.settings import Settings  # noqa: E402
 
 def main(argv: list[str]) -> None:
     settings = Settings(**({"demo_mode": True} if "--demo" in argv else {}))
-    assistant = Assistant(settings)
-    serve(create_app(settings, assistant), settings)
+    try:
+        assistant = Assistant(settings)
+        serve(create_app(settings, assistant), settings)
+    except RapportError as exc:  # a clean message, not a traceback (store unreachable, demo off loopback...)
+        sys.exit(f"error: {exc}")
 
 
 if __name__ == "__main__":

@@ -170,7 +170,8 @@ class ReviewQueue:
             raise UnknownReview(review_id)
         return _review(row)
 
-    def list(self, status: str | None = None, limit: int = 200) -> list[Review]:
+    def reviews(self, status: str | None = None, limit: int = 200) -> list[Review]:
+        """Newest first, optionally only one status."""
         if status and status not in STATUSES:
             raise InputError(f"status must be one of {', '.join(STATUSES)}", field="status")
         sql, args = f"SELECT {_COLUMNS} FROM reviews", []
@@ -187,7 +188,7 @@ class ReviewQueue:
         """Approve as drafted, or with the supervisor's edits (status 'edited')."""
         current = self.get(review_id)
         final = current.text if text is None or not text.strip() else text.strip()
-        status = "approved" if final == current.draft.text else "edited"
+        status = "approved" if _same_text(final, current.draft.text) else "edited"
         detail: dict[str, Any] = {"comment": comment}
         if status == "edited":
             detail |= {"before": current.text, "after": final}
@@ -343,6 +344,14 @@ def _review(row: Sequence[Any]) -> Review:
     data = dict(zip(names, row, strict=True))
     data["draft"] = Draft.model_validate_json(data["draft"])
     return Review.model_validate(data)
+
+
+def _same_text(a: str, b: str) -> bool:
+    """Equal but for line endings and trailing spaces: a textarea round-trip is not an edit."""
+    def norm(x: str) -> str:
+        return "\n".join(line.rstrip() for line in x.strip().replace("\r\n", "\n").splitlines())
+
+    return norm(a) == norm(b)
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.auth import Users, add_user
+from assistant.auth import add_user
 from assistant.errors import InputError
 from assistant.models import Citation, Customer, Draft, DraftSentence, Interaction
 from assistant.server import create_app, is_loopback, load_demo_if_empty
@@ -57,7 +57,8 @@ def test_first_start_without_users_says_how_to_create_one(tmp_path, demo_assista
     fresh = settings.model_copy(update={"users_file": tmp_path / "users.json"})
     create_app(fresh, assistant, ui=False, demo_data=False)
     assert "rapport users add NAME --role agent" in capsys.readouterr().err
-    assert "rapport users add NAME --role agent" in auth_message(Users(fresh.resolved_users_file()), demo=False)
+    assert "rapport users add NAME --role agent" in auth_message(demo=False)
+    assert "demo-agent" in auth_message(demo=True)
 
 
 def test_demo_mode_prints_one_time_local_accounts_and_refuses_other_hosts(tmp_path, demo_assistant, capsys):

@@ -215,7 +215,7 @@ def test_gate_passes_within_thresholds_and_fails_on_a_breach(tmp_path):
     pushy = gate(ok, HashingEmbedder(), sets_dir=tmp_path, assistant_factory=factory("pushy"))
     assert "tiny: 1 violation(s) of repitch_cooldown" in pushy.failures
     section = gate_markdown(result, ok)
-    assert section.startswith("## Evaluation gate") and "| coverage | 1 (≥ 1) |" in section
+    assert section.startswith("## Evaluation gate") and "| coverage | 1.000 (≥ 1) |" in section
 
 
 def test_replace_section_only_touches_its_section():

@@ -58,7 +58,7 @@ def test_submit_queues_a_pending_review_with_an_audit_entry(queue):
 
 def test_approve_as_drafted_and_with_edits(queue):
     first, second = _submit(queue), _submit(queue)
-    assert queue.approve(first, SUPERVISOR, comment="good").status == "approved"
+    assert queue.approve(first, SUPERVISOR, text=_draft().text + "  \r\n", comment="good").status == "approved"
     edited = queue.approve(second, SUPERVISOR, text="Amy's card is blocked. Call her back today.")
     assert edited.status == "edited" and edited.text.endswith("today.") and edited.decided_by == "sam"
     [decision, _] = queue.audit(second)
@@ -72,8 +72,8 @@ def test_reject_needs_a_reason(queue):
         queue.reject(rid, SUPERVISOR, comment="  ")
     rejected = queue.reject(rid, SUPERVISOR, comment="Wrong customer history")
     assert rejected.status == "rejected" and rejected.comment == "Wrong customer history"
-    assert [r.review_id for r in queue.list("rejected")] == [rid]
-    assert queue.list("pending") == []
+    assert [r.review_id for r in queue.reviews("rejected")] == [rid]
+    assert queue.reviews("pending") == []
 
 
 def test_only_supervisors_decide_and_only_once(queue):

@@ -67,7 +67,7 @@ def hand_over(body: HandoverRequest, user: User = Depends(allow("handover")),
 def list_reviews(status: Literal["pending", "approved", "edited", "rejected"] | None = None,
                  limit: int = Query(200, ge=1, le=1000), _: User = Depends(allow("review.read")),
                  svc: Services = Depends(services)) -> list[Review]:
-    return svc.reviews.list(status, limit=limit)
+    return svc.reviews.reviews(status, limit=limit)
 
 
 @router.get("/reviews/metrics", tags=["reviews"])

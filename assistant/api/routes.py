@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from assistant.api.deps import Services, allow, caller, services
 from assistant.api.reviews import router as reviews_router
-from assistant.auth import User
+from assistant.auth import PERMISSIONS, User
 from assistant.errors import InputError
 from assistant.models import FACT_KINDS, Customer, Draft, Fact, IngestReport, Interaction, Suggestion, as_utc
 
@@ -84,8 +84,6 @@ def _checked(report: IngestReport) -> IngestReport:
 
 @router.get("/me", response_model=Me, tags=["auth"])
 def me(user: User = Depends(caller)) -> Me:
-    from assistant.auth import PERMISSIONS
-
     return Me(name=user.name, role=user.role, permissions=[a for a, roles in PERMISSIONS.items() if user.role in roles])
 
 

@@ -99,7 +99,9 @@ def sentence(text: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text[-1] in ".?!" else text + "."
+    if text[-1] in ".?!" or (text[-1] in "\u201d\"')" and len(text) > 1 and text[-2] in ".?!\u2026"):
+        return text
+    return text + "."
 
 
 def years_with_us(since: date | None, now: datetime) -> int:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from assistant.drafting import events
 from assistant.drafting.context import CustomerContext, fact_time, merge_citations, quote_of
-from assistant.drafting.phrasing import SAID_ON, day_month, possessive, when_past
+from assistant.drafting.phrasing import SAID_ON, day_month, possessive, times, when_past
 from assistant.models import Fact, Suggestion, as_utc
 
 RELATIONSHIP_HORIZON_DAYS = 180
@@ -129,7 +129,7 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         text = f"Check progress on {_the(f.subject)}" + (f" ({ref})" if ref else "")
         quote = quote_of(ctx, f)
         reason = f"{status.capitalize()} since {since.removeprefix('on ')}" + (
-            f"; {ctx.name} has been in touch {repeat} times about it" if repeat > 1 else "") + (
+            f"; {ctx.name} has been in touch {times(repeat)} about it" if repeat > 1 else "") + (
             f": \u201c{quote}\u201d" if quote else "")
         score = (0.9 if status == "escalated" else 0.8) + min(repeat, 3) * 0.02
         out.append(Suggestion(text=text, reason=reason, kind="service", citations=list(f.citations),

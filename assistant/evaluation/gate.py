@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.embedding import Embedder
 from assistant.errors import InputError
+from assistant.evaluation.report_md import fmt
 from assistant.evaluation.runner import AssistantFactory, DrafterName, EvalRun, run_eval
 from assistant.evaluation.sets import default_sets_dir
 from assistant.settings import Settings
@@ -132,13 +133,10 @@ def gate_markdown(result: GateResult, thresholds: Thresholds | None = None, note
             limits = thresholds.sets.get(o.set_name) if thresholds else None
             bound = ""
             if limits and metric in limits.min:
-                bound = f" (≥ {limits.min[metric]:g})"
+                bound = f" (≥ {_limit(limits.min[metric], metric)})"
             elif limits and metric in limits.max:
-                bound = f" (≤ {limits.max[metric]:g})"
-            if metric.startswith("latency") and value is not None:
-                cells.append(f"{value * 1000:.0f} ms{bound}")
-            else:
-                cells.append(("–" if value is None else f"{value:.3f}".rstrip("0").rstrip(".") or "0") + bound)
+                bound = f" (≤ {_limit(limits.max[metric], metric)})"
+            cells.append(fmt(value, metric) + bound)
         lines.append(f"| {metric} | " + " | ".join(cells) + " |")
     lines.append("| run time | " + " | ".join(f"{o.seconds:.0f} s" for o in result.sets) + " |")
     if result.failures:
@@ -153,3 +151,7 @@ def replace_section(document: str, section: str, heading: str = "## Evaluation g
     if pattern.search(document):
         return pattern.sub(lambda _: body, document, count=1).rstrip() + "\n"
     return (document.rstrip() + "\n\n" if document.strip() else "") + body.rstrip() + "\n"
+
+
+def _limit(value: float, metric: str) -> str:
+    return fmt(value, metric) if metric.startswith("latency") else f"{value:g}"

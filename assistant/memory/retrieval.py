@@ -246,6 +246,7 @@ class Retriever:
         """Top k windows, without turns already shown and without near-identical text."""
         covered: dict[str, set[str]] = {}
         seen: list[set[str]] = []
+        said: set[str] = set()  # normalised turn texts already shown: a disclaimer read on every call shows once
         hits: list[Hit] = []
         for i in np.argsort(-score, kind="stable"):
             if len(hits) >= k or not np.isfinite(score[i]):
@@ -253,6 +254,8 @@ class Retriever:
             chunk = index.chunks[i]
             done = covered.setdefault(chunk.interaction_id, set())
             fresh = [t for t in chunk.turn_ids if t not in done]
+            turns = {t.turn_id: normalised(t.text) for t in index.window_turns(chunk, fresh)}
+            fresh = [t for t in fresh if not (len(turns.get(t, "").split()) >= 4 and turns.get(t) in said)]
             if not fresh:
                 continue
             text = index.window_text(chunk, fresh)
@@ -260,6 +263,7 @@ class Retriever:
             if bag and any(len(bag & other) / len(bag | other) >= 0.9 for other in seen):
                 continue  # the same words again (a repeated disclaimer, a pasted email)
             done.update(fresh)
+            said.update(turns[t] for t in fresh if t in turns)
             seen.append(bag)
             hits.append(Hit(chunk, fresh, text, float(score[i]), float(dense[i]), float(lexical[i]),
                             float(recency[i]), int(i)))

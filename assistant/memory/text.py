@@ -35,7 +35,8 @@ QUESTION_WORDS = STOPWORDS | _wordset("""
 tell say said says mention mentioned talk talked discuss discussed happen happened happening customer customers last
 latest recent recently first earliest time times ever call called calls phone phoned rang contact contacted contacts
 visit visited spoke speak anything something know remember told ask asked she he they them her his him their there
-we us our agent agents week month year day today yesterday go went going any
+we us our agent agents week month year day today yesterday go went going any touch reach wrote written message
+messaged emailed chatted
 """)
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")

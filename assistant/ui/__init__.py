@@ -16,6 +16,8 @@ from assistant.ui.login import auth_check, auth_message, header_html
 from assistant.ui.review import build_review
 from assistant.ui.theme import CSS, theme
 
+CONCURRENT_CALLS = 16  # per event, across sessions; the Assistant is thread-safe for reads
+
 
 def build_ui(svc: Services) -> gr.Blocks:
     with gr.Blocks(title="Rapport — agent desk", analytics_enabled=False, fill_width=True) as demo:
@@ -36,6 +38,8 @@ def build_ui(svc: Services) -> gr.Blocks:
                     gr.Tab(visible=allowed(role, "lab")), *decide)
 
         demo.load(for_role, None, [header, review_tab, lab_tab, *decide_buttons], api_visibility="private")
+    # Gradio runs one call per event at a time by default: a whole floor of agents must not queue behind one.
+    demo.queue(default_concurrency_limit=CONCURRENT_CALLS, api_open=False)
     return demo
 
 
@@ -43,6 +47,6 @@ def mount_ui(app: FastAPI, svc: Services) -> FastAPI:
     """Mount the UI at / on the API's FastAPI app (the REST routes, /docs and /api, are registered first)."""
     return gr.mount_gradio_app(
         app, build_ui(svc), path="/", auth=auth_check(svc.users),
-        auth_message=auth_message(svc.users, svc.settings.demo_mode), theme=theme(), css=CSS,
+        auth_message=auth_message(svc.settings.demo_mode), theme=theme(), css=CSS,
         footer_links=[], show_error=True, ssr_mode=False, mcp_server=False, run_history=False,
     )

@@ -33,14 +33,14 @@ def auth_check(users: Users) -> Callable[[str, str], Any]:
     return check
 
 
-def auth_message(users: Users, demo: bool) -> str:
+def auth_message(demo: bool) -> str:
+    """The login page's note. Static (set when the UI mounts), so it never claims there are no users."""
+    hint = (f"No account yet? An administrator creates one on the server: <code>{CREATE_USER_HINT}</code> "
+            "(roles: agent, supervisor, developer; it prints a one-time password).")
     if demo:
         return ("<b>Demo mode.</b> The demo accounts (demo-agent, demo-supervisor, demo-developer) and their "
-                "one-time passwords are printed in the server console.")
-    if users.is_empty():
-        return (f"<b>No users yet.</b> Create the first one on the server: <code>{CREATE_USER_HINT}</code> "
-                "(it prints a one-time password). Roles: agent, supervisor, developer.")
-    return "Sign in with your Rapport account. Forgotten password? Ask an administrator (<code>rapport users</code>)."
+                f"one-time passwords are printed in the server console. {hint}")
+    return f"Sign in with your Rapport account. {hint}"
 
 
 def session_user(svc: Services, request: gr.Request | None, action: str | None = None) -> User:

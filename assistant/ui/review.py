@@ -75,7 +75,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
     @guarded
     def load_queue(show: str, request: gr.Request) -> Any:
         session_user(svc, request, "review.read")
-        reviews = svc.reviews.list(None if show == "all" else show)
+        reviews = svc.reviews.reviews(None if show == "all" else show)
         return queue_rows(reviews), counts_html(svc.reviews.counts()), metric_rows(svc.reviews.metrics())
 
     @guarded
