@@ -22,7 +22,7 @@ def _register_optional() -> None:
     app.add_typer(eval_commands.app, name="eval", help="Evaluate drafters and prompt versions; the CI gate.")
 
 
-# _register_optional()  # enabled once users and eval land
+_register_optional()
 
 
 def main() -> None:

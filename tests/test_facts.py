@@ -1,0 +1,159 @@
+"""The fact timeline on hand-made interactions: tense and validity as of different `now`s, supersession that
+keeps history, offers and their answers, promises with due dates, verification, consent, moods."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from assistant.memory.facts import FactMemory
+from assistant.models import Customer, Interaction
+from assistant.store import Store
+from ingest.pipeline import run_ingest
+
+
+def contact(iid: str, when: datetime, *lines: tuple[str, str], cid: str = "cust-amy-mum", channel: str = "voice",
+            outcome: str | None = None, tags: list[str] | None = None) -> Interaction:
+    return Interaction(interaction_id=iid, customer_id=cid, channel=channel, started_at=when, outcome=outcome,
+                       tags=tags or [], turns=[{"speaker": s, "text": t} for s, t in lines])
+
+
+TUESDAY = datetime(2026, 11, 10, 11, tzinfo=UTC)
+BRANCH = contact(
+    "c-1", TUESDAY,
+    ("agent", "Morning! Can I take your date of birth and postcode before we start?"),
+    ("customer", "Of course, [date of birth and postcode given]."),
+    ("agent", "Thanks, that's all matched, so you're verified."),
+    ("customer", "My daughter Amy has her exams next week, so it's a stressful time at home."),
+    ("agent", "Good luck to Amy! While you're here, would you be interested in a mortgage review with us?"),
+    ("customer", "No thanks, we're not looking at a mortgage."),
+    ("agent", "No problem. I'll call you back on Friday about the savings pot."),
+    ("customer", "Please only contact me by email from now on, no texts. And please stop sending me marketing."),
+    channel="branch",
+)
+CARD_BLOCKED = contact(
+    "c-2", datetime(2026, 11, 12, 9, tzinfo=UTC),
+    ("customer", "My debit card was blocked while I was paying for shopping, it's really annoying."),
+    ("agent", "I'm sorry. I've escalated it to the card team, your reference is ESC-40001."),
+    channel="chat", outcome="escalated", tags=["debit card", "card blocked"],
+)
+CARD_FIXED = contact(
+    "c-3", datetime(2026, 11, 13, 15, tzinfo=UTC),
+    ("agent", "Hello, it's Sam calling back from the card team about ESC-40001."),
+    ("customer", "This is the second time I've had to chase this, it's ridiculous."),
+    ("agent", "The block is lifted now and the card is working again."),
+    outcome="resolved", tags=["debit card", "card blocked"],
+)
+
+
+@pytest.fixture(scope="module")
+def memory(tmp_path_factory, embedder):
+    from assistant.settings import Settings
+
+    settings = Settings(store_dir=tmp_path_factory.mktemp("facts") / "store")
+    store = Store(settings)
+    memory = FactMemory(store, embedder, settings)
+    customer = Customer(customer_id="cust-amy-mum", name="Maria Lopez", products=["current account", "credit card"])
+    run_ingest(store, embedder, settings, [BRANCH], customers=[customer], on_committed=memory.update)
+    run_ingest(store, embedder, settings, [CARD_BLOCKED, CARD_FIXED], on_committed=memory.update)
+    return memory
+
+
+def one(facts, kind, contains=""):
+    got = [f for f in facts if f.kind == kind and contains.lower() in (f.subject + " " + f.text).lower()]
+    assert got, f"no {kind} fact about {contains!r} in {[f.text for f in facts]}"
+    return got[-1]
+
+
+def test_life_event_is_dated_from_the_time_words_and_changes_tense_with_now(memory):
+    exams = one(memory.facts("cust-amy-mum", now=TUESDAY + timedelta(hours=1)), "life_event", "exams")
+    assert exams.attributes["person"] == "Amy" and exams.attributes["relation"] == "daughter"
+    assert exams.valid_from == datetime(2026, 11, 16, tzinfo=UTC) and exams.valid_to == datetime(2026, 11, 23, tzinfo=UTC)
+    assert exams.status == "upcoming" and "Amy (daughter) has exams the week of 16 Nov 2026" == exams.text
+    assert exams.citations[0].interaction_id == "c-1" and exams.citations[0].turn_ids == ["3"]
+    during = one(memory.facts("cust-amy-mum", now=datetime(2026, 11, 18, tzinfo=UTC)), "life_event", "exams")
+    after = one(memory.facts("cust-amy-mum", now=datetime(2026, 11, 25, tzinfo=UTC)), "life_event", "exams")
+    assert (during.status, after.status) == ("ongoing", "past")
+    assert after.text.startswith("Amy (daughter) had exams")
+
+
+def test_nothing_is_known_before_it_was_said(memory):
+    before = memory.facts("cust-amy-mum", now=TUESDAY - timedelta(days=1))
+    assert all(not f.citations for f in before)  # only the customer record's products and consent
+
+
+def test_declined_offer_has_a_cooling_off_window(memory):
+    offer = one(memory.facts("cust-amy-mum", now=TUESDAY + timedelta(days=1)), "offer", "mortgage")
+    assert offer.status == "declined" and offer.citations[0].turn_ids == ["4", "5"]
+    assert offer.valid_to - offer.valid_from == timedelta(days=90)
+    assert offer.attributes["cooling_off"] is True
+    later = one(memory.facts("cust-amy-mum", now=TUESDAY + timedelta(days=120)), "offer", "mortgage")
+    assert later.attributes["cooling_off"] is False
+
+
+def test_promise_gets_a_due_date_and_turns_overdue(memory):
+    promise = one(memory.facts("cust-amy-mum", now=TUESDAY + timedelta(hours=1)), "promise", "call")
+    assert promise.valid_to == datetime(2026, 11, 14, tzinfo=UTC)  # the end of Friday 13 Nov
+    assert promise.status == "due" and "13 Nov 2026" in promise.text
+    # c-3 is a call from the card team, not the savings-pot call back: a call keeps "call back" promises only
+    # by its deadline; this one falls inside it, so it counts as kept.
+    kept = one(memory.facts("cust-amy-mum", now=datetime(2026, 11, 14, tzinfo=UTC)), "promise", "call")
+    assert kept.status == "kept"
+
+
+def test_promise_with_no_later_contact_is_overdue(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    settings = Settings(store_dir=tmp_path / "store")
+    store = Store(settings)
+    memory = FactMemory(store, embedder, settings)
+    run_ingest(store, embedder, settings, [BRANCH], on_committed=memory.update)
+    promise = one(memory.facts("cust-amy-mum", now=datetime(2026, 11, 16, tzinfo=UTC)), "promise", "call")
+    assert promise.status == "overdue"
+
+
+def test_verification_records_which_details_were_given(memory):
+    facts = memory.facts("cust-amy-mum", now=TUESDAY + timedelta(hours=1))
+    identity = one(facts, "verification", "identity")
+    assert identity.status == "verified" and set(identity.attributes["details"]) == {"date of birth", "postcode"}
+    assert one(facts, "verification", "postcode").citations[0].turn_ids == ["0", "1", "2"]
+
+
+def test_contact_preference_and_consent(memory):
+    facts = memory.facts("cust-amy-mum", now=TUESDAY + timedelta(hours=1))
+    channel = one(facts, "preference", "contact channel")
+    assert channel.attributes["wanted"] == ["email"] and channel.attributes["unwanted"] == ["text"]
+    consent = [f for f in facts if f.kind == "consent"]
+    assert len(consent) == 1 and consent[0].status == "withdrawn"  # the statement supersedes the record
+
+
+def test_issue_escalated_then_resolved_keeps_its_history(memory):
+    now = datetime(2026, 11, 14, tzinfo=UTC)
+    current = one(memory.facts("cust-amy-mum", now=now), "issue", "debit card")
+    assert current.status == "resolved" and current.attributes["reference"] == "ESC-40001"
+    assert current.attributes["repeat_contacts"] == 1
+    history = [f for f in memory.facts("cust-amy-mum", now=now, include_history=True)
+               if f.kind == "issue" and f.subject == current.subject]
+    assert [f.status for f in history] == ["escalated", "resolved"]
+    assert history[0].superseded_at == current.recorded_at and current.superseded_at is None
+    as_then = one(memory.facts("cust-amy-mum", now=datetime(2026, 11, 12, 12, tzinfo=UTC)), "issue", "debit card")
+    assert as_then.status == "escalated"  # replaying the past shows what was known then
+
+
+def test_repeat_contact_makes_the_mood_frustrated(memory):
+    mood = one(memory.facts("cust-amy-mum", now=datetime(2026, 11, 14, tzinfo=UTC)), "sentiment")
+    assert mood.citations[0].interaction_id == "c-3"
+    assert mood.status == "frustrated" and mood.attributes["repeat_contact"] is True
+
+
+def test_products_from_the_customer_record(memory):
+    products = {f.subject for f in memory.facts("cust-amy-mum", kinds=["product"]) if not f.citations}
+    assert products == {"current account", "credit card"}
+
+
+def test_fact_ids_are_stable_and_updates_replace_not_add(memory, embedder):
+    store = memory.store
+    before = {f.fact_id for f in store.facts("cust-amy-mum")}
+    memory.update([BRANCH, CARD_BLOCKED, CARD_FIXED])
+    assert {f.fact_id for f in store.facts("cust-amy-mum")} == before
