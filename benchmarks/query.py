@@ -158,9 +158,10 @@ def main() -> None:
               "Store: the 62 demo interactions ingested for real, the rest cloned from them with new ids (same "
               "texts, the real model's vectors reused, facts remapped) — see the module docstring."
               + (f" Build took {built['seconds']:.0f} s." if built.get("seconds") else ""),
-              "Per draft: SQLite reads (customer, interactions, facts), the customer's stored windows for the "
-              "grounding check (no re-embedding of evidence), one small embedding batch for the draft's own "
-              "sentences (cached by text), synopsis for the handover.", ""]
+              "Per draft: SQLite reads (customer, interactions, facts); the grounding check is lexical first "
+              "(quotes verbatim, content words present) and calls the embedding model only for the few "
+              "sentences that fail it (one batch, cached by text); the handover also runs the synopsis. "
+              f"Load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.", ""]
     section = "\n".join(lines)
     print(section)
     if not args.no_write:

@@ -152,17 +152,28 @@ def record_text(customer: Customer) -> str:
     return ", ".join(parts) + "."
 
 
-def evidence_texts(citations: Sequence[Citation], turns: Mapping[tuple[str, str], str],
-                   whole: Mapping[str, list[str]]) -> list[str]:
-    """The cited turns, each alone and (for multi-turn citations) joined; an empty turn list cites the contact."""
-    out: list[str] = []
+def evidence_groups(citations: Sequence[Citation], turns: Mapping[tuple[str, str], str],
+                    whole: Mapping[str, list[str]]) -> list[list[str]]:
+    """The cited turns' texts, one list per citation; an empty turn list cites the whole contact."""
+    groups = []
     for c in citations:
         ids = c.turn_ids or whole.get(c.interaction_id, [])
         texts = [turns[(c.interaction_id, t)] for t in ids if (c.interaction_id, t) in turns]
-        out.extend(texts)
-        if len(texts) > 1:
-            out.append(" ".join(texts))
-    return out
+        if texts:
+            groups.append(texts)
+    return groups
+
+
+def support_of(claim: np.ndarray, groups: Sequence[np.ndarray]) -> float:
+    """Best cosine between the claim and a cited turn, or the centroid of one citation's turns (a sentence
+    that sums up several turns matches their centroid better than any one of them)."""
+    best = -1.0
+    for vectors in groups:
+        best = max(best, float(np.max(vectors @ claim)))
+        if len(vectors) > 1:
+            centroid = vectors.mean(axis=0)
+            best = max(best, float(centroid @ claim) / max(float(np.linalg.norm(centroid)), 1e-12))
+    return best
 
 
 def groundedness(sentences: Sequence[OutputSentence], turns: Mapping[tuple[str, str], str],
@@ -171,42 +182,38 @@ def groundedness(sentences: Sequence[OutputSentence], turns: Mapping[tuple[str, 
                  record: str | None = None) -> tuple[float | None, list[SentenceSupport]]:
     """Share of claim-bearing sentences supported by their own cited evidence.
 
-    Support is the best cosine between the sentence and a cited turn (or the cited turns joined); a sentence is
-    grounded at ``threshold`` or above. With a judge, the judge decides for cited sentences and the cosine is
-    kept for the report. Greetings and sign-offs are not counted. An uncited sentence may rest on the customer
-    record (``record``: name, tenure, products, the CRM's own data); anything else uncited is unsupported.
+    Support is the best cosine between the sentence and a cited turn (or the centroid of a citation's turns); a
+    sentence is grounded at ``threshold`` or above. With a judge, the judge decides for cited sentences and the
+    cosine is kept for the report. Greetings and sign-offs are not counted. An uncited sentence may rest on the
+    customer record (``record``: name, tenure, products, the CRM's own data); anything else uncited is unsupported.
     """
     cache = embedder if isinstance(embedder, EmbeddingCache) else EmbeddingCache(embedder)
     whole = whole or {}
     results: list[SentenceSupport] = []
-    pending: list[tuple[int, str, list[str]]] = []
+    pending: list[tuple[int, str, list[list[str]]]] = []
     for s in sentences:
         text = s.checked_text()
-        evidence = evidence_texts(s.citations, turns, whole)
+        groups = evidence_groups(s.citations, turns, whole)
         if not s.citations and is_phatic(text):
             results.append(SentenceSupport(text=text, status="phatic"))
         elif not s.citations and record:
-            pending.append((len(results), text, [record]))
+            pending.append((len(results), text, [[record]]))
             results.append(SentenceSupport(text=text, status="record"))
-        elif not evidence:
+        elif not groups:
             results.append(SentenceSupport(text=text, status="uncited" if not s.citations else "cited",
                                            support=0.0, grounded=False))
         else:
-            pending.append((len(results), text, evidence))
+            pending.append((len(results), text, groups))
             results.append(SentenceSupport(text=text, status="cited"))
-    if pending:
-        all_texts = [t for _, text, ev in pending for t in (text, *ev)]
-        vectors = cache.embed(all_texts)
-        pos = 0
-        for index, text, evidence in pending:
-            claim, ev = vectors[pos], vectors[pos + 1 : pos + 1 + len(evidence)]
-            pos += 1 + len(evidence)
-            support = float(np.max(ev @ claim))
+    if pending:  # one embedding call for the whole draft; the cache skips turns already embedded this run
+        cache.embed([t for _, text, groups in pending for t in (text, *(x for g in groups for x in g))])
+        for index, text, groups in pending:
+            support = support_of(cache.embed([text])[0], [cache.embed(g) for g in groups])
             r = results[index]
             r.support = round(support, 4)
             r.grounded = support >= threshold
             if judge is not None and r.status == "cited":
-                r.judged = bool(judge(text, evidence))
+                r.judged = bool(judge(text, [t for g in groups for t in g]))
                 r.grounded = r.judged
     checked = [r for r in results if r.grounded is not None]
     if not checked:

@@ -167,7 +167,9 @@ def charts_png(cmp: Comparison) -> str:
     for ax in axes:
         ax.spines[["top", "right"]].set_visible(False)
         ax.tick_params(labelsize=9)
-    fig.tight_layout()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in (_A, _B)]
+    fig.legend(handles, ["A (baseline)", "B"], loc="upper right", ncol=2, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
@@ -192,4 +194,3 @@ def _paired_bars(ax, labels, a, b, title, np, limit=None, integer=False) -> None
         ax.set_xlim(0, max([1, *a, *b]) * 1.2)
         ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_title(title, fontsize=11, loc="left")
-    ax.legend(fontsize=8, loc="lower right", frameon=False)

@@ -24,6 +24,7 @@ MAX_FACTS = 6
 MAX_QUOTES = 3
 POOL = 6  # top evidence windows whose sentences are considered for quoting
 LEXICAL_WEIGHT = 0.15  # share of question topic words a sentence contains, added to its cosine
+SHORT_PENALTY = 0.05  # "Call it 'Amy uni'." matches many questions and answers none
 
 
 class Answerer:
@@ -121,12 +122,18 @@ class Answerer:
         vectors = self.retriever.embedder.embed_batch([question, *[c[2] for c in candidates]])
         sims = vectors[1:] @ vectors[0]
         lexical = np.array([_overlap(question, c[2]) for c in candidates])
-        score = sims + LEXICAL_WEIGHT * lexical
+        short = np.array([len(c[2].split()) < 6 for c in candidates])
+        score = sims + LEXICAL_WEIGHT * lexical - SHORT_PENALTY * short
         best = int(np.argmax(score))
         if not (sims[best] >= self.min_sentence or sims[best] >= self.min_sentence - 0.15 and lexical[best] >= 0.5):
             return None
-        chosen = [i for i in np.argsort(-score) if score[i] >= score[best] - 0.08
-                  and sims[i] >= self.min_sentence - 0.15][:MAX_QUOTES]
+        chosen: list[int] = []
+        for i in np.argsort(-score):  # the best few, one per turn, all close to the best
+            if len(chosen) == MAX_QUOTES or score[i] < score[best] - 0.08:
+                break
+            same_turn = any(candidates[j][:2] == candidates[i][:2] for j in chosen)
+            if sims[i] >= self.min_sentence - 0.15 and not same_turn:
+                chosen.append(int(i))
         chosen.sort(key=lambda i: (candidates[i][0].started_at, _position(candidates[i][0], candidates[i][1])))
         return "evidence", _quotes(customer, [candidates[i] for i in chosen])
 

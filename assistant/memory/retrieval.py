@@ -171,7 +171,8 @@ class Retriever:
         return np.power(0.5, age_days / max(self.settings.recency_half_life_days, 1e-6))
 
     def _fuse(self, dense: np.ndarray, lexical: np.ndarray, recency: np.ndarray, mode: Mode) -> np.ndarray:
-        """Weighted reciprocal-rank fusion, scaled to [0, 1], then nudged by recency."""
+        """Weighted reciprocal-rank fusion of the meaning and word rankings, with recency as a third, lighter
+        ranking (settings.recency_weight against 1 for the others), scaled so the best possible score is 1."""
         k = float(self.settings.rrf_k)
         fused = np.zeros(len(dense))
         total = 0.0
@@ -182,9 +183,11 @@ class Retriever:
             has = lexical > 0
             fused += np.where(has, self.lexical_weight / (k + _ranks(lexical)), 0.0)
             total += self.lexical_weight
-        fused /= total / (k + 1.0)
         w = self.settings.recency_weight
-        return fused * (1.0 - w + w * recency)
+        if w > 0:
+            fused += w / (k + _ranks(recency, dense=True))
+            total += w
+        return fused / (total / (k + 1.0))
 
     @staticmethod
     def _in_span(index: CustomerIndex, when: QuestionTime) -> np.ndarray:
@@ -277,9 +280,17 @@ def channel_hint(text: str) -> str | None:
     return None
 
 
-def _ranks(values: np.ndarray) -> np.ndarray:
-    """1 for the highest value; ties share the better rank."""
+def _ranks(values: np.ndarray, *, dense: bool = False) -> np.ndarray:
+    """1 for the highest value; ties share the better rank. dense=True counts distinct values only (for recency:
+    every window of the newest contact is 1, of the one before 2, ...)."""
+    n = len(values)
     order = np.argsort(-values, kind="stable")
-    ranks = np.empty(len(values))
-    ranks[order] = np.arange(1, len(values) + 1)
+    ordered = values[order]
+    new_value = np.r_[True, ordered[1:] != ordered[:-1]] if n else np.zeros(0, dtype=bool)
+    if dense:
+        ranked = np.cumsum(new_value)
+    else:
+        ranked = np.maximum.accumulate(np.where(new_value, np.arange(n), 0)) + 1
+    ranks = np.empty(n)
+    ranks[order] = ranked
     return ranks
