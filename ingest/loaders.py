@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assistant.errors import InputError
 from assistant.models import CHANNELS, RejectedRecord, as_utc
@@ -123,10 +123,10 @@ def _text_lines(path: Path) -> Iterator[tuple[int, str | None]]:
                 yield number, text.rstrip("\r\n")
 
 
-def _from_json_line(file: str, line: int, text: str | None, original: str | None = None) -> RawRecord:
-    original = text if original is None else original
+def _from_json_line(file: str, line: int, text: str | None) -> RawRecord:
+    original = text
     if text is None:
-        return RawRecord(file, line, original=original or "",
+        return RawRecord(file, line, original="",
                          error=RejectedRecord(file=file, line=line, field="<line>", reason="not UTF-8 text"))
     try:
         payload = json.loads(text)
@@ -304,6 +304,8 @@ def sources(value: Any) -> Sources:
         return Sources()
     if isinstance(value, str | Path):
         return Sources(files=[Path(value)])
+    if isinstance(value, dict | BaseModel):  # one record
+        return Sources(records=[value])
     items = list(value)
     if items and all(isinstance(v, str | Path) for v in items):
         return Sources(files=[Path(v) for v in items])

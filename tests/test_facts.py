@@ -69,7 +69,8 @@ def one(facts, kind, contains=""):
 def test_life_event_is_dated_from_the_time_words_and_changes_tense_with_now(memory):
     exams = one(memory.facts("cust-amy-mum", now=TUESDAY + timedelta(hours=1)), "life_event", "exams")
     assert exams.attributes["person"] == "Amy" and exams.attributes["relation"] == "daughter"
-    assert exams.valid_from == datetime(2026, 11, 16, tzinfo=UTC) and exams.valid_to == datetime(2026, 11, 23, tzinfo=UTC)
+    assert exams.valid_from == datetime(2026, 11, 16, tzinfo=UTC)
+    assert exams.valid_to == datetime(2026, 11, 23, tzinfo=UTC)
     assert exams.status == "upcoming" and exams.text == "Amy (daughter) has exams the week of 16 Nov 2026"
     assert exams.citations[0].interaction_id == "c-1" and exams.citations[0].turn_ids == ["3"]
     during = one(memory.facts("cust-amy-mum", now=datetime(2026, 11, 18, tzinfo=UTC)), "life_event", "exams")

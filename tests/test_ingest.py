@@ -261,3 +261,33 @@ def test_chunk_settings_change_rechunks(tmp_path, settings, store, embedder):
     wider = settings.model_copy(update={"chunk_turns": 8, "chunk_overlap": 0})
     report = run_ingest(store, embedder, wider, source)
     assert report.ingested == 1 and store.stats()["chunks"] == 1
+
+
+def test_fixed_csv_rejects_are_ingested_with_their_header(tmp_path, settings, store, embedder):
+    source = tmp_path / "export.csv"
+    source.write_text(
+        "conversation_id,timestamp,speaker,text,customer_id\n"
+        "a,2025-04-01T10:00:00Z,customer,Hello,cust-1\n"
+        "b,2025-04-02T09:00:00Z,customer,Hi there,cust-2\n"
+        "b,2025-04-02T09:00:09Z,robot,Hello,cust-2\n",
+        encoding="utf-8",
+    )
+    run_ingest(store, embedder, settings, source)
+    rejects = tmp_path / "export.csv.rejects.jsonl"
+    entry = json.loads(rejects.read_text())
+    entry["original"] = entry["original"].replace("robot", "agent")
+    rejects.write_text(json.dumps(entry) + "\n")
+
+    report = run_ingest(store, embedder, settings, rejects)
+
+    assert (report.ingested, report.rejected) == (1, 0) and not rejects.exists()
+    assert [t.speaker for t in store.interaction("cust-2", "b").turns] == ["customer", "agent"]
+
+
+def test_unreadable_bytes_reject_only_their_line(tmp_path, settings, store, embedder):
+    source = tmp_path / "calls.jsonl"
+    source.write_bytes(json.dumps(interaction("i-1")).encode() + b"\n\xff\xfe broken\n"
+                       + json.dumps(interaction("i-2")).encode() + b"\n")
+    report = run_ingest(store, embedder, settings, source)
+    assert report.ingested == 2 and [(e.line, e.field, e.reason) for e in report.errors] == [
+        (2, "<line>", "not UTF-8 text")]

@@ -194,3 +194,11 @@ def test_case_output_from_suggestions_checks_the_reason():
     out = CaseOutput.from_suggestions([s])
     assert out.sentences[0].checked_text() == "Offered on 13 Nov, she will think"
     assert "[sales] Follow up on the junior savings account" in out.text
+
+
+def test_rouge_reads_a_handovers_summary_section():
+    draft = Draft(text="Who: Amy.\nThis contact: Amy lost her card in Leeds.", kind="handover",
+                  sections={"who": ["Amy."], "summary": ["Amy lost her card in Leeds."], "done": []})
+    out = CaseOutput.from_draft(draft)
+    assert out.summary_text() == "Amy lost her card in Leeds." and out.sections["who"] == "Amy."
+    assert CaseOutput.from_draft(Draft(text="Hi Amy.", kind="greeting")).summary_text() == "Hi Amy."

@@ -97,7 +97,8 @@ def metric_delta(name: str, a: float | None, b: float | None) -> MetricDelta:
     return MetricDelta(name=name, a=a, b=b, delta=delta, better=better)
 
 
-_AGG_ORDER = ("groundedness", "citation_validity", "coverage", "rouge1", "rouge2", "rougeL", "violations_total",
+_AGG_ORDER = ("groundedness", "citation_validity", "coverage", "rouge1", "rouge2", "rougeL", "rougeL_full",
+              "violations_total",
               "errors", "words", "sentences", "citations", "latency_p50_s", "latency_p95_s")
 
 

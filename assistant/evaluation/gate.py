@@ -112,8 +112,8 @@ def gate(thresholds: str | Path | Thresholds | None = None, embedder: Embedder |
                       seconds=round(time.perf_counter() - started, 2), thresholds_file=where)
 
 
-_SHOWN = ("groundedness", "citation_validity", "coverage", "rouge1", "rouge2", "rougeL", "words", "latency_p50_s",
-          "latency_p95_s", "errors", "violations_total")
+_SHOWN = ("groundedness", "citation_validity", "coverage", "rouge1", "rouge2", "rougeL", "rougeL_full", "words",
+          "latency_p50_s", "latency_p95_s", "errors", "violations_total")
 
 
 def gate_markdown(result: GateResult, thresholds: Thresholds | None = None, note: str = "") -> str:

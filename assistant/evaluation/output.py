@@ -32,10 +32,13 @@ class OutputSentence(BaseModel):
 
 
 class CaseOutput(BaseModel):
+    """`summary_text()` is what ROUGE reads: a handover's summary section where it has one, else the whole text."""
+
     draft_type: str
     text: str
     sentences: list[OutputSentence] = Field(default_factory=list)
     draft_citations: list[Citation] = Field(default_factory=list)  # the draft's own list, beside sentence ones
+    sections: dict[str, str] = Field(default_factory=dict)  # handover sections (who, reason, summary...) as text
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     def citations(self) -> list[Citation]:
@@ -48,6 +51,9 @@ class CaseOutput(BaseModel):
             seen.setdefault(c.key(), c)
         return list(seen.values())
 
+    def summary_text(self) -> str:
+        return self.sections.get("summary") or self.text
+
     @classmethod
     def from_draft(cls, draft: Draft) -> CaseOutput:
         if draft.sentences:
@@ -55,8 +61,10 @@ class CaseOutput(BaseModel):
         else:  # a draft without sentence-level citations: every sentence rests on the draft's citations
             sentences = [OutputSentence(text=t, citations=list(draft.citations)) for t in split_sentences(draft.text)]
         meta = {k: v for k, v in draft.metadata.items() if _jsonable(v)}
+        sections = {name: " ".join(str(x) for x in value) for name, value in draft.sections.items()
+                    if isinstance(value, list) and value and all(isinstance(x, str) for x in value)}
         return cls(draft_type=draft.kind, text=draft.text, sentences=sentences, metadata=meta,
-                   draft_citations=list(draft.citations))
+                   draft_citations=list(draft.citations), sections=sections)
 
     @classmethod
     def from_suggestions(cls, suggestions: list[Suggestion]) -> CaseOutput:

@@ -24,6 +24,7 @@ from assistant.evaluation.metrics import (
     SentenceSupport,
     check_citations,
     coverage,
+    evidence_groups,
     groundedness,
     length,
     record_text,
@@ -36,7 +37,7 @@ from assistant.settings import Settings
 
 DrafterName = Literal["grounded", "llm"]
 # Metrics where a higher value is better; the rest (violations, latency, errors) are better lower.
-HIGHER_IS_BETTER = ("groundedness", "citation_validity", "coverage", "rouge1", "rouge2", "rougeL")
+HIGHER_IS_BETTER = ("groundedness", "citation_validity", "coverage", "rouge1", "rouge2", "rougeL", "rougeL_full")
 LOWER_IS_BETTER = ("violations", "errors", "latency_s", "latency_p95_s")
 
 
@@ -152,13 +153,17 @@ def run_eval(set_name: str | Path | EvalSet, drafter: DrafterName = "grounded",
             ingest_seconds = time.perf_counter() - t0
             warnings = [f"ingest rejected: {e}" for e in getattr(report, "errors", [])]
             turns, whole = _stored_turns(assistant, evset)
-            results = []
+            drafted = []
             for n, case in enumerate(evset.cases, start=1):
                 if progress:
                     progress(n, len(evset.cases), case.case_id)
-                results.append(_run_case(assistant, case, threshold, cache, owners, turns, whole, judge))
+                drafted.append((case, *_draft_timed(assistant, case)))
         finally:
             assistant.close()
+    # Embed every claim and cited turn of the run in one call: big sorted batches beat one small call per case.
+    cache.embed(_texts_to_embed(drafted, turns, whole))
+    results = [_score(case, output, error, latency, threshold, cache, owners, turns, whole, judge)
+               for case, output, error, latency in drafted]
     run = EvalRun(
         run_id=_run_id(evset.name, drafter, prompts, overrides), set_name=evset.name, created_at=datetime.now(UTC),
         drafter=drafter, label=run_label(drafter, prompts, overrides), prompts=dict(cfg.prompt_versions),
@@ -170,20 +175,35 @@ def run_eval(set_name: str | Path | EvalSet, drafter: DrafterName = "grounded",
     return run
 
 
-def _run_case(assistant: Any, case: EvalCase, threshold: float, cache: EmbeddingCache, owners: Mapping[str, str],
-              turns: Mapping[tuple[str, str], str], whole: Mapping[str, list[str]],
-              judge: Judge | None) -> CaseResult:
-    result = CaseResult(case_id=case.case_id, draft_type=case.draft_type, customer_id=case.customer_id,
-                        tags=case.tags, reference=(case.expect.references or [None])[0])
+def _draft_timed(assistant: Any, case: EvalCase) -> tuple[CaseOutput | None, str | None, float]:
     t0 = time.perf_counter()
     try:
-        output = draft_case(assistant, case)
+        return draft_case(assistant, case), None, time.perf_counter() - t0
     except RapportError as exc:
-        result.error = f"{type(exc).__name__}: {exc}"
+        return None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
     except Exception as exc:  # noqa: BLE001 - a crash on one case is a finding, not the end of the run
-        result.error = f"crash: {type(exc).__name__}: {exc}"
-    latency = time.perf_counter() - t0
-    if result.error:
+        return None, f"crash: {type(exc).__name__}: {exc}", time.perf_counter() - t0
+
+
+def _texts_to_embed(drafted: list[tuple[EvalCase, CaseOutput | None, str | None, float]],
+                    turns: Mapping[tuple[str, str], str], whole: Mapping[str, list[str]]) -> list[str]:
+    texts: list[str] = []
+    for case, output, _, _ in drafted:
+        if output is None:
+            continue
+        texts.append(record_text(case.customer))
+        for s in output.sentences:
+            texts.append(s.checked_text())
+            texts.extend(t for group in evidence_groups(s.citations, turns, whole) for t in group)
+    return list(dict.fromkeys(texts))
+
+
+def _score(case: EvalCase, output: CaseOutput | None, error: str | None, latency: float, threshold: float,
+           cache: EmbeddingCache, owners: Mapping[str, str], turns: Mapping[tuple[str, str], str],
+           whole: Mapping[str, list[str]], judge: Judge | None) -> CaseResult:
+    result = CaseResult(case_id=case.case_id, draft_type=case.draft_type, customer_id=case.customer_id,
+                        tags=case.tags, reference=(case.expect.references or [None])[0], error=error)
+    if output is None:
         result.metrics = {"errors": 1.0, "latency_s": round(latency, 4)}
         return result
     result.output = output
@@ -197,11 +217,19 @@ def _run_case(assistant: Any, case: EvalCase, threshold: float, cache: Embedding
         result.violations.append(Violation(rule="forbidden_text", detail=f"longer than {case.expect.max_words} words"))
     result.metrics = {
         "groundedness": score, "citation_validity": result.citations.validity, "coverage": cov,
-        **rouge(output.text, case.expect.references), **{k: float(v) for k, v in length(output.text).items()},
+        **rouge(output.summary_text(), case.expect.references), **_full_rouge(output, case),
+        **{k: float(v) for k, v in length(output.text).items()},
         "citations": float(result.citations.total), "violations": float(len(result.violations)),
         "latency_s": round(latency, 4), "errors": 0.0,
     }
     return result
+
+
+def _full_rouge(output: CaseOutput, case: EvalCase) -> dict[str, float]:
+    """ROUGE-L of the whole draft too, where ROUGE proper read only the summary section."""
+    if output.summary_text() == output.text or not case.expect.references:
+        return {}
+    return {"rougeL_full": rouge(output.text, case.expect.references)["rougeL"]}
 
 
 def draft_case(assistant: Any, case: EvalCase) -> CaseOutput:

@@ -50,7 +50,8 @@ class Span:
             return str(self.start.year)
         if self.precision == "season":
             name = {3: "spring", 6: "summer", 9: "autumn", 12: "winter"}[self.start.month]
-            return f"{name} {self.start.year}" if name != "winter" else f"winter {self.start.year}-{self.end.year % 100}"
+            year = f"{self.start.year}-{self.end.year % 100}" if name == "winter" else str(self.start.year)
+            return f"{name} {year}"
         return f"{fmt_day(self.start)} to {fmt_day(self.end - timedelta(seconds=1))}"
 
 
@@ -254,8 +255,9 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
      _end_of),
     (re.compile(r"\b(?P<which>this|next|last|past|previous|coming|following) (?P<unit>weekend|week|month|year)\b",
                 re.I), _relative),
-    (re.compile(rf"\b(?:(?P<within>within(?: the next)?|in the next)|(?P<past>(?:in )?the (?:last|past)|over the (?:last|past))|"
-                rf"(?P<in_>in))? ?{_NUM.replace('(', '(?P<n>', 1)} (?:working |business )?"
+    (re.compile(rf"\b(?:(?P<within>within(?: the next)?|in the next)|"
+                rf"(?P<past>(?:in )?the (?:last|past)|over the (?:last|past))|(?P<in_>in))? ?"
+                rf"{_NUM.replace('(', '(?P<n>', 1)} (?:working |business )?"
                 rf"(?P<u>hour|day|week|fortnight|month|year)s?"
                 rf"(?P<ago> ago)?(?: time)?\b", re.I), _relative),
     (re.compile(r"\b(?P<word>today|tonight|tomorrow|yesterday)\b", re.I), _named_day),

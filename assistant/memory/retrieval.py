@@ -287,10 +287,8 @@ def _ranks(values: np.ndarray, *, dense: bool = False) -> np.ndarray:
     order = np.argsort(-values, kind="stable")
     ordered = values[order]
     new_value = np.r_[True, ordered[1:] != ordered[:-1]] if n else np.zeros(0, dtype=bool)
-    if dense:
-        ranked = np.cumsum(new_value)
-    else:
-        ranked = np.maximum.accumulate(np.where(new_value, np.arange(n), 0)) + 1
+    first_of_run = np.maximum.accumulate(np.where(new_value, np.arange(n), 0)) + 1
+    ranked = np.cumsum(new_value) if dense else first_of_run
     ranks = np.empty(n)
     ranks[order] = ranked
     return ranks

@@ -49,8 +49,8 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                               r"(?:uni|university|college)|(?:uni|university) in)\b", re.I), "university"),
     "maternity": (re.compile(r"\b((?:maternity|paternity|parental) leave)\b", re.I), "parental leave"),
     "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|"
-                        r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|(?:son|daughter|baby) \w+ arrived)\b",
-                        re.I), "new baby"),
+                        r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|"
+                        r"(?:son|daughter|baby) \w+ arrived)\b", re.I), "new baby"),
     "move": (re.compile(r"\b(mov(?:e|ed|ing) (?:house|home|flat|in|out|to|abroad)|relocat\w+|new (?:house|home|flat)|"
                         r"(?:bought|buying|buy|get) a (?:\w+ )?(?:house|flat|home)|first home|sell(?:ing)? (?:up|the "
                         r"house|our house))\b", re.I), "move"),
@@ -70,13 +70,13 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                           r"bereave\w+|funeral|broke (?:my|her|his) (?:leg|arm|wrist|hip|ankle))\b", re.I), "health"),
     "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2})\b", re.I), "birthday"),
 }
-MONTHS_AND_DAYS = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday christmas easter""".split())
+MONTHS_AND_DAYS = frozenset(str.split("""january february march april may june july august september october november
+december monday tuesday wednesday thursday friday saturday sunday christmas easter"""))
 PLACE_RE = re.compile(r"\b(?:to|in|from|around) ((?:New |San |Los |Las |Saint |St\.? )?[A-Z][a-z]{2,}"
                       r"(?: [A-Z][a-z]{2,})?)\b")
 
-FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming up|planning|plan to|about to|hop(?:e|ing)|"
-                         r"starting|getting|moving|flying|"
+FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming up|planning|plan to|about to|"
+                         r"hop(?:e|ing)|starting|getting|moving|flying|"
                          r"due|expecting|starts?|in \w+ (?:days|weeks|months)|this (?:coming|weekend)|tomorrow|"
                          r"(?:is|are|am|'s|'re|'m) (?:\w+ly |also |still |all |both )?\w+ing|book(?:ed|ing))\b", re.I)
 PAST_CUES = re.compile(r"\b(was|were|had|did|went|moved|bought|passed|finished|last|ago|yesterday|arrived|born|"
@@ -115,8 +115,8 @@ RESOLVED_RE = re.compile(r"\b((?:glad (?:that's|it's) sorted)|gone through|(?:th
                          r"i've (?:unblocked|fixed|reissued|refunded|reversed|removed|cancelled the|sorted)|"
                          r"(?:issue|problem|complaint|claim) (?:is|has been) (?:resolved|closed|settled|approved)|"
                          r"works? (?:fine|again|now)|(?:is|are) working (?:again|now)|problem solved)\b", re.I)
-REFERENCE_RE = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim|dispute|escalation)(?: (?:number|no\.?|id|ref))?(?: is)?"
-                          r"[:#\s]+([A-Z]{1,5}[-/]?\d[\w-]{2,}|\d{5,})\b", re.I)
+REFERENCE_RE = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim|dispute|escalation)"
+                          r"(?: (?:number|no\.?|id|ref))?(?: is)?[:#\s]+([A-Z]{1,5}[-/]?\d[\w-]{2,}|\d{5,})\b", re.I)
 
 OFFER_RE = re.compile(
     r"\b(would you (?:like|be interested|want|consider)|are you interested|could i interest you|can i interest you|"
@@ -182,7 +182,8 @@ TIME_OF_DAY_RE = re.compile(r"\b(mornings?|afternoons?|evenings?|lunchtime|weeke
 
 FRUSTRATION_RE = re.compile(r"\b((?:declined|blocked|failed|happened|wrong|down) again|yet again|once again|"
                             r"(?:second|third|fourth|fifth) time|still (?:not|waiting|hasn't|haven't|no|don't|blocked)|"
-                            r"nobody has|no one has|(?:it's|this is) a joke|seriously\?|driving me mad|last thing i needed|"
+                            r"nobody has|no one has|(?:it's|this is) a joke|seriously\?|driving me mad|"
+                            r"last thing i needed|"
                             r"fed up|ridiculous|unacceptable|frustrat\w+|annoy\w+|nobody (?:called|rang|got back)|"
                             r"no one (?:called|rang|got back)|i've (?:already )?(?:called|rung|been on)|"
                             r"keep (?:calling|having to)|waste of (?:my )?time|useless|disappointed|"

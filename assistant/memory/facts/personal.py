@@ -22,9 +22,9 @@ _ANY_DETAIL = re.compile("|".join(p.pattern for p in (_ACCESSIBILITY_RE, _WORK_R
                          r"(?:dog|cat|puppy|kitten|horse)\b", re.I)
 _ANY_CONSENT = re.compile(f"{lx.CONSENT_OUT_RE.pattern}|{lx.CONSENT_IN_RE.pattern}", re.I)
 # Channels named as wanted or unwanted: "only contact me by email, no calls or texts".
-_WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best by|(?:ring|call|phone) me|contact me by)"
-                     r" (?:contact (?:me|her|him) )?(?:by |on (?:the )?)?(e-?mail|phone|post|letter|text|app|paper|"
-                     r"in writing|ring|call)", re.I)
+_WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best by|(?:ring|call|phone) me|"
+                     r"contact me by) (?:contact (?:me|her|him) )?(?:by |on (?:the )?)?"
+                     r"(e-?mail|phone|post|letter|text|app|paper|in writing|ring|call)", re.I)
 _UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: \w+){0,3}? (e-?mails?|texts?|calls?|"
                        r"phone calls?|post|letters?|the mobile)\b", re.I)
 _CHANNEL_NAMES = {"email": "email", "e-mail": "email", "emails": "email", "e-mails": "email", "phone": "phone",

@@ -13,9 +13,9 @@ from assistant.models import Fact
 
 _HOLD_RE = re.compile(r"\b(?:i|we) (?:have|hold|already have|'ve got|have got|'ve had)(?: (?:a|an|the|my|our|your))?"
                       r" (?:\w+ )?$", re.I)  # tested on the words just before the product
-_BOUGHT_RE = re.compile(r"(?:\b(?:i|we)(?:'ve| have)? (?:just )?|^just )(?:bought|taken out|took out|opened|signed up for|"
-                        r"switched to)(?: (?:a|an|the|my|our|your))?(?: new)? (?:\w+ )?$|\bi've (?:set up|opened|added|"
-                        r"activated|arranged) (?:your|a|the)(?: new)? (?:\w+ )?$", re.I)
+_BOUGHT_RE = re.compile(r"(?:\b(?:i|we)(?:'ve| have)? (?:just )?|^just )(?:bought|taken out|took out|opened|"
+                        r"signed up for|switched to)(?: (?:a|an|the|my|our|your))?(?: new)? (?:\w+ )?$|"
+                        r"\bi've (?:set up|opened|added|activated|arranged) (?:your|a|the)(?: new)? (?:\w+ )?$", re.I)
 _READY_RE = re.compile(r"\b(?:is|are|has been|have been) (?:now )?(?:set up|opened|activated|active|in place|live)\b|"
                        r"\b(?:quote accepted|that's all done|all done|all set)\b", re.I)
 _CLOSED_RE = re.compile(r"\bi've (?:closed|cancelled) (?:your|the)\b|\b(?:is|has been) (?:now )?(?:closed|cancelled)\b",
