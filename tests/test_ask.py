@@ -12,6 +12,7 @@ from assistant.errors import UnknownCustomer
 from assistant.memory.answers import Answerer
 from assistant.memory.facts import FactMemory
 from assistant.memory.retrieval import Retriever
+from assistant.memory.timeline import timeline
 from assistant.store import Store
 from ingest.pipeline import run_ingest
 
@@ -86,6 +87,16 @@ def test_says_it_cannot_find_and_cites_nothing(answerer, question):
     draft = answerer.ask(MARIA, question, now=NOW)
     assert draft.text == "I can't find anything about that in Maria's history."
     assert draft.citations == [] and draft.metadata["route"] == "none"
+
+
+def test_timeline_has_one_line_per_contact_oldest_first(demo):
+    store = demo[0]
+    rows = timeline(store, MARIA, now=NOW)
+    assert [r.interaction_id for r in rows][:2] == ["int-maria-01", "int-maria-02"] and len(rows) == 6
+    date, channel, interaction_id, summary = rows[0]
+    assert (date.date().isoformat(), channel) == ("2025-03-18", "voice")
+    assert summary == "Credit card, duplicate transaction, refund (resolved)"
+    assert timeline(store, MARIA, now=datetime(2025, 12, 31, tzinfo=UTC))[-1].interaction_id == "int-maria-03"
 
 
 def test_unknown_customer_is_an_error(answerer):

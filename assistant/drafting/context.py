@@ -68,6 +68,26 @@ def load_context(store: Any, memory: Any, settings: Settings, customer_id: str, 
     )
 
 
+_REF_KEYS = ("escalation_ref", "claim_ref", "dispute_ref", "complaint_ref", "ticket_id", "policy_number", "reference")
+_GENERIC_TAGS = {"repeat contact", "escalation", "complaint", "branch visit", "preference", "resolved", "social",
+                 "family", "offer", "purchase", "confirmation", "app", "abroad", "verification", "documents"}
+
+
+def references(inter: Interaction) -> dict[str, str]:
+    """A contact's case references (escalation, claim, dispute, complaint, ticket, policy)."""
+    return {k: str(v) for k, v in inter.metadata.items() if k in _REF_KEYS and v}
+
+
+def topic_tags(inter: Interaction) -> set[str]:
+    """A contact's tags that name a topic ("debit card"), not a kind of contact ("repeat contact")."""
+    return {t.lower() for t in inter.tags} - _GENERIC_TAGS
+
+
+def same_matter(a: Interaction, b: Interaction) -> bool:
+    """Two contacts about the same thing: a shared reference or a shared topic tag."""
+    return bool(set(references(a).values()) & set(references(b).values()) or topic_tags(a) & topic_tags(b))
+
+
 def interaction_citation(inter: Interaction, speaker: str | None = "customer", limit: int = 3) -> Citation:
     """Cite a contact by its first few turns of one speaker (the customer's own words by default)."""
     turns = [t for t in inter.turns if speaker is None or t.speaker == speaker] or inter.turns

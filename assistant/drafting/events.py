@@ -162,7 +162,8 @@ def phrase(fact: Fact, ctx: CustomerContext) -> str:
 # When memory has no life-event fact, the contact's own tags (set by the source system) can still say that
 # something happened; only for a short list, and only for recent contacts.
 _TAG_TOUCHES = {
-    "new car": ("the new car", "I hope you're enjoying the new car"),
+    # a tag cannot tell whether the car is still being bought or already on the road: words that fit both
+    "new car": ("the new car", "I hope all's going well with the new car"),
     "new baby": ("the new baby", "Congratulations on the new baby"),
     "wedding": ("the wedding", "How are the wedding plans going?"),
     "house move": ("the move", "How are the plans for the move going?"),

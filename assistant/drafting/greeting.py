@@ -16,6 +16,7 @@ from assistant.drafting.phrasing import (
     CHANNEL_NOUNS,
     CHANNEL_VERBS,
     day_month,
+    issue_name,
     join_words,
     sentence,
     times,
@@ -69,7 +70,7 @@ def personal_touch(ctx: CustomerContext) -> DraftSentence | None:
 # ---- recent contacts --------------------------------------------------------------------------------------
 _GENERIC_TAGS = {"repeat contact", "escalation", "complaint", "branch visit", "preference", "resolved", "social",
                  "family", "offer", "purchase", "confirmation", "app", "abroad", "verification", "documents",
-                 "chaser", "outbound call", "feedback", "offer declined", "information given"}
+                 "chaser", "outbound call", "feedback", "offer declined", "information given", "final response"}
 _PRODUCT_WORDS = ("card", "account", "claim", "mortgage", "insurance", "loan", "payment", "dispute", "refund",
                   "transfer", "policy", "savings", "overdraft", "standing order", "direct debit", "complaint")
 
@@ -85,7 +86,8 @@ def contact_topic(ctx: CustomerContext, inter: Interaction) -> tuple[str, list[C
         if subject and any(w in subject for w in _PRODUCT_WORDS) and (not tags or subject in " ".join(tags).lower()):
             short = re.sub(r"\s*\((?:ref|reference)[^)]*\)", "", f.text).strip()
             short = re.sub(r"^(?:problem|issue|trouble) with (?:the |your |my )?", "", short, flags=re.I)
-            topic = short if subject in short.lower() and len(short.split()) <= 5 else f.subject
+            topic = issue_name(short if subject in short.lower() and len(short.split()) <= 5 else f.subject,
+                               spoken=True)
             cites = [c for c in f.citations if c.interaction_id == inter.interaction_id]
             return topic[0].lower() + topic[1:], cites
     if not tags:

@@ -85,7 +85,22 @@ def join_words(items: list[str]) -> str:
 
 
 def possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+    """"Amy's", and "Miles's" too, as UK style guides write a name's possessive."""
+    return f"{name}'s"
+
+
+def issue_name(subject: str, spoken: bool = False) -> str:
+    """Memory's "<thing>: <detail>" subjects in words: "home insurance claim: burst pipe" -> "home insurance
+    claim (burst pipe)", "dispute: credit card" -> "credit card dispute", "complaint: branch opening hours" ->
+    "complaint about branch opening hours". Spoken (a greeting), a bracketed detail is left out."""
+    head, _, detail = (p.strip() for p in subject.partition(":"))
+    if not detail or detail.lower() in head.lower():
+        return head
+    if head.lower() == "complaint":
+        return f"complaint about {detail}"
+    if " " not in head:
+        return f"{detail} {head}"
+    return head if spoken else f"{head} ({detail})"
 
 
 def pronoun_for(relation: str | None) -> str:

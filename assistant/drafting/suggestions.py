@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from assistant.drafting import events
+from assistant.drafting import events, promises
 from assistant.drafting.context import CustomerContext, fact_time, merge_citations, quote_of
-from assistant.drafting.phrasing import SAID_ON, day_month, possessive, times, when_past
+from assistant.drafting.phrasing import SAID_ON, day_month, issue_name, possessive, times, when_past
 from assistant.models import Fact, Suggestion, as_utc
 
 RELATIONSHIP_HORIZON_DAYS = 180
@@ -98,18 +98,18 @@ def sales_candidates(ctx: CustomerContext) -> list[Suggestion]:
 def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
     out: list[Suggestion] = []
     for f in ctx.of("promise"):
-        status = f.status.lower()
-        if status == "kept":
+        if not promises.is_open(ctx, f):
             continue
-        due = as_utc(f.valid_to) if f.valid_to else None
-        what = f.text.strip().rstrip(".")
-        what = what[0].lower() + what[1:] if what else f.subject
-        if due and due < ctx.now:
-            text, score = f"Apologise and chase it now, it was due {day_month(due, ctx.now)}: {what}", 1.0
-        elif due and due.date() == ctx.now.date():
+        due = promises.due_time(f)
+        what = promises.promise_words(f, ctx.name) or f.subject
+        when = promises.timing(f, ctx.now)
+        if due and when == "overdue":
+            text, score = f"Apologise and chase it now, it was due {day_month(promises.due_day(due), ctx.now)}: " \
+                          f"{what}", 1.0
+        elif when == "today":
             text, score = f"Make sure it happens today: {what}", 0.95
         elif due and due - ctx.now <= timedelta(days=7):
-            text, score = f"Coming up on {day_month(due, ctx.now)}: {what}", 0.75
+            text, score = f"Coming up {promises.due_words(due, ctx.now)}: {what}", 0.75
         elif due or (ctx.now - fact_time(f, ctx.now)).days > STALE_PROMISE_DAYS:
             continue
         else:
@@ -126,7 +126,7 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         since = when_past(fact_time(f, ctx.now), ctx.now)
         ref = (f.attributes or {}).get("reference")
         repeat = int((f.attributes or {}).get("repeat_contacts") or 0)
-        text = f"Check progress on {_the(f.subject)}" + (f" ({ref})" if ref else "")
+        text = f"Check progress on {_the(issue_name(f.subject))}" + (f" ({ref})" if ref else "")
         quote = quote_of(ctx, f)
         reason = f"{status.capitalize()} since {since.removeprefix('on ')}" + (
             f"; {ctx.name} has been in touch {times(repeat)} about it" if repeat > 1 else "") + (

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from assistant.memory.text import clip, sentences
 from assistant.models import Interaction, as_utc
 from assistant.store import Store
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
+class TimelineEntry(NamedTuple):
+    """(date, channel, interaction_id, summary): a tuple the CLI can print as a row."""
+
     date: datetime
     channel: str
     interaction_id: str
     summary: str
-
-    def as_tuple(self) -> tuple[datetime, str, str, str]:
-        return self.date, self.channel, self.interaction_id, self.summary
 
 
 def timeline(store: Store, customer_id: str, *, since: datetime | None = None, until: datetime | None = None,

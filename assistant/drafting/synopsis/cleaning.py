@@ -42,7 +42,12 @@ def normalise(text: str) -> str:
     if "[" in text or "(" in text:
         text = BRACKETS.sub(" ", text)
     text = GLUED.sub(r"\1 \2", text)
+    if not text.isascii():  # an emoji ends a sentence when a capital follows: "came in today 🙌 I want..."
+        text = EMOJI.sub(lambda m: ". " if m.group(1) else " ", text)
     return SPACES.sub(" ", text).strip()
+
+
+EMOJI = re.compile(r"\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+\s*(?=([A-Z])?)")
 
 
 def split_sentences(text: str) -> list[str]:

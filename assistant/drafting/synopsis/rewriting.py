@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from assistant.drafting.synopsis.cleaning import Tok, detok, is_word, strip_fillers, strip_tag_question, tokenize
-from assistant.drafting.synopsis.grammar import conjugate_after, has_finite_verb, is_past, report_question
+from assistant.drafting.synopsis.cleaning import (
+    Tok,
+    detok,
+    is_word,
+    normalise,
+    strip_fillers,
+    strip_tag_question,
+    tokenize,
+)
+from assistant.drafting.synopsis.grammar import (
+    conjugate_after,
+    has_finite_verb,
+    is_past,
+    report_question,
+    third_singular,
+)
 from assistant.drafting.synopsis.words import (
+    ACTIVE_AFTER,
     ADJECTIVE_ED,
     ADVERBS,
     AFTER_OBJECT_YOU,
     AUX,
     BEFORE_OBJECT_YOU,
     BOILERPLATE,
+    COORDINATED_VERBS,
     DANGLING,
+    FINITE,
     HEDGES,
     IDENTIFICATION,
     IMPERATIVE,
+    LOWER_OK,
     PARTICIPLES,
     PHATIC,
     PRONOUN_SUBJ,
@@ -57,6 +76,7 @@ def rewrite_pronouns(
     """
     spk, lst = names.spk, names.lst
     mentioned = set(mentioned or ())
+    subjects = set(mentioned)  # named as a subject (or in the reporting clause): "they" may refer back to them
     their_for: str | None = None
     out: list[Tok] = []
     n = len(toks)
@@ -69,10 +89,11 @@ def rewrite_pronouns(
             compound = prev in {"and", "or"} and nxt in {"are", "were"}  # "my wife and I are"
             if low == "i" and not compound and _same_subject_after_and(out, spk):
                 out.append(Tok("", False, subj=True))  # "Maria set up a pot and [Maria] can't see it"
-            elif low == "i" and not compound and not start and spk in mentioned:
+            elif low == "i" and not compound and not start and spk in subjects:
                 out.append(Tok("they", tk.sp, subj=True, plural=True))  # "Tom asks if they can add Jess"
             else:
                 out.append(Tok(spk if start else Names.mid(spk), tk.sp, subj=not compound))
+                subjects.add(spk)
             mentioned.add(spk)
         elif low == "you":
             if nxt in {"two", "three", "both", "all", "guys", "people", "folks"}:
@@ -81,6 +102,9 @@ def rewrite_pronouns(
                 subj_pos = True  # marked by question reordering
             elif nxt in YOU_BE_HAVE and prev not in BEFORE_OBJECT_YOU:
                 subj_pos = True  # "sorry you're stuck abroad" -> "sorry Miles is stuck abroad"
+            elif (len(out) >= 2 and out[-2].low in RELATIVE_AFTER and prev not in STOP and is_word(prev)
+                  and nxt and nxt not in STOP and is_word(nxt)):
+                subj_pos = True  # "the date you move" -> "the date Samuel moves"
             elif nxt in AFTER_OBJECT_YOU or prev in BEFORE_OBJECT_YOU:
                 subj_pos = False
             else:
@@ -89,7 +113,7 @@ def rewrite_pronouns(
             out.append(Tok(name if start else Names.mid(name), tk.sp, subj=subj_pos))
             mentioned.add(lst)
         elif low == "me":
-            out.append(Tok(Names.mid(spk), tk.sp))
+            out.append(Tok("them" if spk in subjects else Names.mid(spk), tk.sp))  # "take it with them"
             mentioned.add(spk)
         elif low in {"my", "your"}:
             who = spk if low == "my" else lst
@@ -129,10 +153,15 @@ def rewrite_pronouns(
                 out[i + 1 : i + 3] = [Tok("wants", True, noconj=True)]  # "I'd like a refund"
                 continue
             conjugate_after(out, i)
+    if any(t.subj and not t.plural for t in out):  # "Owen is getting married and want to" -> "and wants to"
+        for a, b in itertools.pairwise(out):
+            if a.low == "and" and b.low in COORDINATED_VERBS and not b.noconj:
+                b.t = third_singular(b.t)
     return [t for t in out if t.t]
 
 
 YOU_BE_HAVE = frozenset({"are", "were", "have", "haven't", "aren't", "weren't"})
+RELATIVE_AFTER = frozenset({"the", "a", "an", "any", "every", "each"})
 
 
 def _same_subject_after_and(out: list[Tok], speaker: str) -> bool:
@@ -164,8 +193,9 @@ def finish(toks: list[Tok]) -> str:
 NOTE = re.compile(r"^note:\s*", re.I)
 _CUSTOMER = re.compile(r"\b(?:[Tt]he )?[Cc]ustomer('s)?\b")
 _THANKS_TO = re.compile(r"^(?:shout ?out|big thanks|kudos) to @?\w+", re.I)
-_CALLING_ABOUT = re.compile(
-    r"^(?:(?:hi|hello),? )?(?:it'?s|this is) [A-Z][a-z]+(?: [A-Z][a-z]+)? (?:calling|ringing)\b[^.?!]*?\b(about .+)$")
+_CALLING_ABOUT = re.compile(r"^(?i:(?:hi|hello),? )?(?i:it'?s|this is) [A-Z][a-z]+(?: [A-Z][a-z]+)? "
+                            r"(?:calling|ringing)\b[^.?!]*?\b(about .+)$")
+_FIELD = re.compile(r"^[A-Z][a-z]+: \S+(?: \S+)?[.]?$")  # a form field in a note: "Card: credit card."
 _REPORTING = frozenset({"says", "asks", "tells", "suggests", "offers", "thanks", "calls", "agent", "customer"})
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+")
 
@@ -200,7 +230,7 @@ def _note(text: str, names: Names) -> tuple[str, str] | None:
     """A written note ("Temporary credit applied to the customer's card") is kept as written, naming the customer
     (notes are the agent's, so the customer is the listener)."""
     text = text.strip()
-    if len(text.split()) < 3 or text.endswith("?"):
+    if len(text.split()) < 3 or text.endswith("?") or _FIELD.match(text):
         return None
     cust = Names.mid(names.lst)
     text = _CUSTOMER.sub(lambda m: Names.poss(cust) if m.group(1) else cust, text)
@@ -224,7 +254,8 @@ def _report(sentence: str, names: Names, vocab_lower: tuple[set[str], set[str]])
         clause = detok(rewrite_pronouns(toks[6:], names, False, {names.spk}))
         return finish([Tok(f"{names.spk} asks {Names.mid(names.lst)} to {clause}")]), "request"
     words = [t for t in toks if is_word(t.t)]
-    if words and words[-1].low in DANGLING:
+    tail = next((t for t in reversed(toks) if t.t not in {".", ",", "!", "?", ";", ":", "...", "-"}), None)
+    if tail is not None and tail.low in DANGLING:
         return None  # cut-off utterance: "My first name is ..."
     if len(words) < 3:
         return None
@@ -243,6 +274,13 @@ def _report(sentence: str, names: Names, vocab_lower: tuple[set[str], set[str]])
             lower_first(ts, vocab_lower)
         return detok(ts).rstrip(" ,;:-")
 
+    comma = next((i for i, t in enumerate(toks) if t.t == ","), 0)
+    if toks[-1].t == "?" and w0 in {"if", "when", "once", "after", "before"} and 2 < comma < len(toks) - 3:
+        # "If I get my bonus, can I pay some off?" -> "Tom asks if they can pay some off if they get their bonus."
+        main = _report(detok(toks[comma + 1:]), names, vocab_lower)
+        if main is None or main[1] != "question":
+            return None
+        return finish([Tok(main[0].rstrip(".") + " " + body(toks[:comma]))]), "question"
     if toks[-1].t == "?":
         q = report_question(toks)
         if q is None:
@@ -283,12 +321,17 @@ def _report(sentence: str, names: Names, vocab_lower: tuple[set[str], set[str]])
     if (w0 not in STOP or w0 == "just") and is_word(toks[0].t) and toks[-1].t != "?":
         # a sentence without its subject: "Collecting it tomorrow." -> "Tom is collecting it tomorrow.",
         # "Just taken out the insurance." -> "Tom has just taken out the insurance."
-        lead = next((t.low for t in toks if t.low not in ADVERBS), "")
+        at = next((i for i, t in enumerate(toks) if t.low not in ADVERBS), 0)
+        lead = toks[at].low
+        clause = list(itertools.takewhile(lambda t: t.t != "," and t.low not in {"and", "but", "so"}, toks[at + 1:]))
+        nxt = toks[at + 1].low if at + 1 < len(toks) else ""
         verb = "is" if (lead.endswith("ing") and lead not in STOP) or lead in ADJECTIVE_ED else \
-            "has" if lead in PARTICIPLES or (lead.endswith("ed") and is_past(lead)) else ""
-        if verb:
+            "has" if (lead in PARTICIPLES or (lead.endswith("ed") and is_past(lead))) and nxt in ACTIVE_AFTER else ""
+        if verb and not any(t.low in FINITE or is_past(t.low) for t in clause):
             rest = [Tok(toks[0].low, False), *toks[1:]]
             return finish([Tok(f"{S} {verb} {body(rest)}")]), "first"
+    if w0 == "my" and not has_finite_verb(toks):
+        return None  # "My credit card, 4111..."
     if w0 in {"i", "my"}:
         return finish(rewrite_pronouns(toks, names, at_start=True)), "first"
     if w0 == "let's" or (w0 == "let" and w1 == "us"):
@@ -330,3 +373,10 @@ def _report(sentence: str, names: Names, vocab_lower: tuple[set[str], set[str]])
     return finish([Tok(f"{S} says {body(toks)}")]), "says"
 
 
+
+
+def third_person(sentence: str, speaker: str, listener: str, note: bool = False) -> tuple[str, str] | None:
+    """One sentence on its own in reported speech, (text, kind), or None when it is not worth reporting."""
+    clean = normalise(sentence)
+    vocab = (set(), set(re.findall(r"\b[a-z][a-z']*\b", clean)) | LOWER_OK)
+    return rewrite(clean, Names(speaker, listener), vocab, note=note)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.drafting.synopsis.cleaning import CONTENT_WORD, normalise, split_sentences
-from assistant.drafting.synopsis.rewriting import Names, rewrite
-from assistant.drafting.synopsis.words import LOWER_OK, STOP
+from assistant.drafting.synopsis.rewriting import NOTE, Names, rewrite
+from assistant.drafting.synopsis.words import ACTION, LOWER_OK, STOP
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ KNOBS = {
     "kind_boost": 2.0,  # own statements, requests, suggestions and questions over "X says ..."
     "min_budget": 12, "b0": 6.0, "b1": 0.14, "slack": 4,  # word budget
     "overlap": 0.7,  # redundancy penalty
+    "action_boost": 0.5,  # per action verb (set up, refunded, escalated...) in an agent's sentence, at most two
     "min_content": 1,  # content words a sentence needs to be considered
 }
 
@@ -73,11 +74,13 @@ def synopsis(
     customer: str = "The customer",
     agent: str = "the agent",
     max_words: int = 40,
+    notes: bool = False,
 ) -> list[SynopsisSentence]:
     """turns: (turn_id, speaker in {'customer','agent','system'}, text). Returns a few sentences, third person.
 
     Deterministic: the same turns always give the same synopsis. Every sentence cites the turn
-    it was rewritten from. The total length never exceeds ``max_words`` words.
+    it was rewritten from. The total length never exceeds ``max_words`` words. ``notes``: the agent's and
+    system's turns are written notes (a ticket), kept as written; an agent turn opening "Note:" is one anyway.
     """
     if max_words <= 0:
         return []
@@ -87,9 +90,14 @@ def synopsis(
 
     sents: list[tuple[int, str, str, str]] = []  # (turn_pos, turn_id, speaker, sentence)
     all_text: list[str] = []
+    note_turns: set[int] = set()
     for pos, (tid, spk, text) in enumerate(turns):
+        if notes and spk == "system":
+            spk = "agent"
         if spk not in names or not text or not text.strip():
             continue
+        if spk != "customer" and (notes or NOTE.match(text.lstrip())):
+            note_turns.add(pos)
         clean = normalise(text)
         all_text.append(clean)
         for s in split_sentences(clean):
@@ -144,7 +152,7 @@ def synopsis(
     seen_speaker: set[str] = set()
     for idx in eligible:
         pos, tid, spk, s = sents[idx]
-        r = rewrite(s, names[spk], vocab_lower)
+        r = rewrite(s, names[spk], vocab_lower, note=pos in note_turns)
         if r is None:
             continue
         text, kind = r
@@ -163,6 +171,8 @@ def synopsis(
             c.score *= KNOBS["kind_boost"]
         if c.words > 30:
             c.score *= 0.6
+        if c.speaker != "customer":  # what the agent did: the outcome a colleague needs
+            c.score *= 1.0 + KNOBS["action_boost"] * min(2, len(ACTION.findall(c.raw)))
 
     budget = min(max_words, max(KNOBS["min_budget"], int(round(KNOBS["b0"] + KNOBS["b1"] * total_words))))
     cap = max_words

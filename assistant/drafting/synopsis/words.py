@@ -114,7 +114,7 @@ PRED_ADJ = frozenset(
 )
 DANGLING = frozenset(
     word_list("is are was were am the a an to of and or but my your our their his her for with from by as if "
-    "because than")
+    "because than can could will would should shall may might must did does")  # "The card team can."
 )
 AFTER_OBJECT_YOU = frozenset(
     word_list(". ! ? , to for with about and too in on at from all guys know") + [""]
@@ -158,12 +158,13 @@ IDENTIFICATION = re.compile(
     r"|^(?:(?i:hi|hello|morning|afternoon),? )?(?:[A-Z][a-z]+, )?(?i:it'?s|this is) [A-Z][a-z]+(?: [A-Z][a-z]+)?"
     r"(?: here| speaking)?[.!]?$"
     r"|^(?i:it'?s|this is|i'?m) [A-Z][a-z]+, an? [a-z ]+ (?:at|from|with) [A-Za-z ]+[.!]?$"
+    r"|^(?i:it'?s|this is|i'?m) [A-Z][a-z]+ (?i:from|at|with) [A-Z][A-Za-z ]+[.!]?$"
 )
 # Identity checks; only short sentences, so "I've escalated it with everything, and that you've been verified"
 # (an action) stays.
 VERIFICATION = re.compile(
     r"\bverif(?:y|ied|ication)\b|\bsecurity (?:questions?|pin)\b|\bdate of birth\b|\bpostcode\b|\bkeypad\b"
-    r"|\bread it back\b|\bsecure form\b|\blast four digits\b",
+    r"|\bread it back\b|\bsecure form\b|\blast four digits\b|\bconfirm it'?s you\b|\bsend a code\b",
     re.I,
 )
 VERIFICATION_MAX_WORDS = 14
@@ -173,8 +174,13 @@ REACTION = frozenset(word_list(
     welcome tip fuss problem problems worries course glad happy help helpful hassle idea sounds amazing
     wonderful cheers bye morning afternoon evening patience patient pleased hear news deal enough bother
     nuisance apologise apologies shame awful rest luck exactly definitely certainly honestly joke agree
-    agreed noted okay alright thing things bit lot really quite pretty""")
+    agreed noted okay alright thing things bit lot really quite pretty forward weight mind""")
 )
+# Verbs a second clause often shares its subject with: "I'm getting married and want to save" -> "and wants".
+COORDINATED_VERBS = frozenset(word_list("want need have like love hope plan think know work live feel wish"))
+# After a participle, words that make it active ("Logged out", "Taken the card") rather than passive ("Declined
+# at the till").
+ACTIVE_AFTER = frozenset(word_list("out up in off on a an the my your it them some this that back over down"))
 # -ed words that describe a state, not an action: "Worried about the move." is "X is worried", not "X has worried".
 ADJECTIVE_ED = frozenset(word_list(
     """worried tired interested bored excited married stressed scared confused surprised pleased shocked
@@ -184,7 +190,7 @@ ADJECTIVE_ED = frozenset(word_list(
 ACTION = re.compile(
     r"\b(?:set up|added|moved|opened|raised|escalat\w*|refund\w*|credited|approved|ordered|booked|sent|posted|"
     r"arranged|updated|cancel\w*|applied|marked|chased|call you back|reference|replac\w*|transferred|"
-    r"authoris\w*|closed|resolved|accepted|paid)\b",
+    r"authoris\w*|closed|resolved|accepted|paid|urgent|call you)\b",
     re.I,
 )
 ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Mt|No|vs|etc|e\.g|i\.e)\.$")

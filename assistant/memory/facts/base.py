@@ -50,6 +50,7 @@ class Conversation:
     _lower: str = ""
     _starts: list[int] = field(default_factory=list)
     _hits: dict[str, list[int]] = field(default_factory=dict)
+    memo: dict[str, object] = field(default_factory=dict)  # per-conversation results extractors share
 
     @classmethod
     def of(cls, interaction: Interaction, prior: list[Fact] | None = None) -> Conversation:

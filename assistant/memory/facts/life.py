@@ -77,6 +77,9 @@ def _named(text: str) -> tuple[str, str] | None:
 
 def known_people(conversation: Conversation) -> dict[str, str]:
     """Family members we know by name: from earlier facts and anywhere in this conversation."""
+    cached = conversation.memo.get("people")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     people: dict[str, str] = {}
     for fact in conversation.prior:
         person, relation = fact.attributes.get("person"), fact.attributes.get("relation")
@@ -86,6 +89,7 @@ def known_people(conversation: Conversation) -> dict[str, str]:
         got = _named(said.text)
         if got:
             people[got[0]] = got[1]
+    conversation.memo["people"] = people
     return people
 
 

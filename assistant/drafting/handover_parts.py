@@ -1,0 +1,179 @@
+"""The handover's sections about the customer rather than the contact: who they are (from the customer record),
+what they already gave us, how they feel, and what we promised them."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, merge_citations, quote_of
+from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
+from assistant.drafting.promises import due_day, due_time, is_open, timing
+from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
+
+Lines = list[DraftSentence]
+RECENT_PROMISE_DAYS = 30  # a promise from another contact is a next step when due today or overdue, this recent
+
+
+def story_facts(ctx: CustomerContext, story: list[Interaction], *kinds: str) -> list[Fact]:
+    ids = {i.interaction_id for i in story}
+    return [f for f in ctx.of(*kinds) if any(c.interaction_id in ids for c in f.citations)]
+
+
+def plain(text: str) -> str:
+    return text.strip().rstrip(".")
+
+
+def the(topic: str) -> str:
+    topic = topic.strip()
+    return topic if topic.split()[0].lower() in {"the", "a", "an", "their", "his", "her"} else f"the {topic}"
+
+
+# ---- who -------------------------------------------------------------------------------------------------
+def profile(ctx: CustomerContext) -> Lines:
+    """Name, tenure and products come from the customer record, not from a contact, so that sentence has no
+    citation: the evaluation checks an uncited sentence against the record (metrics.record_text), and the
+    guardrails take it as grounded by construction. Preferences come from contacts and cite them."""
+    c = ctx.customer
+    parts = [c.name]
+    years = years_with_us(c.customer_since, ctx.now)
+    if c.customer_since:
+        parts.append(f", a customer since {c.customer_since.year}" + (f" ({years} years)" if years >= 2 else ""))
+    if c.products:
+        parts.append(f", holds {join_words([_article(p) for p in c.products])}")
+    lines = [DraftSentence(text=sentence("".join(parts)), grounded=True)]
+    prefs = ctx.of("preference")
+    if prefs:
+        texts = list(dict.fromkeys(plain(f.text) for f in prefs[-3:]))
+        lines.append(DraftSentence(text=sentence("Preferences: " + "; ".join(texts)),
+                                   citations=merge_citations(*[f.citations for f in prefs[-3:]])))
+    return lines
+
+
+def _article(product: str) -> str:
+    if product.lower().endswith(("insurance", "cover", "savings", "banking")):
+        return product  # mass nouns: "home insurance", not "a home insurance"
+    return f"an {product}" if product[:1].lower() in "aeiou" else f"a {product}"
+
+
+# ---- already provided -------------------------------------------------------------------------------------
+_VERIFIED = re.compile(r"\b(?:you're|you are) (?:now )?verified|that's (?:all )?(?:confirmed|matched)|"
+                       r"i've confirmed your|result: match|identified by|thanks, you're verified", re.I)
+
+
+def provided(ctx: CustomerContext, story: list[Interaction]) -> Lines:
+    out: Lines = []
+    checks = story_facts(ctx, story, "verification")
+    by_contact: dict[str, list[Fact]] = {}
+    for f in checks:
+        by_contact.setdefault(f.citations[0].interaction_id if f.citations else "", []).append(f)
+    for inter in story:  # memory may have missed a check: the agent's own words say it happened
+        if inter.interaction_id in by_contact:
+            continue
+        turn = next((t for t in inter.turns if t.speaker != "customer" and _VERIFIED.search(t.text)), None)
+        if turn is not None:
+            what = plain(_check_words(turn.text))
+            cite = Citation(interaction_id=inter.interaction_id, turn_ids=[turn.turn_id or ""])
+            out.append(_verified_line(ctx, inter, what, [cite]))
+    for iid, facts in by_contact.items():
+        inter = ctx.by_id.get(iid)
+        if inter is None:
+            continue
+        details = [d for f in facts for d in (f.attributes or {}).get("details", [])]
+        what = join_words(list(dict.fromkeys([f.subject or "identity" for f in facts] + details)))
+        out.append(_verified_line(ctx, inter, what, merge_citations(*[f.citations for f in facts])))
+    out.sort(key=lambda s: s.citations[0].interaction_id if s.citations else "")
+    for f in story_facts(ctx, story, "detail")[-3:]:
+        quote = quote_of(ctx, f)
+        text = f"Already told us: \u201c{quote}\u201d" if quote else f"Already told us: {plain(f.text)}"
+        out.append(DraftSentence(text=text, citations=list(f.citations)))
+    return out
+
+
+def _check_words(text: str) -> str:
+    m = re.search(r"[^.!?\n]*(?:verified|confirmed|match|identified)[^.!?\n]*", text, re.I)
+    return m.group(0).strip() if m else "identity"
+
+
+def _verified_line(ctx: CustomerContext, inter: Interaction, what: str, cites: list[Citation]) -> DraftSentence:
+    when = when_past(as_utc(inter.started_at), ctx.now)
+    channel = CHANNEL_NOUNS.get(inter.channel, inter.channel)
+    return DraftSentence(text=sentence(f"Already verified by {channel} {when}: {what}"), citations=cites,
+                         grounded=True)
+
+
+# ---- how they feel --------------------------------------------------------------------------------------------
+# Words that show someone is fed up. A "frustrated" label with none of them in the cited words is not passed on:
+# it is memory's reading, not something the customer said.
+_UPSET = re.compile(
+    r"\b(?:third time|again|still|nobody|no one|joke|seriously|ridiculous|unacceptable|fed up|frustrat\w*|"
+    r"annoy\w*|disappoint\w*|angry|upset|worst|awful|terrible|last thing|days since|sick of|hassle|"
+    r"can't believe|whatever|not good enough|no proper)\b",
+    re.I,
+)
+
+
+def feeling(ctx: CustomerContext, story: list[Interaction], topic: str) -> Lines:
+    out: Lines = []
+    if len(story) >= 2:
+        channels = join_words(list(dict.fromkeys(CHANNEL_NOUNS.get(i.channel, i.channel) for i in story)))
+        first = as_utc(story[0].started_at)
+        about = f" about {the(topic)}" if topic else " about this"
+        text = f"Repeat contact: {ctx.name} has been in touch {times(len(story))}{about} since " \
+               f"{day_month(first, ctx.now)} ({channels})"
+        out.append(DraftSentence(text=sentence(text), citations=[interaction_citation(i) for i in story[-3:]],
+                                 grounded=True))
+    moods = [f for f in story_facts(ctx, story, "sentiment") if f.status.lower() in {"negative", "frustrated"}]
+    for mood_fact in sorted(moods, key=lambda f: fact_time(f, ctx.now), reverse=True):
+        said = _upset_words(ctx, mood_fact)
+        if said:
+            mood = "frustrated" if mood_fact.status.lower() == "frustrated" else "unhappy"
+            out.append(DraftSentence(text=sentence(f"{ctx.name} is {mood}: \u201c{said[0]}\u201d"),
+                                     citations=[said[1]]))
+            break
+    return out
+
+
+def _upset_words(ctx: CustomerContext, fact: Fact) -> tuple[str, Citation] | None:
+    """The customer's most fed-up sentence among the turns a sentiment fact cites."""
+    best: tuple[int, str, Citation] | None = None
+    for c in fact.citations:
+        inter = ctx.by_id.get(c.interaction_id)
+        if inter is None:
+            continue
+        for t in inter.turns:
+            if t.speaker != "customer" or (c.turn_ids and t.turn_id not in c.turn_ids):
+                continue
+            for part in re.split(r"(?<=[.!?])\s+|\n+", t.text):
+                hits = len(_UPSET.findall(part))
+                if hits and len(part.split()) >= 3 and (best is None or hits > best[0]):
+                    words = part.split()
+                    quote = " ".join(words[:22]) + ("\u2026" if len(words) > 22 else "")
+                    best = (hits, quote.strip(), Citation(interaction_id=inter.interaction_id,
+                                                          turn_ids=[t.turn_id or ""]))
+    return (best[1], best[2]) if best else None
+
+
+# ---- what we promised ------------------------------------------------------------------------------------------
+def next_step(ctx: CustomerContext, story: list[Interaction]) -> Lines:
+    """Open promises made in these contacts, and any other promise due today or overdue (a colleague taking over
+    must not miss Friday's callback because today's contact was about something else)."""
+    ids = {i.interaction_id for i in story}
+    promises = []
+    for f in sorted(ctx.of("promise"), key=lambda f: fact_time(f, ctx.now)):
+        in_story = any(c.interaction_id in ids for c in f.citations)
+        pressing = timing(f, ctx.now) in {"today", "overdue"} and \
+            (ctx.now - fact_time(f, ctx.now)).days <= RECENT_PROMISE_DAYS
+        if is_open(ctx, f) and (in_story or pressing):
+            promises.append(f)
+    out: Lines = []
+    for f in promises[-3:]:
+        quote = quote_of(ctx, f)
+        text = f"We promised {when_past(fact_time(f, ctx.now), ctx.now)}: " + (
+            f"\u201c{quote}\u201d" if quote else plain(f.text))
+        due = due_time(f)
+        if due and timing(f, ctx.now) == "overdue":
+            text += f" (due {day_month(due_day(due), ctx.now)}, now overdue)"
+        elif timing(f, ctx.now) == "today":
+            text += " (due today)"
+        out.append(DraftSentence(text=sentence(text), citations=list(f.citations)))
+    return out

@@ -1,0 +1,73 @@
+"""What we promised and whether it still needs doing: open or settled, the day it is due, and the promise in
+plain words. Shared by the handover's next step and the service suggestions."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+from assistant.drafting.context import CustomerContext, fact_time, same_matter
+from assistant.drafting.phrasing import possessive, when_future
+from assistant.models import Fact, as_utc
+
+# Statuses memory gives a promise that leave nothing to do (facts.md: due, overdue, kept; "lapsed" is an undated
+# promise too old to chase, e.g. "We'll post updates here" on a fixed outage).
+DONE_STATUSES = {"kept", "lapsed", "cancelled", "withdrawn"}
+
+
+def due_time(fact: Fact) -> datetime | None:
+    return as_utc(fact.valid_to) if fact.valid_to else None
+
+
+def due_day(due: datetime) -> date:
+    """The day a deadline falls on. Memory stores "by Friday" as Saturday 00:00; that is still Friday's promise."""
+    return (due - timedelta(microseconds=1)).date() if due.time() == time(0) else due.date()
+
+
+def due_words(due: datetime, now: datetime) -> str:
+    """'today', 'tomorrow', 'on Friday', 'next week', 'on 3 December', for the day the deadline falls on."""
+    day = due_day(due)
+    return when_future(datetime.combine(day, time(12), tzinfo=UTC), now)
+
+
+def is_open(ctx: CustomerContext, fact: Fact) -> bool:
+    """Still to do: not kept or lapsed, and not overtaken since by the matter it was made about being resolved
+    (the form promised while raising a dispute is moot once the dispute is won)."""
+    if fact.status.lower() in DONE_STATUSES:
+        return False
+    made = fact_time(fact, ctx.now)
+    where = [i for i in (ctx.by_id.get(c.interaction_id) for c in fact.citations) if i is not None]
+    for issue in ctx.of("issue"):
+        if issue.status.lower() != "resolved" or fact_time(issue, ctx.now) <= made:
+            continue
+        later = [i for i in (ctx.by_id.get(c.interaction_id) for c in issue.citations) if i is not None]
+        if any(same_matter(a, b) for a in where for b in later):
+            return False
+    return True
+
+
+def timing(fact: Fact, now: datetime) -> str:
+    """'today' | 'overdue' | 'upcoming' | '' (no due date)."""
+    due = due_time(fact)
+    if due is None:
+        return ""
+    if due < now and due_day(due) < now.date():
+        return "overdue"
+    if due_day(due) == now.date():
+        return "today"
+    return "upcoming"
+
+
+_DUE_WORDS = re.compile(r"\s+(?:by \d{1,2}:\d{2} )?(?:on|by) \d{1,2} [A-Z][a-z]{2} \d{4}")
+
+
+def promise_words(fact: Fact, name: str) -> str:
+    """"Agent promised to call the customer back about switching your rate on 20 Nov 2026 after 4pm" ->
+    "we promised to call Samuel back about switching their rate after 4pm" (the due day is said separately)."""
+    text = fact.text.strip().rstrip(".")
+    text = re.sub(r"^(?:the )?agent (?:has )?promised to ", "", text, flags=re.I)
+    text = re.sub(r"\bthe customer's\b", possessive(name), text, flags=re.I)
+    text = re.sub(r"\bthe customer\b", name, text, flags=re.I)
+    text = re.sub(r"\byour\b", "their", text)
+    text = _DUE_WORDS.sub("", text)
+    return f"we promised to {text[:1].lower() + text[1:]}" if text else ""
