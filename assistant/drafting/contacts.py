@@ -120,7 +120,7 @@ def opening_request(inter: Interaction, name: str) -> Said | None:
         for k, s in enumerate(usable):
             score = (3.0 if _ASKS.search(s) or s.endswith("?") else 2.0 if _PROBLEM.search(s) else 0.0)
             score += 0.5 * bool(re.search(r"\d", s)) + (k == 0) - 0.5 * k - 1.5 * n
-            score -= 1.5 * (len(s.split()) <= 6 and bool(_VAGUE.search(s)))
+            score -= 1.5 * (len(s.split()) <= 8 and bool(_VAGUE.search(s)))
             if best is None or score > best[0]:
                 best = (score, Said(s, t.turn_id or "", "customer"), preface)
         if best is not None and best[0] >= 2.0:
@@ -158,11 +158,13 @@ def outbound_call(inter: Interaction, name: str) -> Said | None:
 _ACTION = re.compile(
     r"\b(?:i've|i have|i'll|i will|i'm (?:raising|sending|adding|going to|opening)|we've|we'll|we will|done|"
     r"escalat\w*|raised|opened|ordered|sent|sending|booked|added|applied|chased|marked|refund\w*|credit\w*|posted|"
-    r"arranged|set up|cancel\w*|approved|reference|paid|completed|requested|quote|moved|updated|urgent)\b",
+    r"arranged|set up|cancel\w*|approved|reference|paid|completed|requested|quote|moved|updated|urgent|"
+    r"give us a call|start a chat|call us)\b",
     re.I,
 )
 _DONE = re.compile(r"\b(?:i've|i have|we've|we have|has been|have been|is now|now permanent|all done)\b", re.I)
-_ANSWER = re.compile(r"\b(?:you can|there's no|there is no|costs?|fees?|charge|rate|usually|arrive|takes?)\b", re.I)
+_ANSWER = re.compile(r"\b(?:you can|we can|lets you|there's no|there is no|costs?|fees?|charge|rate|usually|arrive|"
+                     r"takes?)\b", re.I)
 _WORKS_NOW = re.compile(r"\b(?:(?:it's|is) there now|works now|working now|that's worked|sorted now)\b", re.I)
 
 

@@ -122,8 +122,8 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
         outbound_call(target, ctx.name) or opening_request(target, ctx.name)
     sections: dict[str, Lines] = {"who": profile(ctx)}
     sections["reason"] = _reason(ctx, story, main_issue, target, asked)
-    said_already = {s.text for s in sections["reason"]}
-    sections["summary"] = [s for s in synopsis_lines(target, ctx.name) if s.text not in said_already]
+    said = [s.text for s in sections["reason"]]
+    sections["summary"] = [s for s in synopsis_lines(target, ctx.name) if not any(_restates(s.text, r) for r in said)]
     sections["done"] = [line for line in (done_line(ctx, inter) for inter in story[-MAX_DONE:]) if line]
     sections["status"] = _status(ctx, story, issues, target)
     sections["provided"] = provided(ctx, story)
@@ -133,6 +133,12 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
     meta = {"interaction_id": target.interaction_id, "related": [i.interaction_id for i in story[:-1]],
             "team": team, "topic": topic}
     return sections, meta
+
+
+def _restates(text: str, other: str) -> bool:
+    """Most of this sentence's words are already in the other one (the reason says what the synopsis opens with)."""
+    words = set(re.findall(r"[a-z0-9']+", text.lower()))
+    return len(words & set(re.findall(r"[a-z0-9']+", other.lower()))) >= 0.8 * len(words)
 
 
 def _main_issue(issues: list[Fact], target: Interaction) -> Fact | None:
@@ -206,6 +212,7 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
     if action is not None:
         done = action.reported or f"{'We' if action.speaker != 'customer' else ctx.name} said: " \
                                   f"\u201c{action.quote()}\u201d"
+        done = "the agent" + done[len("The agent"):] if issues and done.startswith("The agent") else done
         out.append(DraftSentence(text=sentence(("Latest: " if issues else "") + done),
                                  citations=_cite(target, action)))
     return out
@@ -220,7 +227,7 @@ def _introduction(ctx: CustomerContext, target: Interaction, main_issue: Fact | 
     if main_issue:
         told = f"{address}, {ctx.name} has contacted us about {about}"
     elif asked is not None and asked.reported.startswith("We called"):
-        told = f"{address}, I have {ctx.name} with me; w{asked.reported[1:].rstrip('.')}"
+        told = f"{address}, w{asked.reported[1:].rstrip('.')}"
     elif asked is not None and asked.reported:
         told = f"{address}, I have {ctx.name} with me: {asked.reported.rstrip('.')}"
     else:

@@ -99,7 +99,7 @@ def issue_name(subject: str, spoken: bool = False) -> str:
     if head.lower() == "complaint":
         return f"complaint about {detail}"
     if " " not in head:
-        return f"{detail} {head}"
+        return f"{detail} {head.lower()}"
     return head if spoken else f"{head} ({detail})"
 
 

@@ -7,7 +7,8 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 from assistant.drafting.context import CustomerContext, fact_time, same_matter
-from assistant.drafting.phrasing import possessive, when_future
+from assistant.drafting.phrasing import day_month, possessive, when_future
+from assistant.drafting.synopsis import third_person
 from assistant.models import Fact, as_utc
 
 # Statuses memory gives a promise that leave nothing to do (facts.md: due, overdue, kept; "lapsed" is an undated
@@ -25,9 +26,11 @@ def due_day(due: datetime) -> date:
 
 
 def due_words(due: datetime, now: datetime) -> str:
-    """'today', 'tomorrow', 'on Friday', 'next week', 'on 3 December', for the day the deadline falls on."""
+    """'today', 'tomorrow', 'on Friday 20 November', for the day the deadline falls on."""
     day = due_day(due)
-    return when_future(datetime.combine(day, time(12), tzinfo=UTC), now)
+    if (day - now.date()).days <= 1:
+        return when_future(datetime.combine(day, time(12), tzinfo=UTC), now)
+    return f"on {day.strftime('%A')} {day_month(day, now)}"
 
 
 def is_open(ctx: CustomerContext, fact: Fact) -> bool:
@@ -61,9 +64,19 @@ def timing(fact: Fact, now: datetime) -> str:
 _DUE_WORDS = re.compile(r"\s+(?:by \d{1,2}:\d{2} )?(?:on|by) \d{1,2} [A-Z][a-z]{2} \d{4}")
 
 
+_WE_WILL = re.compile(r"\b(?:I'll|I will|we'll|we will)\s+(?P<what>[^.!?]+)", re.I)
+
+
 def promise_words(fact: Fact, name: str) -> str:
-    """"Agent promised to call the customer back about switching your rate on 20 Nov 2026 after 4pm" ->
-    "we promised to call Samuel back about switching their rate after 4pm" (the due day is said separately)."""
+    """The promise in plain words: what the agent said they would do, in the third person ("I'll call you back on
+    Friday, after 4pm, about switching your rate" -> "we promised to call Samuel back on Friday, after 4pm, about
+    switching their rate"); else memory's summary of it, tidied ("Agent promised to call the customer before
+    2pm UK time about the debit card by 14:00 on 20 Nov 2026" -> "we promised to call Miles before 2pm UK time
+    about the debit card"; the due day is said separately)."""
+    m = _WE_WILL.search(str((fact.attributes or {}).get("quote") or ""))
+    reported = third_person(f"I will {m.group('what')}.", "We", name) if m else None
+    if reported and reported[0].startswith("We will "):
+        return "we promised to " + reported[0][len("We will "):].rstrip(".")
     text = fact.text.strip().rstrip(".")
     text = re.sub(r"^(?:the )?agent (?:has )?promised to ", "", text, flags=re.I)
     text = re.sub(r"\bthe customer's\b", possessive(name), text, flags=re.I)

@@ -20,6 +20,7 @@ from assistant.settings import Settings
 from assistant.store import Store
 
 Mode = Literal["hybrid", "dense", "bm25"]
+Fusion = Literal["rrf", "linear"]
 SPAN_BOOST = 0.5  # fused scores lie in [0, 1]: a window inside the question's time window outranks one outside
 
 # Words that point at a channel: "when did she last call?" is about voice contacts.
@@ -78,9 +79,9 @@ class Retriever:
     """Ranks one customer's turn windows for a question; never looks at another customer's data."""
 
     def __init__(self, store: Store, embedder: Embedder, settings: Settings, *, dense_weight: float = 1.0,
-                 lexical_weight: float = 1.0, cache_size: int = 256) -> None:
+                 lexical_weight: float = 1.0, fusion: Fusion = "rrf", cache_size: int = 256) -> None:
         self.store, self.embedder, self.settings = store, embedder, settings
-        self.dense_weight, self.lexical_weight = dense_weight, lexical_weight
+        self.dense_weight, self.lexical_weight, self.fusion = dense_weight, lexical_weight, fusion
         self._cache: OrderedDict[str, CustomerIndex] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -173,6 +174,8 @@ class Retriever:
     def _fuse(self, dense: np.ndarray, lexical: np.ndarray, recency: np.ndarray, mode: Mode) -> np.ndarray:
         """Weighted reciprocal-rank fusion of the meaning and word rankings, with recency as a third, lighter
         ranking (settings.recency_weight against 1 for the others), scaled so the best possible score is 1."""
+        if self.fusion == "linear" and mode == "hybrid":
+            return self._linear(dense, lexical, recency)
         k = float(self.settings.rrf_k)
         fused = np.zeros(len(dense))
         total = 0.0
@@ -188,6 +191,16 @@ class Retriever:
             fused += w / (k + _ranks(recency, dense=True))
             total += w
         return fused / (total / (k + 1.0))
+
+    def _linear(self, dense: np.ndarray, lexical: np.ndarray, recency: np.ndarray) -> np.ndarray:
+        """Min-max scaled scores, weighted (dense_weight : lexical_weight), recency as a small extra term."""
+        def scaled(x: np.ndarray) -> np.ndarray:
+            span = float(x.max() - x.min()) if len(x) else 0.0
+            return (x - x.min()) / span if span > 1e-9 else np.zeros(len(x))
+
+        total = self.dense_weight + self.lexical_weight
+        score = (self.dense_weight * scaled(dense) + self.lexical_weight * scaled(lexical)) / total
+        return score + 0.1 * self.settings.recency_weight * recency
 
     @staticmethod
     def _in_span(index: CustomerIndex, when: QuestionTime) -> np.ndarray:

@@ -139,7 +139,8 @@ def strip_fillers(toks: list[Tok]) -> list[Tok]:
         # multiword fillers
         for phrase in FILLER_PHRASES.get(low, ()):
             n = len(phrase)
-            if len(toks) > n and tuple(t.low for t in toks[:n]) == phrase and toks[n].t in {",", ".", "!", "..."}:
+            if (len(toks) > n and tuple(t.low for t in toks[:n]) == phrase
+                    and toks[n].t in {",", ".", "!", "...", ":"}):
                 toks = toks[n + 1 :]
                 changed = True
                 break

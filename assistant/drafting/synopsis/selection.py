@@ -42,6 +42,7 @@ KNOBS = {
     "kind_boost": 2.0,  # own statements, requests, suggestions and questions over "X says ..."
     "min_budget": 12, "b0": 6.0, "b1": 0.14, "slack": 4,  # word budget
     "overlap": 0.7,  # redundancy penalty
+    "apology": 0.6,  # an agent's sentence that apologises is mostly courtesy
     "action_boost": 0.5,  # per action verb (set up, refunded, escalated...) in an agent's sentence, at most two
     "min_content": 1,  # content words a sentence needs to be considered
 }
@@ -171,8 +172,10 @@ def synopsis(
             c.score *= KNOBS["kind_boost"]
         if c.words > 30:
             c.score *= 0.6
-        if c.speaker != "customer":  # what the agent did: the outcome a colleague needs
+        if c.speaker != "customer":  # what the agent did: the outcome a colleague needs, not their apologies
             c.score *= 1.0 + KNOBS["action_boost"] * min(2, len(ACTION.findall(c.raw)))
+            if "sorry" in c.raw.lower():
+                c.score *= KNOBS["apology"]
 
     budget = min(max_words, max(KNOBS["min_budget"], int(round(KNOBS["b0"] + KNOBS["b1"] * total_words))))
     cap = max_words

@@ -219,7 +219,8 @@ for _ph in (("you", "know"), ("i", "mean"), ("you", "see"), ("to", "be", "honest
             ("oh", "dear"), ("by", "the", "way"), ("in", "fact"), ("to", "start", "with"),
             ("first", "of", "all"), ("you", "know", "what"), ("guess", "what"),
             ("as", "a", "matter", "of", "fact"), ("to", "tell", "the", "truth"), ("frankly", "speaking"),
-            ("that", "is", "right"), ("i", "am", "sorry"), ("sorry",), ("believe", "me"), ("trust", "me")):
+            ("that", "is", "right"), ("i", "am", "sorry"), ("sorry",), ("believe", "me"), ("trust", "me"),
+            ("good", "news"), ("great", "news")):
     FILLER_PHRASES.setdefault(_ph[0], []).append(_ph)
 
 
