@@ -154,14 +154,19 @@ def test_run_round_trips_through_json(runs, tmp_path):
         EvalRun.load(tmp_path / "missing.json")
 
 
-def test_run_settings_pin_prompts_apply_overrides_and_pick_the_drafter():
-    cfg = run_settings(Settings(llm="ollama:x"), "grounded", {"greeting": "v2"}, {"offer_cooldown_days": "0"})
+def test_run_settings_pin_prompts_apply_overrides_and_pick_the_drafter(tmp_path):
+    (tmp_path / "greeting").mkdir()
+    (tmp_path / "greeting" / "v2.yaml").write_text("name: greeting\n")
+    base = Settings(llm="ollama:x", prompts_dir=tmp_path)
+    cfg = run_settings(base, "grounded", {"greeting": "v2"}, {"offer_cooldown_days": "0"})
     assert cfg.llm == "none" and cfg.prompt_versions["greeting"] == "v2" and cfg.prompt_versions["handover"] == "v1"
     assert cfg.offer_cooldown_days == 0
     with pytest.raises(ModelUnavailable):
         run_settings(Settings(llm="none"), "llm", None, None)
     with pytest.raises(InputError):
         run_settings(None, "grounded", None, {"no_such_knob": 1})
+    with pytest.raises(InputError, match="no prompt greeting@v99"):
+        run_settings(base, "grounded", {"greeting": "v99"}, None)
 
 
 # ---- compare and the reports ----------------------------------------------------------------------------------

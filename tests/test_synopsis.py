@@ -142,3 +142,97 @@ def test_dialogsum_rouge_beats_targets():
         rl += sc["rougeL"].fmeasure
     assert 100 * r1 / len(rows) >= 30
     assert 100 * rl / len(rows) >= 24
+
+
+# ---- contact-centre conversations: furniture out, actions in, names read naturally ------------------------
+CALL = [
+    ("0", "system", "Inbound call. Caller identified by registered mobile number and security PIN."),
+    ("1", "agent", "Good morning, Northwind Bank, you're speaking to Dan. How can I help?"),
+    ("2", "customer", "Morning. My debit card's blocked and I'm in Lisbon. "
+                      "This is the third time I'm explaining this."),
+    ("3", "agent", "I'm really sorry, Mr Okafor. Thanks, you're verified."),
+    ("4", "customer", "So why is it still blocked?"),
+    ("5", "agent", "The escalation hasn't been picked up yet. I've just messaged the card team lead directly and "
+                   "marked it urgent."),
+    ("6", "customer", "Text first, yes. I'm working all morning."),
+    ("7", "agent", "The card team can."),
+]
+
+
+def test_greetings_identification_checks_and_apologies_are_not_reported():
+    text = _text(synopsis(CALL, customer="Miles", max_words=60))
+    for furniture in ("speaking to", "Northwind Bank", "is sorry", "verified", "The agent says the card team can"):
+        assert furniture not in text, (furniture, text)
+    assert "The agent has messaged the card team lead directly and marked it urgent." in text
+
+
+def test_a_name_ending_in_s_takes_apostrophe_s():
+    from assistant.drafting.synopsis import third_person
+
+    text, _ = third_person("My debit card's blocked and I'm in Lisbon.", "Miles", "the agent")
+    assert text == "Miles's debit card's blocked and Miles is in Lisbon.", text
+
+
+@pytest.mark.parametrize(
+    ("utterance", "expected"),
+    [
+        ("Hi, I set up a new savings pot in the branch on Tuesday and I can't see it in the app.",
+         "Maria set up a new savings pot in the branch on Tuesday and can't see it in the app."),
+        ("I'm getting married in April and want to put some money aside for the wedding.",
+         "Maria is getting married in April and wants to put some money aside for the wedding."),
+        ("Can I add my partner Jess as a named driver?",
+         "Maria asks if they can add their partner Jess as a named driver."),
+        ("If I get my bonus in March, can I pay some of it off early?",
+         "Maria asks if they can pay some of it off early if they get their bonus in March."),
+        ("Just taken out the car insurance for the new car.",
+         "Maria has just taken out the car insurance for the new car."),
+        ("Collecting it tomorrow morning from the dealer.", "Maria is collecting it tomorrow morning from the dealer."),
+    ],
+)
+def test_the_customer_is_not_named_twice_in_one_sentence_and_verbs_agree(utterance, expected):
+    from assistant.drafting.synopsis import third_person
+
+    reported = third_person(utterance, "Maria", "the agent")
+    assert reported is not None and reported[0] == expected, reported
+
+
+def test_you_before_a_verb_is_a_subject():
+    from assistant.drafting.synopsis import third_person
+
+    text, _ = third_person("I'm sorry you're stuck abroad without your card, so I've raised an escalation.",
+                           "The agent", "Miles")
+    assert "Miles is stuck abroad" in text, text
+
+
+def test_ticket_notes_are_kept_as_written_naming_the_customer():
+    turns = [("0", "system", "Dispute DSP-30977 opened. Card: credit card."),
+             ("1", "agent", "Temporary credit of £649.00 applied to the customer's credit card.")]
+    text = _text(synopsis(turns, customer="Jonas", notes=True))
+    assert "Temporary credit of £649.00 applied to Jonas's credit card." in text
+    assert "The agent says" not in text and "Card: credit card" not in text
+
+
+def test_an_agent_note_in_a_transcript_is_not_reported_as_speech():
+    turns = [("0", "customer", "Thank you, love."),
+             ("1", "agent", "Note: customer opened savings pot 'Amy uni' for daughter Amy's university costs. "
+                            "Amy has exams next week.")]
+    text = _text(synopsis(turns, customer="Maria", max_words=60))
+    assert "The agent says" not in text and "tells Maria to note" not in text
+    assert "Maria opened savings pot 'Amy uni'" in text or "Amy has exams next week." in text, text
+
+
+def test_a_sentence_said_elsewhere_is_not_repeated():
+    turns = [("0", "customer", "Hi, I set up a new savings pot on Tuesday and I can't see it in the app."),
+             ("1", "agent", "I can see 'Amy uni' on your profile, opened on Tuesday.")]
+    said = "Maria set up a new savings pot on Tuesday and can't see it in the app."
+    assert said in _text(synopsis(turns, customer="Maria"))
+    assert said not in _text(synopsis(turns, customer="Maria", avoid=[said]))
+
+
+def test_the_synopsis_is_a_package_of_small_modules():
+    from assistant.drafting import synopsis as package
+
+    folder = Path(package.__file__).parent
+    sizes = {p.name: len(p.read_text().splitlines()) for p in folder.glob("*.py")}
+    assert {"words.py", "cleaning.py", "grammar.py", "rewriting.py", "selection.py"} <= set(sizes)
+    assert max(sizes.values()) < 400, sizes

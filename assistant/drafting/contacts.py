@@ -36,12 +36,22 @@ def clean_turn_text(text: str, channel: str) -> str:
         joined = _SOCIAL_NOISE.sub("", joined)
     elif channel == "ticket":
         joined = _PORTAL_PREFIX.sub("", joined)
-    return " ".join(p for p in _sentences(joined) if not looks_like_injection(p))
+    return " ".join(p for p in re.split(r"(?<=[.!?])\s+", joined) if p and not looks_like_injection(p))
 
 
 def _sentences(text: str) -> list[str]:
-    """Sentences, each a verbatim piece of the text (so it can be quoted); an emoji run ends a sentence."""
-    return [p.strip() for p in re.split(r"(?<=[.!?])\s+|" + _EMOJI.pattern, text) if p and p.strip()]
+    """Sentences, each a verbatim piece of the text (so it can be quoted); an emoji run ends a sentence, and a
+    sentence too short to stand alone ("They haven't come.") stays with the one before it."""
+    out: list[str] = []
+    for p in re.split(r"(?<=[.!?])\s+|" + _EMOJI.pattern, text):
+        p = (p or "").strip()
+        if not p:
+            continue
+        if out and len(p.split()) < 4 and _PROBLEM.search(p) and f"{out[-1]} {p}" in text:
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,9 @@ _VAGUE = re.compile(r"\b(?:it|one|that|this|them)\b", re.I)  # "Can you send me 
 # "Quick one about my car loan." names the topic of the request that follows
 _PREFACE = re.compile(r"^(?:(?:a |just a )?quick (?:one|question)|(?:a |one )?question|it's)\s+about (?:my |the |our )?"
                       r"(?P<what>[\w' -]{3,40}?)[.!]?$", re.I)
+# After "The agent says", a clause with no subject of its own is an instruction.
+_SUBJECTLESS = re.compile(r"^(?!(?:the|a|an|their|they|we|our|it|its|there|this|that|these|those|some|any|if|when|"
+                          r"once|so|no|all|each|every|one|nobody|someone)\b)[a-z]+\b")
 # Reported speech reads well for these kinds; "X says ..." reports are left as quotes.
 _REPORTED_KINDS = {"first", "request", "question", "note", "suggest", "offer", "thanks"}
 
@@ -103,8 +116,12 @@ def _reported(words: str, speaker: str, listener: str, note: bool = False) -> st
     text, kind = out
     if kind == "says" and text.startswith("The agent says "):
         text = text[len("The agent says "):]
-        text = "We" + text[4:] if text.startswith("they ") else text[:1].upper() + text[1:]
-        return text
+        if _SUBJECTLESS.match(text):  # an instruction: "Start a chat or give us a call"
+            return f"The agent asked {listener} to {text}"
+        for they, we in (("they ", "We "), ("their ", "Our ")):
+            if text.startswith(they):
+                return we + text[len(they):]
+        return text[:1].upper() + text[1:]
     return text if kind in _REPORTED_KINDS else ""
 
 
@@ -125,13 +142,18 @@ def opening_request(inter: Interaction, name: str) -> Said | None:
                 best = (score, Said(s, t.turn_id or "", "customer"), preface)
         if best is not None and best[0] >= 2.0:
             break  # the first turn with a request is the opening one
-    if best is None:
-        return None
+    if best is None or (_we_wrote_first(inter) and best[0] < 2.0):
+        return None  # a thank-you to our email is a reply, not a reason for getting in touch
     _, said, preface = best
     reported = _reported(said.words, name, "the agent")
     if reported and preface and preface.lower() not in reported.lower():
         reported = f"{reported[:-1]} (about their {preface})."
     return Said(said.words, said.turn_id, said.speaker, reported)
+
+
+def _we_wrote_first(inter: Interaction) -> bool:
+    first = next((t for t in inter.turns if t.speaker != "system"), None)
+    return inter.channel == "email" and first is not None and first.speaker == "agent"
 
 
 def _usable_or_self(sentence: str) -> str:

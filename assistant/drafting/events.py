@@ -58,7 +58,8 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
 _GENERIC = ("I hope {whose} {event} goes well {when}", "How are the plans for {whose} {event} going?",
             "How did {whose} {event} go?", "I hope {whose} {event} is going well")
 _EVENT_NAMES = {"new_job": "new job", "new_car": "new car", "baby": "new baby", "travel": "trip", "move": "move",
-                "health": "treatment", "university": "university"}
+                "health": "treatment", "university": "university", "maternity": "new baby",
+                "maternity leave": "new baby"}
 
 
 def window(fact: Fact) -> tuple[datetime | None, datetime | None]:

@@ -55,8 +55,9 @@ SUMMARY_WORDS = 40  # the synopsis' own budget, tuned for ROUGE on DialogSum (be
 
 
 def synopsis_lines(inter: Interaction, customer: str, max_words: int = SUMMARY_WORDS, agent: str = "the agent",
-                   ) -> Lines:
-    """The third-person synopsis of one contact, each sentence citing the turn it was built from."""
+                   avoid: list[str] | None = None) -> Lines:
+    """The third-person synopsis of one contact, each sentence citing the turn it was built from; none restating
+    a sentence in ``avoid`` (what the handover already says)."""
     turns = []
     for i, t in enumerate(inter.turns):
         text = clean_turn_text(t.text, inter.channel)
@@ -65,7 +66,8 @@ def synopsis_lines(inter: Interaction, customer: str, max_words: int = SUMMARY_W
     notes = inter.channel in WRITTEN_NOTES
     return [DraftSentence(text=sentence(s.text),
                           citations=[Citation(interaction_id=inter.interaction_id, turn_ids=list(s.turn_ids))])
-            for s in synopsis(turns, customer=customer, agent=agent, max_words=max_words, notes=notes)]
+            for s in synopsis(turns, customer=customer, agent=agent, max_words=max_words, notes=notes,
+                              avoid=avoid or ())]
 
 
 def pick_interaction(ctx: CustomerContext, interaction_id: str | None) -> Interaction | None:
@@ -122,8 +124,7 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
         outbound_call(target, ctx.name) or opening_request(target, ctx.name)
     sections: dict[str, Lines] = {"who": profile(ctx)}
     sections["reason"] = _reason(ctx, story, main_issue, target, asked)
-    said = [s.text for s in sections["reason"]]
-    sections["summary"] = [s for s in synopsis_lines(target, ctx.name) if not any(_restates(s.text, r) for r in said)]
+    sections["summary"] = synopsis_lines(target, ctx.name, avoid=[s.text for s in sections["reason"]])
     sections["done"] = [line for line in (done_line(ctx, inter) for inter in story[-MAX_DONE:]) if line]
     sections["status"] = _status(ctx, story, issues, target)
     sections["provided"] = provided(ctx, story)
@@ -133,12 +134,6 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
     meta = {"interaction_id": target.interaction_id, "related": [i.interaction_id for i in story[:-1]],
             "team": team, "topic": topic}
     return sections, meta
-
-
-def _restates(text: str, other: str) -> bool:
-    """Most of this sentence's words are already in the other one (the reason says what the synopsis opens with)."""
-    words = set(re.findall(r"[a-z0-9']+", text.lower()))
-    return len(words & set(re.findall(r"[a-z0-9']+", other.lower()))) >= 0.8 * len(words)
 
 
 def _main_issue(issues: list[Fact], target: Interaction) -> Fact | None:

@@ -64,6 +64,8 @@ def timing(fact: Fact, now: datetime) -> str:
 _DUE_WORDS = re.compile(r"\s+(?:by \d{1,2}:\d{2} )?(?:on|by) \d{1,2} [A-Z][a-z]{2} \d{4}")
 
 
+_ASIDE = re.compile(r",\s*(?:whether|so (?:it|that|you)|because|as soon as)\b", re.I)
+_RELATIVE_DAY = re.compile(r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening))\b", re.I)
 _WE_WILL = re.compile(r"\b(?:I'll|I will|we'll|we will)\s+(?P<what>[^.!?]+)", re.I)
 
 
@@ -74,7 +76,11 @@ def promise_words(fact: Fact, name: str) -> str:
     2pm UK time about the debit card by 14:00 on 20 Nov 2026" -> "we promised to call Miles before 2pm UK time
     about the debit card"; the due day is said separately)."""
     m = _WE_WILL.search(str((fact.attributes or {}).get("quote") or ""))
-    reported = third_person(f"I will {m.group('what')}.", "We", name) if m else None
+    reported = None
+    if m:
+        what = _ASIDE.split(m.group("what"))[0]  # "..., whether or not the quote is in" is not the promise
+        what = re.sub(r"\bour\b", "the", _RELATIVE_DAY.sub("", what))  # "today" was the day it was said
+        reported = third_person(f"I will {' '.join(what.split())}.", "We", name)
     if reported and reported[0].startswith("We will "):
         return "we promised to " + reported[0][len("We will "):].rstrip(".")
     text = fact.text.strip().rstrip(".")

@@ -30,8 +30,9 @@ class CaseDelta(BaseModel):
     case_id: str
     draft_type: str
     status: CaseStatus
-    score: float = 0.0  # > 0 worse in B, < 0 better
+    score: float = 0.0  # regressed: how much got worse (weighted); improved: minus how much got better
     reasons: list[str] = Field(default_factory=list)
+    gains: list[str] = Field(default_factory=list)
     deltas: dict[str, float] = Field(default_factory=dict)
     a: CaseResult | None = None
     b: CaseResult | None = None
@@ -128,8 +129,9 @@ def case_delta(a: CaseResult | None, b: CaseResult | None) -> CaseDelta:
         status: CaseStatus = "only_b" if a is None else "only_a"
         return CaseDelta(case_id=ref.case_id, draft_type=ref.draft_type, status=status, a=a, b=b)
     deltas: dict[str, float] = {}
-    reasons: list[str] = []
-    score = 0.0
+    reasons: list[str] = []  # what got worse
+    gains: list[str] = []  # what got better (a regressed case may trade one for the other)
+    loss = gain = 0.0
     for name, tolerance in CASE_TOLERANCE.items():
         va, vb = a.metrics.get(name), b.metrics.get(name)
         if va is None or vb is None:
@@ -137,28 +139,37 @@ def case_delta(a: CaseResult | None, b: CaseResult | None) -> CaseDelta:
         d = round(vb - va, 4)
         if d:
             deltas[name] = d
-        worse = -d * _direction(name)  # > 0 when B is worse
-        if abs(d) > tolerance:
-            score += worse * _WEIGHT.get(name, 1.0)
-            if worse > 0:
-                reasons.append(_reason(name, va, vb))
+        if abs(d) <= tolerance:
+            continue
+        worse = -d * _direction(name) * _WEIGHT.get(name, 1.0)  # > 0 when B is worse
+        if worse > 0:
+            loss += worse
+            reasons.append(_reason(name, va, vb))
+        elif worse < 0:
+            gain -= worse
+            gains.append(_reason(name, va, vb))
     if bool(b.error) != bool(a.error):
-        score += 8.0 if b.error else -8.0
         if b.error:
+            loss += 8.0
             reasons.append(f"error: {b.error}")
+        else:
+            gain += 8.0
+            gains.append("error fixed")
     new_rules = sorted({v.rule for v in b.violations} - {v.rule for v in a.violations})
     if new_rules:
         reasons.append("new violation: " + ", ".join(new_rules))
     if reasons:
         status: CaseStatus = "regressed"
-    elif score < 0:
+    elif gain > 0:
         status = "improved"
     elif _text(a) != _text(b):
         status = "changed"
     else:
         status = "unchanged"
+    # Regressions are ordered by how much got worse, improvements by how much got better.
+    score = loss if reasons else -gain
     return CaseDelta(case_id=a.case_id, draft_type=a.draft_type, status=status, score=round(score, 4),
-                     reasons=reasons, deltas=deltas, a=a, b=b)
+                     reasons=reasons, gains=gains, deltas=deltas, a=a, b=b)
 
 
 def _reason(name: str, a: float, b: float) -> str:

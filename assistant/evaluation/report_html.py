@@ -35,7 +35,8 @@ img.chart{width:100%;background:#fff;border:1px solid #e5e7eb;border-radius:8px}
 margin:12px 0;padding:10px 14px}
 .case h3{font-size:15px;margin:0 0 4px}
 .badge{color:#fff;background:var(--c);border-radius:10px;padding:1px 9px;font-size:12px}
-.reasons{color:#b91c1c;margin:2px 0 8px}.cols{display:grid;grid-template-columns:1fr 1fr;gap:14px}
+.reasons{color:#b91c1c;margin:2px 0 4px}.gains{color:#15803d;margin:2px 0 4px}
+.cols{display:grid;grid-template-columns:1fr 1fr;gap:14px}
 .out{background:#fafbfc;border:1px solid #eef0f3;border-radius:6px;padding:8px 10px}
 .out .who{font-size:12px;color:#6b7280;margin-bottom:4px}.s{display:block;margin:2px 0}
 .s.ok{border-left:3px solid #86efac;padding-left:6px}
@@ -104,7 +105,9 @@ def _cls(better: bool | None) -> str:
 
 def _case_card(case: CaseDelta) -> str:
     colour = _STATUS_COLOUR[case.status]
-    reasons = f"<div class=reasons>{escape('; '.join(case.reasons))}</div>" if case.reasons else ""
+    reasons = f"<div class=reasons>▼ {escape('; '.join(case.reasons))}</div>" if case.reasons else ""
+    if case.gains:
+        reasons += f"<div class=gains>▲ {escape('; '.join(case.gains))}</div>"
     ref_source = case.a or case.b
     ref = (f"<div class=ref><b>Reference:</b> {escape(ref_source.reference)}</div>"
            if ref_source and ref_source.reference else "")

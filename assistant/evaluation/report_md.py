@@ -58,8 +58,8 @@ def comparison_markdown(cmp: Comparison, max_cases: int = 25) -> str:
 def _case_markdown(case: CaseDelta) -> list[str]:
     head = f"### {case.case_id} — {case.status} ({case.draft_type})"
     out = [head, ""]
-    if case.reasons:
-        out += ["- " + r for r in case.reasons] + [""]
+    if case.reasons or case.gains:
+        out += ["- worse: " + r for r in case.reasons] + ["- better: " + g for g in case.gains] + [""]
     out += ["| A | B |", "|---|---|", f"| {_cell(case.a)} | {_cell(case.b)} |", ""]
     ref = (case.a or case.b).reference if (case.a or case.b) else None
     if ref:

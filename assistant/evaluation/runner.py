@@ -103,6 +103,7 @@ def run_settings(base: Settings | None, drafter: DrafterName, prompts: Mapping[s
                  overrides: Mapping[str, Any] | None) -> Settings:
     """The settings a run drafts with: the base, its drafter, prompt versions and any rule overrides."""
     base = base or Settings()
+    _check_prompt_versions(prompts or {}, base.prompts_dir)
     data = base.model_dump()
     data["prompt_versions"] = {**base.prompt_versions, **(prompts or {})}
     unknown = sorted(set(overrides or {}) - set(Settings.model_fields))
@@ -114,6 +115,16 @@ def run_settings(base: Settings | None, drafter: DrafterName, prompts: Mapping[s
     elif data.get("llm", "none") == "none":
         raise ModelUnavailable("the llm drafter needs a model: set RAPPORT_LLM (e.g. ollama:llama3.2)")
     return Settings.model_validate(data)
+
+
+def _check_prompt_versions(prompts: Mapping[str, str], prompts_dir: Path | None) -> None:
+    from assistant.drafting.prompts import available_versions
+
+    for draft_type, version in prompts.items():
+        known = available_versions(draft_type, prompts_dir)
+        if version not in known:
+            raise InputError(f"no prompt {draft_type}@{version} (there are: {', '.join(known) or 'none'})",
+                             field="--prompt")
 
 
 AssistantFactory = Callable[[Path, Settings, Embedder], Any]

@@ -20,6 +20,8 @@ from assistant.models import Citation, Customer, Draft, DraftSentence, Fact, Int
 from assistant.settings import Settings
 from assistant.store import Store
 
+DETAIL_QUESTION = re.compile(r"^\W*(why|who|whom|where|how (?:much|many|long|often)|which|what(?:'s| is| was)? the "
+                             r"(?:name|reason|amount|date|number|reference))\b", re.I)
 MAX_FACTS = 6
 MAX_QUOTES = 3
 POOL = 6  # top evidence windows whose sentences are considered for quoting
@@ -67,8 +69,10 @@ class Answerer:
                                                      "history.")], route="none")
 
     def _from_facts(self, customer: Customer, question: str, hits: list[Hit], now: datetime):  # type: ignore[no-untyped-def]
+        """List and status questions ("what products does she have?", "any open issues?"); questions after a
+        detail ("who was it escalated to?", "why...") go to the evidence instead."""
         intent = fact_question(question)
-        if intent is None:
+        if intent is None or DETAIL_QUESTION.match(question):
             return None
         facts = matching_facts(self.memory.facts(customer.customer_id, now=now), question, intent)
         if not facts:
@@ -186,11 +190,13 @@ def _interaction_cite(interaction: Interaction, hit: Hit) -> Citation:
 
 
 def _without_names(question: str, customer: Customer) -> str:
-    """The customer's own name is not a topic: 'what did Maria say about Amy?' is about Amy."""
-    out = question
-    for part in {customer.name, *customer.name.split()}:
+    """The customer's own name is not a topic: 'what did Maria say about Amy?' is about Amy. It becomes 'the
+    customer' (a question still reads as one for the embedding model; for BM25 those are stop-ish words)."""
+    out = re.sub(rf"\b{re.escape(customer.name)}(?:'s)?\b", "the customer", question, flags=re.I)
+    for part in customer.name.split():
         if len(part) > 1:
-            out = re.sub(rf"\b{re.escape(part)}(?:'s)?\b", " ", out, flags=re.I)
+            out = re.sub(rf"\b{re.escape(part)}('s)?\b", lambda m: "the customer" + (m.group(1) or ""), out,
+                         flags=re.I)
     return " ".join(out.split())
 
 

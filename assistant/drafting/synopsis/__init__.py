@@ -18,6 +18,6 @@ Pure Python, no models: about 2 ms per short dialogue.
 """
 
 from assistant.drafting.synopsis.rewriting import third_person
-from assistant.drafting.synopsis.selection import SynopsisSentence, synopsis
+from assistant.drafting.synopsis.selection import SynopsisSentence, restates, synopsis
 
-__all__ = ["SynopsisSentence", "synopsis", "third_person"]
+__all__ = ["SynopsisSentence", "restates", "synopsis", "third_person"]

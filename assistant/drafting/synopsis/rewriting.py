@@ -217,13 +217,15 @@ def rewrite(sentence: str, names: Names, vocab_lower: tuple[set[str], set[str]],
         out = _note(sentence[marked.end():] if marked else sentence, names)
     else:
         out = _report(_THANKS_TO.sub("Thanks", sentence), names, vocab_lower)
-    return out if out is not None and informative(out[0], names) else None
+    return out if out is not None and informative(*out, names) else None
 
 
-def informative(text: str, names: Names) -> bool:
+def informative(text: str, kind: str, names: Names) -> bool:
+    """Two words that are not names, courtesies or reporting verbs; one is enough for a request
+    ("The customer asks for a refund.")."""
     known = set(_WORD.findall(f"{names.spk} {names.lst}".lower())) | _REPORTING
     words = {w for w in _WORD.findall(text.lower()) if w not in STOP and w not in REACTION and w not in known}
-    return len(words) >= 2
+    return len(words) >= (1 if kind == "request" else 2)
 
 
 def _note(text: str, names: Names) -> tuple[str, str] | None:

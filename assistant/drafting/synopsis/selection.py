@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,6 +67,12 @@ class Candidate:
     score: float = 0.0
 
 
+def restates(text: str, other: str) -> bool:
+    """Most of this sentence's words are in the other one already."""
+    words = set(re.findall(r"[a-z0-9']+", text.lower()))
+    return len(words & set(re.findall(r"[a-z0-9']+", other.lower()))) >= 0.6 * len(words)
+
+
 def word_count(s: str) -> int:
     return len(s.split())
 
@@ -76,12 +83,14 @@ def synopsis(
     agent: str = "the agent",
     max_words: int = 40,
     notes: bool = False,
+    avoid: Sequence[str] = (),
 ) -> list[SynopsisSentence]:
     """turns: (turn_id, speaker in {'customer','agent','system'}, text). Returns a few sentences, third person.
 
     Deterministic: the same turns always give the same synopsis. Every sentence cites the turn
     it was rewritten from. The total length never exceeds ``max_words`` words. ``notes``: the agent's and
     system's turns are written notes (a ticket), kept as written; an agent turn opening "Note:" is one anyway.
+    ``avoid``: sentences said elsewhere (a handover's reason); a sentence restating one is not chosen.
     """
     if max_words <= 0:
         return []
@@ -159,6 +168,8 @@ def synopsis(
         text, kind = r
         first = spk not in seen_speaker
         seen_speaker.add(spk)
+        if any(restates(text, other) for other in avoid):
+            continue
         cands.append(Candidate(idx, pos, tid, spk, s, text, kind, word_count(text), contents[idx], first))
     if not cands:
         return []

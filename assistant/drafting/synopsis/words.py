@@ -79,7 +79,7 @@ IMPERATIVE = frozenset(
     keep remember be get pick turn follow read write listen sit enjoy hurry hold leave consider
     imagine relax calm forget open close bring press click restart reset enter choose pay find buy
     note use visit contact return bring ask let believe trust hang stand meet watch mind drop grab
-    move fix clean lock hand pass count book reserve cancel charge transfer confirm""")
+    move fix clean lock hand pass count book reserve cancel charge transfer confirm start log""")
 )
 FILLER_WORDS = frozenset(
     word_list("""well oh um umm uh er erm ah hmm mm yeah yes yep yup no nope ok okay so hey hi hello sure
@@ -167,14 +167,15 @@ VERIFICATION = re.compile(
     r"|\bread it back\b|\bsecure form\b|\blast four digits\b|\bconfirm it'?s you\b|\bsend a code\b",
     re.I,
 )
-VERIFICATION_MAX_WORDS = 14
+VERIFICATION_MAX_WORDS = 16
 # Reactions and courtesies: a sentence made only of these (and names) tells a colleague nothing.
 REACTION = frozenset(word_list(
     """sorry understand understood completely totally absolutely fine nice lovely great brilliant perfect fair
     welcome tip fuss problem problems worries course glad happy help helpful hassle idea sounds amazing
     wonderful cheers bye morning afternoon evening patience patient pleased hear news deal enough bother
     nuisance apologise apologies shame awful rest luck exactly definitely certainly honestly joke agree
-    agreed noted okay alright thing things bit lot really quite pretty forward weight mind""")
+    agreed noted okay alright thing things bit lot really quite pretty forward weight mind new old other
+    another same different""")
 )
 # Verbs a second clause often shares its subject with: "I'm getting married and want to save" -> "and wants".
 COORDINATED_VERBS = frozenset(word_list("want need have like love hope plan think know work live feel wish"))
