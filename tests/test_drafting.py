@@ -120,3 +120,90 @@ def test_drafts_from_the_tiny_world(tmp_path):
     assert suggestions and not any("mortgage" in s.text.lower() for s in suggestions)
     with pytest.raises(UnknownCustomer):
         drafter.greeting("c-bob", now=FRI)
+
+
+# ---- wording helpers: issue names, possessives, promises, why a contact happened --------------------------------
+def test_issue_subjects_and_possessives_in_words():
+    from assistant.drafting.phrasing import issue_name, possessive
+
+    assert issue_name("home insurance claim: burst pipe") == "home insurance claim (burst pipe)"
+    assert issue_name("home insurance claim: burst pipe", spoken=True) == "home insurance claim"
+    assert issue_name("Dispute: credit card") == "credit card dispute"
+    assert issue_name("complaint: branch opening hours") == "complaint about branch opening hours"
+    assert issue_name("blocked debit card") == "blocked debit card"
+    assert possessive("Miles") == "Miles's" and possessive("Amy") == "Amy's"
+
+
+def _promise(**kw):  # type: ignore[no-untyped-def]
+    from assistant.models import Citation
+
+    base = dict(kind="promise", subject="call back about switching your rate", status="due",
+                text="Agent promised to call the customer back about switching your rate on 20 Nov 2026 after 4pm",
+                recorded_at="2026-11-14T10:35:00Z", valid_from="2026-11-14T10:35:00Z", valid_to="2026-11-21T00:00:00Z",
+                attributes={"quote": "I'll call you back on Friday, after 4pm, about switching your rate."},
+                citations=[Citation(interaction_id="i-1", turn_ids=["10"])])
+    return Fact(**{**base, **kw})
+
+
+def test_a_deadline_at_midnight_belongs_to_the_day_before():
+    from assistant.drafting import promises
+
+    fact = _promise()
+    assert promises.timing(fact, FRI) == "today"  # Friday's promise, stored as Saturday 00:00
+    assert promises.timing(fact, _at("2026-11-21")) == "overdue"
+    assert promises.timing(fact, _at("2026-11-17")) == "upcoming"
+    assert promises.due_words(promises.due_time(fact), _at("2026-11-15")) == "on Friday 20 November"
+
+
+def test_a_promise_in_plain_words():
+    from assistant.drafting.promises import promise_words
+
+    assert promise_words(_promise(), "Samuel") == \
+        "we promised to call Samuel back on Friday, after 4pm, about switching their rate"
+    said_today = _promise(attributes={"quote": "I'll post a printed copy first class today, so it should be with "
+                                               "you by Thursday."})
+    assert promise_words(said_today, "Eleanor") == "we promised to post a printed copy first class"
+    no_quote = _promise(attributes={}, text="Agent promised to call the customer before 2pm UK time about the "
+                                            "debit card by 14:00 on 20 Nov 2026")
+    assert promise_words(no_quote, "Miles") == "we promised to call Miles before 2pm UK time about the debit card"
+
+
+def test_lapsed_promises_are_not_open(tmp_path):
+    from assistant.drafting import promises
+
+    ctx = _ctx(tmp_path, FRI)
+    assert promises.is_open(ctx, _promise())
+    assert not promises.is_open(ctx, _promise(status="lapsed"))
+    assert not promises.is_open(ctx, _promise(status="kept"))
+
+
+def _chat(*turns):  # type: ignore[no-untyped-def]
+    from assistant.models import Interaction
+
+    return Interaction(interaction_id="i-1", customer_id="c-ann", channel="chat", started_at="2026-11-12T13:00:00Z",
+                       turns=[{"speaker": s, "text": t} for s, t in turns])
+
+
+def test_why_they_got_in_touch_is_their_opening_request():
+    from assistant.drafting.contacts import opening_request
+
+    chat = _chat(("customer", "Hi, I set up a new savings pot in the branch on Tuesday and I can't see it in the app."),
+                 ("agent", "Have you thought about a mortgage with us?"),
+                 ("customer", "No, we're not looking at a mortgage, thanks. We're happy where we are, and that money's "
+                              "for Amy."))
+    said = opening_request(chat, "Ann")
+    assert said is not None and said.turn_id == "0"
+    assert said.reported == "Ann set up a new savings pot in the branch on Tuesday and can't see it in the app."
+    asked = opening_request(_chat(("customer", "Hi Dan, it's Ann Example. Sorry about the noise, that's the baby."),
+                                  ("customer", "Payroll need a letter from my bank. Can you send me one?")), "Ann")
+    assert asked is not None and asked.words == "Payroll need a letter from my bank."  # not the vague "one"
+
+
+def test_what_was_done_skips_identity_checks():
+    from assistant.drafting.contacts import key_action
+
+    chat = _chat(("agent", "Thanks, you're verified. I've confirmed your date of birth."),
+                 ("agent", "Of course. I've set up £300 from your current account to your Easy Saver on the 18th."))
+    done = key_action(chat, "Fatima")
+    assert done is not None and done.turn_id == "1"
+    assert done.reported == "The agent has set up £300 from Fatima's current account to their Easy Saver on the 18th."

@@ -143,6 +143,14 @@ def test_llm_handover_with_prompt_v2(tmp_path):
     assert draft.sections["reason"] and set(draft.sections) >= {"who", "reason", "summary", "introduction"}
 
 
+def test_llm_handover_who_comes_from_the_customer_record(tmp_path):
+    drafter = _drafter(tmp_path, EchoModel(responses=["x"], draft="handover"), prompt_versions={"handover": "v3"})
+    draft = drafter.handover("c-ann", now=NOW)
+    assert draft.metadata["drafter"] == "llm" and draft.metadata["prompt_version"] == "v3"
+    assert draft.sections["who"] and draft.sections["who"][0].startswith("Ann Example, a customer since 2010")
+    assert draft.sections["reason"]
+
+
 def test_llm_suggestions_go_through_policy_after_the_model(tmp_path):
     extra = [
         {"text": "Offer Ann a mortgage review", "kind": "sales", "topic": "mortgage", "evidence": ["E2"]},

@@ -105,7 +105,7 @@ def test_greeting_prompt_snapshot(tmp_path):
 
 def test_handover_prompt_snapshots(tmp_path):
     ctx = _ctx(tmp_path)
-    for version in ("v1", "v2"):
+    for version in ("v1", "v2", "v3"):
         rendered, _ = llm_drafts.handover_prompt(load_prompt("handover", version), ctx, ctx.interactions,
                                                  "mortgage team", None)
         _snapshot(f"handover_{version}.txt", f"--- system\n{rendered.system}\n--- user\n{rendered.user}\n")

@@ -17,6 +17,7 @@ from assistant.drafting.context import CustomerContext, load_context, merge_cita
 from assistant.drafting.greeting import compose_greeting
 from assistant.drafting.guardrails import Guardrails, GuardReport, Source, looks_like_injection, offer_terms
 from assistant.drafting.handover import compose_handover, pick_interaction, related_interactions, team_for
+from assistant.drafting.handover_parts import profile
 from assistant.drafting.llm import LLMFailure, build_llm, model_name
 from assistant.drafting.policy import apply_policy
 from assistant.drafting.prompts import active_prompt
@@ -205,11 +206,19 @@ class Drafter:
         except LLMFailure as exc:
             self._fallback(meta, exc.reason)
             return None
-        sections, report = self._guard_sections(ctx, llm_drafts.handover_sections(output, evidence), source="llm")
+        written = llm_drafts.handover_sections(output, evidence)
+        written.pop("who", None)
+        sections, report = self._guard_sections(ctx, written, source="llm")
         if not any(sections.values()):
             self._fallback(meta, "guardrails: no sentence of the model's answer survived")
             meta["llm_guardrails"] = report.as_metadata()
             return None
+        # "who" is the customer record (name, tenure, products, stated preferences) whoever writes the rest:
+        # no contact backs it for a model to cite, and the guardrails drop uncited model sentences.
+        who, who_report = self.guardrails.check(ctx.customer.customer_id, profile(ctx), source="template",
+                                                facts=ctx.facts, interactions=ctx.by_id)
+        sections["who"] = who
+        report.merge(who_report)
         meta.update({"drafter": "llm", "team": team, "related": [i.interaction_id for i in story[:-1]]})
         return self._sections_draft(ctx, sections, report, meta)
 

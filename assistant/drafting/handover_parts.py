@@ -105,7 +105,8 @@ def _verified_line(ctx: CustomerContext, inter: Interaction, what: str, cites: l
 # Words that show someone is fed up. A "frustrated" label with none of them in the cited words is not passed on:
 # it is memory's reading, not something the customer said.
 _UPSET = re.compile(
-    r"\b(?:third time|(?:still|yet) (?:not|no|don't|haven't|hasn't)|nobody|no one|joke|seriously|ridiculous|"
+    r"\b(?:third time|(?:still|yet) (?:not|no|don't|haven't|hasn't)|already (?:said|told|explained|confirmed)|"
+    r"nobody|no one|joke|seriously|ridiculous|"
     r"unacceptable|fed up|frustrat\w*|"
     r"annoy\w*|disappoint\w*|angry|upset|worst|awful|terrible|last thing|days since|sick of|hassle|"
     r"can't believe|whatever|not good enough|no proper)\b",

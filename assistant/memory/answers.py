@@ -22,6 +22,10 @@ from assistant.store import Store
 
 DETAIL_QUESTION = re.compile(r"^\W*(why|who|whom|where|how (?:much|many|long|often)|which|what(?:'s| is| was)? the "
                              r"(?:name|reason|amount|date|number|reference))\b", re.I)
+# A name or reference in the middle of a question: "Which shop owes Jonas a refund?", "about ESC-58213".
+NAME = re.compile(r"(?<=\w )([A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?|[A-Z]{2,5}-\d{3,})\b")
+NOT_NAMES = frozenset(str.split("""i customer january february march april may june july august september
+october november december monday tuesday wednesday thursday friday saturday sunday christmas easter mr mrs ms dr"""))
 MAX_FACTS = 6
 MAX_QUOTES = 3
 POOL = 6  # top evidence windows whose sentences are considered for quoting
@@ -33,7 +37,7 @@ class Answerer:
     """`ask` answers a question about one customer from that customer's history only."""
 
     def __init__(self, store: Store, retriever: Retriever, memory: FactMemory, settings: Settings, llm: Any = None,
-                 *, min_sentence: float = 0.45) -> None:
+                 *, min_sentence: float = 0.42) -> None:
         self.store, self.retriever, self.memory, self.settings, self.llm = store, retriever, memory, settings, llm
         # A quoted sentence must be this close (cosine) to the question, or 0.15 less with half its topic words.
         self.min_sentence = min_sentence
@@ -60,13 +64,27 @@ class Answerer:
     # ---- routes -----------------------------------------------------------------------------------
     def _extractive(self, customer: Customer, question: str, hits: list[Hit], now: datetime) -> Draft:
         plain = _without_names(question, customer)
-        for route in (self._from_facts, self._from_timeline, self._from_evidence):
+        routes = (self._from_facts, self._from_timeline, self._from_evidence)
+        if self._names_a_stranger(customer, plain):
+            routes = ()  # "Where is Samuel moving to?" about a customer whose history never mentions a Samuel
+        for route in routes:
             got = route(customer, plain, hits, now)
             if got:
                 name, sentences_ = got
                 return _draft(customer, sentences_, route=name)
         return _draft(customer, [DraftSentence(text=f"I can't find anything about that in {customer.first_name}'s "
                                                      "history.")], route="none")
+
+    def _names_a_stranger(self, customer: Customer, question: str) -> bool:
+        names = [n for n in NAME.findall(question) if n.lower() not in NOT_NAMES]
+        if not names:
+            return False
+        index = self.retriever.index(customer.customer_id)
+        text = index.memo.get("lowered")
+        if text is None:
+            text = index.memo["lowered"] = " ".join(
+                t.text.lower() for i in index.interactions.values() for t in i.turns)
+        return not any(n.lower() in text for n in names)  # type: ignore[operator]
 
     def _from_facts(self, customer: Customer, question: str, hits: list[Hit], now: datetime):  # type: ignore[no-untyped-def]
         """List and status questions ("what products does she have?", "any open issues?"); questions after a

@@ -48,7 +48,7 @@ promises owe callback callbacks committed supposed open issue issues problem pro
 cases dispute disputes escalated escalation unresolved outstanding family children kids life event events personal
 prefer prefers preference preferences contact method channel consent marketing opted opt verified verification
 identity security check already given provided confirmed mood sentiment frustrated angry upset happy feeling pending
-thinking undecided annoyed unhappy cross feel
+thinking undecided annoyed unhappy cross feel suggest suggested suggestion recommend recommended
 """))
 
 

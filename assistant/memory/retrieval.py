@@ -65,6 +65,7 @@ class CustomerIndex:
     turns: dict[str, dict[str, Turn]]
     bm25: object | None
     token_lists: list[list[str]] = field(default_factory=list)
+    memo: dict[str, object] = field(default_factory=dict)  # derived data other parts cache with this version
 
     def window_turns(self, chunk: Chunk, turn_ids: list[str] | None = None) -> list[Turn]:
         by_id = self.turns.get(chunk.interaction_id, {})
@@ -239,7 +240,8 @@ class Retriever:
     def _untopical_order(self, index: CustomerIndex, when: QuestionTime, allowed: np.ndarray,
                          dense: np.ndarray) -> np.ndarray:
         """No topic ("what happened in March?", "when did she last call?"): each interaction's most
-        representative windows, interactions taken newest first for 'latest', otherwise in time order."""
+        representative windows (closest to the interaction's mean vector), newest interaction first (oldest
+        first for "when did she first..."), round robin so every contact shows before any shows twice."""
         out = np.full(len(index.chunks), -np.inf)
         by_interaction: dict[str, list[int]] = {}
         for i in np.where(allowed)[0]:
@@ -252,8 +254,7 @@ class Retriever:
             centroid = index.matrix[rows].mean(axis=0)
             typical = index.matrix[rows] @ centroid
             for depth, j in enumerate(np.argsort(-typical, kind="stable")):
-                # Round robin: every interaction's best window before anyone's second.
-                out[rows[j]] = 1.0 - (depth * n + rank) / (n * len(rows) + 1.0)
+                out[rows[j]] = -float(depth * n + rank)
         return out
 
     # ---- output ---------------------------------------------------------------------------------------
