@@ -15,7 +15,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RAPPORT_", env_nested_delimiter="__", extra="ignore")
 
     # Store
-    store_dir: Path = Field(Path("rapport-store"), description="Folder of the embedded Chroma store and the SQLite catalog.")
+    store_dir: Path = Field(
+        Path("rapport-store"), description="Folder of the embedded Chroma store and the SQLite catalog."
+    )
     chroma_url: str | None = Field(None, description="http://host:port of a Chroma server; unset means embedded.")
     collection: str = Field("rapport_chunks", description="Chroma collection holding the turn windows.")
 
@@ -25,7 +27,7 @@ class Settings(BaseSettings):
         description="A Python package that ships a sentence-transformers folder, or a local model folder.",
     )
     embedding_backend: Literal["onnx", "torch"] = Field(
-        "onnx", description="onnx: the same weights exported once to ONNX (about 2x faster, identical vectors)."
+        "onnx", description="onnx: the same weights exported once to ONNX (about 2x faster, same vectors)."
     )
     embedding_batch_size: int = Field(64, ge=1)
     model_cache_dir: Path | None = Field(None, description="Where the ONNX export is cached; default ~/.cache/rapport.")
@@ -48,7 +50,7 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(30.0, gt=0)
-    prompts_dir: Path | None = Field(None, description="Folder of versioned prompt files; default: the shipped prompts.")
+    prompts_dir: Path | None = Field(None, description="Folder of versioned prompt files; default: shipped ones.")
     prompt_versions: dict[str, str] = Field(
         default_factory=lambda: {t: "v1" for t in DRAFT_TYPES},
         description="Active prompt version per draft type.",
@@ -60,7 +62,7 @@ class Settings(BaseSettings):
     max_suggestions: int = Field(5, ge=1)
 
     # App
-    users_file: Path | None = Field(None, description="Users and hashed passwords/tokens; default <store_dir>/users.json.")
+    users_file: Path | None = Field(None, description="Users with hashed passwords and tokens; default in store_dir.")
     demo_mode: bool = Field(False, description="Allow a clearly labelled local demo account (127.0.0.1 only).")
 
     def resolved_users_file(self) -> Path:

@@ -157,7 +157,7 @@ class Store:
                 [
                     (
                         f.fact_id, customer_id, interaction_id, f.kind, f.subject,
-                        (f.recorded_at or f.valid_from or datetime.min).timestamp() if (f.recorded_at or f.valid_from) else 0.0,
+                        _recorded_ts(f),
                         f.model_dump_json(),
                     )
                     for f in facts
@@ -267,6 +267,11 @@ class Store:
 
     def _bump(self, customer_id: str) -> None:
         self._versions[customer_id] = self._versions.get(customer_id, 0) + 1
+
+
+def _recorded_ts(fact: Fact) -> float:
+    when = fact.recorded_at or fact.valid_from
+    return when.timestamp() if when else 0.0
 
 
 def meta_pos(stored: StoredChunk) -> int:

@@ -61,7 +61,7 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def handover(
         customer: str,
-        interaction: str | None = typer.Option(None, "--interaction", help="The contact to hand over (default: latest)."),
+        interaction: str | None = typer.Option(None, "--interaction", help="The contact to hand over (default: last)."),
         now: str | None = NOW,
         json_out: bool = JSON,
     ) -> None:
