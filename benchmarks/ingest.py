@@ -63,9 +63,7 @@ def time_torch(model, texts: list[str], batch_size: int) -> tuple[float, np.ndar
     return time.perf_counter() - started, np.asarray(vectors, dtype=np.float32)
 
 
-def time_rapport(embedder, settings: Settings, data: Path, work: Path):
-    store_dir = work / "rapport"
-    shutil.rmtree(store_dir, ignore_errors=True)
+def time_rapport(embedder, settings: Settings, data: Path, store_dir: Path):
     run_settings = settings.model_copy(update={"store_dir": store_dir})
     started = time.perf_counter()
     store = Store(run_settings)
@@ -76,13 +74,11 @@ def time_rapport(embedder, settings: Settings, data: Path, work: Path):
     return seconds, report, got
 
 
-def time_langchain(embeddings, interactions: list[Interaction], work: Path) -> tuple[float, int]:
+def time_langchain(embeddings, interactions: list[Interaction], folder: Path) -> tuple[float, int]:
     from chromadb.config import Settings as ChromaSettings
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
 
-    folder = work / "langchain"
-    shutil.rmtree(folder, ignore_errors=True)
     started = time.perf_counter()
     documents = [
         Document(page_content=t.text, metadata={"interaction_id": i.interaction_id, "customer_id": i.customer_id,
@@ -146,9 +142,10 @@ def main() -> None:
     for n in range(args.repeat):
         seconds, torch_vectors = time_torch(torch_model, texts, settings.embedding_batch_size)
         torch_runs.append(seconds)
-        seconds, report, stored = time_rapport(embedder, settings, args.data, work)
+        # A fresh folder each run: Chroma caches its client per path, so a folder is never reused.
+        seconds, report, stored = time_rapport(embedder, settings, args.data, work / f"rapport-{n}")
         rapport_runs.append(seconds)
-        lc_runs.append(time_langchain(lc_embeddings, interactions, work)[0])
+        lc_runs.append(time_langchain(lc_embeddings, interactions, work / f"langchain-{n}")[0])
         print(f"run {n + 1}: torch {torch_runs[-1]:.1f} s, rapport {rapport_runs[-1]:.1f} s, "
               f"langchain {lc_runs[-1]:.1f} s", file=sys.stderr)
 

@@ -58,7 +58,7 @@ def owned(store: Store, customer_id: str) -> set[str]:
     return {i.interaction_id for i in store.interactions(customer_id)}
 
 
-@hsettings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hsettings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(customers=world)
 def test_questions_naming_other_customers_never_reach_them(tmp_path_factory, embedder, customers):
     store, retriever, memory, answerer = build(tmp_path_factory.mktemp("iso") / "store", embedder, customers)
@@ -68,14 +68,14 @@ def test_questions_naming_other_customers_never_reach_them(tmp_path_factory, emb
         for other, (t, u, _, _) in zip(ids, customers, strict=True):
             if other == me:
                 continue
-            for question in (f"What did she say about {t}?", f"{t} {u}", f"Tell me about the {u} account"):
+            for question in (f"What did she say about {t}?", f"{t} {u}"):
                 for mode in ("hybrid", "dense", "bm25"):
                     hits = retriever.retrieve(me, question, k=20, mode=mode, now=NOW)
                     assert {h.interaction_id for h in hits} <= mine
                     assert all(t not in h.text and u not in h.text for h in hits)
-                draft = answerer.ask(me, question, now=NOW)
-                assert {c.interaction_id for c in draft.citations} <= mine
-                assert t not in draft.text and u not in draft.text
+            draft = answerer.ask(me, f"Tell me about the {u} account and {t}", now=NOW)
+            assert {c.interaction_id for c in draft.citations} <= mine
+            assert t not in draft.text and u not in draft.text
         for fact in memory.facts(me, now=NOW, include_history=True):
             assert {c.interaction_id for c in fact.citations} <= mine
 

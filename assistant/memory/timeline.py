@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import NamedTuple
 
 from assistant.memory.text import clip, sentences
 from assistant.models import Interaction, as_utc
 from assistant.store import Store
+
+_PLACEHOLDER = re.compile(r"\[[A-Z_]+\]")
 
 
 class TimelineEntry(NamedTuple):
@@ -38,12 +41,7 @@ def summarize(interaction: Interaction, max_words: int = 18) -> str:
     if topics:
         line = topics[:1].upper() + topics[1:]
         return f"{line} ({interaction.outcome})" if interaction.outcome else line
-    for turn in interaction.turns:
-        if turn.speaker != "customer":
-            continue
-        for s in sentences(turn.text):
-            if len(s.split()) >= 5:
-                return clip(s, max_words)
-    first = interaction.turns[0].text
-    line = clip(sentences(first)[0], max_words)
+    said = [s for t in interaction.turns if t.speaker == "customer" for s in sentences(t.text)
+            if len(re.findall(r"[A-Za-z]{2,}", _PLACEHOLDER.sub("", s))) >= 5]  # placeholders say nothing
+    line = clip(said[0] if said else sentences(interaction.turns[0].text)[0], max_words)
     return f"{line} ({interaction.outcome})" if interaction.outcome else line
