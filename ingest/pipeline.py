@@ -96,7 +96,8 @@ def run_ingest(store: Store, embedder: Embedder, settings: Settings, interaction
         run.customers(_records(customer_sources, None, run))
         total = _count_lines(interaction_sources.files) if progress else None
         with tqdm(total=total, unit="interaction", desc="ingest", disable=not progress, leave=False) as bar:
-            run.interactions(_records(interaction_sources, format, run), bar, on_committed)
+            run.bar = bar
+            run.interactions(_records(interaction_sources, format, run), on_committed)
     finally:
         written = [p for p in (write_rejects(path, run.refused.get(path, [])) for path in run.read_fully) if p]
         report.rejects_file = "; ".join(str(p) for p in written) or None
@@ -128,10 +129,12 @@ class _Run:
             store, embedder, settings, report, redactor)
         self.refused: dict[Path, list[tuple[RawRecord, list[RejectedRecord]]]] = {}
         self.read_fully: list[Path] = []
+        self.bar: tqdm | None = None  # set while interactions are read
         self._vectors: dict[str, np.ndarray] = {}
 
     def reject(self, source: Path | None, raw: RawRecord, errors: list[RejectedRecord]) -> None:
         self.report.rejected += 1
+        self._advance(1)
         self.report.errors.extend(errors)
         if source is not None:
             self.refused.setdefault(source, []).append((raw, errors))
@@ -155,6 +158,11 @@ class _Run:
             first_seen[record_id] = raw
             yield result
 
+    def _advance(self, n: int) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+            self.bar.set_postfix_str(f"{self.report.turns:,} turns", refresh=False)
+
     # ---- customers ------------------------------------------------------------------------------
     def customers(self, records: Iterator[tuple[Path | None, RawRecord]]) -> None:
         batch: list[Customer] = []
@@ -167,19 +175,19 @@ class _Run:
             self.report.customers += self.store.upsert_customers(batch)
 
     # ---- interactions ---------------------------------------------------------------------------
-    def interactions(self, records: Iterator[tuple[Path | None, RawRecord]], bar: tqdm,
+    def interactions(self, records: Iterator[tuple[Path | None, RawRecord]],
                      on_committed: Callable[[list[Interaction]], object] | None) -> None:
         in_flight: tuple[Future[None], list[_Pending]] | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-ingest-writer") as writer:
-            for batch in self._batches(records, bar):
+            for batch in self._batches(records):
                 vectors = self._embed([c for p in batch for c in p.chunks])
                 if in_flight is not None:
-                    self._finish(*in_flight, bar, on_committed)
+                    self._finish(*in_flight, on_committed)
                 in_flight = writer.submit(self._commit, batch, vectors), batch
             if in_flight is not None:
-                self._finish(*in_flight, bar, on_committed)
+                self._finish(*in_flight, on_committed)
 
-    def _batches(self, records: Iterator[tuple[Path | None, RawRecord]], bar: tqdm) -> Iterator[list[_Pending]]:
+    def _batches(self, records: Iterator[tuple[Path | None, RawRecord]]) -> Iterator[list[_Pending]]:
         batch: list[_Pending] = []
         size = 0
         for group in _groups(self._valid(records, validate_interaction, "interaction_id"), HASH_LOOKUP):
@@ -190,7 +198,7 @@ class _Run:
                 digest = content_hash(interaction, self.settings, self.embedder)
                 if stored.get(interaction.interaction_id) == digest:
                     self.report.unchanged += 1
-                    bar.update(1)
+                    self._advance(1)
                     continue
                 chunks = chunk_interaction(interaction, self.settings.chunk_turns, self.settings.chunk_overlap)
                 batch.append(_Pending(interaction, digest, chunks))
@@ -220,13 +228,13 @@ class _Run:
         for pending in batch:
             self.store.commit_interaction(pending.interaction, pending.digest, [c.chunk_id for c in pending.chunks])
 
-    def _finish(self, future: Future[None], batch: list[_Pending], bar: tqdm,
+    def _finish(self, future: Future[None], batch: list[_Pending],
                 on_committed: Callable[[list[Interaction]], object] | None) -> None:
         future.result()  # a failed write raises here, in the caller's thread
         self.report.ingested += len(batch)
         self.report.chunks += sum(len(p.chunks) for p in batch)
         self.report.turns += sum(len(p.interaction.turns) for p in batch)
-        bar.update(len(batch))
+        self._advance(len(batch))
         if on_committed is not None:
             on_committed([p.interaction for p in batch])
 

@@ -113,9 +113,10 @@ def test_clean_rerun_removes_stale_rejects_file(tmp_path, settings, store, embed
     assert not (tmp_path / "calls.jsonl.rejects.jsonl").exists()
 
 
-def test_reingest_adds_nothing(tmp_path, settings, store, embedder):
+def test_reingest_adds_nothing(tmp_path, settings, store, embedder, capsys):
     source = write_jsonl(tmp_path / "calls.jsonl", [interaction(f"i-{n}", turns=5 + n) for n in range(4)])
-    first = run_ingest(store, embedder, settings, source)
+    first = run_ingest(store, embedder, settings, source, progress=True)
+    assert "4/4" in capsys.readouterr().err  # the progress bar, on stderr
     ids = sorted(collection(settings).get(include=[])["ids"])
 
     again = run_ingest(store, embedder, settings, source)

@@ -63,7 +63,9 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
                            r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost my job|career)\b", re.I),
                 "new job"),
-    "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike)\b", re.I),
+    "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike|"
+                           r"(?:the|car) dealer(?:ship)? said|(?:collect|pick up) (?:the|my|our) (?:new )?(?:car|van|"
+                           r"[A-Z][a-z]+) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up)\b", re.I),
                 "new car"),
     "health": (re.compile(r"\b((?:i'm|i am|i was|i've been|he's|she's|he is|she was|he was|is|was) (?:\w+ ){0,2}(?:in "
                           r"hospital|having (?:an? )?(?:operation|surgery)|diagnosed|recovering)|passed away|"

@@ -22,6 +22,15 @@ _CLOSED_RE = re.compile(r"\bi've (?:closed|cancelled) (?:your|the)\b|\b(?:is|has
                         re.I)
 _YES_NO = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|maybe|fine|alright|all right)\b", re.I)
 _OFFER_SPEAKERS = ("agent", "system")
+# The interaction's recorded outcome, when it states how the sale went, is the last word on the offer.
+_OUTCOME_DECLINED = re.compile(r"\b(not interested|declined|refused|no sale|said no|turned down|do not call|"
+                               r"opted out)\b", re.I)
+_OUTCOME_INELIGIBLE = re.compile(r"\b(ineligible|not eligible|no quote)\b", re.I)
+_OUTCOME_ACCEPTED = re.compile(r"^\s*(buy|bought|sold|sale|purchased?|accepted)\b|\b(policy sold|sale made|"
+                               r"quote accepted|customer bought|customer purchased)\b", re.I)
+_SALES_OUTCOME = re.compile(r"\b(offer|quote|paused|consider)", re.I)
+_OUTCOME_PENDING = re.compile(r"\b(paused|call ?back|callback|thinking|consider\w*|more information|follow[- ]up|"
+                              r"pending)\b", re.I)
 
 
 def _offered_product(said: Said, conversation: Conversation) -> str | None:
@@ -93,7 +102,77 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
         if status == "accepted" and lx.ACCEPT_RE.search(reply[0].text) and "quote" not in said.text.lower():
             facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said, *reply],
                                    status="bought", valid_from=at, source="accepted offer"))
-    return facts
+    return _apply_outcome(conversation, facts, cooldown_days)
+
+
+def outcome_status(outcome: str | None) -> tuple[str, str] | None:
+    """(status, reason) when the interaction's recorded outcome says how the sale went, else None."""
+    if not outcome:
+        return None
+    if _OUTCOME_INELIGIBLE.search(outcome):
+        return "declined", "ineligible"
+    if _OUTCOME_DECLINED.search(outcome):
+        return "declined", "not interested"
+    if _OUTCOME_ACCEPTED.search(outcome):
+        return "accepted", "bought"
+    if _OUTCOME_PENDING.search(outcome):
+        return "pending", "paused"
+    return None
+
+
+def _main_product(conversation: Conversation, facts: list[Fact]) -> str | None:
+    """What the call was selling: the specific product named most often (ties: the one offered last), else the
+    last offer's product."""
+    offered = [f.subject for f in facts if f.kind == "offer"]
+    counts: dict[str, int] = {}
+    for said in conversation.matching(lx.PRODUCT_RE):
+        for m in lx.PRODUCT_RE.finditer(said.text):
+            product = lx.canonical_product(m.group(1))
+            if product not in lx.GENERIC_PRODUCTS:
+                counts[product] = counts.get(product, 0) + 1
+    if counts:
+        return max(counts, key=lambda p: (counts[p], p in offered))
+    return offered[-1] if offered else None
+
+
+def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days: int) -> list[Fact]:
+    """The recorded outcome ("customer not interested", "no quote - ineligible customer", "buy", "process paused")
+    overrides what the words seemed to say about the call's main offer."""
+    stated = outcome_status(conversation.interaction.outcome)
+    if stated is None or not conversation.said:
+        return facts
+    status, reason = stated
+    if status == "pending" and not any(f.kind == "offer" for f in facts) and not _SALES_OUTCOME.search(
+            conversation.interaction.outcome or ""):
+        return facts  # "callback requested" about a fixed rate ending is not, by itself, an offer
+    product = _main_product(conversation, facts)
+    if product is None:
+        return facts
+    earlier = [f for f in facts if f.kind == "offer" and f.subject == product]
+    sources = [s for s in conversation.said if lx.PRODUCT_RE.search(s.text)
+               and any(lx.canonical_product(m.group(1)) == product for m in lx.PRODUCT_RE.finditer(s.text))][-1:]
+    sources.append(conversation.said[-1])
+    at = conversation.said[-1].at
+    day = fmt_day(at)
+    text = {"accepted": f"Accepted the {product} offer on {day}",
+            "declined": (f"Not eligible for {product} (no quote) on {day}" if reason == "ineligible"
+                         else f"Declined the {product} offer on {day}"),
+            "pending": f"Was offered {_article(product)} {product} on {day}; no answer yet"}[status]
+    offer_text = earlier[-1].attributes.get("offer") if earlier else None
+    fact = make_fact(conversation, "offer", product, text, sources, status=status, valid_from=at,
+                     valid_to=at + timedelta(days=cooldown_days) if status == "declined" else None,
+                     offer=offer_text, response=conversation.interaction.outcome, product=product,
+                     reason=reason if status == "declined" else None, source="recorded outcome")
+    out = [f for f in facts if not (f.kind == "offer" and f.subject == product)]
+    if status != "accepted":
+        out = [f for f in out if not (f.kind == "product" and f.subject == product and f.status == "bought"
+                                      and f.attributes.get("source") == "accepted offer")]
+    out.append(fact)
+    if status == "accepted" and not any(f.kind == "product" and f.subject == product and f.status == "bought"
+                                        for f in out):
+        out.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", sources,
+                             status="bought", valid_from=at, source="recorded outcome"))
+    return out
 
 
 def _offers(conversation: Conversation) -> list[Said]:
