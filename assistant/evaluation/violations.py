@@ -57,6 +57,7 @@ def is_pitch(sentence: OutputSentence, *, broad: bool) -> bool:
 
 
 # ---- PII -----------------------------------------------------------------------------------------------
+# Written apart from ingest.redaction on purpose: the leak metric must catch what redaction itself misses.
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")

@@ -25,6 +25,7 @@ PROTOTYPES: dict[str, list[str]] = {
         "I was made redundant last month.",
         "I'm retiring at the end of the year.",
         "We've just bought a new car.",
+        "I'm collecting my new car from the dealer on Saturday.",
         "My husband is in hospital for an operation.",
         "My mum passed away recently.",
         "My son is starting university in September.",
