@@ -159,3 +159,65 @@ def test_fact_ids_are_stable_and_updates_replace_not_add(memory, embedder):
     before = {f.fact_id for f in store.facts("cust-amy-mum")}
     memory.update([BRANCH, CARD_BLOCKED, CARD_FIXED])
     assert {f.fact_id for f in store.facts("cust-amy-mum")} == before
+
+
+def _extract(embedder, *interactions):
+    from assistant.memory.facts.extract import Extractor
+
+    return Extractor(embedder).extract(list(interactions))
+
+
+SALES_CALL = (("agent", "Would you be interested in a quote for auto insurance today?"),
+              ("customer", "Hmm, well, what would it cost?"),
+              ("agent", "It depends on the car. Let me ask a few questions about the auto insurance."))
+
+
+@pytest.mark.parametrize(("outcome", "status", "reason"), [
+    ("customer not interested", "declined", "not interested"),
+    ("no quote - ineligible customer", "declined", "ineligible"),
+    ("process paused - customer needs to consider the offer", "pending", None),
+    ("buy", "accepted", None),
+])
+def test_recorded_outcome_is_the_last_word_on_the_offer(embedder, outcome, status, reason):
+    call = contact("ins-1", TUESDAY, *SALES_CALL, cid="ins-1", outcome=outcome)
+    facts = _extract(embedder, call)["ins-1"]
+    offer = one(facts, "offer", "car insurance")
+    assert offer.status == status and offer.attributes.get("reason") == reason
+    bought = [f for f in facts if f.kind == "product" and f.status == "bought"]
+    assert bool(bought) == (status == "accepted")
+    if status == "declined":
+        assert offer.valid_to is not None  # the cool-down holds: no re-pitch
+
+
+def test_callback_outcome_alone_invents_no_offer(embedder):
+    call = contact("cb-1", TUESDAY, ("customer", "Can someone call me about my mortgage rate ending?"),
+                   ("agent", "Of course, I've booked a call with an adviser."), outcome="callback requested")
+    assert not [f for f in _extract(embedder, call)["cb-1"] if f.kind == "offer"]
+
+
+def test_approved_car_loan_and_collecting_the_car(embedder):
+    call = contact("loan-1", datetime(2026, 11, 5, 10, tzinfo=UTC),
+                   ("agent", "Good news: your car loan has been approved."),
+                   ("customer", "Brilliant! The dealer said I can collect the Octavia on the 16th."), cid="tom")
+    facts = _extract(embedder, call)["loan-1"]
+    assert one(facts, "product", "car loan").status == "bought"
+    car = one(facts, "life_event", "new car")
+    assert car.valid_from == datetime(2026, 11, 16, tzinfo=UTC)
+
+
+def test_same_day_dispatch_is_kept_unless_chased(tmp_path, embedder):
+    from assistant.settings import Settings
+
+    settings = Settings(store_dir=tmp_path / "store")
+    store = Store(settings)
+    memory = FactMemory(store, embedder, settings)
+    sent = contact("d-1", TUESDAY, ("customer", "Can you post me the policy papers?"),
+                   ("agent", "I'll post a printed copy first class today, so it should be with you by Thursday."),
+                   cid="cust-post")
+    run_ingest(store, embedder, settings, [sent], on_committed=memory.update)
+    later = datetime(2026, 11, 20, tzinfo=UTC)
+    assert one(memory.facts("cust-post", now=later), "promise", "").status == "kept"
+    chase = contact("d-2", datetime(2026, 11, 18, tzinfo=UTC), ("customer", "The papers haven't come yet."),
+                    ("agent", "I'm sorry, let me check."), cid="cust-post")
+    run_ingest(store, embedder, settings, [chase], on_committed=memory.update)
+    assert one(memory.facts("cust-post", now=later), "promise", "").status == "overdue"

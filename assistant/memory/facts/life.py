@@ -4,7 +4,7 @@ member where we know one) and when they happen, resolved against the date they w
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from assistant.memory.dates import Span, find_spans
 from assistant.memory.facts import lexicon as lx
@@ -136,10 +136,32 @@ def _when(said: Said, conversation: Conversation) -> tuple[Span | None, bool]:
                 spans = find_spans(other.text, said.at, direction)
                 if spans:
                     break
-    span = spans[0] if spans else None
+    span = spans[0] if spans else _bare_day(said.text, said.at, ahead)
     if span is not None:
         ahead = span.end > said.at
     return span, ahead
+
+
+_BARE_DAY = re.compile(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b(?! of\b)", re.I)
+
+
+def _bare_day(text: str, at: datetime, ahead: bool) -> Span | None:
+    """"On the 16th" with no month: the nearest such day of a month, ahead of or before when it was said."""
+    m = _BARE_DAY.search(text)
+    if m is None or not 1 <= int(m.group(1)) <= 31:
+        return None
+    day, year, month = int(m.group(1)), at.year, at.month
+    for _ in range(3):
+        try:
+            start = at.replace(year=year, month=month, day=day, hour=0, minute=0, second=0, microsecond=0)
+        except ValueError:
+            start = None
+        if start is not None and (start + timedelta(days=1) > at if ahead else start <= at):
+            return Span(start, start + timedelta(days=1), m.group(0)[3:], "day")
+        month += 1 if ahead else -1
+        if month in (0, 13):
+            year, month = year + (1 if month == 13 else -1), 12 if month == 0 else 1
+    return None
 
 
 def life_events(conversation: Conversation) -> list[Fact]:

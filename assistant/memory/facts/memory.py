@@ -207,6 +207,9 @@ def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime
             return "kept"
     if any(recorded < at <= now and chased for at, _, chased in context.contacts):
         attributes["chased"] = True
+    elif attributes.get("dispatch"):  # the agent's own same-day send: taken as done unless chased since
+        attributes["kept_assumed"] = True
+        return "kept"
     if due is None or now < due:
         return "due"
     return "lapsed" if now - due > PROMISE_LAPSE else "overdue"

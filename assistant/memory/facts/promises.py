@@ -41,6 +41,11 @@ _NOT_A_PROMISE = re.compile(r"\b(only|never|nobody|no one|won't|unless|if you|wo
                             r"contact you (?:by|via|on))\b", re.I)
 _CONDITIONAL = re.compile(r"^\W*if\b|\bif (?:it|you|that|they|there)(?:'s)?\b|\b(?:right )?now\b|right away|"
                           r"straight away|while you wait", re.I)
+# The agent's own same-day dispatch ("I'll post a printed copy first class today", "I'll send the details to your
+# app"): done on their side at once, so taken as kept unless the customer later chases it.
+_DISPATCH = re.compile(r"\b(?:post|send)\b[^.?!]{0,60}?\b(today|this afternoon|first class|to your app|in(?:to)? "
+                       r"(?:the|your) app|to your (?:secure )?(?:inbox|messages))\b", re.I)
+_SELF = re.compile(r"^(?:i'll|i will)\b", re.I)
 # The customer confirming a sent item arrived ("Got the code, it's added!") also keeps a "send" promise.
 _RECEIVED = re.compile(r"\b(got (?:it|the|your)|received (?:it|the)|it(?:'s| has) (?:arrived|come)|came through)\b",
                        re.I)
@@ -66,8 +71,17 @@ def promises(conversation: Conversation) -> list[Fact]:
             due=due.isoformat() if due else None, due_assumed=due is None or None, action=action, by="agent",
             quote=said.text, agent_id=conversation.interaction.agent_id,
             kept_at=kept[0].at.isoformat() if kept else None,
+            dispatch=_dispatch(said, m, action),
         ))
     return facts
+
+
+def _dispatch(said: Said, m: re.Match[str], action: str) -> str | None:
+    """How the agent said they would send it themselves the same day ("first class", "to your app"), or None."""
+    if not action.startswith("send") or not _SELF.match(m.group(1)):
+        return None
+    found = _DISPATCH.search(said.text[m.start():])
+    return found.group(1).lower() if found else None
 
 
 def _due(said: Said, conversation: Conversation) -> tuple[datetime | None, str]:

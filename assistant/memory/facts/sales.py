@@ -20,6 +20,10 @@ _READY_RE = re.compile(r"\b(?:is|are|has been|have been) (?:now )?(?:set up|open
                        r"\b(?:quote accepted|that's all done|all done|all set)\b", re.I)
 _CLOSED_RE = re.compile(r"\bi've (?:closed|cancelled) (?:your|the)\b|\b(?:is|has been) (?:now )?(?:closed|cancelled)\b",
                         re.I)
+# "Your car loan has been approved": a credit product the customer now has (not "approved in principle").
+_CREDIT = {"car loan", "personal loan", "loan", "overdraft"}
+_APPROVED_RE = re.compile(r"\s+(?:application\s+)?(?:has been|is|was|'s been)\s+(?:now\s+)?(?:fully\s+)?approved\b"
+                          r"(?!\s+in principle)", re.I)
 _YES_NO = re.compile(r"^\W*(?:yes|yeah|yep|sure|ok|okay|no|nope|nah|maybe|fine|alright|all right)\b", re.I)
 _OFFER_SPEAKERS = ("agent", "system")
 # The interaction's recorded outcome, when it states how the sale went, is the last word on the offer.
@@ -193,6 +197,10 @@ def products(conversation: Conversation) -> list[Fact]:
             if said.speaker == "agent" and _CLOSED_RE.search(said.text):
                 facts.append(make_fact(conversation, "product", product, f"Closed {product} on {day}", [said],
                                        status="closed", valid_from=said.at))
+            elif said.speaker in ("agent", "system") and product in _CREDIT and _APPROVED_RE.match(
+                    said.text[m.end():]):
+                facts.append(make_fact(conversation, "product", product, f"{product.capitalize()} approved on {day}",
+                                       [said], status="bought", valid_from=said.at, source="approved"))
             elif _BOUGHT_RE.search(before) or said.speaker in ("agent", "system") and _ready(said, conversation):
                 facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said],
                                        status="bought", valid_from=said.at))
