@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +34,7 @@ from assistant.models import Chunk, Customer, IngestReport, Interaction, Rejecte
 from assistant.settings import Settings
 from assistant.store import Store
 from ingest.chunking import chunk_interaction
-from ingest.loaders import Format, RawRecord, in_memory, read_records, resolve_format, sources
+from ingest.loaders import Format, RawRecord, Sources, in_memory, read_records, resolve_format, sources
 from ingest.redaction import Redactor, redact_customer, redact_interaction
 from ingest.rejects import write_rejects
 from ingest.validation import validate_customer, validate_interaction
@@ -94,7 +94,7 @@ def run_ingest(store: Store, embedder: Embedder, settings: Settings, interaction
             raise InputError("customers are read from JSONL (one customer per line)", file=str(path))
     try:
         run.customers(_records(customer_sources, None, run))
-        total = _count_lines(interaction_sources.files) if progress else None
+        total = _count_records(interaction_sources) if progress else None
         with tqdm(total=total, unit="interaction", desc="ingest", disable=not progress, leave=False) as bar:
             run.bar = bar
             run.interactions(_records(interaction_sources, format, run), on_committed)
@@ -106,7 +106,7 @@ def run_ingest(store: Store, embedder: Embedder, settings: Settings, interaction
     return report
 
 
-def _records(given: Any, format: Format, run: _Run) -> Iterator[tuple[Path | None, RawRecord]]:
+def _records(given: Sources, format: Format, run: _Run) -> Iterator[tuple[Path | None, RawRecord]]:
     for path in given.files:
         for raw in read_records(path, format):
             yield path, raw
@@ -116,10 +116,15 @@ def _records(given: Any, format: Format, run: _Run) -> Iterator[tuple[Path | Non
             yield None, raw
 
 
-def _count_lines(paths: Sequence[Path]) -> int | None:
-    if any(p.suffix.lower() == ".csv" for p in paths):
-        return None  # rows, not interactions
-    return sum(sum(1 for line in p.open("rb") if line.strip()) for p in paths)
+def _count_records(given: Sources) -> int | None:
+    """For the progress bar: one interaction per non-blank JSONL line; a CSV's rows are not interactions."""
+    if any(p.suffix.lower() == ".csv" for p in given.files):
+        return None
+    total = len(given.records or [])
+    for path in given.files:
+        with path.open("rb") as fh:
+            total += sum(1 for line in fh if line.strip())
+    return total
 
 
 class _Run:
