@@ -63,8 +63,9 @@ class Assistant:
     def interactions(self, customer_id: str) -> list[Interaction]:
         return self.store.interactions(customer_id)
 
-    def retrieve(self, customer_id: str, query: str, k: int = 10) -> list[Evidence]:
-        return self.retriever.retrieve(customer_id, query, k=k)
+    def retrieve(self, customer_id: str, query: str, k: int = 10, now: datetime | None = None) -> list[Evidence]:
+        """The customer's best evidence for the query; with `now`, as of that moment (later contacts excluded)."""
+        return self.retriever.retrieve(customer_id, query, k=k, now=now)
 
     def facts(self, customer_id: str, now: datetime | None = None) -> list[Fact]:
         return self.memory.facts(customer_id, now=now)

@@ -33,15 +33,19 @@ class Settings(BaseSettings):
     model_cache_dir: Path | None = Field(None, description="Where the ONNX export is cached; default ~/.cache/rapport.")
 
     # Chunking: windows of consecutive turns
-    chunk_turns: int = Field(4, ge=1, description="Turns per window.")
-    chunk_overlap: int = Field(1, ge=0, description="Turns shared by consecutive windows.")
+    # 6/0 and rrf_k 10 were chosen on benchmarks/retrieval.py (BENCHMARKS.md, Retrieval), not on taste.
+    chunk_turns: int = Field(6, ge=1, description="Turns per window.")
+    chunk_overlap: int = Field(0, ge=0, description="Turns shared by consecutive windows.")
+    chunk_max_words: int = Field(
+        170, ge=1, description="A window closes before passing this many words (keeps it under the model's "
+        "256-token limit); a longer single turn stands alone.")
 
     # Redaction
     redact_pii: bool = True
     phone_regions: list[str] = Field(default_factory=lambda: ["GB", "US"])
 
     # Retrieval
-    rrf_k: int = Field(60, description="Reciprocal-rank-fusion constant.")
+    rrf_k: int = Field(10, description="Reciprocal-rank-fusion constant.")
     recency_half_life_days: float = Field(180.0, description="Recency boost halves every this many days.")
     recency_weight: float = Field(0.15, ge=0.0)
 

@@ -36,7 +36,7 @@ from assistant.facade import Assistant  # noqa: E402
 from assistant.models import Citation, Customer, Fact, Interaction  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from benchmarks.handover_rouge import write_section  # noqa: E402
-from ingest.chunking import chunk_interaction  # noqa: E402
+from ingest.chunking import chunks_for  # noqa: E402
 
 DEMO = REPO / "assistant" / "demo"
 NOW = datetime(2026, 11, 20, 10, tzinfo=UTC)
@@ -73,7 +73,7 @@ def build(assistant: Assistant, target: int, seed: int = 7) -> dict[str, float]:
             iid = f"{inter.interaction_id}~{n}"
             mapping[inter.interaction_id] = iid
             clone = inter.model_copy(update={"interaction_id": iid, "customer_id": new_id})
-            chunks = chunk_interaction(clone, settings.chunk_turns, settings.chunk_overlap)
+            chunks = chunks_for(clone, settings)
             chunks_buf += chunks
             vecs_buf += [vectors[c.text] for c in chunks]
             commits.append((clone, [c.chunk_id for c in chunks]))

@@ -182,8 +182,9 @@ def main() -> None:
         store, memory, spent = build(settings, embedder, only)
         timings.write_text(json.dumps(spent))
     results = {mode: evaluate(Retriever(store, embedder, settings), questions, mode) for mode in MODES}
-    lines = [f"{len(questions)} questions; window {settings.chunk_turns} turns, overlap {settings.chunk_overlap}; "
-             f"rrf_k {settings.rrf_k}, recency weight {settings.recency_weight}", ""]
+    lines = [f"{len(questions)} questions; window {settings.chunk_turns} turns, overlap {settings.chunk_overlap}, "
+             f"at most {settings.chunk_max_words} words; rrf_k {settings.rrf_k}, "
+             f"recency weight {settings.recency_weight}", ""]
     for group in ("all", "fact", "time", "multi-hop", "demo", "insurance"):
         lines += [f"**{group}**", "", *table(results, group), ""]
     margin = [results["hybrid"]["all"][b] - max(results["dense"]["all"][b], results["bm25"]["all"][b])
@@ -222,9 +223,11 @@ def tuning(store: Store, embedder, settings: Settings, questions: list[dict]) ->
         "as configured": (settings, {}),
         "no recency": (with_(recency_weight=0.0), {}),
         "recency 0.5": (with_(recency_weight=0.5), {}),
+        "RRF k=5": (with_(rrf_k=5), {}),
         "RRF k=10": (with_(rrf_k=10), {}),
         "RRF k=20": (with_(rrf_k=20), {}),
         "RRF k=60": (with_(rrf_k=60), {}),
+        "linear fusion (min-max scores)": (settings, {"fusion": "linear"}),
         "dense 2 : bm25 1": (settings, {"dense_weight": 2.0}),
         "dense 1 : bm25 2": (settings, {"lexical_weight": 2.0}),
     }
@@ -235,7 +238,7 @@ def tuning(store: Store, embedder, settings: Settings, questions: list[dict]) ->
 def sweep(base: Settings, embedder, questions: list[dict]) -> list[str]:  # type: ignore[no-untyped-def]
     lines = ["**window sizes** (hybrid, recall@200w / 400w / 800w; each re-ingests the questions' customers)", "",
              "| turns/overlap | 200w | 400w | 800w | build s |", "|---|---|---|---|---|"]
-    for turns, overlap in ((1, 0), (2, 1), (3, 1), (4, 1), (6, 2)):
+    for turns, overlap in ((2, 1), (3, 1), (4, 1), (4, 0), (6, 0), (6, 1), (8, 0)):
         root = Path(tempfile.mkdtemp(prefix=f"rapport-w{turns}-"))
         settings = base.model_copy(update={"store_dir": root, "chunk_turns": turns, "chunk_overlap": overlap})
         store, _, spent = build(settings, embedder, {q["customer_id"] for q in questions})

@@ -159,15 +159,16 @@ def read_rejects(path: Path, fmt: str | CsvFormat) -> Iterator[RawRecord]:
             entries.append((line, raw.payload))
     if isinstance(fmt, CsvFormat):
         header = next((e["header"] for _, e in entries if e.get("header")), None)
-        if header is None and entries:
-            yield RawRecord(file, entries[0][0], original=entries[0][1]["original"], error=RejectedRecord(
-                file=file, line=entries[0][0], field="header", reason="no CSV header in this rejects file"))
+        if header is None:
+            for line, entry in entries:  # every entry stays in the rejects file, none is dropped
+                yield RawRecord(file, line, original=entry["original"], error=RejectedRecord(
+                    file=file, line=line, field="header", reason="no CSV header in this rejects file"))
             return
         rows = []
         for line, entry in entries:
             for row in csv.reader(io.StringIO(entry["original"]), delimiter=fmt.delimiter):
                 rows.append((line, row))
-        yield from _group_csv(file, next(csv.reader([header or ""], delimiter=fmt.delimiter)), rows, fmt)
+        yield from _group_csv(file, next(csv.reader([header], delimiter=fmt.delimiter)), rows, fmt)
         return
     for line, entry in entries:
         yield _from_json_line(file, line, entry["original"])

@@ -33,7 +33,7 @@ from assistant.errors import InputError
 from assistant.models import Chunk, Customer, IngestReport, Interaction, RejectedRecord
 from assistant.settings import Settings
 from assistant.store import Store
-from ingest.chunking import chunk_interaction
+from ingest.chunking import CHUNK_FORMAT, chunks_for
 from ingest.loaders import Format, RawRecord, Sources, in_memory, read_records, resolve_format, sources
 from ingest.redaction import Redactor, redact_customer, redact_interaction
 from ingest.rejects import write_rejects
@@ -60,7 +60,8 @@ class _Pending:
 def content_hash(interaction: Interaction, settings: Settings, embedder: Embedder) -> str:
     """Of the redacted record and everything that shapes its chunks, so a re-chunk or new model re-does it."""
     record = json.dumps(interaction.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    shape = f"{settings.chunk_turns}/{settings.chunk_overlap}/{embedder.name}/{embedder.dim}"
+    shape = (f"{CHUNK_FORMAT}/{settings.chunk_turns}/{settings.chunk_overlap}/{settings.chunk_max_words}/"
+             f"{embedder.name}/{embedder.dim}")
     return hashlib.sha256(f"{shape}\n{record}".encode()).hexdigest()
 
 
@@ -205,7 +206,7 @@ class _Run:
                     self.report.unchanged += 1
                     self._advance(1)
                     continue
-                chunks = chunk_interaction(interaction, self.settings.chunk_turns, self.settings.chunk_overlap)
+                chunks = chunks_for(interaction, self.settings)
                 batch.append(_Pending(interaction, digest, chunks))
                 size += len(chunks)
                 if size >= COMMIT_CHUNKS:

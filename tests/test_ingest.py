@@ -138,19 +138,18 @@ def test_changed_interaction_replaces_its_chunks(tmp_path, settings, store, embe
 
     assert (report.ingested, report.unchanged) == (1, 1)
     after = collection(settings).get(where={"interaction_id": "i-1"}, include=["documents"])
-    assert len(before) == 3 and len(after["ids"]) == 1 and not before & set(after["ids"])
-    assert after["documents"][0].startswith("Customer: claim question 0")
+    assert len(before) == 2 and len(after["ids"]) == 1 and not before & set(after["ids"])
+    assert after["documents"][0].startswith("claim question 0")
     assert set(collection(settings).get(where={"interaction_id": "i-2"}, include=[])["ids"]) == untouched
     assert store.stats()["chunks"] == 1 + len(untouched)
 
 
-def test_chunks_are_turn_windows_with_speaker_lines(tmp_path, settings, store, embedder):
+def test_chunks_are_turn_windows_with_speakers_in_metadata(tmp_path, settings, store, embedder):
     run_ingest(store, embedder, settings, [interaction("i-7", turns=10)])
     chunks = [s.chunk for s in store.chunks("c1")]
-    assert [c.turn_ids for c in chunks] == [["0", "1", "2", "3"], ["3", "4", "5", "6"], ["6", "7", "8", "9"]]
-    assert chunks[0].text.splitlines()[:2] == ["Customer: policy question 0 about i-7",
-                                               "Agent: policy question 1 about i-7"]
-    assert chunks[1].chunk_id.startswith("i-7:1:") and chunks[1].speakers[0] == "agent"
+    assert [c.turn_ids for c in chunks] == [["0", "1", "2", "3", "4", "5"], ["6", "7", "8", "9"]]
+    assert chunks[0].text.splitlines()[:2] == ["policy question 0 about i-7", "policy question 1 about i-7"]
+    assert chunks[1].chunk_id.startswith("i-7:1:") and chunks[1].speakers[:2] == ["customer", "agent"]
     assert chunks[0].channel == "chat" and chunks[0].started_at == datetime(2025, 3, 8, 10, tzinfo=UTC)
 
 

@@ -10,13 +10,13 @@ import pytest
 from assistant.errors import InputError
 from assistant.models import Interaction
 from assistant.store import StoredChunk, meta_pos
-from ingest.chunking import chunk_interaction, chunk_text, window_starts
+from ingest.chunking import chunk_interaction, chunk_text, windows
 from ingest.loaders import CsvFormat, RawRecord
 from ingest.validation import validate_interaction
 
 
 @pytest.mark.parametrize(
-    ("turns", "size", "overlap", "windows"),
+    ("turns", "size", "overlap", "expected"),
     [
         (1, 4, 1, [(0, 1)]),
         (4, 4, 1, [(0, 4)]),
@@ -24,11 +24,33 @@ from ingest.validation import validate_interaction
         (10, 4, 1, [(0, 4), (3, 7), (6, 10)]),
         (11, 4, 1, [(0, 4), (3, 7), (6, 10), (9, 11)]),
         (8, 4, 0, [(0, 4), (4, 8)]),
+        (13, 6, 0, [(0, 6), (6, 12), (12, 13)]),
         (3, 2, 5, [(0, 2), (1, 3)]),  # overlap >= size still moves on by one turn
     ],
 )
-def test_windows_cover_every_turn_with_the_set_overlap(turns, size, overlap, windows):
-    assert [(s, min(s + size, turns)) for s in window_starts(turns, size, overlap)] == windows
+def test_windows_cover_every_turn_with_the_set_overlap(turns, size, overlap, expected):
+    assert windows([3] * turns, size, overlap, max_words=1000) == expected
+
+
+def test_the_word_cap_closes_windows_early_and_a_long_turn_stands_alone():
+    # 50 + 50 + 80 > 150 closes the first window; the 400-word turn gets one of its own.
+    assert windows([50, 50, 80, 400, 10, 10], 6, 0, max_words=150) == [(0, 2), (2, 3), (3, 4), (4, 6)]
+    # With overlap, a window that could add no new turn under the cap gives up the overlap instead.
+    assert windows([50, 50, 80], 6, 1, max_words=120) == [(0, 2), (2, 3)]
+
+
+def test_every_turn_is_in_a_window_whatever_the_shape():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        counts = [rng.randint(1, 120) for _ in range(rng.randint(1, 30))]
+        size, overlap, cap = rng.randint(1, 8), rng.randint(0, 3), rng.randint(20, 300)
+        got = windows(counts, size, overlap, cap)
+        assert {i for s, e in got for i in range(s, e)} == set(range(len(counts)))
+        assert all(e - s <= size for s, e in got)
+        assert all(sum(counts[s:e]) <= cap or e - s == 1 for s, e in got)
+        assert all(b[0] > a[0] and b[1] > a[1] for a, b in zip(got, got[1:], strict=False))
 
 
 def test_chunk_ids_are_stable_and_carry_the_position():
@@ -40,7 +62,8 @@ def test_chunk_ids_are_stable_and_carry_the_position():
     assert [c.chunk_id for c in first] == [c.chunk_id for c in again]
     assert first[1].chunk_id.startswith("call:7:1:") and len(first[1].chunk_id.rsplit(":", 1)[1]) == 12
     assert meta_pos(StoredChunk(first[1], np.zeros(1))) == 1
-    assert chunk_text(record.turns[:3]) == "Customer: t0\nAgent: t1\nSystem: t2"
+    assert chunk_text(record.turns[:3]) == "t0\nt1\nt2"  # speakers live in metadata, not in the vector
+    assert first[0].speakers == ["customer", "agent", "system", "customer"]
 
 
 def test_field_paths_name_the_nested_field():

@@ -3,6 +3,7 @@ customers with distinctive tokens, asked about each other's tokens; and the demo
 
 from __future__ import annotations
 
+import re
 import string
 from datetime import UTC, datetime, timedelta
 
@@ -114,6 +115,7 @@ def test_demo_customers_never_see_each_others_stories(demo, me):
         for t in tokens:
             hits = retriever.retrieve(me, f"What did the customer say about {t}?", k=10, now=NOW)
             assert {h.interaction_id for h in hits} <= mine
-            assert all(t.lower() not in h.text.lower() for h in hits)
+            # Whole words: Miles's agent Hollie is not Grace's son Ollie.
+            assert not any(re.search(rf"\b{re.escape(t)}\b", h.text, re.I) for h in hits)
     draft = answerer.ask(me, "Tell me about Lisbon, Biscuit, Durham and the HC-4471 claim", now=NOW)
     assert {c.interaction_id for c in draft.citations} <= mine

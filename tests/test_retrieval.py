@@ -137,3 +137,12 @@ def test_langchain_adapter_returns_documents_for_one_customer(world):
     meta = docs[0].metadata
     assert meta["interaction_id"] == "b-1" and meta["turn_ids"] and meta["channel"] == "chat"
     assert "started_at" in meta and "score" in meta and "Lisbon" in docs[0].page_content
+
+
+def test_as_of_a_moment_later_contacts_are_not_evidence(world):
+    _, retriever, _, _ = world
+    before_pot = datetime(2026, 11, 1, tzinfo=UTC)
+    assert any(h.interaction_id == "a-3" for h in retriever.retrieve("cust-a", "savings pot for Amy", now=NOW))
+    earlier = retriever.retrieve("cust-a", "savings pot for Amy", k=20, now=before_pot)
+    assert earlier and all(h.started_at <= before_pot for h in earlier)
+    assert retriever.retrieve("cust-a", "savings pot for Amy", now=datetime(2025, 1, 1, tzinfo=UTC)) == []

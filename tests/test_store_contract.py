@@ -121,7 +121,8 @@ class TestStoreContract:
         ids = store_call(store, call("a-1", "c1", 7), seed=1)
         stored = store.chunks("c1")
         assert [s.chunk.chunk_id for s in stored] == ids
-        assert stored[0].chunk.text.startswith("Customer: mortgage 0 in a-1\nAgent: mortgage 1")
+        assert stored[0].chunk.text.startswith("mortgage 0 in a-1\nmortgage 1")
+        assert stored[0].chunk.speakers[:2] == ["customer", "agent"]
         assert stored[1].chunk.turn_ids == ["3", "4", "5", "6"] and stored[1].embedding.shape == (8,)
         assert stored[0].chunk.started_at == datetime(2025, 5, 2, tzinfo=UTC)
         assert store.interaction_hashes(["a-1", "nope"]) == {"a-1": "hash-1"}
@@ -164,5 +165,5 @@ class TestStoreContract:
         first = run_ingest(store, embedder, backend, records)
         again = run_ingest(store, embedder, backend, records)
         assert (first.ingested, again.ingested, again.unchanged) == (2, 0, 2)
-        assert store.stats()["chunks"] == first.chunks == 4
+        assert store.stats()["chunks"] == first.chunks == 3  # 7 turns: 6 + 1; 5 turns: 5
         store.close()

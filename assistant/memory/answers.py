@@ -47,7 +47,6 @@ class Answerer:
         now = as_utc(now) if now else utcnow()
         question = " ".join(question.split())
         hits = self.retriever.search(customer_id, _without_names(question, customer), k=8, now=now)
-        hits = [h for h in hits if as_utc(h.chunk.started_at) <= now]
         if self.llm is not None and question:
             try:
                 draft = llm_answer(self.llm, customer, question, hits, now)

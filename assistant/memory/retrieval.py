@@ -7,7 +7,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 import numpy as np
@@ -21,6 +21,7 @@ from assistant.store import Store
 
 Mode = Literal["hybrid", "dense", "bm25"]
 Fusion = Literal["rrf", "linear"]
+CLOCK_SKEW = timedelta(hours=1)
 SPAN_BOOST = 0.5  # fused scores lie in [0, 1]: a window inside the question's time window outranks one outside
 
 # Words that point at a channel: "when did she last call?" is about voice contacts.
@@ -97,12 +98,15 @@ class Retriever:
         index = self.index(customer_id)
         if not index.chunks or not query.strip():
             return []
+        # Contacts after `now` have not happened yet as of that moment; without an explicit moment, a record
+        # stamped a little ahead (another system's clock) still counts.
+        cutoff = as_utc(now) if now else utcnow() + CLOCK_SKEW
         now = as_utc(now) if now else utcnow()
         when = question_time(query, now)
         topic = topic_tokens(when.rest)
         # "What happened in March?" looks only in March; "what did he promise to do on Friday?" merely prefers
         # contacts in that window (the day may be the promise's, not the contact's).
-        allowed = self._allowed(index, when, query, strict=not topic)
+        allowed = self._allowed(index, when, query, strict=not topic) & (index.started <= cutoff.timestamp())
         if not allowed.any():
             return []
         text_for_ranking = when.rest if topic else query
