@@ -9,15 +9,18 @@ Duplicate interaction ids within one run: the first record wins; later ones are 
 the rejects file), so nothing is silently overwritten by a copy further down the same export.
 The same holds for customers.
 
-Speed: embedding is the cost. Chunk texts are embedded in large groups (the embedder sorts each
-group by length, so padding stays small), identical texts are embedded once per run, and batch N
-is written to Chroma on a writer thread while batch N+1 is parsed, redacted, chunked and embedded.
+Speed: embedding is the cost, so the cores should never wait for anything else. Three stages overlap: a
+reader thread parses, validates, redacts and chunks batch N+1 while batch N is embedded (the ONNX runs
+release the GIL) and a writer thread stores batch N-1. The first batch is small so embedding starts at
+once, and identical texts are embedded once per run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -39,7 +42,8 @@ from ingest.redaction import Redactor, redact_customer, redact_interaction
 from ingest.rejects import write_rejects
 from ingest.validation import validate_customer, validate_interaction
 
-COMMIT_CHUNKS = 1024  # chunks embedded and committed together; larger groups pad less
+FIRST_BATCH_CHUNKS = 64  # small, so the embedder starts while the reader is still parsing
+COMMIT_CHUNKS = 512  # chunks embedded and committed together; small enough that the last write is short
 HASH_LOOKUP = 256  # interactions whose stored hashes are fetched in one query
 VECTOR_CACHE = 20_000  # distinct chunk texts remembered per run (~30 MB), so repeats are embedded once
 
@@ -185,7 +189,7 @@ class _Run:
                      on_committed: Callable[[list[Interaction]], object] | None) -> None:
         in_flight: tuple[Future[None], list[_Pending]] | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-ingest-writer") as writer:
-            for batch in self._batches(records):
+            for batch in _read_ahead(self._batches(records)):
                 vectors = self._embed([c for p in batch for c in p.chunks])
                 if in_flight is not None:
                     self._finish(*in_flight, on_committed)
@@ -195,7 +199,7 @@ class _Run:
 
     def _batches(self, records: Iterator[tuple[Path | None, RawRecord]]) -> Iterator[list[_Pending]]:
         batch: list[_Pending] = []
-        size = 0
+        size, first_done = 0, False
         for group in _groups(self._valid(records, validate_interaction, "interaction_id"), HASH_LOOKUP):
             if self.redactor is not None:
                 group = [redact_interaction(i, self.redactor) for i in group]
@@ -209,9 +213,9 @@ class _Run:
                 chunks = chunks_for(interaction, self.settings)
                 batch.append(_Pending(interaction, digest, chunks))
                 size += len(chunks)
-                if size >= COMMIT_CHUNKS:
+                if size >= (COMMIT_CHUNKS if first_done else FIRST_BATCH_CHUNKS):
                     yield batch
-                    batch, size = [], 0
+                    batch, size, first_done = [], 0, True
         if batch:
             yield batch
 
@@ -245,12 +249,52 @@ class _Run:
             on_committed([p.interaction for p in batch])
 
 
-def _groups(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
+def _groups(items: Iterator[Any], size: int, first: int = 4) -> Iterator[list[Any]]:
+    """Groups of `size`, the first only `first` long so the first batch is ready quickly."""
     group: list[Any] = []
     for item in items:
         group.append(item)
-        if len(group) >= size:
+        if len(group) >= first:
             yield group
-            group = []
+            group, first = [], size
     if group:
         yield group
+
+
+_DONE = object()
+
+
+def _read_ahead(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """Runs the generator on a thread, up to `depth` items ahead; its exceptions are raised here, in order.
+    If the consumer stops early, the thread is told to stop at its next item."""
+    ahead: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        ahead.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            ahead.put((_DONE, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            ahead.put((_DONE, exc))
+
+    thread = threading.Thread(target=produce, name="rapport-ingest-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, error = ahead.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()

@@ -291,3 +291,53 @@ def test_unreadable_bytes_reject_only_their_line(tmp_path, settings, store, embe
     report = run_ingest(store, embedder, settings, source)
     assert report.ingested == 2 and [(e.line, e.field, e.reason) for e in report.errors] == [
         (2, "<line>", "not UTF-8 text")]
+
+
+def test_many_small_batches_give_the_same_store_as_one(tmp_path, settings, embedder, monkeypatch):
+    """The reader, embedder and writer overlap across batches; tiny batches exercise every hand-over."""
+    import ingest.pipeline as pipeline
+
+    records = [interaction(f"i-{n}", customer=f"c{n % 3}", turns=3 + n) for n in range(12)]
+    records.insert(5, {"interaction_id": "broken"})  # a reject in the middle of the stream
+    source = write_jsonl(tmp_path / "calls.jsonl", records)
+
+    def ingest_with(first: int, size: int, folder: str) -> tuple[list[str], Any]:
+        monkeypatch.setattr(pipeline, "FIRST_BATCH_CHUNKS", first)
+        monkeypatch.setattr(pipeline, "COMMIT_CHUNKS", size)
+        run_settings = settings.model_copy(update={"store_dir": tmp_path / folder})
+        store = Store(run_settings)
+        report = run_ingest(store, embedder, run_settings, source)
+        ids = sorted(collection(run_settings).get(include=[])["ids"])
+        store.close()
+        return ids, report
+
+    small_ids, small = ingest_with(1, 1, "small")
+    big_ids, big = ingest_with(10_000, 10_000, "big")
+    assert small_ids == big_ids and len(small_ids) == small.chunks == big.chunks
+    assert (small.ingested, small.rejected) == (big.ingested, big.rejected) == (12, 1)
+
+
+def test_a_failed_write_stops_the_run_and_keeps_what_was_committed(tmp_path, settings, store, embedder, monkeypatch):
+    import ingest.pipeline as pipeline
+    from assistant.errors import StoreUnavailable
+
+    monkeypatch.setattr(pipeline, "FIRST_BATCH_CHUNKS", 1)
+    monkeypatch.setattr(pipeline, "COMMIT_CHUNKS", 1)
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction(f"i-{n}", turns=4) for n in range(8)])
+    real_write, writes = store.write_chunks, []
+
+    def failing_write(chunks, vectors):  # the fourth write finds the store gone
+        writes.append(len(chunks))
+        if len(writes) == 4:
+            raise StoreUnavailable("disk full")
+        real_write(chunks, vectors)
+
+    monkeypatch.setattr(store, "write_chunks", failing_write)
+    with pytest.raises(StoreUnavailable, match="disk full"):
+        run_ingest(store, embedder, settings, source)
+    committed = store.interaction_hashes([f"i-{n}" for n in range(8)])
+    assert 1 <= len(committed) <= 3  # batches before the failure are committed; none after it
+
+    monkeypatch.setattr(store, "write_chunks", real_write)
+    again = run_ingest(store, embedder, settings, source)
+    assert again.unchanged == len(committed) and again.ingested == 8 - len(committed)

@@ -88,3 +88,34 @@ def test_csv_format_options():
     assert (fmt.conversation_id, fmt.customer_id, fmt.default_channel, fmt.text) == ("Conv", None, "voice", "text")
     with pytest.raises(InputError, match="unknown CSV option 'colour=red'"):
         CsvFormat.parse("csv:colour=red")
+
+
+def test_read_ahead_keeps_order_raises_in_place_and_stops_with_the_consumer():
+    from ingest.pipeline import _read_ahead
+
+    assert list(_read_ahead(iter(range(50)))) == list(range(50))
+
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("line 3 is broken")
+
+    got = []
+    with pytest.raises(ValueError, match="line 3"):
+        for item in _read_ahead(failing()):
+            got.append(item)
+    assert got == [1, 2]
+
+    pulled = []
+
+    def endless():
+        n = 0
+        while True:
+            pulled.append(n)
+            yield n
+            n += 1
+
+    for item in _read_ahead(endless(), depth=2):
+        if item == 3:
+            break
+    assert len(pulled) <= 3 + 2 + 2  # read at most `depth` (+ the one in hand) past where the consumer stopped

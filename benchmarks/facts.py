@@ -1,0 +1,191 @@
+"""Fact extraction quality on hand-labelled customer utterances: precision and recall per kind.
+
+    .venv/bin/python benchmarks/facts.py [--write]
+
+Data: benchmarks/facts_labelled.jsonl, one customer utterance per line (with the agent turns before it where the
+meaning depends on them, e.g. the offer before "no thanks"), labelled by hand with what a careful reader would
+record, independent of what the extractor does: "event" (a life event of the customer or someone close),
+"preference" (how they want to be contacted or served), "offer_response" (their answer to an agent's offer:
+accepted, declined or pending) and "issue" (a problem they need us to deal with); no label means none of these.
+Hard negatives are included: other people's events, hypotheticals, questions, answers to underwriting questions.
+Sources: real customer turns from tests/data/insurance_calls.jsonl (auto-insurance sales calls from the agentune
+project by SparkBeyond, Apache-2.0, see tests/data/NOTICE.md) and from the demo data (assistant/demo, ours),
+plus utterances written for this benchmark in the same register.
+
+Method: each item becomes its own one-interaction customer (chat, fixed start time); the default Extractor runs
+over all items in one call. A fact counts for an item when it cites the utterance's turn: life_event -> event,
+preference -> preference, issue -> issue, offer -> offer_response. An offer counts only when it cites the
+utterance as the customer's reply, whatever its status: a pending offer with no reply cites only the agent's
+turn and does not count, while "let me think about it" read as pending does. Other kinds (sentiment, detail,
+consent, product, promise, verification) are not scored, only counted.
+Targets: precision >= 0.8 on event and offer_response.
+--write puts the results into BENCHMARKS.md under "## Fact extraction" (that section only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from assistant.models import Fact, Interaction  # noqa: E402
+
+DATA = REPO / "benchmarks" / "facts_labelled.jsonl"
+LABELS = ("event", "preference", "offer_response", "issue")
+RESPONSES = ("accepted", "declined", "pending")
+TARGETS = {"event": 0.8, "offer_response": 0.8}  # minimum precision
+KIND_LABEL = {"life_event": "event", "preference": "preference", "issue": "issue", "offer": "offer_response"}
+STARTED = datetime(2026, 11, 20, 10, tzinfo=UTC)
+
+
+def load_items(path: Path = DATA) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def interaction_of(item: dict) -> Interaction:
+    """One customer per item, so nothing one item says (a named daughter, an open issue) leaks into another."""
+    turns = [*item.get("context", []), {"speaker": "customer", "text": item["utterance"]}]
+    return Interaction(interaction_id=item["id"], customer_id=f"bench-{item['id']}", channel="chat",
+                       started_at=STARTED, turns=turns)
+
+
+def predict(extractor, items: list[dict]) -> tuple[dict[str, dict], Counter]:  # type: ignore[no-untyped-def]
+    """Per item id: the labels the extractor's facts give the utterance, and the offer status when one counts."""
+    facts = extractor.extract([interaction_of(item) for item in items])
+    predictions: dict[str, dict] = {}
+    unscored: Counter = Counter()
+    for item in items:
+        utterance_turn = str(len(item.get("context", [])))
+        labels: set[str] = set()
+        status = None
+        for fact in facts.get(item["id"], []):
+            if not _cites(fact, utterance_turn):
+                continue
+            label = KIND_LABEL.get(fact.kind)
+            if label is None:
+                unscored[fact.kind] += 1
+                continue
+            labels.add(label)
+            if label == "offer_response":
+                status = fact.status
+        predictions[item["id"]] = {"labels": labels, "offer_response": status}
+    return predictions, unscored
+
+
+def _cites(fact: Fact, turn_id: str) -> bool:
+    return any(turn_id in citation.turn_ids for citation in fact.citations)
+
+
+def score(items: list[dict], predictions: dict[str, dict]) -> dict:
+    """Per label: support, tp/fp/fn, precision, recall, F1 and the items behind each error; plus how often the
+    offer status agrees where both say offer_response. Precision with nothing predicted is 0."""
+    per: dict[str, dict] = {}
+    for label in LABELS:
+        tp, fp, fn = [], [], []
+        for item in items:
+            gold = label in item["labels"]
+            got = label in predictions.get(item["id"], {}).get("labels", set())
+            if gold and got:
+                tp.append(item)
+            elif got:
+                fp.append(item)
+            elif gold:
+                fn.append(item)
+        precision = len(tp) / (len(tp) + len(fp)) if tp or fp else 0.0
+        recall = len(tp) / (len(tp) + len(fn)) if tp or fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per[label] = {"support": len(tp) + len(fn), "tp": len(tp), "fp": len(fp), "fn": len(fn),
+                      "precision": precision, "recall": recall, "f1": f1,
+                      "false_positives": [i["id"] for i in fp], "misses": [i["id"] for i in fn]}
+    both = [i for i in items if "offer_response" in i["labels"]
+            and "offer_response" in predictions.get(i["id"], {}).get("labels", set())]
+    agree = [i for i in both if predictions[i["id"]]["offer_response"] == i.get("offer_response")]
+    wrong_status = [(i["id"], i.get("offer_response"), predictions[i["id"]]["offer_response"])
+                    for i in both if i not in agree]
+    return {"per_label": per, "status_total": len(both), "status_correct": len(agree), "wrong_status": wrong_status}
+
+
+def report(items: list[dict], scores: dict, unscored: Counter, seconds: float) -> str:
+    by_id = {i["id"]: i for i in items}
+    sources = Counter(i["source"] for i in items)
+    negatives = sum(1 for i in items if not i["labels"])
+    mix = ", ".join(f"{n} {s}" for s, n in sorted(sources.items()))
+    lines = [
+        "## Fact extraction",
+        "",
+        f"`benchmarks/facts.py` on `benchmarks/facts_labelled.jsonl`: {len(items)} customer utterances labelled by "
+        f"hand ({mix}; {negatives} with no label, many of them hard "
+        "negatives). Each item is its own one-interaction customer; the default rule-and-embedding Extractor runs over "
+        "all of them in one call. A fact counts when it cites the utterance's turn; an offer counts when it cites the "
+        "utterance as the customer's reply (any status, so a reply read as pending counts, an offer with no reply does "
+        "not). Insurance utterances: agentune sample calls (Apache-2.0); demo: ours; the rest written for this set.",
+        "",
+        "| kind | support | predicted | precision | recall | F1 | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, s in scores["per_label"].items():
+        target = TARGETS.get(label)
+        verdict = (f"precision >= {target:.1f}: {'met' if s['precision'] >= target else 'missed'}"
+                   if target is not None else "")
+        lines.append(f"| {label} | {s['support']} | {s['tp'] + s['fp']} | {s['precision']:.2f} | {s['recall']:.2f} "
+                     f"| {s['f1']:.2f} | {verdict} |")
+    total, correct = scores["status_total"], scores["status_correct"]
+    lines += [
+        "",
+        f"Offer status (accepted/declined/pending) agrees on {correct}/{total} items where both say offer_response"
+        + (f" ({correct / total:.0%})." if total else "."),
+        f"Unscored facts citing the utterances: {', '.join(f'{k} {v}' for k, v in sorted(unscored.items()))}.",
+        f"Extraction time for all {len(items)} items: {seconds:.1f}s (includes loading the prototypes).",
+        "",
+        "Errors (id: utterance):",
+        "",
+    ]
+    for label, s in scores["per_label"].items():
+        for name, ids in (("false positive", s["false_positives"]), ("missed", s["misses"])):
+            for item_id in ids:
+                lines.append(f"- {label} {name} `{item_id}`: {_short(by_id[item_id]['utterance'])}")
+    for item_id, gold, got in scores["wrong_status"]:
+        lines.append(f"- offer status `{item_id}` labelled {gold}, extracted {got}: "
+                     f"{_short(by_id[item_id]['utterance'])}")
+    return "\n".join(lines) + "\n"
+
+
+def _short(text: str, limit: int = 90) -> str:
+    flat = " ".join(text.split()).replace("|", "/")
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="update the Fact extraction section of BENCHMARKS.md")
+    args = parser.parse_args()
+
+    from assistant.embedding import load_embedder
+    from assistant.memory.facts.extract import Extractor
+    from assistant.settings import Settings
+
+    items = load_items()
+    extractor = Extractor(load_embedder(Settings()))
+    start = time.perf_counter()
+    predictions, unscored = predict(extractor, items)
+    seconds = time.perf_counter() - start
+    text = report(items, score(items, predictions), unscored, seconds)
+    print(text)
+    if args.write:
+        from benchmarks.handover_rouge import write_section
+
+        write_section(REPO / "BENCHMARKS.md", "## Fact extraction", text)
+
+
+if __name__ == "__main__":
+    main()
