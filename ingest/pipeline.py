@@ -103,6 +103,7 @@ def run_ingest(store: Store, embedder: Embedder, settings: Settings, interaction
         with tqdm(total=total, unit="interaction", desc="ingest", disable=not progress, leave=False) as bar:
             run.bar = bar
             run.interactions(_records(interaction_sources, format, run), on_committed)
+            bar.refresh()  # the final count, even when the run beat the bar's refresh interval
     finally:
         written = [p for p in (write_rejects(path, run.refused.get(path, [])) for path in run.read_fully) if p]
         report.rejects_file = "; ".join(str(p) for p in written) or None
