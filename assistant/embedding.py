@@ -10,6 +10,7 @@ import importlib
 import os
 import queue
 import threading
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
@@ -163,6 +164,33 @@ class OnnxEmbedder:
             mask = (np.arange(width)[None, :] < lengths[idx][:, None])[..., None].astype(np.float32)
             pooled = (hidden * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1e-9)
         out[idx] = _normalise(pooled)
+
+
+class VectorCache:
+    """Vectors of texts seen recently (LRU): an agent's follow-up questions about one customer quote from the
+    same windows, so their sentences need embedding once. Keyed by text; a vector holds no customer id."""
+
+    def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
+        self.embedder, self.size = embedder, size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            known = {t: self._vectors[t] for t in texts if t in self._vectors}
+            for t in known:
+                self._vectors.move_to_end(t)
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        if todo:
+            fresh = dict(zip(todo, self.embedder.embed_batch(todo), strict=True))
+            with self._lock:
+                self._vectors.update(fresh)
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+            known.update(fresh)
+        if not texts:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.stack([known[t] for t in texts])
 
 
 _export_lock = threading.Lock()

@@ -127,7 +127,7 @@ QUESTIONS = [
 
 def measure(assistant: Assistant, samples: int, seed: int = 11) -> dict[str, list[float]]:
     """Per call, ms: each kind on its own random customers, first call per customer (cold per-customer caches);
-    'retrieve (warm)' is a second question to a customer just asked one, as an agent mid-conversation."""
+    '(warm)' is a second question to a customer just asked one, as an agent mid-conversation."""
     ids = [cid for cid in assistant.store.customer_ids()]
     rng = random.Random(seed)
     runs = {
@@ -135,6 +135,7 @@ def measure(assistant: Assistant, samples: int, seed: int = 11) -> dict[str, lis
         "retrieve (warm)": lambda cid: assistant.retrieve(cid, rng.choice(QUESTIONS), k=10, now=NOW),
         "facts": lambda cid: assistant.facts(cid, now=NOW),
         "ask": lambda cid: assistant.ask(cid, rng.choice(QUESTIONS), now=NOW),
+        "ask (warm)": lambda cid: assistant.ask(cid, rng.choice(QUESTIONS), now=NOW),
         "greeting": lambda cid: assistant.greeting(cid, now=NOW),
         "handover": lambda cid: assistant.handover(cid, now=NOW),
         "suggestions": lambda cid: assistant.suggestions(cid, now=NOW),
@@ -148,6 +149,8 @@ def measure(assistant: Assistant, samples: int, seed: int = 11) -> dict[str, lis
         for cid in picked[k::len(runs)]:
             if name == "retrieve (warm)":
                 assistant.retrieve(cid, QUESTIONS[0], k=10, now=NOW)
+            if name == "ask (warm)":  # the agent's previous question about this customer
+                assistant.ask(cid, QUESTIONS[0], now=NOW)
             t = time.perf_counter()
             fn(cid)
             times.append(1000 * (time.perf_counter() - t))

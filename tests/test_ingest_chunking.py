@@ -119,3 +119,31 @@ def test_read_ahead_keeps_order_raises_in_place_and_stops_with_the_consumer():
         if item == 3:
             break
     assert len(pulled) <= 3 + 2 + 2  # read at most `depth` (+ the one in hand) past where the consumer stopped
+
+
+class CountingEmbedder:
+    """A fake: vectors from the text's length, and a record of what it was asked to embed."""
+
+    name, dim = "counting", 2
+
+    def __init__(self) -> None:
+        self.asked: list[list[str]] = []
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        self.asked.append(list(texts))
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_vector_cache_embeds_each_text_once_and_forgets_the_oldest():
+    from assistant.embedding import VectorCache
+
+    fake = CountingEmbedder()
+    cache = VectorCache(fake, size=3)
+    first = cache.embed(["aa", "b", "aa"])
+    assert first[:, 0].tolist() == [2, 1, 2] and fake.asked == [["aa", "b"]]
+    again = cache.embed(["b", "ccc", "aa"])
+    assert again[:, 0].tolist() == [1, 3, 2] and fake.asked[-1] == ["ccc"]
+    cache.embed(["dddd"])  # over size 3: "b", the least recently used, goes
+    cache.embed(["b", "aa"])
+    assert fake.asked[-1] == ["b"]
+    assert cache.embed([]).shape == (0, 2)

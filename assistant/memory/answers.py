@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.embedding import VectorCache
 from assistant.memory.answer_llm import llm_answer
 from assistant.memory.dates import fmt_day, question_time
 from assistant.memory.facts import FactMemory
@@ -41,6 +42,7 @@ class Answerer:
         self.store, self.retriever, self.memory, self.settings, self.llm = store, retriever, memory, settings, llm
         # A quoted sentence must be this close (cosine) to the question, or 0.15 less with half its topic words.
         self.min_sentence = min_sentence
+        self._sentences = VectorCache(retriever.embedder)
 
     def ask(self, customer_id: str, question: str, now: datetime | None = None) -> Draft:
         customer = self.store.customer(customer_id)  # UnknownCustomer for an id we do not hold
@@ -140,7 +142,7 @@ class Answerer:
                         candidates.append((interaction, turn_id, s))
         if not candidates:
             return None
-        vectors = self.retriever.embedder.embed_batch([question, *[c[2] for c in candidates]])
+        vectors = self._sentences.embed([question, *[c[2] for c in candidates]])
         sims = vectors[1:] @ vectors[0]
         lexical = np.array([_overlap(question, c[2]) for c in candidates])
         short = np.array([len(c[2].split()) < 6 for c in candidates])
