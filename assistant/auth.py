@@ -10,10 +10,12 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -24,6 +26,8 @@ from pydantic import BaseModel, Field
 from assistant.errors import AuthError, Forbidden, InputError
 from assistant.models import utcnow
 from assistant.settings import Settings
+
+log = logging.getLogger(__name__)
 
 Role = Literal["agent", "supervisor", "developer", "service"]
 ROLES: tuple[str, ...] = ("agent", "supervisor", "developer", "service")
@@ -98,11 +102,17 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+_MAX_TRACKED = 10_000  # names with recent failed logins kept in memory
+
+
 class Users:
     """The users file, re-read when it changes on disk (so `rapport users ...` applies to a running server)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, max_failures: int = 5, lockout_s: float = 900.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.path = Path(path)
+        self.max_failures, self.lockout_s, self._clock = max_failures, lockout_s, clock
+        self._failures: dict[str, tuple[int, float]] = {}  # name -> (failures in a row, locked until)
         self._lock = threading.RLock()
         self._mtime: float | None = None
         self._users: dict[str, User] = {}
@@ -111,7 +121,8 @@ class Users:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Users:
-        return cls(settings.resolved_users_file())
+        return cls(settings.resolved_users_file(), max_failures=settings.login_max_failures,
+                   lockout_s=settings.login_lockout_minutes * 60)
 
     # ---- lookups ------------------------------------------------------------------------
     def get(self, name: str | None) -> User | None:
@@ -128,14 +139,45 @@ class Users:
         return not self.all()
 
     def verify_password(self, name: str, password: str) -> User | None:
+        """The user, or None. After max_failures wrong passwords in a row a name is refused, even with the right
+        password, for lockout_s: guessing is capped at a few tries per quarter hour. Unknown names count too, so
+        a lockout does not reveal which names exist."""
+        if self.locked(name):
+            bcrypt.checkpw(b"timing", _DUMMY_HASH)
+            log.warning("login refused for %r: locked out after %d failed attempts", name, self.max_failures)
+            return None
         user = self.get(name)
+        raw = password.encode()
         if user is None or user.password_hash is None or user.role not in HUMAN_ROLES:
             bcrypt.checkpw(b"timing", _DUMMY_HASH)  # same cost whether or not the name exists
-            return None
-        raw = password.encode()
-        if len(raw) > _BCRYPT_MAX_BYTES:
-            return None
-        return user if bcrypt.checkpw(raw, user.password_hash.encode()) else None
+            ok = None
+        elif len(raw) > _BCRYPT_MAX_BYTES:
+            ok = None
+        else:
+            ok = user if bcrypt.checkpw(raw, user.password_hash.encode()) else None
+        self._count(name, ok is not None)
+        return ok
+
+    def locked(self, name: str) -> bool:
+        with self._lock:
+            _, until = self._failures.get(name, (0, 0.0))
+            return until > self._clock()
+
+    def _count(self, name: str, success: bool) -> None:
+        with self._lock:
+            if success:
+                self._failures.pop(name, None)
+                return
+            failures, _ = self._failures.get(name, (0, 0.0))
+            failures += 1
+            if failures >= self.max_failures:  # locked; the count starts again when the lockout ends
+                self._failures[name] = (0, self._clock() + self.lockout_s)
+            else:
+                self._failures[name] = (failures, 0.0)
+            if len(self._failures) > _MAX_TRACKED:  # names sprayed at random must not grow this without end
+                for stale in list(self._failures)[: _MAX_TRACKED // 10]:
+                    if not self.locked(stale):
+                        del self._failures[stale]
 
     def user_for_token(self, token: str | None) -> User | None:
         if not token:

@@ -117,3 +117,41 @@ def test_role_permissions():
     assert all(u.can("read") for u in (agent, supervisor, developer, service))
     with pytest.raises(AuthError):
         require(None, "read")
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_repeated_wrong_passwords_lock_the_name_for_a_while(cfg):
+    add_user(cfg, "carol", "agent", password="correct horse battery")
+    clock = FakeClock()
+    users = Users(cfg.resolved_users_file(), max_failures=3, lockout_s=600, clock=clock)
+    assert users.verify_password("carol", "guess 1") is None
+    assert users.verify_password("carol", "correct horse battery") is not None  # success resets the count
+    for n in range(3):
+        assert users.verify_password("carol", f"guess {n}") is None
+    assert users.locked("carol")
+    assert users.verify_password("carol", "correct horse battery") is None  # even the right one, while locked
+    clock.now += 599
+    assert users.verify_password("carol", "correct horse battery") is None
+    clock.now += 2
+    assert not users.locked("carol") and users.verify_password("carol", "correct horse battery") is not None
+
+
+def test_lockout_is_per_name_and_covers_unknown_names(cfg):
+    add_user(cfg, "dave", "agent", password="correct horse battery")
+    users = Users(cfg.resolved_users_file(), max_failures=2, lockout_s=600, clock=FakeClock())
+    for _ in range(2):
+        users.verify_password("mallory", "guess")
+    assert users.locked("mallory") and not users.locked("dave")  # an unknown name locks like a real one
+    assert users.verify_password("dave", "correct horse battery") is not None
+
+
+def test_lockout_settings_come_from_settings(cfg):
+    users = Users.from_settings(cfg.model_copy(update={"login_max_failures": 7, "login_lockout_minutes": 2}))
+    assert (users.max_failures, users.lockout_s) == (7, 120)
