@@ -96,6 +96,8 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser):
     page.click("#ask")
     expect(page.locator("#chat")).to_contain_text("Sources (", timeout=60_000)
     expect(page.locator("#chat")).to_contain_text("[1]")
+    page.locator("#answer-used").click()  # the agent used the answer as it stood
+    expect(page.locator("#answer-feedback-status")).to_contain_text("Recorded used as is")
     page.locator("#greeting-up").click()
     expect(page.locator("#greeting-feedback-status")).to_contain_text("Recorded")
     page.locator("#handover-target input, #handover-target textarea").first.fill("Savings team")

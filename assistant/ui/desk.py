@@ -49,12 +49,14 @@ def suggestions_draft(customer_id: str, suggestions: list[Suggestion], svc: Serv
                  metadata={"drafter": drafter, "prompt_version": version})
 
 
-def feedback_row(svc: Services, draft_state: gr.State, what: str) -> None:
-    """👍 / 👎 / used / edited on a draft, recorded with its type, prompt version, user and time."""
+def feedback_row(svc: Services, draft_state: gr.State, what: str, *, thumbs: bool = True) -> None:
+    """👍 / 👎 / used / edited on a draft, recorded with its type, prompt version, user and time. thumbs=False where
+    the component rates on its own (the chat's per-message 👍/👎)."""
     with gr.Row(elem_classes="rp-feedback"):
         buttons = [
-            (gr.Button("👍", size="sm", scale=0, min_width=48, elem_id=f"{what}-up"), "up", None),
-            (gr.Button("👎", size="sm", scale=0, min_width=48, elem_id=f"{what}-down"), "down", None),
+            (gr.Button("👍", size="sm", scale=0, min_width=48, elem_id=f"{what}-up", visible=thumbs), "up", None),
+            (gr.Button("👎", size="sm", scale=0, min_width=48, elem_id=f"{what}-down", visible=thumbs), "down",
+             None),
             (gr.Button("✓ Used as is", size="sm", scale=0, min_width=110, elem_id=f"{what}-used"), None, "used"),
             (gr.Button("✎ Used with edits", size="sm", scale=0, min_width=140, elem_id=f"{what}-edited"), None,
              "edited"),
@@ -82,6 +84,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     customer_id = gr.State(None)
     greeting_state, suggestions_state, handover_state = gr.State(None), gr.State(None), gr.State(None)
     answers = gr.State({})  # chat message index -> the answer Draft, for 👍/👎 on answers
+    last_answer = gr.State(None)  # the latest answer Draft, for used / used with edits
 
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=320):
@@ -116,6 +119,8 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                         question = gr.Textbox(show_label=False, placeholder="e.g. What was the last contact about?",
                                               elem_id="question", scale=5, lines=1, max_lines=3)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
+                    gr.Markdown("Latest answer:", elem_classes="rp-status")
+                    feedback_row(svc, last_answer, "answer", thumbs=False)
                     gr.Examples(EXAMPLE_QUESTIONS, inputs=[question], label="Try")
                 with gr.Column():
                     gr.Markdown("#### Hand over")
@@ -171,7 +176,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         if not cid:
             raise gr.Error("Pick a customer first.")
         if not text or not text.strip():
-            return history, known, text
+            return history, known, text, gr.skip()
         draft = svc.assistant.ask(cid, text.strip(), now=parse_as_of(when))
         by_id = {i.interaction_id: i for i in svc.assistant.interactions(cid)}
         answer, cited = render.numbered_answer(draft)
@@ -182,7 +187,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                             "metadata": {"title": f"Sources ({len(cited)}): the turns this answer rests on",
                                          "status": "done"}})
             known[str(len(history) - 1)] = known[str(len(history) - 2)]
-        return history, known, ""
+        return history, known, "", draft.model_dump(mode="json")
 
     @guarded
     def rate_answer(known: dict, event: gr.LikeData, request: gr.Request) -> None:
@@ -215,12 +220,14 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                             [customer_id, profile, timeline, contact, chat, answers, handover, handover_status],
                             **private)
     opened.then(drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state], **private)
+    opened.then(lambda: None, None, [last_answer], **private)  # another customer: no answer to mark used
     as_of.submit(open_customer, [results, as_of],
                  [customer_id, profile, timeline, contact, chat, answers, handover, handover_status], **private
                  ).then(drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state],
                         **private)
     for trigger in (question.submit, ask.click):
-        trigger(ask_question, [customer_id, question, chat, answers, as_of], [chat, answers, question], **private)
+        trigger(ask_question, [customer_id, question, chat, answers, as_of], [chat, answers, question, last_answer],
+                **private)
     chat.like(rate_answer, [answers], None, **private)
     hand_over.click(do_handover, [customer_id, contact, target, as_of], [handover, handover_status, handover_state],
                     **private)
