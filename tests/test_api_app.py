@@ -109,3 +109,6 @@ def test_draft_card_numbers_each_source_once_and_flags_weak_sentences():
     assert "rp-weak" in html and "1 sentence(s) weakly supported" in html
     text, cited = render.numbered_answer(draft)
     assert text == "Your card was blocked. [1] You love cats. [1]" and cited == [cite]
+    backwards = Draft(text="x", kind="greeting", sentences=[
+        DraftSentence(text="Card blocked, unblocked.", citations=[Citation(interaction_id="i1", turn_ids=["1", "0"])])])
+    assert "turns 0, 1" in render.draft_card(backwards, {"i1": inter}, "h")  # listed as spoken, not as cited

@@ -191,7 +191,9 @@ class Sources:
             if inter is None:
                 items.append(f'<div class="rp-src rp-sub">[{n}] {esc(c.interaction_id)} (not in this history)</div>')
                 continue
-            span = f"turns {esc(', '.join(c.turn_ids))}" if c.turn_ids else "whole contact"
+            order = {t.turn_id: i for i, t in enumerate(inter.turns)}  # as spoken, not as cited
+            listed = sorted(c.turn_ids, key=lambda t: order.get(t, len(order)))
+            span = f"turns {esc(', '.join(listed))}" if c.turn_ids else "whole contact"
             items.append(
                 f'<details class="rp-src" id="{esc(self.prefix)}-{n}"><summary><b>[{n}]</b> '
                 f'{channel_chip(inter.channel)} {esc(day(inter.started_at))} · {span}</summary>'
