@@ -45,7 +45,7 @@ from ingest.validation import validate_interaction  # noqa: E402
 # Written from the runs of 2026-11-23 (BENCHMARKS.md); re-read it when the numbers move.
 READING = """Reading. Embedding is ~95% of Rapport's ingest: the reader thread (parse, validate, redact, chunk) and the
 Chroma writer overlap with it, and the closing line comes 0.1 s after the last vector. The ONNX export runs the
-model at ~140 GFLOP/s on the two cores (~120 end to end here), ~85% of what this CPU's fp32 GEMM
+model at ~130 GFLOP/s on these windows (~120 end to end), ~78% of what this CPU's fp32 GEMM
 reaches at all (numpy: 2 x 83 GFLOP/s);
 torch reaches ~90 GFLOP/s on these 68-token windows (the feasibility note's 2x was on 20–60-word texts, where
 torch's per-batch overhead weighs more). So with vectors equal to torch's (fp32), Rapport's floor is ~0.7x torch
