@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, VectorCache
 from assistant.errors import InputError
 from assistant.models import Chunk, Customer, IngestReport, Interaction, RejectedRecord
 from assistant.settings import Settings
@@ -141,7 +141,7 @@ class _Run:
         self.refused: dict[Path, list[tuple[RawRecord, list[RejectedRecord]]]] = {}
         self.read_fully: list[Path] = []
         self.bar: tqdm | None = None  # set while interactions are read
-        self._vectors: dict[str, np.ndarray] = {}
+        self._vectors = VectorCache(embedder, VECTOR_CACHE)
 
     def reject(self, source: Path | None, raw: RawRecord, errors: list[RejectedRecord]) -> None:
         self.report.rejected += 1
@@ -221,17 +221,8 @@ class _Run:
             yield batch
 
     def _embed(self, chunks: list[Chunk]) -> np.ndarray:
-        """Each distinct text once, in one call (the embedder batches and length-sorts it)."""
-        texts = [c.text for c in chunks]
-        todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
-        fresh = self.embedder.embed_batch(todo) if todo else np.zeros((0, self.embedder.dim), np.float32)
-        known = dict(zip(todo, fresh, strict=True))
-        for text, vector in known.items():
-            if len(self._vectors) < VECTOR_CACHE:
-                self._vectors[text] = vector
-        if not texts:
-            return np.zeros((0, self.embedder.dim), np.float32)
-        return np.stack([known[t] if t in known else self._vectors[t] for t in texts])
+        """Each distinct text once per run, in one call (the embedder batches and length-sorts it)."""
+        return self._vectors.embed([c.text for c in chunks])
 
     def _commit(self, batch: list[_Pending], vectors: np.ndarray) -> None:
         """Runs on the writer thread: chunks first, then the rows that make them count."""
