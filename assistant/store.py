@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,11 +65,16 @@ class Store:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         settings.store_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # writes: one connection, one writer at a time
         self._db = sqlite3.connect(settings.catalog_path(), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        # Reads go through a connection per thread: on the writer's connection a reader would see a write
+        # transaction half-done (a fact re-extraction's DELETE before its INSERTs); WAL gives each its own snapshot.
+        self._local = threading.local()
+        self._readers: list[tuple[weakref.ref[threading.Thread], sqlite3.Connection]] = []
+        self._readers_lock = threading.Lock()  # not the write lock: a reader must not wait for a write
         self._collection = _open_collection(settings)
         # Bumped on every write for a customer, so per-customer caches know when to refresh.
         self._versions: dict[str, int] = {}
@@ -95,10 +101,9 @@ class Store:
         for start in range(0, len(interaction_ids), 500):
             part = list(interaction_ids[start : start + 500])
             marks = ",".join("?" * len(part))
-            with self._lock:  # ingest reads these while its writer thread commits on the same connection
-                rows = self._db.execute(
-                    f"SELECT interaction_id, content_hash FROM interactions WHERE interaction_id IN ({marks})", part
-                ).fetchall()
+            rows = self._read().execute(
+                f"SELECT interaction_id, content_hash FROM interactions WHERE interaction_id IN ({marks})", part
+            ).fetchall()
             out.update(rows)
         return out
 
@@ -167,7 +172,7 @@ class Store:
 
     # ---- customer-scoped reads ------------------------------------------------------------
     def customer(self, customer_id: str) -> Customer:
-        row = self._db.execute("SELECT record FROM customers WHERE customer_id=?", (customer_id,)).fetchone()
+        row = self._read().execute("SELECT record FROM customers WHERE customer_id=?", (customer_id,)).fetchone()
         if row is None:
             if self._has_interactions(customer_id):
                 return Customer(customer_id=customer_id, name=customer_id)
@@ -186,17 +191,17 @@ class Store:
             sql += " AND started_ts<=?"
             args.append(until.timestamp())
         sql += " ORDER BY started_ts, interaction_id"
-        return [Interaction.model_validate_json(r[0]) for r in self._db.execute(sql, args)]
+        return [Interaction.model_validate_json(r[0]) for r in self._read().execute(sql, args)]
 
     def interaction(self, customer_id: str, interaction_id: str) -> Interaction | None:
-        row = self._db.execute(
+        row = self._read().execute(
             "SELECT record FROM interactions WHERE customer_id=? AND interaction_id=?",
             (customer_id, interaction_id),
         ).fetchone()
         return Interaction.model_validate_json(row[0]) if row else None
 
     def facts(self, customer_id: str) -> list[Fact]:
-        rows = self._db.execute(
+        rows = self._read().execute(
             "SELECT record FROM facts WHERE customer_id=? ORDER BY recorded_ts, fact_id", (customer_id,)
         )
         return [Fact.model_validate_json(r[0]) for r in rows]
@@ -209,7 +214,9 @@ class Store:
             return cached[1]
         # By id from the catalog, not by a metadata filter: Chroma's `where` scans (~27 ms at 100k windows, ids
         # ~4 ms), and only committed interactions count, so a half-written ingest is never half-visible.
-        rows = self._db.execute("SELECT chunk_ids FROM interactions WHERE customer_id=?", (customer_id,)).fetchall()
+        rows = self._read().execute(
+            "SELECT chunk_ids FROM interactions WHERE customer_id=?", (customer_id,)
+        ).fetchall()
         ids = [chunk_id for (listed,) in rows for chunk_id in json.loads(listed)]
         if not ids:
             self._chunk_cache[customer_id] = (version, [])
@@ -235,24 +242,24 @@ class Store:
     # ---- catalog-wide (no customer text) --------------------------------------------------
     def search_customers(self, text: str | None = None, limit: int = 50) -> list[Customer]:
         if text:
-            rows = self._db.execute(
+            rows = self._read().execute(
                 "SELECT record FROM customers WHERE search LIKE ? ORDER BY name LIMIT ?",
                 (f"%{text.lower()}%", limit),
             )
         else:
-            rows = self._db.execute("SELECT record FROM customers ORDER BY name LIMIT ?", (limit,))
+            rows = self._read().execute("SELECT record FROM customers ORDER BY name LIMIT ?", (limit,))
         return [Customer.model_validate_json(r[0]) for r in rows]
 
     def customer_ids(self) -> list[str]:
-        ids = {r[0] for r in self._db.execute("SELECT customer_id FROM customers")}
-        ids |= {r[0] for r in self._db.execute("SELECT DISTINCT customer_id FROM interactions")}
+        ids = {r[0] for r in self._read().execute("SELECT customer_id FROM customers")}
+        ids |= {r[0] for r in self._read().execute("SELECT DISTINCT customer_id FROM interactions")}
         return sorted(ids)
 
     def stats(self) -> dict[str, object]:
         customers = len(self.customer_ids())
-        interactions = self._db.execute("SELECT COUNT(*) FROM interactions").fetchone()[0]
+        interactions = self._read().execute("SELECT COUNT(*) FROM interactions").fetchone()[0]
         by_channel = dict(
-            self._db.execute("SELECT channel, COUNT(*) FROM interactions GROUP BY channel ORDER BY channel")
+            self._read().execute("SELECT channel, COUNT(*) FROM interactions GROUP BY channel ORDER BY channel")
         )
         return {
             "customers": customers,
@@ -262,16 +269,39 @@ class Store:
         }
 
     def close(self) -> None:
-        self._db.close()
+        with self._readers_lock:
+            for _, reader in self._readers:
+                reader.close()
+            self._readers.clear()
+        with self._lock:
+            self._db.close()
 
     # ---- internals ------------------------------------------------------------------------
     def _has_interactions(self, customer_id: str) -> bool:
-        return self._db.execute(
+        return self._read().execute(
             "SELECT 1 FROM interactions WHERE customer_id=? LIMIT 1", (customer_id,)
         ).fetchone() is not None
 
+    def _read(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.settings.catalog_path(), check_same_thread=False, isolation_level=None)
+            db.execute("PRAGMA query_only=ON")
+            self._local.db = db
+            with self._readers_lock:  # close the connections of threads that have ended (an ingest's reader)
+                alive = []
+                for ref, reader in self._readers:
+                    thread = ref()
+                    if thread is not None and thread.is_alive():
+                        alive.append((ref, reader))
+                    else:
+                        reader.close()
+                self._readers = [*alive, (weakref.ref(threading.current_thread()), db)]
+        return db
+
     def _bump(self, customer_id: str) -> None:
-        self._versions[customer_id] = self._versions.get(customer_id, 0) + 1
+        with self._lock:
+            self._versions[customer_id] = self._versions.get(customer_id, 0) + 1
 
 
 def _recorded_ts(fact: Fact) -> float:
