@@ -189,6 +189,31 @@ def test_recorded_outcome_is_the_last_word_on_the_offer(embedder, outcome, statu
         assert offer.valid_to is not None  # the cool-down holds: no re-pitch
 
 
+def test_a_vehicle_call_that_only_says_insurance_is_about_car_insurance(embedder):
+    """The policy talked about all call, not the credit card the premium is paid with."""
+    call = contact("ins-2", TUESDAY,
+                   ("agent", "So what vehicle are we looking to insure today?"),
+                   ("customer", "A 2015 Honda. I want to see if the insurance is any cheaper with you."),
+                   ("agent", "The policy would be 84 a month with that coverage."),
+                   ("customer", "My credit card would be charged each month?"),
+                   ("agent", "That's right. The insurance starts whenever you're ready."),
+                   cid="ins-2", outcome="process paused - customer needs to consider the offer")
+    offers = [f for f in _extract(embedder, call)["ins-2"] if f.kind == "offer"]
+    assert [(f.subject, f.status) for f in offers] == [("car insurance", "pending")]
+    assert offers[0].text.startswith("Was offered car insurance on")
+    assert offers[0].citations[0].turn_ids[:1] == ["4"]  # the last turn naming it
+
+
+def test_a_named_kind_of_insurance_is_not_overruled_by_bare_mentions(embedder):
+    call = contact("ins-3", TUESDAY,
+                   ("agent", "Since your car is with us, have you thought about home insurance too?"),
+                   ("customer", "Maybe. What would the policy cost?"),
+                   ("agent", "The policy would be 20 a month, and the insurance covers contents."),
+                   cid="ins-3", outcome="process paused - customer needs to consider the offer")
+    offers = [f for f in _extract(embedder, call)["ins-3"] if f.kind == "offer"]
+    assert [(f.subject, f.status) for f in offers] == [("home insurance", "pending")]
+
+
 def test_callback_outcome_alone_invents_no_offer(embedder):
     call = contact("cb-1", TUESDAY, ("customer", "Can someone call me about my mortgage rate ending?"),
                    ("agent", "Of course, I've booked a call with an adviser."), outcome="callback requested")

@@ -67,7 +67,7 @@ def gate(
     thresholds: Path | None = typer.Option(None, "--thresholds", help="Default: evaluation/thresholds.yaml."),
     benchmarks: Path | None = typer.Option(None, "--benchmarks", help="Also update this BENCHMARKS.md section."),
 ) -> None:
-    """Run the scenario and handover sets with the grounded drafter; fail on regressions or any violation."""
+    """Run the gated sets (evaluation/thresholds.yaml) with the grounded drafter; fail on any breach or violation."""
     from assistant.evaluation.cli_support import gate_command
 
     code, report = gate_command(thresholds, benchmarks=benchmarks)

@@ -8,6 +8,7 @@ import re
 from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, merge_citations, quote_of
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
 from assistant.drafting.promises import due_day, due_time, is_open, timing
+from assistant.memory.text import a_noun
 from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
 
 Lines = list[DraftSentence]
@@ -39,7 +40,7 @@ def profile(ctx: CustomerContext) -> Lines:
     if c.customer_since:
         parts.append(f", a customer since {c.customer_since.year}" + (f" ({years} years)" if years >= 2 else ""))
     if c.products:
-        parts.append(f", holds {join_words([_article(p) for p in c.products])}")
+        parts.append(f", holds {join_words([a_noun(p) for p in c.products])}")
     lines = [DraftSentence(text=sentence("".join(parts)), grounded=True)]
     prefs = ctx.of("preference")
     if prefs:
@@ -47,12 +48,6 @@ def profile(ctx: CustomerContext) -> Lines:
         lines.append(DraftSentence(text=sentence("Preferences: " + "; ".join(texts)),
                                    citations=merge_citations(*[f.citations for f in prefs[-3:]])))
     return lines
-
-
-def _article(product: str) -> str:
-    if product.lower().endswith(("insurance", "cover", "savings", "banking")):
-        return product  # mass nouns: "home insurance", not "a home insurance"
-    return f"an {product}" if product[:1].lower() in "aeiou" else f"a {product}"
 
 
 # ---- already provided -------------------------------------------------------------------------------------

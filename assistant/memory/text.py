@@ -86,3 +86,13 @@ def normalised(text: str) -> str:
 def clip(text: str, max_words: int = 40) -> str:
     parts = text.split()
     return text if len(parts) <= max_words else " ".join(parts[:max_words]) + " …"
+
+
+_UNCOUNTED = ("insurance", "cover", "protection", "savings", "banking", "transfer")
+
+
+def a_noun(noun: str) -> str:
+    """'a credit card', 'an ISA', but 'car insurance', 'breakdown cover': no article before what is not counted."""
+    if noun.lower().endswith(_UNCOUNTED):
+        return noun
+    return f"{'an' if noun[:1].lower() in 'aeiou' or noun.startswith('ISA') else 'a'} {noun}"

@@ -9,6 +9,7 @@ from datetime import timedelta
 from assistant.memory.dates import fmt_day
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
+from assistant.memory.text import a_noun
 from assistant.models import Fact
 
 _HOLD_RE = re.compile(r"\b(?:i|we) (?:have|hold|already have|'ve got|have got|'ve had)(?: (?:a|an|the|my|our|your))?"
@@ -33,6 +34,11 @@ _OUTCOME_INELIGIBLE = re.compile(r"\b(ineligible|not eligible|no quote)\b", re.I
 _OUTCOME_ACCEPTED = re.compile(r"^\s*(buy|bought|sold|sale|purchased?|accepted)\b|\b(policy sold|sale made|"
                                r"quote accepted|customer bought|customer purchased)\b", re.I)
 _SALES_OUTCOME = re.compile(r"\b(offer|quote|paused|consider)", re.I)
+_VEHICLE_RE = re.compile(r"\b(?:car|cars|vehicles?|auto|truck|van|motorbike|motorcycle|suv|driver'?s? licen[cs]e)\b",
+                         re.I)
+_KIND_OF_INSURANCE_RE = re.compile(r"\b(?:" + "|".join(
+    re.escape(p) for p in lx.PRODUCTS if p.endswith(("insurance", "cover")) and p not in lx.GENERIC_PRODUCTS
+) + r")\b", re.I)
 _OUTCOME_PENDING = re.compile(r"\b(paused|call ?back|callback|thinking|consider\w*|more information|follow[- ]up|"
                               r"pending)\b", re.I)
 
@@ -97,7 +103,7 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
         day = fmt_day(at)
         text = {"accepted": f"Accepted the {product} offer on {day}",
                 "declined": f"Declined the {product} offer on {day}",
-                "pending": f"Was offered {_article(product)} {product} on {day}; no answer yet"}[status]
+                "pending": f"Was offered {a_noun(product)} on {day}; no answer yet"}[status]
         valid_to = at + timedelta(days=cooldown_days) if status == "declined" else None
         facts.append(make_fact(
             conversation, "offer", product, text, [said, *reply], status=status, valid_from=at, valid_to=valid_to,
@@ -130,13 +136,23 @@ def _main_product(conversation: Conversation, facts: list[Fact]) -> str | None:
     offered = [f.subject for f in facts if f.kind == "offer"]
     counts: dict[str, int] = {}
     for said in conversation.matching(lx.PRODUCT_RE):
-        for m in lx.PRODUCT_RE.finditer(said.text):
-            product = lx.canonical_product(m.group(1))
+        for product in _named_products(said, conversation):
             if product not in lx.GENERIC_PRODUCTS:
                 counts[product] = counts.get(product, 0) + 1
     if counts:
         return max(counts, key=lambda p: (counts[p], p in offered))
     return offered[-1] if offered else None
+
+
+def _named_products(said: Said, conversation: Conversation) -> list[str]:
+    """Products a sentence names. A call about a vehicle that never names a kind of insurance says "insurance"
+    and "the policy": read as car insurance, they outweigh the credit card the premium is paid with."""
+    if "vehicle" not in conversation.memo:
+        conversation.memo["vehicle"] = not any(
+            _KIND_OF_INSURANCE_RE.search(s.text) for s in conversation.said
+        ) and any(_VEHICLE_RE.search(s.text) for s in conversation.said)
+    named = [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(said.text)]
+    return ["car insurance" if conversation.memo["vehicle"] and p in ("insurance", "policy") else p for p in named]
 
 
 def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days: int) -> list[Fact]:
@@ -153,15 +169,14 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
     if product is None:
         return facts
     earlier = [f for f in facts if f.kind == "offer" and f.subject == product]
-    sources = [s for s in conversation.said if lx.PRODUCT_RE.search(s.text)
-               and any(lx.canonical_product(m.group(1)) == product for m in lx.PRODUCT_RE.finditer(s.text))][-1:]
+    sources = [s for s in conversation.matching(lx.PRODUCT_RE) if product in _named_products(s, conversation)][-1:]
     sources.append(conversation.said[-1])
     at = conversation.said[-1].at
     day = fmt_day(at)
     text = {"accepted": f"Accepted the {product} offer on {day}",
             "declined": (f"Not eligible for {product} (no quote) on {day}" if reason == "ineligible"
                          else f"Declined the {product} offer on {day}"),
-            "pending": f"Was offered {_article(product)} {product} on {day}; no answer yet"}[status]
+            "pending": f"Was offered {a_noun(product)} on {day}; no answer yet"}[status]
     offer_text = earlier[-1].attributes.get("offer") if earlier else None
     fact = make_fact(conversation, "offer", product, text, sources, status=status, valid_from=at,
                      valid_to=at + timedelta(days=cooldown_days) if status == "declined" else None,
@@ -205,7 +220,7 @@ def products(conversation: Conversation) -> list[Fact]:
                 facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said],
                                        status="bought", valid_from=said.at))
             elif said.speaker == "customer" and _HOLD_RE.search(before):
-                facts.append(make_fact(conversation, "product", product, f"Has {_article(product)} {product}",
+                facts.append(make_fact(conversation, "product", product, f"Has {a_noun(product)}",
                                        [said], status="held", valid_from=said.at))
             break
     return facts
@@ -216,7 +231,3 @@ def _ready(said: Said, conversation: Conversation) -> bool:
     follow = [s for s in conversation.turn_sentences(said) if s.index == said.index]
     at = next((i for i, s in enumerate(follow) if s is said), 0)
     return any(_READY_RE.search(s.text) for s in follow[at: at + 2])
-
-
-def _article(noun: str) -> str:
-    return "an" if noun[:1].lower() in "aeiou" or noun.startswith("ISA") else "a"
