@@ -246,3 +246,41 @@ def test_same_day_dispatch_is_kept_unless_chased(tmp_path, embedder):
                     ("agent", "I'm sorry, let me check."), cid="cust-post")
     run_ingest(store, embedder, settings, [chase], on_committed=memory.update)
     assert one(memory.facts("cust-post", now=later), "promise", "").status == "overdue"
+
+
+@pytest.mark.parametrize(("said", "text"), [
+    ("My husband passed away in March, so the car is just mine now.", "Their husband passed away in March"),
+    ("He was in hospital for weeks and passed away last month.", "Customer was bereaved"),
+    ("My [MARITAL_STATUS] passed away.", "Customer was bereaved"),
+])
+def test_a_death_is_a_loss_never_a_health_matter(embedder, said, text):
+    call = contact("loss-1", TUESDAY, ("agent", "Is it just yourself on the policy?"), ("customer", said),
+                   cid="loss-1")
+    loss = one(_extract(embedder, call)["loss-1"], "life_event")
+    assert loss.attributes["event"] == "bereavement" and loss.text.startswith(text)
+
+
+def test_a_lost_card_or_a_funeral_plan_offer_is_no_bereavement(embedder):
+    call = contact("loss-2", TUESDAY, ("customer", "I lost my card on the bus this morning."),
+                   ("agent", "Would you like our funeral expense cover too?"), cid="loss-2")
+    assert not [f for f in _extract(embedder, call)["loss-2"] if f.attributes.get("event") == "bereavement"]
+
+
+def test_suggestions_acknowledge_a_loss_and_quote_a_recorded_pause(embedder, settings):
+    from assistant.facade import Assistant
+
+    call = contact("ins-9", TUESDAY,
+                   ("agent", "So what vehicle are we insuring today?"),
+                   ("customer", "Just my Corolla. My wife passed away last month, so it's only me driving now."),
+                   ("agent", "I'm sorry to hear that. The car insurance would be 70 a month."),
+                   ("customer", "I need to think about it."),
+                   cid="ins-9", outcome="process paused - customer needs to consider the offer")
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest([call])
+    suggestions = assistant.suggestions("ins-9", now=TUESDAY + timedelta(days=7))
+    texts = {s.kind: s for s in suggestions}
+    assert texts["relationship"].text.startswith("Acknowledge") and "loss" in texts["relationship"].text
+    assert not any("treatment" in s.text or "recovering" in s.text for s in suggestions)
+    assert texts["sales"].reason.endswith("; recorded outcome: process paused - customer needs to "
+                                          "consider the offer")
+    assistant.close()

@@ -12,6 +12,7 @@ from assistant.models import Citation, Fact, as_utc
 NEAR_DAYS = 30  # an event closer than this is wished luck for; further away we ask how the plans are going
 AHEAD_DAYS = 200  # further ahead than this is not small-talk material yet
 PAST_DAYS = 30  # how long after an event we still ask how it went
+LOSS_DAYS = 90  # how long after a death the customer told us of we still acknowledge it
 
 # keywords -> (near future, far future, past, ongoing). {who}: "Amy"/"you"; {whose}: "Amy's"/"your";
 # {pron}: "her"/"his"/"their"/"your"; {event}; {when}: "next week"; {subj}/{have}/{be}: verb agreement.
@@ -58,7 +59,7 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
 _GENERIC = ("I hope {whose} {event} goes well {when}", "How are the plans for {whose} {event} going?",
             "How did {whose} {event} go?", "I hope {whose} {event} is going well")
 _EVENT_NAMES = {"new_job": "new job", "new_car": "new car", "baby": "new baby", "travel": "trip", "move": "move",
-                "health": "treatment", "university": "university", "maternity": "new baby",
+                "health": "treatment", "bereavement": "loss", "university": "university", "maternity": "new baby",
                 "maternity leave": "new baby"}
 
 
@@ -107,7 +108,9 @@ def worth_mentioning(fact: Fact, now: datetime) -> bool:
     if t == "upcoming":
         return d <= AHEAD_DAYS
     if t == "past":
-        return d <= PAST_DAYS and not outcome_known(fact)
+        # A loss told after it happened is the news itself: acknowledged in the next contacts, not "how did it go".
+        bereaved = (fact.attributes or {}).get("event") == "bereavement"
+        return d <= (LOSS_DAYS if bereaved else PAST_DAYS) and (bereaved or not outcome_known(fact))
     return d <= PAST_DAYS or fact.valid_from is not None
 
 

@@ -87,10 +87,19 @@ def sales_candidates(ctx: CustomerContext) -> list[Suggestion]:
         if offer.status.lower() != "pending":
             continue
         when = when_past(fact_time(offer, ctx.now), ctx.now)
+        attrs = offer.attributes or {}
+        # A pause the call's record states is quoted as recorded; any sentence of the call would misquote it.
+        if attrs.get("source") == "recorded outcome" and attrs.get("response"):
+            # The words of the call that named it, then the pause as recorded: no sentence of the call is passed
+            # off as the customer's hesitation.
+            why = f"\u201c{quote_of(ctx, offer)}\u201d; recorded outcome: {attrs['response']}"
+        elif attrs.get("response"):
+            why = f"{ctx.name} wanted time to think: \u201c{quote_of(ctx, offer)}\u201d"
+        else:
+            why = f"no answer yet to \u201c{quote_of(ctx, offer)}\u201d"
         out.append(Suggestion(
-            text=f"Follow up on the {offer.subject} {ctx.name} was thinking about",
-            reason=f"Offered {when}; {ctx.name} wanted time to think: \u201c{quote_of(ctx, offer)}\u201d", kind="sales",
-            citations=list(offer.citations), score=0.55, topic=offer.subject))
+            text=f"Follow up on the {offer.subject} {ctx.name} was thinking about", reason=f"Offered {when}; {why}",
+            kind="sales", citations=list(offer.citations), score=0.55, topic=offer.subject))
     return out
 
 
@@ -153,8 +162,9 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
     for score, f in events.candidates(ctx):
         person, _, event = events.event_name(f, ctx)
         whose = possessive(person) if person else possessive(ctx.name)
+        verb = "Acknowledge" if event == "loss" else "Ask about"  # nobody is asked about a death
         out.append(Suggestion(
-            text=f"Ask about {whose} {event}: \u201c{events.phrase(f, ctx)}\u201d", reason=_said(ctx, f),
+            text=f"{verb} {whose} {event}: \u201c{events.phrase(f, ctx)}\u201d", reason=_said(ctx, f),
             kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),
             topic=f.subject or event))
     for topic, phrase, cite in events.tag_touches(ctx):

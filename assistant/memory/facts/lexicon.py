@@ -43,6 +43,11 @@ NOT_NAMES = {"I", "The", "This", "That", "It", "We", "She", "He", "They", "And",
 
 # event -> (pattern, noun phrase used in the fact's text)
 LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
+    # First: "he was in hospital and passed away" is a loss, never "a health matter".
+    "bereavement": (re.compile(r"\b(passed away|passed on|bereave\w*|funeral|(?:has|had|have) died|died (?:last|this|"
+                               r"in|on|a few|\d|suddenly|recently)|lost (?:my|our|her|his) (?:mum|mom|mother|dad|"
+                               r"father|husband|wife|partner|son|daughter|brother|sister|gran\w*|grand\w+))\b", re.I),
+                    "loss"),
     "exams": (re.compile(r"\b(exams?|gcses?|a[- ]levels?|finals|sats|mocks|dissertation)\b", re.I), "exams"),
     "graduation": (re.compile(r"\b(graduat\w*)\b", re.I), "graduation"),
     "university": (re.compile(r"\b((?:start(?:s|ed|ing)?|go(?:es|ing)?|went|off) (?:to |at )?(?:the )?"
@@ -68,8 +73,8 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                            r"[A-Z][a-z]+) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up)\b", re.I),
                 "new car"),
     "health": (re.compile(r"\b((?:i'm|i am|i was|i've been|he's|she's|he is|she was|he was|is|was) (?:\w+ ){0,2}(?:in "
-                          r"hospital|having (?:an? )?(?:operation|surgery)|diagnosed|recovering)|passed away|"
-                          r"bereave\w+|funeral|broke (?:my|her|his) (?:leg|arm|wrist|hip|ankle))\b", re.I), "health"),
+                          r"hospital|having (?:an? )?(?:operation|surgery)|diagnosed|recovering)|"
+                          r"broke (?:my|her|his) (?:leg|arm|wrist|hip|ankle))\b", re.I), "health"),
     "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2})\b", re.I), "birthday"),
 }
 MONTHS_AND_DAYS = frozenset(str.split("""january february march april may june july august september october november
@@ -196,4 +201,5 @@ def canonical_product(text: str) -> str:
     value = text.lower().rstrip("s") if not text.lower().endswith("ss") else text.lower()
     return {"auto insurance": "car insurance", "remortgage": "mortgage", "fixed-rate bond": "fixed rate bond",
             "isa": "ISA", "cash isa": "cash ISA", "junior isa": "junior ISA",
-            "stocks and shares isa": "stocks and shares ISA"}.get(value, value)
+            "stocks and shares isa": "stocks and shares ISA", "home insurance policy": "home insurance",
+            "car insurance policy": "car insurance"}.get(value, value)

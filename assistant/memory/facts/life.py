@@ -31,6 +31,8 @@ _PHRASES = {
     "new_job": ("{who} is starting a new job{when}", "{who} started a new job{when}"),
     "new_car": ("{who} is getting a new car{when}", "{who} got a new car{when}"),
     "health": ("{who} has a health matter coming up{when}", "{who} had a health matter{when}"),
+    # {who} is the person who died, when the customer said who (see describe for when they did not).
+    "bereavement": ("{who}'s funeral is coming up{when}", "{who} passed away{when}"),
     "birthday": ("{who} has a birthday{when}", "{who} had a birthday{when}"),
     "marathon": ("{who} is running {noun}{when}", "{who} ran {noun}{when}"),
 }
@@ -226,6 +228,9 @@ def describe(attributes: dict, status: str) -> str:  # type: ignore[type-arg]
     who = f"{name} ({relation})" if name and relation else name or (f"Their {relation}" if relation else "Customer")
     phrases = _PHRASES.get(event, ("{who} has an event coming up{when}", "{who} had an event{when}"))
     phrase = phrases[0 if status in ("upcoming", "ongoing") else 1]
+    if event == "bereavement" and who == "Customer":
+        phrase = "A funeral in the family is coming up{when}" if status in ("upcoming", "ongoing") \
+            else "Customer was bereaved{when}"
     place, when = attributes.get("place"), attributes.get("when")
     if event == "maternity" and status == "ongoing":
         phrase = "{who} is on {noun}{when}"
