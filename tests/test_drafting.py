@@ -199,6 +199,26 @@ def test_why_they_got_in_touch_is_their_opening_request():
     assert asked is not None and asked.words == "Payroll need a letter from my bank."  # not the vague "one"
 
 
+@pytest.mark.parametrize(("turns", "expected"), [
+    ([("agent", "Hi, this is Dan. It looks like you were connected to me to compare rates on auto insurance today, "
+                "correct?"), ("customer", "Correct.")],
+     "Ann wanted to compare rates on auto insurance (as they confirmed at the start)."),
+    ([("agent", "It looks like you were connected to me to compare rates on your auto insurance today."),
+      ("agent", "Is that correct?"), ("customer", "Yes.")],
+     "Ann wanted to compare rates on their auto insurance (as they confirmed at the start)."),
+    ([("agent", "It looks like you were connected to me to compare rates on auto insurance today."),
+      ("customer", "Yes, and I also want to add my son to the policy.")], None),  # more than a yes: their words
+    ([("agent", "I have your zip code as 90210, is that correct?"), ("customer", "Yes.")], None),
+])
+def test_a_reason_the_agent_states_and_the_customer_confirms_is_theirs(turns, expected):
+    from assistant.drafting.contacts import confirmed_purpose, why_in_touch
+
+    said = confirmed_purpose(_chat(*turns), "Ann")
+    assert (said.reported if said else None) == expected
+    if expected:
+        assert why_in_touch(_chat(*turns), "Ann").reported == expected
+
+
 def test_what_was_done_skips_identity_checks():
     from assistant.drafting.contacts import key_action
 

@@ -284,3 +284,15 @@ def test_suggestions_acknowledge_a_loss_and_quote_a_recorded_pause(embedder, set
     assert texts["sales"].reason.endswith("; recorded outcome: process paused - customer needs to "
                                           "consider the offer")
     assistant.close()
+
+
+@pytest.mark.parametrize(("said", "is_issue"), [
+    ("My credit card will be charged 84 dollars each month?", False),
+    ("So I'd be charged monthly on the credit card.", False),
+    ("My credit card was charged twice for the premium.", True),
+])
+def test_how_a_premium_will_be_charged_is_not_a_problem(embedder, said, is_issue):
+    call = contact("chg-1", TUESDAY, ("agent", "The car insurance comes to 84 a month."), ("customer", said),
+                   cid="chg-1")
+    issues = [f for f in _extract(embedder, call)["chg-1"] if f.kind == "issue"]
+    assert bool(issues) == is_issue

@@ -177,6 +177,37 @@ def outbound_call(inter: Interaction, name: str) -> Said | None:
     return None
 
 
+_CONFIRMS = re.compile(r"^\W*(?:yes|yeah|yep|yup|correct|that's (?:right|correct)|right|exactly|uh-huh)\W*"
+                       r"(?:(?:yes|correct|that's right)\W*)?$", re.I)
+_PURPOSE = re.compile(r"\byou(?:'re| are| were|'ve been)? (?:connected|connecting|put through|transferred|calling|"
+                      r"ringing|looking|hoping|wanting|seeking|interested)(?: (?:to |with )?me)? "
+                      r"(?P<prep>to|about|for|in) (?P<what>[^,?.]{4,80}?)(?: today| right now| now)?(?=$|[,?.])", re.I)
+_PURPOSE_VERB = {"to": "wanted to", "about": "got in touch about", "for": "was looking for", "in": "was interested in"}
+
+
+def confirmed_purpose(inter: Interaction, name: str) -> Said | None:
+    """When the agent opens with the reason ("It looks like you were connected to me to compare rates on auto
+    insurance today, correct?") and the customer's first words only confirm it, that reason is theirs."""
+    first = next((i for i, t in enumerate(inter.turns) if t.speaker == "customer"), None)
+    if not first or not _CONFIRMS.match(inter.turns[first].text.strip()):
+        return None
+    # The reason may come a turn before its tag question: "...to compare rates on auto insurance today." "Correct?"
+    before = [t for t in inter.turns[max(0, first - 2):first] if t.speaker == "agent"]
+    said = [(t, s) for t in before for s in _sentences(t.text)][-2:]
+    for turn, sentence in reversed(said):
+        m = _PURPOSE.search(sentence)
+        if m and len(m.group("what").split()) >= 2:  # "connected to me to compare." says too little
+            what = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "them", m.group("what").strip()))
+            return Said(sentence, turn.turn_id or "", "agent",
+                        f"{name} {_PURPOSE_VERB[m.group('prep').lower()]} {what} (as they confirmed at the start).")
+    return None
+
+
+def why_in_touch(inter: Interaction, name: str) -> Said | None:
+    """Our call when we rang them; else the reason they confirmed; else the request that opened the contact."""
+    return outbound_call(inter, name) or confirmed_purpose(inter, name) or opening_request(inter, name)
+
+
 _ACTION = re.compile(
     r"\b(?:i've|i have|i'll|i will|i'm (?:raising|sending|adding|going to|opening)|we've|we'll|we will|done|"
     r"escalat\w*|raised|opened|ordered|sent|sending|booked|added|applied|chased|marked|refund\w*|credit\w*|posted|"
@@ -225,7 +256,7 @@ def done_line(ctx: CustomerContext, inter: Interaction) -> DraftSentence | None:
     where it reads well and in their own words where it does not."""
     when = as_utc(inter.started_at)
     prefix = f"{day_month(when, ctx.now)}, {CHANNEL_NOUNS.get(inter.channel, inter.channel)}: "
-    asked = outbound_call(inter, ctx.name) or opening_request(inter, ctx.name)
+    asked = why_in_touch(inter, ctx.name)
     action = key_action(inter, ctx.name)
     parts, turn_ids = [], []
     if asked:

@@ -18,8 +18,7 @@ from assistant.drafting.contacts import (
     clean_turn_text,
     done_line,
     key_action,
-    opening_request,
-    outbound_call,
+    why_in_touch,
 )
 from assistant.drafting.context import (
     CustomerContext,
@@ -121,7 +120,7 @@ def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str |
     team = team_for(ctx, target, topic)
     # a ticket's "customer" turns are uploads and portal messages: the issue says why better than they do
     asked = None if target.channel in WRITTEN_NOTES else \
-        outbound_call(target, ctx.name) or opening_request(target, ctx.name)
+        why_in_touch(target, ctx.name)
     sections: dict[str, Lines] = {"who": profile(ctx)}
     sections["reason"] = _reason(ctx, story, main_issue, target, asked)
     sections["summary"] = synopsis_lines(target, ctx.name, avoid=[s.text for s in sections["reason"]])

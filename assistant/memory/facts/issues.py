@@ -24,11 +24,21 @@ _OUTCOME = [(re.compile(r"\bunresolved|\bopen|raised|claim opened|pending\b", re
 _SPEAKERS = ("customer", "system")
 
 
+# "My credit card will be charged 84 each month" is how a premium is paid, not a problem.
+_SCHEDULED = re.compile(r"\b(?:will|would|'ll|gonna|going to|to) be (?:charged|billed|debited)\b|"
+                        r"\b(?:charged|billed|debited) (?:each|every|per|monthly|annually|yearly|in full)\b", re.I)
+
+
+def _only_a_scheduled_charge(text: str) -> bool:
+    words = {m.group(0).lower() for m in lx.ISSUE_RE.finditer(text)}
+    return words <= {"charge", "charged", "charges"} and bool(_SCHEDULED.search(text))
+
+
 def issue_candidates(conversation: Conversation) -> list[Said]:
     """Sentences (customer's, or a system alert's) naming a problem with something we can name."""
     return [s for s in conversation.matching(lx.ISSUE_RE) if s.speaker in _SPEAKERS
-            and not is_no_problem(s.text) and (lx.ISSUE_TOPIC_RE.search(s.text) or lx.PRODUCT_RE.search(s.text)
-                                               or _tag_topic(conversation))]
+            and not is_no_problem(s.text) and not _only_a_scheduled_charge(s.text)
+            and (lx.ISSUE_TOPIC_RE.search(s.text) or lx.PRODUCT_RE.search(s.text) or _tag_topic(conversation))]
 
 
 GENERIC_TOPICS = {"payment", "app", "card", "fee", "charge", "account", "text", "letter", "policy", "pin", "chip",
