@@ -235,3 +235,14 @@ def test_the_synopsis_is_a_package_of_small_modules():
     sizes = {p.name: len(p.read_text().splitlines()) for p in folder.glob("*.py")}
     assert {"words.py", "cleaning.py", "grammar.py", "rewriting.py", "selection.py"} <= set(sizes)
     assert max(sizes.values()) < 400, sizes
+
+
+def test_sentences_with_anonymised_slots_are_not_rewritten_into_fragments():
+    turns = [
+        ("0", "customer", "My [MARITAL_STATUS] passed away [DURATION] [DURATION] ago."),
+        ("1", "agent", "I'm sorry to hear that. Your card ending [CARD ••••1111] now has the new limit."),
+        ("2", "customer", "I want to add my grandson to the car insurance when he passes his test in June."),
+    ]
+    text = " ".join(s.text for s in synopsis(turns, customer="Ann", max_words=60))
+    assert "passed away ago" not in text and "Ann's passed away" not in text
+    assert "grandson" in text  # the slot-free sentences are still chosen

@@ -19,6 +19,12 @@ class SynopsisSentence:
     turn_ids: list[str]  # the turns the sentence was built from (its citation)
 
 
+# Placeholders an anonymiser left ("[PERSON_NAME]", "[DURATION]", our "[EMAIL]"); masks that keep digits, such as
+# "[CARD ••••1111]", are not slots.
+SLOT = re.compile(r"\[[A-Z][A-Z_ ]*\]")
+_SLOT_MARK = "Qslotq"
+
+
 @lru_cache(maxsize=65536)
 def stem(w: str) -> str:
     w = w.lower().strip("'")
@@ -110,8 +116,12 @@ def synopsis(
             note_turns.add(pos)
         clean = normalise(text)
         all_text.append(clean)
-        for s in split_sentences(clean):
-            sents.append((pos, str(tid), spk, s))
+        marked = normalise(SLOT.sub(f" {_SLOT_MARK} ", text)) if SLOT.search(text) else clean
+        for s in split_sentences(marked):
+            # An anonymised slot ("My [MARITAL_STATUS] passed away [DURATION] ago") cannot be rewritten into
+            # a sentence once the slot is gone; the sentence is not a candidate.
+            if _SLOT_MARK not in s:
+                sents.append((pos, str(tid), spk, s))
     if not sents:
         return []
     # capitalised words seen mid-sentence are taken as names (kept capitalised when quoted)
