@@ -296,3 +296,25 @@ def test_how_a_premium_will_be_charged_is_not_a_problem(embedder, said, is_issue
                    cid="chg-1")
     issues = [f for f in _extract(embedder, call)["chg-1"] if f.kind == "issue"]
     assert bool(issues) == is_issue
+
+
+def test_transcript_slips_make_no_false_facts_and_no_hanging_words(embedder, settings):
+    """Phrases from real sales calls: an anonymised time, a cut-off sentence, "what you call it", a claim denied."""
+    from assistant.facade import Assistant
+
+    call = contact("slip-1", TUESDAY,
+                   ("customer", "My birthday's on Thursday, so I'm off out."),
+                   ("agent", "I'll call you back at [TIME] with the quote."),
+                   ("agent", "And then I'll text you the."),
+                   ("customer", "I don't know what you call it when it has the suicide doors."),
+                   ("customer", "Nobody else involved, no insurance claim on it."), cid="slip-1")
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest([call])
+    facts = assistant.facts("slip-1", now=TUESDAY)
+    assert not [f for f in facts if f.kind in ("preference", "issue")]
+    assert sorted(f.text for f in facts if f.kind == "promise") == [
+        "Agent promised to call the customer back with the quote", "Agent promised to text the customer"]
+    texts = [s.text for s in assistant.suggestions("slip-1", now=TUESDAY + timedelta(days=1))]
+    assert "Coming up tomorrow: we promised to call slip-1 back with the quote" in texts
+    assert "Ask about slip-1's birthday: \u201cHappy early birthday to you.\u201d" in texts  # not the baby wishes
+    assistant.close()

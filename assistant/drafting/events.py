@@ -17,6 +17,10 @@ LOSS_DAYS = 90  # how long after a death the customer told us of we still acknow
 # keywords -> (near future, far future, past, ongoing). {who}: "Amy"/"you"; {whose}: "Amy's"/"your";
 # {pron}: "her"/"his"/"their"/"your"; {event}; {when}: "next week"; {subj}/{have}/{be}: verb agreement.
 _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
+    # First: "birth" (a baby) is in "birthday".
+    (("birthday", "anniversary"),
+     ("Happy early {event} to {who}", "Happy early {event} to {who}", "I hope {subj} had a lovely {event}",
+      "Happy {event} to {who}")),
     (("exam", "test", "interview", "audition", "gcse", "a-level", "finals", "dissertation", "mocks"),
      ("Good luck to {who} with {pron} {event} {when}", "Good luck to {who} with {pron} {event} {when}",
       "How did {whose} {event} go?", "I hope {whose} {event} are going well")),
@@ -52,9 +56,6 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
     (("hospital", "surgery", "operation", "treatment", "health", "injur", "recover"),
      ("I hope everything goes well at the hospital {when}", "I hope everything goes well with the treatment",
       "I hope {subj} {be} recovering well", "I hope {subj} {be} doing all right")),
-    (("birthday", "anniversary"),
-     ("Happy early {event} to {who}", "Happy early {event} to {who}", "I hope {subj} had a lovely {event}",
-      "Happy {event} to {who}")),
 ]
 _GENERIC = ("I hope {whose} {event} goes well {when}", "How are the plans for {whose} {event} going?",
             "How did {whose} {event} go?", "I hope {whose} {event} is going well")

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from assistant.drafting.context import CustomerContext, fact_time, same_matter
 from assistant.drafting.phrasing import day_month, possessive, when_future
 from assistant.drafting.synopsis import third_person
+from assistant.memory.text import without_slots
 from assistant.models import Fact, as_utc
 
 # Statuses memory gives a promise that leave nothing to do (facts.md: due, overdue, kept; "lapsed" is an undated
@@ -79,7 +80,7 @@ def promise_words(fact: Fact, name: str) -> str:
     reported = None
     if m:
         what = _ASIDE.split(m.group("what"))[0]  # "..., whether or not the quote is in" is not the promise
-        what = re.sub(r"\bour\b", "the", _RELATIVE_DAY.sub("", what))  # "today" was the day it was said
+        what = re.sub(r"\bour\b", "the", _RELATIVE_DAY.sub("", without_slots(what)))  # "today": the day it was said
         reported = third_person(f"I will {' '.join(what.split())}.", "We", name)
     if reported and reported[0].startswith("We will "):
         return "we promised to " + reported[0][len("We will "):].rstrip(".")

@@ -96,3 +96,19 @@ def a_noun(noun: str) -> str:
     if noun.lower().endswith(_UNCOUNTED):
         return noun
     return f"{'an' if noun[:1].lower() in 'aeiou' or noun.startswith('ISA') else 'a'} {noun}"
+
+
+# An anonymiser's placeholder ("[TIME]", "[PERSON_NAME]"), with the preposition that led into it. Masks that keep
+# digits, such as "[CARD ••••1111]", are not slots.
+SLOT = re.compile(r"(?:\b(?:at|on|in|by|to|for|from|with|about)\s+)?\[[A-Z][A-Z_ ]*\]")
+_DANGLING = frozenset({"the", "a", "an", "at", "to", "on", "in", "for", "of", "with", "by", "your", "my", "our",
+                       "their", "this", "that", "from", "about", "into", "and", "or", "but", "then", "like", "so"})
+
+
+def without_slots(text: str) -> str:
+    """The words with anonymised slots taken out, and no small word left hanging at the end ("I'll call you back
+    at [TIME]" -> "I'll call you back"; a cut-off "I'll text you the" -> "I'll text you")."""
+    words = SLOT.sub(" ", text).split()
+    while words and words[-1].lower().strip(",;:") in _DANGLING:
+        words.pop()
+    return " ".join(words)

@@ -13,7 +13,9 @@ from typing import Any
 from assistant.memory.text import sentences
 from assistant.models import Citation, Fact, FactKind, Interaction, Turn
 
-_NO_PROBLEM = re.compile(r"\b(no|not a|without any) (problem|issue|worries)s?\b", re.I)
+# "No problem", "no insurance claim on it", "never had an accident": a problem denied is none.
+_NO_PROBLEM = re.compile(r"\b(?:no|not a|without any|never (?:had|made|filed) an?|haven't (?:had|made) an?y?)"
+                         r"(?: \w+)? (?:problem|issue|worries|claim|accident)s?\b", re.I)
 
 
 @dataclass

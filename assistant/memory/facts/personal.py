@@ -25,8 +25,11 @@ _ANY_CONSENT = re.compile(f"{lx.CONSENT_OUT_RE.pattern}|{lx.CONSENT_IN_RE.patter
 _WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best by|(?:ring|call|phone) me|"
                      r"contact me by) (?:contact (?:me|her|him) )?(?:by |on (?:the )?)?"
                      r"(e-?mail|phone|post|letter|text|app|paper|in writing|ring|call)", re.I)
-_UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: \w+){0,3}? (e-?mails?|texts?|calls?|"
-                       r"phone calls?|post|letters?|the mobile)\b", re.I)
+# The words between never open a clause ("I don't know what you call it" is no refusal of calls), and the channel
+# word is a noun, not the verb of "call it".
+_UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?!know\b|what\b|if\b|whether\b|how\b)"
+                       r"\w+){0,3}? (e-?mails?|texts?|calls?|phone calls?|post|letters?|the mobile)\b(?! (?:it|him|her|"
+                       r"them|that)\b)", re.I)
 _CHANNEL_NAMES = {"email": "email", "e-mail": "email", "emails": "email", "e-mails": "email", "phone": "phone",
                   "ring": "phone", "call": "phone", "calls": "phone", "phone call": "phone", "phone calls": "phone",
                   "post": "post", "letter": "post", "letters": "post", "paper": "post", "in writing": "post",

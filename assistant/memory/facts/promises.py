@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from assistant.memory.dates import find_spans, fmt_day
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
+from assistant.memory.text import without_slots
 from assistant.models import Fact
 
 # An undated promise is taken as due within this long, so it can become overdue rather than hang forever.
@@ -120,7 +121,10 @@ def _clause(said: Said, m: re.Match[str], topic: str | None) -> str:
     rest = re.split(r"[.,;!?]| so | and | as soon as ", said.text[m.start(2):])[0]
     for span in find_spans(rest, said.at, "future"):
         rest = rest.replace(span.phrase, " ")
-    words = re.sub(r"\byou\b", "the customer", " ".join(rest.split()[:9])).strip()
+    # An anonymised slot ("call you back at [TIME]") or a cut-off transcript ("I'll text you the.") leaves the
+    # clause hanging on a small word; it ends before it.
+    kept = without_slots(" ".join(without_slots(rest).split()[:9]))
+    words = re.sub(r"\byou\b", "the customer", kept).strip()
     if topic and "about" not in words and topic.removeprefix("the ") not in words:
         words += f" about {topic}"
     return words
