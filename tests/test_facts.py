@@ -318,3 +318,36 @@ def test_transcript_slips_make_no_false_facts_and_no_hanging_words(embedder, set
     assert "Coming up tomorrow: we promised to call slip-1 back with the quote" in texts
     assert "Ask about slip-1's birthday: \u201cHappy early birthday to you.\u201d" in texts  # not the baby wishes
     assistant.close()
+
+
+@pytest.mark.parametrize(("said", "wanted", "unwanted"), [
+    ("Please email rather than phone, I'm in meetings all day.", ["email"], ["phone"]),
+    ("I'm deaf in one ear, so chat is much better for me than calling.", ["chat"], ["phone"]),
+    ("Please don't use my mobile, ring the landline instead.", ["landline"], ["mobile"]),
+    ("Could you put it in an email? I find it easier to read.", ["email"], []),
+])
+def test_channel_preferences_stated_by_comparison(embedder, said, wanted, unwanted):
+    call = contact("pref-1", TUESDAY, ("customer", said), cid="pref-1", channel="chat")
+    pref = one(_extract(embedder, call)["pref-1"], "preference", "contact channel")
+    assert (pref.attributes.get("wanted", []), pref.attributes.get("unwanted", [])) == (wanted, unwanted)
+
+
+def test_a_problem_named_without_a_product_is_its_own_subject(embedder):
+    call = contact("iss-1", TUESDAY, ("customer", "I've been charged twice for my gym membership this month."),
+                   cid="iss-1", channel="chat")
+    assert one(_extract(embedder, call)["iss-1"], "issue").subject == "duplicate payment"
+
+
+def test_not_interested_closes_every_offer_of_the_call_and_add_ons_are_not_the_main_product(embedder):
+    call = contact("ins-7", TUESDAY,
+                   ("agent", "It looks like you were connected to me to compare rates on auto insurance today."),
+                   ("customer", "Yes."),
+                   ("agent", "Would you like roadside assistance quoted in there as well?"),
+                   ("customer", "Hmm."),
+                   ("agent", "Would you be interested in bundling your home and auto policy for savings?"),
+                   ("customer", "I'll see."),
+                   cid="ins-7", outcome="customer not interested")
+    offers = {f.subject: f for f in _extract(embedder, call)["ins-7"] if f.kind == "offer"}
+    assert set(offers) == {"car insurance", "roadside assistance", "home and auto bundle"}
+    assert {f.status for f in offers.values()} == {"declined"}
+    assert all(f.valid_to is not None for f in offers.values())  # each has its cool-down

@@ -38,7 +38,8 @@ def issue_candidates(conversation: Conversation) -> list[Said]:
     """Sentences (customer's, or a system alert's) naming a problem with something we can name."""
     return [s for s in conversation.matching(lx.ISSUE_RE) if s.speaker in _SPEAKERS
             and not is_no_problem(s.text) and not _only_a_scheduled_charge(s.text)
-            and (lx.ISSUE_TOPIC_RE.search(s.text) or lx.PRODUCT_RE.search(s.text) or _tag_topic(conversation))]
+            and (lx.ISSUE_TOPIC_RE.search(s.text) or lx.PRODUCT_RE.search(s.text) or lx.phrase_topic(s.text)
+                 or _tag_topic(conversation))]
 
 
 GENERIC_TOPICS = {"payment", "app", "card", "fee", "charge", "account", "text", "letter", "policy", "pin", "chip",
@@ -57,8 +58,8 @@ def _topic(said: Said, conversation: Conversation, reference: str | None) -> str
                 return fact.subject
     turn_text = " ".join(s.text for s in conversation.turn_sentences(said))
     tagged = _tag_topic(conversation)
-    topic = (tagged if tagged not in GENERIC_TOPICS else None) or lx.best_topic(said.text) or tagged \
-        or lx.best_topic(turn_text)
+    topic = (tagged if tagged not in GENERIC_TOPICS else None) or lx.phrase_topic(said.text) \
+        or lx.best_topic(said.text) or tagged or lx.best_topic(turn_text)
     if topic is None:
         return None
     if topic == "claim":

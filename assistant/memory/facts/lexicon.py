@@ -14,7 +14,11 @@ PRODUCTS = sorted([
     "gadget insurance", "breakdown cover", "pension", "investment account", "business account", "student account",
     "packaged account", "cashback card", "rewards card", "premium card", "platinum card", "travel card",
     "balance transfer", "home insurance policy", "car insurance policy", "notice account", "easy saver",
-    "regular saver", "fixed bond", "savings pot", "policy", "insurance", "account", "card",
+    "regular saver", "fixed bond", "savings pot", "roadside assistance", "renters insurance", "renter's insurance",
+    "homeowners insurance", "homeowner's insurance", "homeowner insurance", "umbrella policy", "umbrella insurance",
+    "rental reimbursement", "gap insurance", "motorcycle insurance", "home and auto bundle", "home and auto",
+    "bundling", "bundle",
+    "policy", "insurance", "account", "card",
 ], key=len, reverse=True)
 GENERIC_PRODUCTS = {"policy", "insurance", "account", "card", "loan"}
 PRODUCT_RE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PRODUCTS) + r")s?\b", re.I)
@@ -55,26 +59,32 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "maternity": (re.compile(r"\b((?:maternity|paternity|parental) leave)\b", re.I), "parental leave"),
     "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|"
                         r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|"
-                        r"(?:son|daughter|baby) \w+ arrived)\b", re.I), "new baby"),
+                        r"(?:son|daughter|baby) \w+ arrived|(?:i'm|she's|wife's|partner's|girlfriend's|we're) due "
+                        r"(?:in|on|at|any)|register(?:ed|ing)? the birth)\b", re.I), "new baby"),
     "move": (re.compile(r"\b(mov(?:e|ed|ing) (?:house|home|flat|in|out|to|abroad)|relocat\w+|new (?:house|home|flat)|"
                         r"(?:bought|buying|buy|get) a (?:\w+ )?(?:house|flat|home)|first home|sell(?:ing)? (?:up|the "
-                        r"house|our house))\b", re.I), "move"),
+                        r"house|our house)|(?:we|i) moved here|since (?:we|i) moved)\b", re.I), "move"),
     "driving_test": (re.compile(r"\b(pass(?:ed|es)? (?:his|her|my|their) (?:driving )?test)\b", re.I), "driving test"),
     "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|fly(?:ing)? (?:out|to|on)|going abroad|honeymoon|"
-                          r"backpacking|vacation|abroad|going to [\w ]{2,25}? to (?:see|visit)|to see (?:my|our) "
+                          r"backpacking|vacation|abroad|(?:we're|i'm|we are|i am) off to \w+|"
+                          r"going to [\w ]{2,25}? to (?:see|visit)|to see (?:my|our) "
                           r"(?:grandchildren|grandkids|family|daughter|son|mum|dad))\b", re.I), "trip"),
     "marathon": (re.compile(r"\b((?:half[- ])?marathon|triathlon|ultra|\d+k race)\b", re.I), "marathon"),
     "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?)\b", re.I), "wedding"),
     "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
-                           r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost my job|career)\b", re.I),
+                           r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost (?:my|his|her) job|career|"
+                           r"unemployment|laid off|out of work)\b", re.I),
                 "new job"),
     "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike|"
                            r"(?:the|car) dealer(?:ship)? said|(?:collect|pick up) (?:the|my|our) (?:new )?(?:car|van|"
-                           r"[A-Z][a-z]+) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up)\b", re.I),
+                           r"[A-Z][a-z]+) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up|"
+                           r"(?:got|bought|getting) a (?:different|second-hand|used|newer) (?:car|vehicle))\b", re.I),
                 "new car"),
     "health": (re.compile(r"\b((?:i'm|i am|i was|i've been|he's|she's|he is|she was|he was|is|was) (?:\w+ ){0,2}(?:in "
                           r"hospital|having (?:an? )?(?:operation|surgery)|diagnosed|recovering)|"
-                          r"broke (?:my|her|his) (?:leg|arm|wrist|hip|ankle))\b", re.I), "health"),
+                          r"broke (?:my|her|his) (?:leg|arm|wrist|hip|ankle)|going into hospital|recovering from|"
+                          r"(?:knee|hip|heart|back|eye|cataract|shoulder) (?:operation|surgery|replacement))\b", re.I),
+               "health"),
     "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2})\b", re.I), "birthday"),
 }
 MONTHS_AND_DAYS = frozenset(str.split("""january february march april may june july august september october november
@@ -96,7 +106,27 @@ ISSUE_RE = re.compile(
     r"unauthori[sz]ed|didn't receive|haven't received|hasn't arrived|never arrived|missing|delay(?:ed)?|"
     r"still waiting|complain\w*|dispute|problem|issue|error|mistake|refund|claim|leak\w*|damage[d]?|"
     r"accident|broken|cancel(?:led)?|bounced|late fee|charge[sd]?|twice|duplicate|unblock|not supported|"
-    r"failed|failing|burst|flooded|scam|locked|fees? on every|charged (?:me )?(?:a )?fees?)\b", re.I)
+    r"failed|failing|burst|flooded|scam|locked|fees? on every|charged (?:me )?(?:a )?fees?|"
+    r"(?:don't|do not|didn't) recogni[sz]e|wrong account|(?:nobody|no one|no-one) (?:rang|called|phoned|got back)|"
+    r"(?:can't|cannot) see|(?:isn't|not) showing|(?:has|have|'s|'ve) (?:gone up|dropped|doubled)|down for|"
+    r"(?:haven't|hasn't|didn't) (?:arrived|come|turned up|gone through))\b", re.I)
+# A problem named without a product: the problem is the subject ("charged twice" -> "duplicate payment").
+PHRASE_TOPICS = [
+    (re.compile(r"\b(?:charged twice|double charged|taken twice|duplicate (?:payment|charge))", re.I),
+     "duplicate payment"),
+    (re.compile(r"\b(?:(?:don't|do not|didn't) recogni[sz]e|didn't authori[sz]e|unauthori[sz]ed)", re.I),
+     "unrecognised payment"),
+    (re.compile(r"\b(?:(?:nobody|no one|no-one) (?:rang|called|phoned|got back)|never (?:rang|called|phoned) "
+                r"(?:me )?back|didn't (?:ring|call|phone) (?:me )?back)", re.I), "missed callback"),
+    (re.compile(r"\bwrong account\b", re.I), "payment to the wrong account"),
+    (re.compile(r"\b(?:premium|price|bill|payment|cost)s? (?:has |have |'s )?(?:gone up|increased|risen|doubled)|"
+                r"gone up by\b", re.I), "price increase"),
+    (re.compile(r"\brate (?:seems to have |has |'s )?(?:dropped|gone down|fallen|been cut)", re.I), "savings rate"),
+]
+
+
+def phrase_topic(text: str) -> str | None:
+    return next((topic for pattern, topic in PHRASE_TOPICS if pattern.search(text)), None)
 # Most specific first: a sentence naming several gets the earliest in this list ("debit card" before "app").
 ISSUE_TOPICS = [
     "home insurance claim", "car insurance claim", "travel insurance claim", "pet insurance claim", "complaint",
@@ -132,20 +162,31 @@ OFFER_RE = re.compile(
     r"you qualify|how about (?:a|an|our|upgrading|switching)|might (?:suit|be worth)|i(?:'d| would) recommend|"
     r"upgrade (?:you )?to|switch(?:ing)? (?:you )?to (?:our|a|an)|special (?:offer|rate|deal)|is paying \d|"
     r"we (?:also )?(?:do|have|offer) (?:a |an )?(?:\w+ ){0,2}(?:insurance|account|saver|loan|mortgage)s?(?: as well)?|"
-    r"have you got (?:insurance|cover)|offer shown|(?:shall|should) i (?:set|open|start))\b", re.I)
+    r"have you got (?:\w+ ){0,2}(?:insurance|cover)|offer shown|(?:shall|should) i (?:set|open|start)|"
+    r"would you need)\b", re.I)
 ACCEPT_RE = re.compile(r"\b(yes,? please|yes let's|go ahead|sign me up|i'll take it|let's do it|sounds (?:good|great|"
                        r"perfect|lovely)|that would be (?:great|lovely|good)|set (?:it|that) up|i'd like that|"
                        r"why not|i'll go for it|please do|yes,? i(?:'d| would) like|happy to go ahead|"
-                       r"let's go (?:ahead|for it)|i accept|please (?:go ahead|add it)|that's fine,? please)\b", re.I)
+                       r"let's go (?:ahead|for it)|i accept|please (?:go ahead|add it)|that's fine,? please|"
+                       r"let's see what you(?:'ve)? got|give me (?:a |the )?(?:little |quick )?quote|can i apply|"
+                       r"i'll take (?:that|one)|yes,? i (?:would|will|guess so)|let's do that)\b", re.I)
 DECLINE_RE = re.compile(r"\b(no,? thanks?|no thank you|not (?:right )?now|not interested|i'll pass|not for me|"
                         r"i(?:'m| am) (?:fine|ok|okay|good|happy)(?: with what i have| as i am| thanks)?|"
                         r"don't need|do not need|no need|not at the moment|not at this time|i don't want|"
                         r"rather not|no,? i(?:'m| am) not|not looking|already have|leave it(?: where it is| as it is)?|"
-                        r"stick with|happy where we are|then no|won't need)\b", re.I)
+                        r"stick with|happy where we are|then no|won't need|"
+                        r"not at the (?:present|moment|minute)(?: time)?|"
+                        r"i(?:'m| am) (?:okay|ok|good|fine) with (?:the|my|what)|i (?:have|'ve got|already have) "
+                        r"(?:that|it|one) (?:with|through|elsewhere)|not today)\b", re.I)
 PENDING_RE = re.compile(r"\b(think about it|have a think|let me think|sleep on it|send me (?:the |some )?"
                         r"(?:details|information|info)|talk to my|discuss (?:it )?with|check with|maybe later|"
                         r"not sure|get back to you|i'll consider|look into it|call me back about|nearer the time|"
-                        r"i'll sort (?:that|it)|ring me about it|someone (?:ring|call) me)\b", re.I)
+                        r"i'll sort (?:that|it)|ring me about it|someone (?:ring|call) me|possibly|maybe|perhaps|"
+                        r"(?:email|send|mail|text) (?:that|it|them|something|me something|the quote)"
+                        r"(?: over)?(?: to me)?"
+                        r"(?: in the (?:mail|post)| by (?:email|post))?|compare (?:it |them )?(?:before|first)|"
+                        r"need to (?:compare|check|confirm)|let me (?:check|compare|see|talk)|"
+                        r"i'll have to see)\b", re.I)
 
 PROMISE_RE = re.compile(
     r"\b(i(?:'ll| will)|we(?:'ll| will)|they(?:'ll| will)|someone(?: from [\w ]{1,30}?)? will|someone'll|"
@@ -202,4 +243,8 @@ def canonical_product(text: str) -> str:
     return {"auto insurance": "car insurance", "remortgage": "mortgage", "fixed-rate bond": "fixed rate bond",
             "isa": "ISA", "cash isa": "cash ISA", "junior isa": "junior ISA",
             "stocks and shares isa": "stocks and shares ISA", "home insurance policy": "home insurance",
-            "car insurance policy": "car insurance"}.get(value, value)
+            "car insurance policy": "car insurance", "homeowners insurance": "home insurance",
+            "homeowner's insurance": "home insurance", "homeowner insurance": "home insurance",
+            "renter's insurance": "renters insurance", "umbrella insurance": "umbrella policy",
+            "home and auto": "home and auto bundle", "bundling": "home and auto bundle",
+            "bundle": "home and auto bundle"}.get(value, value)

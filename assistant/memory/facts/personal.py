@@ -30,14 +30,38 @@ _WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best 
 _UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?!know\b|what\b|if\b|whether\b|how\b)"
                        r"\w+){0,3}? (e-?mails?|texts?|calls?|phone calls?|post|letters?|the mobile)\b(?! (?:it|him|her|"
                        r"them|that)\b)", re.I)
+_CH = (r"e-?mail|phone|post|letters?|texts?|text messages?|app|chat|branch|landline|mobile|paper|in writing|"
+       r"calling|ringing|phoning|calls?")
+# "email rather than phone", "in the branch than over the phone", "chat is much better for me than calling"
+_COMPARED = re.compile(rf"\b(?:by |in |on |over |via )?(?:the |an? )?(?P<a>{_CH})\b(?: (?!than\b)\w+){{0,5}}? than "
+                       rf"(?:by |in |on |over |via )?(?:the |an? )?(?P<b>{_CH})\b", re.I)
+_COMPARING = re.compile(r"\b(?:rather|prefer|better|easier)\b", re.I)
+_NOT_BY = re.compile(r"\b(?:don't|do not) (?:want|like) (?:anyone|anybody|you|people|them|someone) "
+                     r"(?P<b>ringing|calling|phoning|texting|emailing|e-mailing) me\b|"
+                     r"\b(?:don't|do not|please don't) (?:use|ring|call|text) (?:my |the )?(?P<c>mobile|landline)\b",
+                     re.I)
+_IN_WRITING = re.compile(r"\bput (?:it|that|this|everything|them) (?:in (?:an |a )?(?P<a>e-?mail|writing|letter)|"
+                         r"on (?P<p>paper))\b|\b(?:like|prefer|want) (?:having|getting|to have) (?:it|things|them|"
+                         r"everything) (?:on (?P<q>paper)|in (?P<w>writing)|by (?P<r>post))\b", re.I)
+_PAYING = re.compile(r"\b(?:rather|prefer to|like to) pay (?P<how>monthly|annually|yearly|quarterly|in full|"
+                     r"by direct debit|in one (?:lump sum|go))\b", re.I)
 _CHANNEL_NAMES = {"email": "email", "e-mail": "email", "emails": "email", "e-mails": "email", "phone": "phone",
                   "ring": "phone", "call": "phone", "calls": "phone", "phone call": "phone", "phone calls": "phone",
                   "post": "post", "letter": "post", "letters": "post", "paper": "post", "in writing": "post",
-                  "text": "text", "texts": "text", "the mobile": "text", "app": "app"}
+                  "text": "text", "texts": "text", "the mobile": "text", "app": "app",
+                  "text message": "text", "text messages": "text", "calling": "phone", "ringing": "phone",
+                  "phoning": "phone", "texting": "text", "emailing": "email", "e-mailing": "email", "chat": "chat",
+                  "branch": "branch", "landline": "landline", "mobile": "mobile"}
 _ONLY = re.compile(r"\b(e-?mail|phone|post|text|letters?)(?: (?:or|and) (e-?mail|phone|post|text|letters?))? only\b",
                    re.I)
 _AGENT_NOTE = re.compile(r"\b(note|noted|updated your contact preferences|preferences?)\b", re.I)
 _TIME_PREF = re.compile(r"\b(?:are|is|would be|works?) (?:best|better|easiest)\b|\bbest (?:time|to call)\b", re.I)
+
+
+def _channel(word: str) -> str:
+    word = word.lower()
+    return _CHANNEL_NAMES.get(word, "email" if word in ("e-mail", "email") else "post" if word in (
+        "in writing", "writing") else word)
 
 
 def preferences(conversation: Conversation) -> list[Fact]:
@@ -53,8 +77,24 @@ def preferences(conversation: Conversation) -> list[Fact]:
         for m in _ONLY.finditer(text):
             wanted |= {_CHANNEL_NAMES.get(g.lower(), g.lower()) for g in m.groups() if g}
         unwanted = {_CHANNEL_NAMES.get(m.group(1).lower(), m.group(1).lower()) for m in _UNWANTED.finditer(text)}
+        if _COMPARING.search(text):
+            for m in _COMPARED.finditer(text):
+                wanted.add(_channel(m.group("a")))
+                unwanted.add(_channel(m.group("b")))
+        for m in _NOT_BY.finditer(text):
+            unwanted.add(_channel(m.group("b") or m.group("c")))
+            if m.group("c"):  # "don't use my mobile, ring the landline instead"
+                other = "landline" if m.group("c").lower() == "mobile" else "mobile"
+                if re.search(rf"\b{other}\b", lowered):
+                    wanted.add(other)
+        for m in _IN_WRITING.finditer(text):
+            wanted.add(_channel(next(g for g in m.groups() if g)))
         wanted -= unwanted
-        if re.search(r"\bslow(?:ly|er)\b|speak up", lowered):
+        paying = _PAYING.search(text) if said.speaker == "customer" else None
+        if paying:
+            facts.append(make_fact(conversation, "preference", "paying", f"Prefers to pay {paying.group('how')}",
+                                   [said], status="stated", valid_from=said.at, value=text))
+        if re.search(r"\bslow(?:ly|er| down)\b|speak up", lowered):
             facts.append(make_fact(conversation, "preference", "call pace", "Prefers staff to speak slowly and clearly",
                                    [said], status="stated", valid_from=said.at, value=text))
         if re.search(r"\btext (?:me )?first\b", lowered):

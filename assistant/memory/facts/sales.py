@@ -36,6 +36,7 @@ _OUTCOME_ACCEPTED = re.compile(r"^\s*(buy|bought|sold|sale|purchased?|accepted)\
 _SALES_OUTCOME = re.compile(r"\b(offer|quote|paused|consider)", re.I)
 _VEHICLE_RE = re.compile(r"\b(?:car|cars|vehicles?|auto|truck|van|motorbike|motorcycle|suv|driver'?s? licen[cs]e)\b",
                          re.I)
+_ADD_ONS = {"roadside assistance", "rental reimbursement", "home and auto bundle"}
 _KIND_OF_INSURANCE_RE = re.compile(r"\b(?:" + "|".join(
     re.escape(p) for p in lx.PRODUCTS if p.endswith(("insurance", "cover")) and p not in lx.GENERIC_PRODUCTS
 ) + r")\b", re.I)
@@ -139,18 +140,21 @@ def _main_product(conversation: Conversation, facts: list[Fact]) -> str | None:
         for product in _named_products(said, conversation):
             if product not in lx.GENERIC_PRODUCTS:
                 counts[product] = counts.get(product, 0) + 1
-    if counts:
-        return max(counts, key=lambda p: (counts[p], p in offered))
+    # An add-on ("roadside assistance", a home-and-auto bundle) rides on the policy the call is about.
+    main = {p: n for p, n in counts.items() if p not in _ADD_ONS} or counts
+    if main:
+        return max(main, key=lambda p: (main[p], p in offered))
     return offered[-1] if offered else None
 
 
 def _named_products(said: Said, conversation: Conversation) -> list[str]:
     """Products a sentence names. A call about a vehicle that never names a kind of insurance says "insurance"
     and "the policy": read as car insurance, they outweigh the credit card the premium is paid with."""
-    if "vehicle" not in conversation.memo:
-        conversation.memo["vehicle"] = not any(
-            _KIND_OF_INSURANCE_RE.search(s.text) for s in conversation.said
-        ) and any(_VEHICLE_RE.search(s.text) for s in conversation.said)
+    if "vehicle" not in conversation.memo:  # a kind named once and not offered ("do you have homeowners?") is an aside
+        kinds = sum(len(_KIND_OF_INSURANCE_RE.findall(s.text)) for s in conversation.said)
+        offered = any(_KIND_OF_INSURANCE_RE.search(s.text) for s in _offers(conversation))
+        conversation.memo["vehicle"] = kinds < 2 and not offered and any(
+            _VEHICLE_RE.search(s.text) for s in conversation.said)
     named = [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(said.text)]
     return ["car insurance" if conversation.memo["vehicle"] and p in ("insurance", "policy") else p for p in named]
 
@@ -183,6 +187,9 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
                      offer=offer_text, response=conversation.interaction.outcome, product=product,
                      reason=reason if status == "declined" else None, source="recorded outcome")
     out = [f for f in facts if not (f.kind == "offer" and f.subject == product)]
+    if status == "declined":  # "not interested" (or not eligible) ends the whole sale, add-ons included
+        out = [_declined(f, conversation, reason, cooldown_days) if f.kind == "offer" and f.status == "pending"
+               else f for f in out]
     if status != "accepted":
         out = [f for f in out if not (f.kind == "product" and f.subject == product and f.status == "bought"
                                       and f.attributes.get("source") == "accepted offer")]
@@ -192,6 +199,16 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
         out.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", sources,
                              status="bought", valid_from=at, source="recorded outcome"))
     return out
+
+
+def _declined(offer: Fact, conversation: Conversation, reason: str, cooldown_days: int) -> Fact:
+    at = conversation.said[-1].at
+    text = (f"Not eligible for {offer.subject} (no quote) on {fmt_day(at)}" if reason == "ineligible"
+            else f"Declined the {offer.subject} offer on {fmt_day(at)}")
+    return offer.model_copy(update={
+        "status": "declined", "text": text, "valid_to": at + timedelta(days=cooldown_days),
+        "attributes": {**offer.attributes, "reason": reason, "response": conversation.interaction.outcome,
+                       "source": "recorded outcome"}})
 
 
 def _offers(conversation: Conversation) -> list[Said]:
