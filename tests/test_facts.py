@@ -266,17 +266,22 @@ def test_a_lost_card_or_a_funeral_plan_offer_is_no_bereavement(embedder):
     assert not [f for f in _extract(embedder, call)["loss-2"] if f.attributes.get("event") == "bereavement"]
 
 
-def test_suggestions_acknowledge_a_loss_and_quote_a_recorded_pause(embedder, settings):
+def _assistant_with(settings, embedder, *calls):  # type: ignore[no-untyped-def]
     from assistant.facade import Assistant
 
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest(list(calls))
+    return assistant
+
+
+def test_suggestions_acknowledge_a_loss_and_quote_a_recorded_pause(embedder, settings):
     call = contact("ins-9", TUESDAY,
                    ("agent", "So what vehicle are we insuring today?"),
                    ("customer", "Just my Corolla. My wife passed away last month, so it's only me driving now."),
                    ("agent", "I'm sorry to hear that. The car insurance would be 70 a month."),
                    ("customer", "I need to think about it."),
                    cid="ins-9", outcome="process paused - customer needs to consider the offer")
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.ingest([call])
+    assistant = _assistant_with(settings, embedder, call)
     suggestions = assistant.suggestions("ins-9", now=TUESDAY + timedelta(days=7))
     texts = {s.kind: s for s in suggestions}
     assert texts["relationship"].text.startswith("Acknowledge") and "loss" in texts["relationship"].text
@@ -300,16 +305,13 @@ def test_how_a_premium_will_be_charged_is_not_a_problem(embedder, said, is_issue
 
 def test_transcript_slips_make_no_false_facts_and_no_hanging_words(embedder, settings):
     """Phrases from real sales calls: an anonymised time, a cut-off sentence, "what you call it", a claim denied."""
-    from assistant.facade import Assistant
-
     call = contact("slip-1", TUESDAY,
                    ("customer", "My birthday's on Thursday, so I'm off out."),
                    ("agent", "I'll call you back at [TIME] with the quote."),
                    ("agent", "And then I'll text you the."),
                    ("customer", "I don't know what you call it when it has the suicide doors."),
                    ("customer", "Nobody else involved, no insurance claim on it."), cid="slip-1")
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.ingest([call])
+    assistant = _assistant_with(settings, embedder, call)
     facts = assistant.facts("slip-1", now=TUESDAY)
     assert not [f for f in facts if f.kind in ("preference", "issue")]
     assert sorted(f.text for f in facts if f.kind == "promise") == [
