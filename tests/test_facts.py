@@ -353,3 +353,14 @@ def test_not_interested_closes_every_offer_of_the_call_and_add_ons_are_not_the_m
     assert set(offers) == {"car insurance", "roadside assistance", "home and auto bundle"}
     assert {f.status for f in offers.values()} == {"declined"}
     assert all(f.valid_to is not None for f in offers.values())  # each has its cool-down
+
+
+def test_an_overdue_send_is_checked_before_anyone_apologises(embedder, settings):
+    call = contact("snd-1", TUESDAY, ("customer", "Can you post me the mortgage documents?"),
+                   ("agent", "Of course, I'll post the documents to you by Friday."),
+                   ("agent", "And I'll call you back on Thursday about the valuation."), cid="snd-1")
+    assistant = _assistant_with(settings, embedder, call)
+    texts = [s.text for s in assistant.suggestions("snd-1", now=TUESDAY + timedelta(days=6))]
+    assert any(t.startswith("Check it was sent, it was due 13 November: we promised to post") for t in texts), texts
+    assert any(t.startswith("Apologise and chase it now, it was due 12 November: we promised to call") for t in texts)
+    assistant.close()

@@ -112,7 +112,10 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         due = promises.due_time(f)
         what = promises.promise_words(f, ctx.name) or f.subject
         when = promises.timing(f, ctx.now)
-        if due and when == "overdue":
+        if due and when == "overdue" and str((f.attributes or {}).get("action", "")).startswith("send"):
+            # A letter or an email we sent may not be a contact on record: check before apologising.
+            text, score = f"Check it was sent, it was due {day_month(promises.due_day(due), ctx.now)}: {what}", 0.95
+        elif due and when == "overdue":
             text, score = f"Apologise and chase it now, it was due {day_month(promises.due_day(due), ctx.now)}: " \
                           f"{what}", 1.0
         elif when == "today":
