@@ -1,1 +1,1 @@
-"""Versioned prompt files, shipped as package data: <draft type>/<version>.yaml (see assistant.drafting.prompts)."""
+"""Versioned prompt files, shipped as package data: <draft type>/<version>.yaml (see assistant.llm.prompts)."""

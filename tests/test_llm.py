@@ -15,9 +15,9 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 
 from assistant.drafting.drafter import Drafter
-from assistant.drafting.llm import build_llm, invoke_structured, parse_json_object
-from assistant.drafting.schemas import GreetingOutput
 from assistant.errors import ModelUnavailable
+from assistant.llm.chat import build_llm, invoke_structured, parse_json_object
+from assistant.llm.schemas import GreetingOutput
 from assistant.settings import Settings
 
 NOW = datetime(2026, 11, 13, 10, tzinfo=UTC)

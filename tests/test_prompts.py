@@ -15,8 +15,8 @@ from drafting_demo import tiny_world
 from assistant.drafting import llm_drafts
 from assistant.drafting.context import CustomerContext
 from assistant.drafting.policy import build_policy
-from assistant.drafting.prompts import active_prompt, available_versions, load_prompt, parse_prompt
 from assistant.errors import PromptError
+from assistant.llm.prompts import active_prompt, available_versions, load_prompt, parse_prompt
 from assistant.settings import DRAFT_TYPES, Settings
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

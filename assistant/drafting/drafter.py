@@ -18,12 +18,12 @@ from assistant.drafting.greeting import compose_greeting
 from assistant.drafting.guardrails import Guardrails, GuardReport, Source, looks_like_injection, offer_terms
 from assistant.drafting.handover import compose_handover, pick_interaction, related_interactions, team_for
 from assistant.drafting.handover_parts import profile
-from assistant.drafting.llm import LLMFailure, build_llm, model_name
 from assistant.drafting.policy import apply_policy
-from assistant.drafting.prompts import active_prompt
-from assistant.drafting.schemas import HANDOVER_SECTIONS
 from assistant.drafting.suggestions import candidates, rank
 from assistant.errors import InputError
+from assistant.llm.chat import LLMFailure, build_llm, model_name
+from assistant.llm.prompts import active_prompt
+from assistant.llm.schemas import HANDOVER_SECTIONS
 from assistant.models import Draft, DraftSentence, Suggestion, as_utc, utcnow
 from assistant.settings import Settings
 

@@ -10,9 +10,9 @@ from typing import Any
 from assistant.drafting.context import CustomerContext
 from assistant.drafting.evidence import EvidenceSet, customer_json, fact_lines
 from assistant.drafting.greeting import do_not_ask
-from assistant.drafting.llm import invoke_structured
-from assistant.drafting.prompts import PromptTemplate, RenderedPrompt
-from assistant.drafting.schemas import HANDOVER_SECTIONS, CitedSentence
+from assistant.llm.chat import invoke_structured
+from assistant.llm.prompts import PromptTemplate, RenderedPrompt
+from assistant.llm.schemas import HANDOVER_SECTIONS, CitedSentence
 from assistant.models import DraftSentence, Interaction, Suggestion
 
 MAX_FACTS = 25

@@ -73,8 +73,8 @@ def run_command(set_name: str, drafter: DrafterName = "grounded", prompt: Sequen
     settings = Settings()
     llm_judge = None
     if judge:
-        from assistant.drafting.llm import build_llm
         from assistant.evaluation.metrics import llm_judge as make_judge
+        from assistant.llm.chat import build_llm
 
         model = build_llm(settings)
         if model is None:

@@ -118,7 +118,7 @@ def run_settings(base: Settings | None, drafter: DrafterName, prompts: Mapping[s
 
 
 def _check_prompt_versions(prompts: Mapping[str, str], prompts_dir: Path | None) -> None:
-    from assistant.drafting.prompts import available_versions
+    from assistant.llm.prompts import available_versions
 
     for draft_type, version in prompts.items():
         known = available_versions(draft_type, prompts_dir)

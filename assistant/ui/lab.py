@@ -33,7 +33,7 @@ def evaluation() -> tuple[Any, str]:
 def variants(svc: Services, draft_type: str) -> list[str]:
     """'grounded', and 'llm · <version>' per prompt file of the draft type (marked when no LLM is configured)."""
     try:
-        from assistant.drafting.prompts import available_versions
+        from assistant.llm.prompts import available_versions
 
         versions = available_versions(draft_type, svc.settings.prompts_dir)
     except Exception:  # noqa: BLE001 - no prompts folder: the grounded drafter is still there

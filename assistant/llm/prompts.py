@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from assistant.drafting.schemas import OUTPUT_MODELS
 from assistant.errors import PromptError
+from assistant.llm.schemas import OUTPUT_MODELS
 
 REQUIRED_KEYS = ("name", "version", "description", "output", "variables", "system", "user", "changelog")
 # Filled in by the renderer, never by the caller: the JSON schema of the declared output model.
