@@ -29,7 +29,7 @@ class Assistant:
         self.embedder = embedder or load_embedder(settings)
         self.store = Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings)
-        self.memory = FactMemory(self.store, self.embedder, settings)
+        self.memory = FactMemory(self.store, self.embedder, settings, llm=llm)
         self.answerer = Answerer(self.store, self.retriever, self.memory, settings, llm=llm)
         self.drafter = Drafter(self.store, self.retriever, self.memory, settings, llm=llm)
 

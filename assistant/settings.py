@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, description="Base URL of an OpenAI-compatible or Ollama server.")
     llm_api_key: str | None = None
     llm_timeout_s: float = Field(30.0, gt=0)
+    llm_facts: bool = Field(False, description="Also read facts with the configured model at ingest (one call per "
+                                               "interaction, next to the rules; the model's facts must cite lines).")
     prompts_dir: Path | None = Field(None, description="Folder of versioned prompt files; default: shipped ones.")
     prompt_versions: dict[str, str] = Field(
         default_factory=lambda: {t: "v1" for t in DRAFT_TYPES},

@@ -52,7 +52,21 @@ class AnswerOutput(_Output):
     answerable: bool = True
 
 
+class ExtractedFact(_Output):
+    kind: Literal["life_event", "preference", "issue", "offer", "promise"]
+    subject: str = Field(min_length=1, max_length=60, description="What it is about, a few words: \"Amy's exams\".")
+    text: str = Field(min_length=1, max_length=200, description="The fact in one short plain sentence.")
+    status: str = Field("", description="upcoming|past (life_event), open|resolved (issue), "
+                                        "accepted|declined|pending (offer), due (promise); else empty.")
+    turn_ids: list[str] = Field(min_length=1, description="Ids of the transcript lines that say it, e.g. [\"3\"].")
+
+
+class FactsOutput(_Output):
+    facts: list[ExtractedFact] = Field(default_factory=list)
+
+
 OUTPUT_MODELS: dict[str, type[BaseModel]] = {
+    "FactsOutput": FactsOutput,
     "GreetingOutput": GreetingOutput,
     "HandoverOutput": HandoverOutput,
     "SuggestionsOutput": SuggestionsOutput,

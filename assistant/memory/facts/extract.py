@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assistant.embedding import Embedder
 from assistant.memory.facts import issues, life, mood, personal, promises, sales, verification
 from assistant.memory.facts.base import Conversation, merge_same_subject
+from assistant.memory.facts.llm_facts import LLMFactReader, merge
 from assistant.memory.facts.prototypes import PrototypeGate
 from assistant.models import Fact, Interaction
 
@@ -15,9 +16,11 @@ from assistant.models import Fact, Interaction
 class Extractor:
     """Interactions in, facts out (per interaction). Deterministic: the same interaction gives the same facts."""
 
-    def __init__(self, embedder: Embedder, *, offer_cooldown_days: int = 90) -> None:
+    def __init__(self, embedder: Embedder, *, offer_cooldown_days: int = 90,
+                 reader: LLMFactReader | None = None) -> None:
         self.gate = PrototypeGate(embedder)
         self.offer_cooldown_days = offer_cooldown_days
+        self.reader = reader  # a language model reading facts next to the rules, when configured
 
     def extract(self, interactions: Sequence[Interaction],
                 prior: dict[str, list[Fact]] | None = None) -> dict[str, list[Fact]]:
@@ -49,6 +52,8 @@ class Extractor:
             *sales.products(conversation),
             *mood.sentiment(conversation),
         ]
+        if self.reader is not None:
+            facts = merge(facts, self.reader.read(conversation))
         return merge_same_subject(facts)
 
     def _check_candidates(self, conversations: list[Conversation]) -> None:

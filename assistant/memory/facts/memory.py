@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from assistant.embedding import Embedder
 from assistant.errors import UnknownCustomer
@@ -16,6 +17,7 @@ from assistant.memory.dates import fmt_day
 from assistant.memory.facts import life, mood
 from assistant.memory.facts.extract import Extractor
 from assistant.memory.facts.lexicon import canonical_product
+from assistant.memory.facts.llm_facts import LLMFactReader
 from assistant.models import Fact, Interaction, as_utc, utcnow
 from assistant.settings import Settings
 from assistant.store import Store
@@ -29,9 +31,10 @@ class FactMemory:
     """What Rapport knows about each customer, as dated facts with citations (see docs/facts.md)."""
 
     def __init__(self, store: Store, embedder: Embedder, settings: Settings, *,
-                 extractor: Extractor | None = None) -> None:
+                 extractor: Extractor | None = None, llm: Any = None) -> None:
         self.store, self.settings = store, settings
-        self.extractor = extractor or Extractor(embedder, offer_cooldown_days=settings.offer_cooldown_days)
+        self.extractor = extractor or Extractor(embedder, offer_cooldown_days=settings.offer_cooldown_days,
+                                                reader=_reader(settings, llm))
         self._cache: dict[str, tuple[int, list[Fact]]] = {}
         self._lock = threading.Lock()
 
@@ -221,3 +224,16 @@ def _record_fact(customer_id: str, kind: str, subject: str, text: str, status: s
     return Fact(kind=kind, text=text, subject=subject, status=status, valid_from=since, recorded_at=since,  # type: ignore[arg-type]
                 fact_id=f"r-{digest}", customer_id=customer_id,
                 attributes={"source": "customer record", **attributes})
+
+
+def _reader(settings: Settings, llm: Any) -> LLMFactReader | None:
+    """A model reading facts at ingest: only when asked for (RAPPORT_LLM_FACTS), as it costs a call per contact."""
+    if not settings.llm_facts:
+        return None
+    from assistant.llm.chat import build_llm
+    from assistant.llm.prompts import active_prompt
+
+    model = llm if llm is not None else build_llm(settings)
+    if model is None:
+        return None
+    return LLMFactReader(model, active_prompt("facts", settings), settings.llm_timeout_s, settings.offer_cooldown_days)
