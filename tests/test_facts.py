@@ -364,3 +364,13 @@ def test_an_overdue_send_is_checked_before_anyone_apologises(embedder, settings)
     assert any(t.startswith("Check it was sent, it was due 13 November: we promised to post") for t in texts), texts
     assert any(t.startswith("Apologise and chase it now, it was due 12 November: we promised to call") for t in texts)
     assistant.close()
+
+
+def test_a_topic_refusal_is_not_a_channel_refusal_and_registering_a_birth_is_no_due_date(embedder):
+    """From the demo: Priya wants no mortgage calls (not no calls at all); Grace's son is already born."""
+    call = contact("dm-1", TUESDAY,
+                   ("customer", "And just so you know, I don't want anyone ringing me about mortgages."),
+                   ("customer", "We haven't even registered the birth yet."), cid="dm-1", channel="branch")
+    facts = _extract(embedder, call)["dm-1"]
+    assert not [f for f in facts if f.kind == "preference" and "phone" in f.attributes.get("unwanted", [])]
+    assert not [f for f in facts if f.kind == "life_event" and f.status == "upcoming"]

@@ -37,7 +37,7 @@ _COMPARED = re.compile(rf"\b(?:by |in |on |over |via )?(?:the |an? )?(?P<a>{_CH}
                        rf"(?:by |in |on |over |via )?(?:the |an? )?(?P<b>{_CH})\b", re.I)
 _COMPARING = re.compile(r"\b(?:rather|prefer|better|easier)\b", re.I)
 _NOT_BY = re.compile(r"\b(?:don't|do not) (?:want|like) (?:anyone|anybody|you|people|them|someone) "
-                     r"(?P<b>ringing|calling|phoning|texting|emailing|e-mailing) me\b|"
+                     r"(?P<b>ringing|calling|phoning|texting|emailing|e-mailing) me\b(?! about)|"
                      r"\b(?:don't|do not|please don't) (?:use|ring|call|text) (?:my |the )?(?P<c>mobile|landline)\b",
                      re.I)
 _IN_WRITING = re.compile(r"\bput (?:it|that|this|everything|them) (?:in (?:an |a )?(?P<a>e-?mail|writing|letter)|"
