@@ -176,12 +176,12 @@ insurance add-ons and bundles as products; more ways to say yes, no and maybe; d
 without the embedding check) moved the tuning set's recall a lot (event 0.59 -> 0.76, preference 0.56 -> 0.88,
 offer response 0.41 -> 0.62, issue 0.57 -> 0.77) and the held-out set's only a little (event 0.47 -> 0.53,
 preference 0.17 -> 0.28, offer response 0.17 -> 0.21, issue 0.42 -> 0.47), precision staying at 0.83-1.00 on both.
-Most of the tuning gain is fitting those utterances. (Two of the new rules were taken back after they changed the
-demo's drafts for the worse: "registered the birth" read as a baby still due, and "I don't want anyone ringing me
-about mortgages" read as "no phone calls at all"; the demo's greetings and suggestions are now as before.) Recall on fresh wording is the extractor's weak side: rules
-find what they were written for, and an LLM extractor (the same schema through LangChain) is where recall should
-come from; the deterministic one stays precise, which is what the drafts' guardrails need.
-"""
+Most of the tuning gain is fitting those utterances. Two of the new rules were taken back after they changed the
+demo's drafts for the worse ("registered the birth" read as a baby still due; "I don't want anyone ringing me
+about mortgages" as no calls at all); the demo's greetings and suggestions are as before. Recall on fresh wording
+is the rules' weak side: they find what they were written for. RAPPORT_LLM_FACTS adds a model reading each contact
+next to them (its facts must cite real lines); its recall depends on the model and is not measured here, as no
+model runs offline on this machine. The rules stay precise, which is what the drafts' guardrails need."""
 
 
 def _short(text: str, limit: int = 90) -> str:
