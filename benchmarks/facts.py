@@ -181,7 +181,8 @@ demo's drafts for the worse ("registered the birth" read as a baby still due; "I
 about mortgages" as no calls at all); the demo's greetings and suggestions are as before. Recall on fresh wording
 is the rules' weak side: they find what they were written for. RAPPORT_LLM_FACTS adds a model reading each contact
 next to them (its facts must cite real lines); its recall depends on the model and is not measured here, as no
-model runs offline on this machine. The rules stay precise, which is what the drafts' guardrails need."""
+model runs offline on this machine. The rules stay precise, which is what the drafts' guardrails need.
+"""
 
 
 def _short(text: str, limit: int = 90) -> str:
