@@ -60,8 +60,7 @@ _TIME_PREF = re.compile(r"\b(?:are|is|would be|works?) (?:best|better|easiest)\b
 
 def _channel(word: str) -> str:
     word = word.lower()
-    return _CHANNEL_NAMES.get(word, "email" if word in ("e-mail", "email") else "post" if word in (
-        "in writing", "writing") else word)
+    return _CHANNEL_NAMES.get(word, "post" if word == "writing" else word)
 
 
 def preferences(conversation: Conversation) -> list[Fact]:
@@ -73,10 +72,10 @@ def preferences(conversation: Conversation) -> list[Fact]:
     candidates = [s for s in conversation.said if s.speaker == "customer" or _AGENT_NOTE.search(s.text)]
     for said in candidates:
         text, lowered = said.text, said.text.lower()
-        wanted = {_CHANNEL_NAMES.get(m.group(1).lower(), m.group(1).lower()) for m in _WANTED.finditer(text)}
+        wanted = {_channel(m.group(1)) for m in _WANTED.finditer(text)}
         for m in _ONLY.finditer(text):
-            wanted |= {_CHANNEL_NAMES.get(g.lower(), g.lower()) for g in m.groups() if g}
-        unwanted = {_CHANNEL_NAMES.get(m.group(1).lower(), m.group(1).lower()) for m in _UNWANTED.finditer(text)}
+            wanted |= {_channel(g) for g in m.groups() if g}
+        unwanted = {_channel(m.group(1)) for m in _UNWANTED.finditer(text)}
         if _COMPARING.search(text):
             for m in _COMPARED.finditer(text):
                 wanted.add(_channel(m.group("a")))

@@ -178,8 +178,7 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
     at = conversation.said[-1].at
     day = fmt_day(at)
     text = {"accepted": f"Accepted the {product} offer on {day}",
-            "declined": (f"Not eligible for {product} (no quote) on {day}" if reason == "ineligible"
-                         else f"Declined the {product} offer on {day}"),
+            "declined": _declined_text(product, reason, day),
             "pending": f"Was offered {a_noun(product)} on {day}; no answer yet"}[status]
     offer_text = earlier[-1].attributes.get("offer") if earlier else None
     fact = make_fact(conversation, "offer", product, text, sources, status=status, valid_from=at,
@@ -201,12 +200,16 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
     return out
 
 
+def _declined_text(product: str, reason: str, day: str) -> str:
+    return f"Not eligible for {product} (no quote) on {day}" if reason == "ineligible" else \
+        f"Declined the {product} offer on {day}"
+
+
 def _declined(offer: Fact, conversation: Conversation, reason: str, cooldown_days: int) -> Fact:
     at = conversation.said[-1].at
-    text = (f"Not eligible for {offer.subject} (no quote) on {fmt_day(at)}" if reason == "ineligible"
-            else f"Declined the {offer.subject} offer on {fmt_day(at)}")
     return offer.model_copy(update={
-        "status": "declined", "text": text, "valid_to": at + timedelta(days=cooldown_days),
+        "status": "declined", "text": _declined_text(offer.subject, reason, fmt_day(at)),
+        "valid_to": at + timedelta(days=cooldown_days),
         "attributes": {**offer.attributes, "reason": reason, "response": conversation.interaction.outcome,
                        "source": "recorded outcome"}})
 
