@@ -5,7 +5,7 @@ A model that fails (down, slow, invalid JSON) adds nothing; the rules' facts sta
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from assistant.llm.chat import LLMFailure, invoke_structured
 from assistant.llm.prompts import PromptTemplate
@@ -33,10 +33,10 @@ class LLMFactReader:
         rendered = self.prompt.render(channel=interaction.channel, date=interaction.started_at.date().isoformat(),
                                       transcript="\n".join(lines))
         try:
-            output = invoke_structured(self.llm, rendered.system, rendered.user, FactsOutput, self.timeout_s)
+            output = cast(FactsOutput, invoke_structured(self.llm, rendered.system, rendered.user, FactsOutput,
+                                                         self.timeout_s))
         except LLMFailure:
             return []
-        assert isinstance(output, FactsOutput)
         facts = []
         for item in output.facts:
             sources = _sources(item, conversation)
