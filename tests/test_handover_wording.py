@@ -106,3 +106,23 @@ def test_issue_subjects_read_as_english(demo):
 def test_a_new_car_tag_does_not_assume_the_car_is_on_the_road(demo):
     text = demo.greeting("cust-tom-becker", now=at("2026-11-06")).text  # loan approved, car collected on 16 Nov
     assert "enjoying" not in text
+
+
+def test_a_confirmed_reason_is_written_with_its_source_and_said_without_it(settings, embedder):
+    from assistant.facade import Assistant
+    from assistant.models import Interaction
+
+    call = Interaction.model_validate({
+        "interaction_id": "sc-1", "customer_id": "cust-sc", "channel": "voice", "started_at": "2026-11-19T15:00:00Z",
+        "turns": [{"speaker": "agent", "text": "Hi, it looks like you were connected to me to compare rates on auto "
+                                               "insurance today, correct?"},
+                  {"speaker": "customer", "text": "Correct."},
+                  {"speaker": "agent", "text": "And what car do you drive at the moment?"},
+                  {"speaker": "customer", "text": "A 2018 Ford Focus, I've had it four years now."}]})
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest([call], customers=[{"customer_id": "cust-sc", "name": "Sam Carter"}])
+    handover = assistant.handover("cust-sc", now=NOW)
+    assert _section(handover, "reason").startswith("Sam wanted to compare rates on auto insurance (as they confirmed")
+    spoken = _section(handover, "introduction")
+    assert spoken.endswith("I have Sam with me: Sam wanted to compare rates on auto insurance.")
+    assistant.close()

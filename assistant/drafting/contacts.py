@@ -182,6 +182,7 @@ _CONFIRMS = re.compile(r"^\W*(?:yes|yeah|yep|yup|correct|that's (?:right|correct
 _PURPOSE = re.compile(r"\byou(?:'re| are| were|'ve been)? (?:connected|connecting|put through|transferred|calling|"
                       r"ringing|looking|hoping|wanting|seeking|interested)(?: (?:to |with )?me)? "
                       r"(?P<prep>to|about|for|in) (?P<what>[^,?.]{4,80}?)(?: today| right now| now)?(?=$|[,?.])", re.I)
+CONFIRMED = " (as they confirmed at the start)"  # in the written reason; the spoken introduction leaves it out
 _PURPOSE_VERB = {"to": "wanted to", "about": "got in touch about", "for": "was looking for", "in": "was interested in"}
 
 
@@ -199,7 +200,7 @@ def confirmed_purpose(inter: Interaction, name: str) -> Said | None:
         if m and len(m.group("what").split()) >= 2:  # "connected to me to compare." says too little
             what = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "them", m.group("what").strip()))
             return Said(sentence, turn.turn_id or "", "agent",
-                        f"{name} {_PURPOSE_VERB[m.group('prep').lower()]} {what} (as they confirmed at the start).")
+                        f"{name} {_PURPOSE_VERB[m.group('prep').lower()]} {what}{CONFIRMED}.")
     return None
 
 

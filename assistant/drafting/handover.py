@@ -13,6 +13,7 @@ import re
 from datetime import timedelta
 
 from assistant.drafting.contacts import (
+    CONFIRMED,
     WRITTEN_NOTES,
     Said,
     clean_turn_text,
@@ -223,7 +224,7 @@ def _introduction(ctx: CustomerContext, target: Interaction, main_issue: Fact | 
     elif asked is not None and asked.reported.startswith("We called"):
         told = f"{address}, w{asked.reported[1:].rstrip('.')}"
     elif asked is not None and asked.reported:
-        told = f"{address}, I have {ctx.name} with me: {asked.reported.rstrip('.')}"
+        told = f"{address}, I have {ctx.name} with me: {asked.reported.replace(CONFIRMED, '').rstrip('.')}"
     else:
         told = f"{address}, I have {ctx.name} with me"
     extras = []
