@@ -178,7 +178,8 @@ offer response 0.41 -> 0.62, issue 0.57 -> 0.77) and the held-out set's only a l
 preference 0.17 -> 0.28, offer response 0.17 -> 0.21, issue 0.42 -> 0.47), precision staying at 0.83-1.00 on both.
 Most of the tuning gain is fitting those utterances. Two of the new rules were taken back after they changed the
 demo's drafts for the worse ("registered the birth" read as a baby still due; "I don't want anyone ringing me
-about mortgages" as no calls at all); the demo's greetings and suggestions are as before. Recall on fresh wording
+about mortgages" as no calls at all); the demo's greetings and suggestions are as before. Losing a job and retiring
+are now their own events (both had been read as "a new job" and wished good luck). Recall on fresh wording
 is the rules' weak side: they find what they were written for. RAPPORT_LLM_FACTS adds a model reading each contact
 next to them (its facts must cite real lines); its recall depends on the model and is not measured here, as no
 model runs offline on this machine. The rules stay precise, which is what the drafts' guardrails need.

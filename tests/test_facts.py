@@ -374,3 +374,24 @@ def test_a_topic_refusal_is_not_a_channel_refusal_and_registering_a_birth_is_no_
     facts = _extract(embedder, call)["dm-1"]
     assert not [f for f in facts if f.kind == "preference" and "phone" in f.attributes.get("unwanted", [])]
     assert not [f for f in facts if f.kind == "life_event" and f.status == "upcoming"]
+
+
+@pytest.mark.parametrize(("said", "event", "not_said"), [
+    ("I was made redundant last week, so money's tight.", "job_loss", "new job"),
+    ("I'm retiring in March after thirty years.", "retirement", "new job"),
+    ("I'm starting a new job on Monday.", "new_job", "retire"),
+])
+def test_losing_a_job_or_retiring_is_not_a_new_job(embedder, settings, said, event, not_said):
+    call = contact("job-1", TUESDAY, ("customer", said), cid="job-1", channel="chat")
+    assistant = _assistant_with(settings, embedder, call)
+    [fact] = [f for f in assistant.facts("job-1", now=TUESDAY) if f.kind == "life_event"]
+    assert fact.attributes["event"] == event
+    texts = " ".join(s.text for s in assistant.suggestions("job-1", now=TUESDAY + timedelta(days=3)))
+    assert not_said not in texts.lower()
+    assistant.close()
+
+
+def test_other_people_retiring_somewhere_is_no_event(embedder):
+    call = contact("sp-1", TUESDAY, ("customer", "I watched a documentary about people retiring to Spain."),
+                   cid="sp-1", channel="chat")
+    assert not [f for f in _extract(embedder, call)["sp-1"] if f.kind == "life_event"]

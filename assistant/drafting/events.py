@@ -44,7 +44,15 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
     (("move", "moving", "relocat", "new home", "new house", "new flat"),
      ("Good luck with the {event} {when}", "How are the plans for the {event} going?",
       "How are you settling in after the {event}?", "I hope the {event} is going smoothly")),
-    (("job", "role", "promotion", "career", "retire"),
+    # Before "job": a lost job gets no "good luck with the new job", a retirement no "how is the job going".
+    (("job loss", "lost their job", "losing their job"),
+     ("I hope things go as smoothly as they can with the change at work {when}",
+      "I hope things go as smoothly as they can with the change at work", "I hope things have settled since",
+      "I hope things are going as smoothly as they can")),
+    (("retire",),
+     ("Congratulations on the retirement {when}", "How are the retirement plans coming along?",
+      "How are you enjoying retirement?", "How are you enjoying retirement?")),
+    (("job", "role", "promotion", "career"),
      ("Good luck with the {event} {when}", "Good luck with the {event} {when}", "How is the {event} going?",
       "How is the {event} going?")),
     (("car", "van", "motorbike"),
@@ -59,7 +67,8 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
 ]
 _GENERIC = ("I hope {whose} {event} goes well {when}", "How are the plans for {whose} {event} going?",
             "How did {whose} {event} go?", "I hope {whose} {event} is going well")
-_EVENT_NAMES = {"new_job": "new job", "new_car": "new car", "baby": "new baby", "travel": "trip", "move": "move",
+_EVENT_NAMES = {"new_job": "new job", "job_loss": "job loss",
+                "new_car": "new car", "baby": "new baby", "travel": "trip", "move": "move",
                 "health": "treatment", "bereavement": "loss", "university": "university", "maternity": "new baby",
                 "maternity leave": "new baby"}
 

@@ -165,7 +165,8 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
     for score, f in events.candidates(ctx):
         person, _, event = events.event_name(f, ctx)
         whose = possessive(person) if person else possessive(ctx.name)
-        verb = "Acknowledge" if event == "loss" else "Ask about"  # nobody is asked about a death
+        # Nobody is asked about a death or a lost job.
+        verb = {"loss": "Acknowledge", "job loss": "Be mindful of"}.get(event, "Ask about")
         out.append(Suggestion(
             text=f"{verb} {whose} {event}: \u201c{events.phrase(f, ctx)}\u201d", reason=_said(ctx, f),
             kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),

@@ -71,10 +71,14 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                           r"(?:grandchildren|grandkids|family|daughter|son|mum|dad))\b", re.I), "trip"),
     "marathon": (re.compile(r"\b((?:half[- ])?marathon|triathlon|ultra|\d+k race)\b", re.I), "marathon"),
     "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?)\b", re.I), "wedding"),
+    # Before new_job: losing a job or retiring is not "the new job" anyone should be wished luck with.
+    "job_loss": (re.compile(r"\b(made redundant|redundan\w+|lost (?:my|his|her|their) job|laid off|unemploy\w*|"
+                            r"out of work)\b", re.I), "job loss"),
+    # Someone close retiring ("I'm retiring in March", "my husband retired"), not "people retiring to Spain".
+    "retirement": (re.compile(r"\b((?:i|i'm|i am|i've|we|we're|he|he's|she|she's|(?:my|our) \w+(?: is|'s)?) "
+                              r"(?:\w+ )?retir(?:e|ed|es|ing)|(?:my|our|his|her) retirement)\b", re.I), "retirement"),
     "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
-                           r"made redundant|redundancy|retir(?:e|ed|ing|ement)|lost (?:my|his|her) job|career|"
-                           r"unemployment|laid off|out of work)\b", re.I),
-                "new job"),
+                           r"career)\b", re.I), "new job"),
     "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike|"
                            r"(?:the|car) dealer(?:ship)? said|(?:collect|pick up) (?:the|my|our) (?:new )?(?:car|van|"
                            r"[A-Z][a-z]+) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up|"

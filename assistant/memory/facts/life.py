@@ -29,6 +29,8 @@ _PHRASES = {
     "travel": ("{who} is travelling{place}{when}", "{who} travelled{place}{when}"),
     "wedding": ("{who} is getting married{when}", "{who} got married{when}"),
     "new_job": ("{who} is starting a new job{when}", "{who} started a new job{when}"),
+    "job_loss": ("{who} is losing their job{when}", "{who} lost their job{when}"),
+    "retirement": ("{who} is retiring{when}", "{who} retired{when}"),
     "new_car": ("{who} is getting a new car{when}", "{who} got a new car{when}"),
     "health": ("{who} has a health matter coming up{when}", "{who} had a health matter{when}"),
     # {who} is the person who died, when the customer said who (see describe for when they did not).
@@ -39,7 +41,7 @@ _PHRASES = {
 
 
 # Words that often mean a product or an aside rather than an event in the customer's life: need "I"/"we" near.
-_NEEDS_FIRST_PERSON = {"travel", "health", "new_car", "birthday"}
+_NEEDS_FIRST_PERSON = {"travel", "health", "new_car", "birthday", "job_loss", "retirement"}
 # Words that only ever mean the event ("passed away", "knee operation", "due in March"): the prototype check,
 # which MiniLM scores near its floor on such short plain sentences, would only lose them.
 _UNAMBIGUOUS = {"bereavement", "health", "baby"}
