@@ -262,20 +262,25 @@ def _read_ahead(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
     ahead: queue.Queue[Any] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        """False once the consumer has stopped: every put, the end marker's too, must be able to give up, or a
+        consumer that failed while the queue was full would wait for this thread for ever."""
+        while not stop.is_set():
+            try:
+                ahead.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        ahead.put((item, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not put((item, None)):
                     return
-            ahead.put((_DONE, None))
+            put((_DONE, None))
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer
-            ahead.put((_DONE, exc))
+            put((_DONE, exc))
 
     thread = threading.Thread(target=produce, name="rapport-ingest-reader", daemon=True)
     thread.start()

@@ -121,6 +121,40 @@ def test_read_ahead_keeps_order_raises_in_place_and_stops_with_the_consumer():
     assert len(pulled) <= 3 + 2 + 2  # read at most `depth` (+ the one in hand) past where the consumer stopped
 
 
+def test_read_ahead_does_not_hang_when_the_consumer_fails_after_the_reader_finished():
+    """A short file: the reader is done and the queue full when the first embed fails; the failure must surface."""
+    import threading
+    import time
+
+    from ingest.pipeline import _read_ahead
+
+    finished = threading.Event()
+
+    def short():
+        yield from range(3)  # one in hand, two queued: the end marker has no room
+        finished.set()
+
+    def consume() -> None:
+        for _ in _read_ahead(short(), depth=2):
+            time.sleep(0.2)  # the reader fills the queue and reaches its end meanwhile
+            raise RuntimeError("Chroma write failed")
+
+    outcome: list[BaseException] = []
+    worker = threading.Thread(target=lambda: outcome.extend(_raised(consume)), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "ingest hung after a failure"
+    assert [type(e) for e in outcome] == [RuntimeError]
+
+
+def _raised(fn) -> list[BaseException]:  # type: ignore[no-untyped-def]
+    try:
+        fn()
+    except BaseException as exc:  # noqa: BLE001
+        return [exc]
+    return []
+
+
 class CountingEmbedder:
     """A fake: vectors from the text's length, and a record of what it was asked to embed."""
 
