@@ -96,3 +96,20 @@ def test_without_the_setting_the_model_is_not_asked(settings, embedder):
     assistant.ingest([CALL])
     assert model.seen == []
     assistant.close()
+
+
+def test_a_past_event_the_model_reads_is_not_asked_about_as_if_still_to_come(settings, embedder):
+    call = Interaction.model_validate({
+        "interaction_id": "c-2", "customer_id": "cust-2", "channel": "chat", "started_at": TUESDAY,
+        "turns": [{"speaker": "customer", "text": "Our Bella got her black belt at the weekend, we're so proud."},
+                  {"speaker": "customer", "text": "Anyway, what's my balance?"}]})
+    model = FakeListChatModel(responses=[_answer(
+        {"kind": "life_event", "subject": "Bella's black belt", "status": "past",
+         "text": "Bella got her black belt at the weekend", "turn_ids": ["0"]})])
+    assistant = _assistant(settings, embedder, model)
+    assistant.ingest([call])
+    assert any(f.subject == "Bella's black belt" for f in assistant.facts("cust-2", now=TUESDAY))
+    later = TUESDAY + timedelta(days=2)
+    assert "How did" not in assistant.greeting("cust-2", now=later).text
+    assert not any("black belt" in s.text for s in assistant.suggestions("cust-2", now=later))
+    assistant.close()

@@ -52,6 +52,8 @@ class LLMFactReader:
         extra: dict[str, Any] = {"product": item.subject} if item.kind == "offer" else {}
         if item.kind == "promise":
             extra.update(due=None, due_assumed=True, action="follow up", by="agent")
+        if (item.kind, status) == ("life_event", "past"):  # told after it happened: nobody asks "how did it go?"
+            extra["outcome"] = item.text.strip()
         return make_fact(conversation, item.kind, item.subject.strip(), item.text.strip(), sources, status=status,
                          valid_from=None if status == "upcoming" else at, valid_to=valid_to, confidence=CONFIDENCE,
                          source="llm", quote=sources[0].text, prompt=f"{self.prompt.name}@{self.prompt.version}",
