@@ -21,11 +21,13 @@ class Assistant:
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, llm: Any = None) -> None:
         from assistant.drafting.drafter import Drafter
+        from assistant.llm.chat import build_llm
         from assistant.memory.answers import Answerer
         from assistant.memory.facts import FactMemory
         from assistant.memory.retrieval import Retriever
 
         self.settings = settings
+        llm = llm if llm is not None else build_llm(settings)  # one client for facts, answers and drafts
         self.embedder = embedder or load_embedder(settings)
         self.store = Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings)
