@@ -69,14 +69,16 @@ class TorchEmbedder:
         self.dim = int(self.model.get_embedding_dimension())
         self.batch_size = batch_size
         self.max_seq_length = int(self.model.max_seq_length)
+        self._one_at_a_time = threading.Lock()  # one encode already uses every core; two would only contend
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
-        )
+        with self._one_at_a_time:
+            vectors = self.model.encode(
+                texts, batch_size=self.batch_size, normalize_embeddings=True,
+                convert_to_numpy=True, show_progress_bar=False,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
 
@@ -103,13 +105,13 @@ class OnnxEmbedder:
         self.name = model_path.name
         self.batch_size = batch_size
         self.tokenizer = AutoTokenizer.from_pretrained(str(model_path), local_files_only=True)
-        onnx_path, self.dim, self.max_seq_length, self.pooling = _export_onnx(model_path, cache_dir)
+        self.model_file, self.dim, self.max_seq_length, self.pooling = _export_onnx(model_path, cache_dir)
         self.workers = max(1, workers or os.cpu_count() or 1)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        self._sessions = [ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+        self._sessions = [ort.InferenceSession(str(self.model_file), options, providers=["CPUExecutionProvider"])
                           for _ in range(self.workers)]
         self._input_names = {i.name for i in self._sessions[0].get_inputs()}
         self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="rapport-onnx")
@@ -207,12 +209,20 @@ def _weights_digest(model_path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+# Part of the export's cache key: a new recipe re-exports instead of reusing an older file.
+EXPORT_RECIPE = "eager-biasgelu-ln"
+
+
+def _export_dir(model_path: Path, cache_dir: Path) -> Path:
+    return cache_dir / f"{model_path.name}-{_weights_digest(model_path)}-{EXPORT_RECIPE}"
+
+
 def _export_onnx(model_path: Path, cache_dir: Path) -> tuple[Path, int, int, str]:
     import json
 
     from sentence_transformers import SentenceTransformer
 
-    target = cache_dir / f"{model_path.name}-{_weights_digest(model_path)}"
+    target = _export_dir(model_path, cache_dir)
     meta_file = target / "meta.json"
     with _export_lock:
         if meta_file.exists():
@@ -220,7 +230,9 @@ def _export_onnx(model_path: Path, cache_dir: Path) -> tuple[Path, int, int, str
             return target / "model.onnx", meta["dim"], meta["max_seq_length"], meta["pooling"]
         import torch
 
-        st = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+        # Eager attention exports as plain MatMul/Softmax; SDPA's export adds NaN guards that cost ~3% per run.
+        st = SentenceTransformer(str(model_path), device="cpu", local_files_only=True,
+                                 model_kwargs={"attn_implementation": "eager"})
         transformer = st[0].auto_model
         pooling_module = st[1] if len(st) > 1 else None
         pooling = "cls" if getattr(pooling_module, "pooling_mode_cls_token", False) else "mean"
@@ -239,17 +251,43 @@ def _export_onnx(model_path: Path, cache_dir: Path) -> tuple[Path, int, int, str
                 return self.model(**dict(zip(names, args, strict=True))).last_hidden_state
 
         target.mkdir(parents=True, exist_ok=True)
-        tmp = target / "model.onnx.tmp"
+        raw = target / "raw.onnx.tmp"
         axes = {n: {0: "batch", 1: "seq"} for n in names}
         axes["hidden"] = {0: "batch", 1: "seq"}
         torch.onnx.export(
-            _Hidden(transformer.eval()), tuple(sample[n] for n in names), str(tmp),
+            _Hidden(transformer.eval()), tuple(sample[n] for n in names), str(raw),
             input_names=names, output_names=["hidden"], dynamic_axes=axes,
             opset_version=17, dynamo=False,
         )
-        tmp.replace(target / "model.onnx")
+        _fuse(raw, target / "model.onnx")
         meta_file.write_text(json.dumps({"dim": dim, "max_seq_length": max_len, "pooling": pooling}))
         return target / "model.onnx", dim, max_len, pooling
+
+
+def _fuse(raw: Path, final: Path) -> None:
+    """Fuses bias+GELU and layer norms (one pass over the activations instead of five); ~10% faster here.
+
+    Only those two: ORT's SkipLayerNormalization and Attention kernels measured slower on this CPU than the
+    unfused ops. A model the fuser cannot read keeps the plain export (the torch check guards both).
+    """
+    import logging
+
+    tmp = final.with_suffix(".onnx.tmp")
+    try:
+        from onnxruntime.transformers.fusion_options import FusionOptions
+        from onnxruntime.transformers.optimizer import optimize_model
+
+        options = FusionOptions("bert")
+        for flag in ("enable_attention", "enable_skip_layer_norm", "enable_bias_skip_layer_norm",
+                     "enable_embed_layer_norm", "enable_rotary_embeddings", "enable_gelu_approximation"):
+            setattr(options, flag, False)
+        logging.getLogger("onnxruntime.transformers").setLevel(logging.ERROR)
+        optimize_model(str(raw), "bert", optimization_options=options, opt_level=0).save_model_to_file(str(tmp))
+    except Exception:  # noqa: BLE001 - an unfusable graph is still a correct graph
+        raw.replace(tmp)
+    else:
+        raw.unlink()
+    tmp.replace(final)
 
 
 _CHECK_TEXTS = [
@@ -277,7 +315,7 @@ def load_embedder(settings: Settings) -> Embedder:
 
 def _onnx_matches_torch(onnx: OnnxEmbedder, model_path: Path, cache: Path) -> bool:
     """Checked once per export: the ONNX vectors must equal torch's (cosine >= 0.9999)."""
-    marker = cache / f"{model_path.name}-{_weights_digest(model_path)}" / "verified"
+    marker = _export_dir(model_path, cache) / "verified"
     if marker.exists():
         return True
     reference = TorchEmbedder(model_path).embed_batch(_CHECK_TEXTS)

@@ -10,18 +10,22 @@ the rejects file), so nothing is silently overwritten by a copy further down the
 The same holds for customers.
 
 Speed: embedding is the cost, so the cores should never wait for anything else. Three stages overlap: a
-reader thread parses, validates, redacts and chunks batch N+1 while batch N is embedded (the ONNX runs
-release the GIL) and a writer thread stores batch N-1. The first batch is small so embedding starts at
-once, and identical texts are embedded once per run.
+reader thread parses, validates, redacts and chunks the next batches while batch N is embedded (the ONNX
+runs release the GIL) and a writer thread stores batch N-1. Batch N+1's embedding starts before batch N's
+ends, so the cores do not idle while N's last run finishes or N+1 is tokenised. The first batch is small
+so embedding starts at once, and identical texts are embedded once per run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import json
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,6 +49,7 @@ from ingest.validation import validate_customer, validate_interaction
 FIRST_BATCH_CHUNKS = 64  # small, so the embedder starts while the reader is still parsing
 COMMIT_CHUNKS = 512  # chunks embedded and committed together; small enough that the last write is short
 HASH_LOOKUP = 256  # interactions whose stored hashes are fetched in one query
+EMBED_AHEAD = 1  # batches whose embedding starts while an earlier batch's is still running
 VECTOR_CACHE = 20_000  # distinct chunk texts remembered per run (~30 MB), so repeats are embedded once
 
 
@@ -188,15 +193,33 @@ class _Run:
     # ---- interactions ---------------------------------------------------------------------------
     def interactions(self, records: Iterator[tuple[Path | None, RawRecord]],
                      on_committed: Callable[[list[Interaction]], object] | None) -> None:
-        in_flight: tuple[Future[None], list[_Pending]] | None = None
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-ingest-writer") as writer:
-            for batch in _read_ahead(self._batches(records)):
-                vectors = self._embed([c for p in batch for c in p.chunks])
-                if in_flight is not None:
-                    self._finish(*in_flight, on_committed)
-                in_flight = writer.submit(self._commit, batch, vectors), batch
-            if in_flight is not None:
-                self._finish(*in_flight, on_committed)
+        embedding: deque[tuple[Future[np.ndarray], list[_Pending]]] = deque()
+        in_flight: list[tuple[Future[None], list[_Pending]]] = []  # the one commit the writer may be doing
+
+        def settle() -> None:
+            while in_flight:
+                self._finish(*in_flight.pop(), on_committed)
+
+        with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-ingest-writer") as writer,
+              ThreadPoolExecutor(max_workers=EMBED_AHEAD + 1, thread_name_prefix="rapport-ingest-embed") as embedder):
+            try:
+                batches = _read_ahead(self._batches(records))
+                while True:
+                    for batch in itertools.islice(batches, EMBED_AHEAD + 1 - len(embedding)):
+                        chunks = [c for p in batch for c in p.chunks]
+                        embedding.append((embedder.submit(self._embed, chunks), batch))
+                    if not embedding:
+                        break
+                    vectors, batch = embedding.popleft()
+                    vectors = vectors.result()  # batches are committed in the order they were read
+                    settle()
+                    in_flight.append((writer.submit(self._commit, batch, vectors), batch))
+            except BaseException:
+                # A commit already under way lands; report it (and hand it to on_committed) before raising.
+                with contextlib.suppress(Exception):
+                    settle()
+                raise
+            settle()
 
     def _batches(self, records: Iterator[tuple[Path | None, RawRecord]]) -> Iterator[list[_Pending]]:
         batch: list[_Pending] = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -341,3 +343,37 @@ def test_a_failed_write_stops_the_run_and_keeps_what_was_committed(tmp_path, set
     monkeypatch.setattr(store, "write_chunks", real_write)
     again = run_ingest(store, embedder, settings, source)
     assert again.unchanged == len(committed) and again.ingested == 8 - len(committed)
+
+
+class _OutOfOrderEmbedder:
+    """The first call finishes after the second (embeddings overlap); the third call fails."""
+
+    def __init__(self, real) -> None:
+        self.real, self.name, self.dim, self.calls = real, real.name, real.dim, 0
+        self._lock = threading.Lock()
+
+    def embed_batch(self, texts):
+        with self._lock:
+            self.calls += 1
+            call = self.calls
+        if call == 1:
+            time.sleep(0.5)
+        if call == 3:
+            raise RuntimeError("embedding runtime crashed")
+        return self.real.embed_batch(texts)
+
+
+def test_overlapping_embeddings_commit_in_read_order_and_a_failed_one_stops_the_run(
+        tmp_path, settings, store, embedder, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "FIRST_BATCH_CHUNKS", 1)
+    monkeypatch.setattr(pipeline, "COMMIT_CHUNKS", 1)
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction(f"i-{n}", turns=4) for n in range(6)])
+    committed: list[str] = []
+    with pytest.raises(RuntimeError, match="crashed"):
+        run_ingest(store, _OutOfOrderEmbedder(embedder), settings, source,
+                   on_committed=lambda batch: committed.extend(i.interaction_id for i in batch))
+    # i-1's vectors came first, yet i-0 is committed first; i-1's commit was under way and is reported
+    assert committed == ["i-0", "i-1"]
+    assert set(store.interaction_hashes([f"i-{n}" for n in range(6)])) == {"i-0", "i-1"}

@@ -1,0 +1,48 @@
+"""The ONNX export must give torch's vectors, through the fused graph it is meant to run."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from assistant.embedding import OnnxEmbedder, TorchEmbedder, resolve_model_path
+from assistant.settings import Settings
+
+# Lengths from one word to past the model's 256-token limit, so runs mix padding widths and truncation.
+TEXTS = [
+    "ok",
+    "My card was blocked while I was travelling in Lisbon.",
+    "Amy has her exams next week, so it's a busy time for us. " * 3,
+    "I'd like to compare rates on my auto insurance; the renewal came in much higher than last year. " * 5,
+    "Could you call me back on Friday about switching my mortgage rate? " * 30,
+    "Thanks, bye.",
+    "The branch said the new debit card would arrive in five working days but it hasn't come yet.",
+]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    model_path = resolve_model_path(Settings().embedding_model)
+    return model_path, OnnxEmbedder(model_path, tmp_path_factory.mktemp("onnx-cache"), batch_size=3)
+
+
+def test_onnx_vectors_equal_torch_vectors_across_lengths_and_batches(exported):
+    model_path, onnx = exported
+    reference = TorchEmbedder(model_path).embed_batch(TEXTS)
+    got = onnx.embed_batch(TEXTS)
+    assert got.shape == reference.shape
+    assert float((reference * got).sum(axis=1).min()) >= 0.9999
+    one_by_one = np.stack([onnx.embed_batch([t])[0] for t in TEXTS])  # no padding at all
+    assert float(np.abs(one_by_one - got).max()) < 1e-5
+
+
+def test_the_export_runs_the_fused_graph_without_sdpa_guards(exported):
+    import onnx
+
+    _, embedder = exported
+    ops = Counter(node.op_type for node in onnx.load(str(embedder.model_file)).graph.node)
+    assert ops["BiasGelu"] == 6 and ops["LayerNormalization"] == 13  # one per layer, 12 + the embeddings'
+    assert ops["IsNaN"] == 0 and ops["Erf"] == 0
+
