@@ -47,6 +47,7 @@ class Assistant:
                format: str | None = None, progress: bool = False) -> IngestReport:
         from ingest.pipeline import run_ingest
 
+        self.memory.catch_up()  # an earlier run killed between a commit and its facts left them to do
         return run_ingest(
             self.store, self.embedder, self.settings, interactions, customers=customers,
             format=format, progress=progress, on_committed=self.memory.update,

@@ -50,6 +50,11 @@ CREATE TABLE IF NOT EXISTS facts (
 );
 CREATE INDEX IF NOT EXISTS facts_by_customer ON facts (customer_id, recorded_ts);
 CREATE INDEX IF NOT EXISTS facts_by_interaction ON facts (interaction_id);
+-- Committed interactions whose facts are not written yet: set with the interaction's row, cleared with its
+-- facts, so a run killed between the two leaves a to-do instead of an interaction that never gets facts.
+CREATE TABLE IF NOT EXISTS facts_pending (
+    interaction_id TEXT PRIMARY KEY
+);
 """
 
 
@@ -139,6 +144,7 @@ class Store:
             if stale:
                 self._collection.delete(ids=stale)
             with _transaction(self._db):
+                self._db.execute("INSERT OR IGNORE INTO facts_pending VALUES (?)", (interaction.interaction_id,))
                 self._db.execute(
                     "INSERT INTO interactions VALUES (?,?,?,?,?,?,?) ON CONFLICT(interaction_id) DO UPDATE SET "
                     "customer_id=excluded.customer_id, channel=excluded.channel, started_ts=excluded.started_ts, "
@@ -157,6 +163,7 @@ class Store:
         """Facts extracted from one interaction replace that interaction's earlier extraction."""
         with self._lock, _transaction(self._db):
             self._db.execute("DELETE FROM facts WHERE interaction_id=?", (interaction_id,))
+            self._db.execute("DELETE FROM facts_pending WHERE interaction_id=?", (interaction_id,))
             self._db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?,?,?)",
                 [
@@ -249,6 +256,14 @@ class Store:
         else:
             rows = self._read().execute("SELECT record FROM customers ORDER BY name LIMIT ?", (limit,))
         return [Customer.model_validate_json(r[0]) for r in rows]
+
+    def facts_pending(self, limit: int = 100) -> list[Interaction]:
+        """Committed interactions still without their facts, oldest first (for the fact writer to catch up)."""
+        rows = self._read().execute(
+            "SELECT i.record FROM facts_pending p JOIN interactions i USING (interaction_id) "
+            "ORDER BY i.started_ts, i.interaction_id LIMIT ?", (limit,),
+        )
+        return [Interaction.model_validate_json(r[0]) for r in rows]
 
     def customer_ids(self) -> list[str]:
         ids = {r[0] for r in self._read().execute("SELECT customer_id FROM customers")}

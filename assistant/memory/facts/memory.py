@@ -59,6 +59,15 @@ class FactMemory:
             written += len(facts)
         return written
 
+    def catch_up(self, batch: int = 100) -> int:
+        """Facts for interactions committed without them (a run killed between an interaction's commit and
+        its facts). Returns the number of interactions caught up."""
+        done: set[str] = set()
+        while pending := [i for i in self.store.facts_pending(batch) if i.interaction_id not in done]:
+            self.update(pending)
+            done.update(i.interaction_id for i in pending)
+        return len(done)
+
     # ---- reading ------------------------------------------------------------------------------------
     def facts(self, customer_id: str, now: datetime | None = None, *, include_history: bool = False,
               kinds: Sequence[str] | None = None) -> list[Fact]:
