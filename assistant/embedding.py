@@ -10,6 +10,7 @@ import importlib
 import os
 import queue
 import threading
+import warnings
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -254,11 +255,15 @@ def _export_onnx(model_path: Path, cache_dir: Path) -> tuple[Path, int, int, str
         raw = target / "raw.onnx.tmp"
         axes = {n: {0: "batch", 1: "seq"} for n in names}
         axes["hidden"] = {0: "batch", 1: "seq"}
-        torch.onnx.export(
-            _Hidden(transformer.eval()), tuple(sample[n] for n in names), str(raw),
-            input_names=names, output_names=["hidden"], dynamic_axes=axes,
-            opset_version=17, dynamo=False,
-        )
+        with warnings.catch_warnings():
+            # The mask's advanced indexing warns about negative indices; there are none, and the torch check
+            # on first use compares the exported vectors anyway.
+            warnings.filterwarnings("ignore", message="Exporting aten::index operator")
+            torch.onnx.export(
+                _Hidden(transformer.eval()), tuple(sample[n] for n in names), str(raw),
+                input_names=names, output_names=["hidden"], dynamic_axes=axes,
+                opset_version=17, dynamo=False,
+            )
         _fuse(raw, target / "model.onnx")
         meta_file.write_text(json.dumps({"dim": dim, "max_seq_length": max_len, "pooling": pooling}))
         return target / "model.onnx", dim, max_len, pooling
