@@ -9,6 +9,7 @@ import hashlib
 import importlib
 import os
 import queue
+import shutil
 import threading
 import warnings
 from collections import OrderedDict
@@ -218,6 +219,14 @@ def _export_dir(model_path: Path, cache_dir: Path) -> Path:
     return cache_dir / f"{model_path.name}-{_weights_digest(model_path)}-{EXPORT_RECIPE}"
 
 
+def _drop_older_exports(target: Path) -> None:
+    """Earlier recipes' exports of the same weights (~90 MB each) are never read again."""
+    prefix = target.name.removesuffix(f"-{EXPORT_RECIPE}")
+    for folder in target.parent.iterdir():
+        if folder != target and folder.is_dir() and (folder.name == prefix or folder.name.startswith(f"{prefix}-")):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _export_onnx(model_path: Path, cache_dir: Path) -> tuple[Path, int, int, str]:
     import json
 
@@ -266,6 +275,7 @@ def _export_onnx(model_path: Path, cache_dir: Path) -> tuple[Path, int, int, str
             )
         _fuse(raw, target / "model.onnx")
         meta_file.write_text(json.dumps({"dim": dim, "max_seq_length": max_len, "pooling": pooling}))
+        _drop_older_exports(target)
         return target / "model.onnx", dim, max_len, pooling
 
 

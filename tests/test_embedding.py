@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from assistant.embedding import OnnxEmbedder, TorchEmbedder, resolve_model_path
+from assistant.embedding import EXPORT_RECIPE, OnnxEmbedder, TorchEmbedder, _weights_digest, resolve_model_path
 from assistant.settings import Settings
 
 # Lengths from one word to past the model's 256-token limit, so runs mix padding widths and truncation.
@@ -25,7 +25,12 @@ TEXTS = [
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     model_path = resolve_model_path(Settings().embedding_model)
-    return model_path, OnnxEmbedder(model_path, tmp_path_factory.mktemp("onnx-cache"), batch_size=3)
+    cache = tmp_path_factory.mktemp("onnx-cache")
+    prefix = f"{model_path.name}-{_weights_digest(model_path)}"
+    for older in (prefix, f"{prefix}-an-older-recipe", "other-model-0123", f"{prefix}x"):
+        (cache / older).mkdir()
+        (cache / older / "model.onnx").write_bytes(b"old")
+    return model_path, OnnxEmbedder(model_path, cache, batch_size=3)
 
 
 def test_onnx_vectors_equal_torch_vectors_across_lengths_and_batches(exported):
@@ -46,3 +51,10 @@ def test_the_export_runs_the_fused_graph_without_sdpa_guards(exported):
     assert ops["BiasGelu"] == 6 and ops["LayerNormalization"] == 13  # one per layer, 12 + the embeddings'
     assert ops["IsNaN"] == 0 and ops["Erf"] == 0
 
+
+
+def test_a_new_export_drops_older_exports_of_the_same_weights_only(exported):
+    model_path, embedder = exported
+    prefix = f"{model_path.name}-{_weights_digest(model_path)}"
+    left = sorted(p.name for p in embedder.model_file.parent.parent.iterdir())
+    assert left == sorted([f"{prefix}-{EXPORT_RECIPE}", "other-model-0123", f"{prefix}x"])
