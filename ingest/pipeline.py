@@ -200,10 +200,10 @@ class _Run:
             while in_flight:
                 self._finish(*in_flight.pop(), on_committed)
 
+        batches = _read_ahead(self._batches(records))
         with (ThreadPoolExecutor(max_workers=1, thread_name_prefix="rapport-ingest-writer") as writer,
               ThreadPoolExecutor(max_workers=EMBED_AHEAD + 1, thread_name_prefix="rapport-ingest-embed") as embedder):
             try:
-                batches = _read_ahead(self._batches(records))
                 while True:
                     for batch in itertools.islice(batches, EMBED_AHEAD + 1 - len(embedding)):
                         chunks = [c for p in batch for c in p.chunks]
@@ -215,10 +215,14 @@ class _Run:
                     settle()
                     in_flight.append((writer.submit(self._commit, batch, vectors), batch))
             except BaseException:
+                for queued, _ in embedding:  # batches not started are dropped; one already running ends
+                    queued.cancel()
                 # A commit already under way lands; report it (and hand it to on_committed) before raising.
                 with contextlib.suppress(Exception):
                     settle()
                 raise
+            finally:
+                batches.close()  # the reader thread stops now, not when the traceback is collected
             settle()
 
     def _batches(self, records: Iterator[tuple[Path | None, RawRecord]]) -> Iterator[list[_Pending]]:
