@@ -42,7 +42,7 @@ from ingest.pipeline import run_ingest  # noqa: E402
 from ingest.redaction import Redactor, redact_interaction  # noqa: E402
 from ingest.validation import validate_interaction  # noqa: E402
 
-# Written from the runs of 2026-11-23 05:17 UTC (BENCHMARKS.md); re-read it when the numbers move.
+# Written from the runs of 2026-11-23 05:17 and 05:50 UTC (BENCHMARKS.md); re-read it when the numbers move.
 READING = """Reading. Embedding is ~95% of Rapport's ingest. The reader thread (parse, validate, redact, chunk) and the
 Chroma writer (~2.5 s of CPU for 2,850 windows) overlap with it, and batch N+1's embedding starts before batch N's
 ends: 31.1 s against 32.9 s one batch at a time (three interleaved pairs, 5.6% faster). The ONNX export uses eager
@@ -51,11 +51,11 @@ run by run, on a quarter of the windows, which cancels this machine's drift). OR
 fusions measured 3% slower; the tanh GELU 2.2% faster, but it changes the vectors (min cosine 0.999997), so it is
 not used. Where the time goes (ORT profiler): MatMul 86% at ~90 GFLOP/s per core, this CPU's fp32 peak (Zen 3,
 AVX2, no AVX-512), then GELU 5%, adds 3%, attention's small matmuls, softmax, transposes and layer norms. So with
-vectors equal to torch's, Rapport's floor here is ~0.7x torch's best run, and 0.67x is **not met** fastest against
-fastest. Torch's two OpenMP threads suffer more from this shared VM's noise (its runs spread wider than Rapport's),
-so rounds paired back to back often land under 0.67x; the verdict uses fastest against fastest, the stricter
-reading. int8 would be ~1.4x faster but moves vectors to cosine 0.95, which the vector target rules out; OpenVINO
-2026.4 on the same ONNX file was no faster (34 s vs ORT's 32-33 s). The gap to LangChain comes from the ONNX speed
+vectors equal to torch's, Rapport's floor here is ~0.7x torch's best run, and 0.67x is **not met**. Single rounds
+vary with this shared VM's noise (paired back to back: 0.65-0.74x in the five rounds above, median 0.72; 0.62-0.79x
+in a run of three an hour earlier), so the verdict compares fastest with fastest. int8 would be ~1.4x faster
+but moves vectors to cosine 0.95, which the vector target rules out; OpenVINO 2026.4 on the same ONNX file was
+no faster (34 s vs ORT's 32-33 s). The gap to LangChain comes from the ONNX speed
 and from embedding each turn once inside six-turn windows without speaker labels (13% fewer tokens than one text
 per turn)."""
 
