@@ -56,6 +56,14 @@ class Assistant:
     def stats(self) -> dict[str, Any]:
         return self.store.stats()
 
+    def facts_outdated(self) -> bool:
+        """True when stored facts were read by other fact rules than this version's (see refresh_facts)."""
+        return self.memory.outdated()
+
+    def refresh_facts(self) -> int:
+        """Read every stored contact's facts again, after an upgrade changed the fact rules. Returns how many."""
+        return self.memory.refresh()
+
     # ---- reading the customer -----------------------------------------------------------------
     def customers(self, search: str | None = None, limit: int = 50) -> list[Customer]:
         return self.store.search_customers(search, limit)

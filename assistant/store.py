@@ -55,6 +55,10 @@ CREATE INDEX IF NOT EXISTS facts_by_interaction ON facts (interaction_id);
 CREATE TABLE IF NOT EXISTS facts_pending (
     interaction_id TEXT PRIMARY KEY
 );
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -256,6 +260,24 @@ class Store:
         else:
             rows = self._read().execute("SELECT record FROM customers ORDER BY name LIMIT ?", (limit,))
         return [Customer.model_validate_json(r[0]) for r in rows]
+
+    def has_interactions(self) -> bool:
+        return self._read().execute("SELECT 1 FROM interactions LIMIT 1").fetchone() is not None
+
+    def mark_all_facts_pending(self) -> int:
+        """Every stored interaction's facts are to be read again (the fact reader has changed)."""
+        with self._lock, _transaction(self._db):
+            return self._db.execute(
+                "INSERT OR IGNORE INTO facts_pending SELECT interaction_id FROM interactions").rowcount
+
+    def meta(self, key: str) -> str | None:
+        row = self._read().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._db.execute("INSERT INTO meta VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                             (key, value))
 
     def facts_pending(self, limit: int = 100) -> list[Interaction]:
         """Committed interactions still without their facts, oldest first (for the fact writer to catch up)."""

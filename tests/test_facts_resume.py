@@ -52,3 +52,42 @@ def test_facts_missed_by_a_stopped_run_are_written_by_the_next_ingest(tmp_path, 
     assert again.unchanged >= 1  # call-1 is not re-ingested, yet its facts arrive
     assert facts_of(stopped) == expected
     assert stopped.store.facts_pending() == []
+
+
+def test_facts_read_by_older_rules_are_flagged_and_refreshed(tmp_path, settings, embedder, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+    from assistant.memory.facts.memory import READER_KEY
+
+    source = tmp_path / "calls.jsonl"
+    source.write_text("".join(json.dumps(c) + "\n" for c in CALLS), encoding="utf-8")
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest(source)
+    expected = facts_of(assistant)
+    assert not assistant.facts_outdated()  # a new store is stamped with the rules that read it
+
+    # An older release read these contacts and missed call-1's facts.
+    assistant.store.set_meta(READER_KEY, "an-older-release")
+    assistant.store.replace_facts("c1", "call-1", [])
+    assert assistant.facts_outdated() and facts_of(assistant) != expected
+
+    monkeypatch.setenv("RAPPORT_STORE_DIR", str(settings.store_dir))
+    stats = CliRunner().invoke(app, ["stats"])
+    assert "rapport refresh-facts" in stats.output
+    refreshed = CliRunner().invoke(app, ["refresh-facts"])
+    assert refreshed.exit_code == 0 and "facts read again for 2 interactions" in refreshed.output
+
+    again = Assistant(settings, embedder=embedder)
+    assert facts_of(again) == expected and not again.facts_outdated()
+    assert "refresh-facts" not in CliRunner().invoke(app, ["stats"]).output
+
+
+def test_a_store_from_before_reader_versions_counts_as_outdated(tmp_path, settings, embedder):
+    source = tmp_path / "calls.jsonl"
+    source.write_text("".join(json.dumps(c) + "\n" for c in CALLS), encoding="utf-8")
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest(source)
+    assistant.store._db.execute("DELETE FROM meta")  # noqa: SLF001 - as a store written before the stamp existed
+    assert assistant.facts_outdated()
+    assert assistant.refresh_facts() == 2 and not assistant.facts_outdated()

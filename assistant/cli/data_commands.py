@@ -52,13 +52,23 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def stats(json_out: bool = typer.Option(False, "--json")) -> None:
         """Customers, interactions and chunks in the store, by channel."""
-        s = open_assistant().stats()
+        a = open_assistant()
+        s = a.stats()
         if json_out:
             print_json(s)
             return
         typer.echo(f"customers: {s['customers']}  interactions: {s['interactions']}  chunks: {s['chunks']}")
         for channel, n in s["by_channel"].items():
             typer.echo(f"  {channel:<8} {n}")
+        if a.facts_outdated():
+            typer.secho("facts were read by another version of Rapport's fact rules: run `rapport refresh-facts`",
+                        fg=typer.colors.YELLOW)
+
+    @app.command("refresh-facts")
+    def refresh_facts() -> None:
+        """Read every stored contact's facts again (after an upgrade changed the fact rules)."""
+        a = open_assistant()
+        typer.echo(f"facts read again for {a.refresh_facts()} interactions")
 
     @app.command("customers")
     def customers_(

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from assistant.embedding import Embedder
@@ -37,6 +38,7 @@ class FactMemory:
                                                 reader=_reader(settings, llm))
         self._cache: dict[str, tuple[int, list[Fact]]] = {}
         self._lock = threading.Lock()
+        self.reader_version = reader_version(settings, self.extractor.reader)
 
     # ---- writing ---------------------------------------------------------------------------------
     def update(self, interactions: Sequence[Interaction]) -> int:
@@ -62,11 +64,25 @@ class FactMemory:
     def catch_up(self, batch: int = 100) -> int:
         """Facts for interactions committed without them (a run killed between an interaction's commit and
         its facts). Returns the number of interactions caught up."""
+        if self.store.meta(READER_KEY) is None and not self.store.has_interactions():
+            self.store.set_meta(READER_KEY, self.reader_version)  # a new store: this reader reads everything
         done: set[str] = set()
         while pending := [i for i in self.store.facts_pending(batch) if i.interaction_id not in done]:
             self.update(pending)
             done.update(i.interaction_id for i in pending)
         return len(done)
+
+    def outdated(self) -> bool:
+        """True when stored facts were read by another version of the fact reader (or one before versions)."""
+        stamp = self.store.meta(READER_KEY)
+        return self.store.has_interactions() if stamp is None else stamp != self.reader_version
+
+    def refresh(self) -> int:
+        """Read every stored interaction's facts again with this reader. Returns the interactions read."""
+        self.store.mark_all_facts_pending()
+        read = self.catch_up()
+        self.store.set_meta(READER_KEY, self.reader_version)
+        return read
 
     # ---- reading ------------------------------------------------------------------------------------
     def facts(self, customer_id: str, now: datetime | None = None, *, include_history: bool = False,
@@ -233,6 +249,18 @@ def _record_fact(customer_id: str, kind: str, subject: str, text: str, status: s
     return Fact(kind=kind, text=text, subject=subject, status=status, valid_from=since, recorded_at=since,  # type: ignore[arg-type]
                 fact_id=f"r-{digest}", customer_id=customer_id,
                 attributes={"source": "customer record", **attributes})
+
+
+READER_KEY = "facts_reader"
+
+
+def reader_version(settings: Settings, reader: LLMFactReader | None) -> str:
+    """Changes when the rules (this package's code), the settings they read or the model's prompt change."""
+    digest = hashlib.sha256(f"{settings.offer_cooldown_days}|{reader.prompt.content_hash if reader else ''}".encode())
+    for source in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):  # assistant/memory, rules and helpers
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _reader(settings: Settings, llm: Any) -> LLMFactReader | None:
