@@ -70,6 +70,7 @@ PROTECTED = [
     ("POST", "/api/interactions"), ("POST", "/api/customers"), ("POST", "/api/reviews"), ("GET", "/api/reviews"),
     ("GET", "/api/reviews/metrics"), ("GET", "/api/reviews/golden"), ("GET", "/api/reviews/1"),
     ("POST", "/api/reviews/1/approve"), ("POST", "/api/reviews/1/reject"), ("POST", "/api/feedback"),
+    ("GET", "/api/facts/status"), ("POST", "/api/facts/refresh"),
 ]
 
 
@@ -250,3 +251,17 @@ def test_store_outage_is_a_503(server, api, monkeypatch):
     monkeypatch.setattr(assistant, "suggestions", down)
     response = api("GET", "/api/customers/cust-maria-lopez/suggestions")
     assert response.status_code == 503 and "Chroma" in response.json()["detail"]
+
+
+def test_facts_read_by_other_rules_are_reported_and_refreshed_by_a_service(server, api):
+    from assistant.memory.facts.memory import READER_KEY
+
+    _, _, assistant = server
+    assert api("GET", "/api/facts/status", "service").json() == {"outdated": False, "refreshed": 0}
+    assert api("POST", "/api/facts/refresh", "agent").status_code == 403
+    before = {c: assistant.facts(c) for c in CUSTOMERS}
+    assistant.store.set_meta(READER_KEY, "an-older-release")
+    assert api("GET", "/api/facts/status", "supervisor").json()["outdated"] is True
+    refreshed = api("POST", "/api/facts/refresh", "service").json()
+    assert refreshed == {"outdated": False, "refreshed": assistant.stats()["interactions"]}
+    assert {c: assistant.facts(c) for c in CUSTOMERS} == before  # same rules, same facts

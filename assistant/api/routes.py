@@ -105,6 +105,23 @@ def ingest_customers(payload: Any = Body(...), _: User = Depends(allow("ingest")
     return _checked(svc.assistant.ingest([], customers=records))
 
 
+class FactsStatus(BaseModel):
+    outdated: bool = Field(description="Stored facts were read by other fact rules than this version's.")
+    refreshed: int = Field(0, description="Interactions whose facts were read again by this call.")
+
+
+@router.get("/facts/status", response_model=FactsStatus, tags=["ingest"])
+def facts_status(_: User = Depends(allow("ingest")), svc: Services = Depends(services)) -> FactsStatus:
+    return FactsStatus(outdated=svc.assistant.facts_outdated())
+
+
+@router.post("/facts/refresh", response_model=FactsStatus, tags=["ingest"])
+def refresh_facts(_: User = Depends(allow("ingest")), svc: Services = Depends(services)) -> FactsStatus:
+    """Read every stored contact's facts again, after an upgrade changed the fact rules (can take minutes)."""
+    refreshed = svc.assistant.refresh_facts()
+    return FactsStatus(outdated=svc.assistant.facts_outdated(), refreshed=refreshed)
+
+
 @router.get("/customers", response_model=list[Customer], tags=["customers"])
 def search_customers(search: str | None = Query(None, description="Part of a name, id, email or phone."),
                      limit: int = Query(50, ge=1, le=500), _: User = Depends(allow("read")),
