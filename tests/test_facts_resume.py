@@ -19,18 +19,29 @@ CALLS = [
 ]
 
 
+@pytest.fixture()
+def source(tmp_path):
+    path = tmp_path / "calls.jsonl"
+    path.write_text("".join(json.dumps(c) + "\n" for c in CALLS), encoding="utf-8")
+    return path
+
+
+def ingested(settings, embedder, source) -> Assistant:
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest(source)
+    return assistant
+
+
 def facts_of(assistant: Assistant) -> set[tuple[str, str, str]]:
     return {(f.kind, f.subject, ",".join(c.interaction_id for c in f.citations))
             for f in assistant.facts("c1", now=None)}
 
 
-def test_facts_missed_by_a_stopped_run_are_written_by_the_next_ingest(tmp_path, settings, embedder, monkeypatch):
+def test_facts_missed_by_a_stopped_run_are_written_by_the_next_ingest(tmp_path, settings, embedder, source,
+                                                                     monkeypatch):
     import ingest.pipeline as pipeline
 
-    source = tmp_path / "calls.jsonl"
-    source.write_text("".join(json.dumps(c) + "\n" for c in CALLS), encoding="utf-8")
-    whole = Assistant(settings.model_copy(update={"store_dir": tmp_path / "whole"}), embedder=embedder)
-    whole.ingest(source)
+    whole = ingested(settings.model_copy(update={"store_dir": tmp_path / "whole"}), embedder, source)
     expected = facts_of(whole)
     assert {kind for kind, _, _ in expected} >= {"life_event", "issue", "promise"}
 
@@ -54,16 +65,13 @@ def test_facts_missed_by_a_stopped_run_are_written_by_the_next_ingest(tmp_path, 
     assert stopped.store.facts_pending() == []
 
 
-def test_facts_read_by_older_rules_are_flagged_and_refreshed(tmp_path, settings, embedder, monkeypatch):
+def test_facts_read_by_older_rules_are_flagged_and_refreshed(settings, embedder, source, monkeypatch):
     from typer.testing import CliRunner
 
     from assistant.cli import app
     from assistant.memory.facts.memory import READER_KEY
 
-    source = tmp_path / "calls.jsonl"
-    source.write_text("".join(json.dumps(c) + "\n" for c in CALLS), encoding="utf-8")
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.ingest(source)
+    assistant = ingested(settings, embedder, source)
     expected = facts_of(assistant)
     assert not assistant.facts_outdated()  # a new store is stamped with the rules that read it
 
@@ -83,11 +91,8 @@ def test_facts_read_by_older_rules_are_flagged_and_refreshed(tmp_path, settings,
     assert "refresh-facts" not in CliRunner().invoke(app, ["stats"]).output
 
 
-def test_a_store_from_before_reader_versions_counts_as_outdated(tmp_path, settings, embedder):
-    source = tmp_path / "calls.jsonl"
-    source.write_text("".join(json.dumps(c) + "\n" for c in CALLS), encoding="utf-8")
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.ingest(source)
+def test_a_store_from_before_reader_versions_counts_as_outdated(settings, embedder, source):
+    assistant = ingested(settings, embedder, source)
     assistant.store._db.execute("DELETE FROM meta")  # noqa: SLF001 - as a store written before the stamp existed
     assert assistant.facts_outdated()
     assert assistant.refresh_facts() == 2 and not assistant.facts_outdated()
