@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/facts.py [--write]
 
-Data: benchmarks/facts_labelled.jsonl (the tuning set) and benchmarks/facts_heldout.jsonl (written independently,
-never tuned on), one customer utterance per line (with the agent turns before it where the
+Data: benchmarks/facts_labelled.jsonl (the tuning set), benchmarks/facts_offers_dev.jsonl (offer exchanges the offer
+rules were tuned on) and benchmarks/facts_heldout.jsonl (written independently, never tuned on), one customer
+utterance per line (with the agent turns before it where the
 meaning depends on them, e.g. the offer before "no thanks"), labelled by hand with what a careful reader would
 record, independent of what the extractor does: "event" (a life event of the customer or someone close),
 "preference" (how they want to be contacted or served), "offer_response" (their answer to an agent's offer:
@@ -43,6 +44,7 @@ from assistant.models import Fact, Interaction  # noqa: E402
 
 DATA = REPO / "benchmarks" / "facts_labelled.jsonl"  # the rules were tuned on this set
 HELDOUT = REPO / "benchmarks" / "facts_heldout.jsonl"  # written independently, never used for tuning
+OFFERS = REPO / "benchmarks" / "facts_offers_dev.jsonl"  # offers in everyday words; the offer rules were tuned on it
 LABELS = ("event", "preference", "offer_response", "issue")
 RESPONSES = ("accepted", "declined", "pending")
 TARGETS = {"event": 0.8, "offer_response": 0.8}  # minimum precision
@@ -163,10 +165,13 @@ INTRO = """## Fact extraction
 `benchmarks/facts.py`: customer utterances labelled by hand. Each item is its own one-interaction customer; the
 default rule-and-embedding Extractor runs over all of them in one call. A fact counts when it cites the utterance's
 turn; an offer counts when it cites the utterance as the customer's reply (any status, so a reply read as pending
-counts, an offer with no reply does not). Two sets: the tuning set (insurance utterances from the agentune sample
+counts, an offer with no reply does not). Three sets: the tuning set (insurance utterances from the agentune sample
 calls, Apache-2.0; demo: ours; the rest written for it), whose errors the rules were written against, so its
-figures flatter the extractor; and a held-out set written independently (by a helper that saw neither the
-extractor nor the tuning set's errors) and never used for tuning: its figures are the ones to believe.
+figures flatter the extractor; the offers set (110 exchanges about offers in everyday words, with service steps
+and requests as hard negatives, written by a helper that saw neither the extractor nor the other sets), which the
+offer rules were then tuned on, so it flatters them too; and a held-out set written independently (by a helper
+that saw neither the extractor nor the tuning set's errors) and never used for tuning: its figures are the ones
+to believe.
 """
 
 # Written from the runs of 2026-11-23; re-read it when the numbers move.
@@ -183,6 +188,20 @@ are now their own events (both had been read as "a new job" and wished good luck
 is the rules' weak side: they find what they were written for. RAPPORT_LLM_FACTS adds a model reading each contact
 next to them (its facts must cite real lines); its recall depends on the model and is not measured here, as no
 model runs offline on this machine. The rules stay precise, which is what the drafts' guardrails need.
+
+Offers, later on 2026-11-23. The held-out set's offer recall of 0.21 came from offer detection: only 5 of its 24
+offers were found at all. A new set of 110 offer exchanges (above) scored 0.05. Rules written against it: wider
+ways of putting an offer ("Shall I book you in for a mortgage review?", "I can get you a quote", "it might be worth
+looking at"), which count only when they name something we sell, are not a service step ("Shall I send a
+replacement card?", "Would you like me to freeze the card?"), are not the customer's own request being done, and
+get an answer; what an offer is about when no product word names it ("our Gold card", "your limit"); covers and
+add-ons as products; the answer is the first reply with clear words, a reply that only asks about the offer
+waits for the next, and a reply to the agent's next question is not the answer. Offers set 0.05 -> 0.92
+(precision 1.00), tuning set 0.62 -> 0.68, held-out set 0.21 -> 0.50 (precision 1.00, status right 12/12): on
+fresh wording it still finds only half. The demo's greetings and suggestions are unchanged; on the 101
+insurance calls five offer facts changed, each checked by hand (two read answers to a later question as the
+answer before, one "Sure would" after "That's what I do right now" now follows the call's recorded "not
+interested").
 """
 
 
@@ -194,7 +213,7 @@ def _short(text: str, limit: int = 90) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update the Fact extraction section of BENCHMARKS.md")
-    parser.add_argument("--data", type=Path, action="append", help="labelled utterances (default: both sets)")
+    parser.add_argument("--data", type=Path, action="append", help="labelled utterances (default: all three sets)")
     args = parser.parse_args()
 
     from assistant.embedding import load_embedder
@@ -203,7 +222,7 @@ def main() -> None:
 
     extractor = Extractor(load_embedder(Settings()))
     sections = [INTRO, READING]
-    for path in args.data or [DATA, HELDOUT]:
+    for path in args.data or [DATA, OFFERS, HELDOUT]:
         items = load_items(path)
         start = time.perf_counter()
         predictions, unscored = predict(extractor, items)

@@ -18,6 +18,14 @@ PRODUCTS = sorted([
     "homeowners insurance", "homeowner's insurance", "homeowner insurance", "umbrella policy", "umbrella insurance",
     "rental reimbursement", "gap insurance", "motorcycle insurance", "home and auto bundle", "home and auto",
     "bundling", "bundle",
+    # Covers and changes sold like products: "add breakdown cover", "raise your credit limit".
+    "life cover", "life policy", "joint life policy", "critical illness cover", "legal expenses cover",
+    "home emergency cover", "accidental damage cover", "accidental damage", "contents cover", "buildings cover",
+    "buildings policy", "pet cover", "travel cover", "european cover", "comprehensive cover", "comprehensive",
+    "named driver", "no-claims discount", "no claims discount", "credit limit", "overdraft buffer", "travel pack",
+    "fixed-rate saver", "fixed rate saver", "children's savings account", "van insurance", "mortgage review",
+    "savings review", "pension review", "financial review", "product transfer", "two-year fix", "five-year fix",
+    "tracker rate", "tracker mortgage",
     "policy", "insurance", "account", "card",
 ], key=len, reverse=True)
 GENERIC_PRODUCTS = {"policy", "insurance", "account", "card", "loan"}
@@ -168,12 +176,39 @@ OFFER_RE = re.compile(
     r"we (?:also )?(?:do|have|offer) (?:a |an )?(?:\w+ ){0,2}(?:insurance|account|saver|loan|mortgage)s?(?: as well)?|"
     r"have you got (?:\w+ ){0,2}(?:insurance|cover)|offer shown|(?:shall|should) i (?:set|open|start)|"
     r"would you need)\b", re.I)
+# Wider ways of putting an offer ("Shall I book you in for a mortgage review?", "I can get you a quote", "it might be
+# worth looking at our fixed-rate saver"). Broad on purpose: such a sentence counts as an offer only when it (or its
+# turn) names something we sell, is not a service step (SERVICE_STEP_RE), and the customer answers it.
+PROPOSAL_RE = re.compile(
+    r"\b(shall i|should i|(?:do|would) you want (?:me |us )?to|want me to|would you like (?:me |us )?to|"
+    r"if you(?:'d| would)? (?:like|want|wanted|fancy)|would be happy to|(?:have|if) you(?:'ve| have) looked at|"
+    r"we (?:also )?do [\w-]+ (?:cover|insurance)|(?:i|we) (?:can|could) (?:also )?(?:get|set|add|switch|move|book|"
+    r"arrange|put|raise|increase|upgrade|bump|extend|open|start|cover|top|look at|do|give|bring|transfer)|"
+    r"worth (?:looking at|considering|getting|a look|thinking about)|how (?:would|do) you feel about|"
+    r"is (?:that|this|it) something you|something you(?:'ve| have)? (?:ever )?thought about|would now be a good time|"
+    r"(?:can|could|may) i (?:tell|talk to) you about|would you be up for|you might want to|"
+    r"you(?:'d| would) qualify|we(?:'ve| have) got (?:a|an)|we(?:'re| are) running|we (?:also )?do (?:a|an)|"
+    r"there(?:'s| is) (?:also )?(?:a|an|the) [\w' -]{0,40}?(?:if you|for £|on your|available)|interested\?|"
+    r"(?:can|could) i get you|reply yes|let us know if you would like|would that (?:be helpful|help|suit you))", re.I)
+# The same forms about a service step are not offers: "Shall I send you a replacement card?"
+SERVICE_STEP_RE = re.compile(
+    r"\b(cancel|close|freeze|block|unblock|reset|replace|replacement|copy|statement|password|complaint|"
+    r"direct debit|standing order|refund|transfer you|put you through|update|address|reference|payment plan|"
+    r"arrears|engineer|documents?|wording|note on|claims? team|the post|by email|by post|pay (?:it|the bill|monthly|"
+    r"annually|in full|every)|bill|billed|billing)\b", re.I)
 ACCEPT_RE = re.compile(r"\b(yes,? please|yes let's|go ahead|sign me up|i'll take it|let's do it|sounds (?:good|great|"
                        r"perfect|lovely)|that would be (?:great|lovely|good)|set (?:it|that) up|i'd like that|"
                        r"why not|i'll go for it|please do|yes,? i(?:'d| would) like|happy to go ahead|"
                        r"let's go (?:ahead|for it)|i accept|please (?:go ahead|add it)|that's fine,? please|"
                        r"let's see what you(?:'ve)? got|give me (?:a |the )?(?:little |quick )?quote|can i apply|"
-                       r"i'll take (?:that|one)|yes,? i (?:would|will|guess so)|let's do that)\b", re.I)
+                       r"i'll take (?:that|one)|yes,? i (?:would|will|guess so)|let's do that|go on then|"
+                       r"put me down for|"
+                       r"sounds like a plan|stick it on|(?:add|include|switch|move|put) (?:it|that|her|him|them|me)"
+                       r"(?: on| over| across| in)?(?=[,.!]|$| then| please| for me)|sign (?:me|us) up|twist my arm|"
+                       r"(?:so|then),? yes|that(?:'d| would) be (?:handy|helpful|perfect|brilliant|ideal)|"
+                       r"i(?:'d| would) like to (?:go ahead|proceed)|(?:please )?proceed|open (?:one|it) for me|"
+                       r"let's do it|go for it|can we (?:do|increase|start|set) (?:it|that)|"
+                       r"(?:do|set|sort) it (?:now|today))\b", re.I)
 DECLINE_RE = re.compile(r"\b(no,? thanks?|no thank you|not (?:right )?now|not interested|i'll pass|not for me|"
                         r"i(?:'m| am) (?:fine|ok|okay|good|happy)(?: with what i have| as i am| thanks)?|"
                         r"don't need|do not need|no need|not at the moment|not at this time|i don't want|"
@@ -181,7 +216,16 @@ DECLINE_RE = re.compile(r"\b(no,? thanks?|no thank you|not (?:right )?now|not in
                         r"stick with|happy where we are|then no|won't need|"
                         r"not at the (?:present|moment|minute)(?: time)?|"
                         r"i(?:'m| am) (?:okay|ok|good|fine) with (?:the|my|what)|i (?:have|'ve got|already have) "
-                        r"(?:that|it|one) (?:with|through|elsewhere)|not today)\b", re.I)
+                        r"(?:that|it|one) (?:with|through|elsewhere)|not today|"
+                        r"(?:we|i)(?:'re| are) (?:fine|ok|okay|alright|all right|"
+                        r"good|happy|sorted)(?: as (?:we|i) are| thanks| thank you|(?=[,.!]|$))|i(?:'m| am) alright|"
+                        r"no ta|leave it|not something (?:i|we) need|(?:there's )?no point|"
+                        r"i(?:'d| would) rather you didn't|(?:don't|do not) do (?:credit|loans|that)|not for us|"
+                        r"not worth it|too expensive|can't afford|give it a miss|not bothered|don't bother|"
+                        r"i'm not (?:moving|changing|switching)|(?:god|oh) no|"
+                        r"too (?:long|much|steep|dear|pricey|expensive)|"
+                        r"take my chances|(?:won't|will not|not) be taking (?:it|this|that|you) up|don't fancy|"
+                        r"rather stay|not really (?:my thing|for me|something))\b", re.I)
 PENDING_RE = re.compile(r"\b(think about it|have a think|let me think|sleep on it|send me (?:the |some )?"
                         r"(?:details|information|info)|talk to my|discuss (?:it )?with|check with|maybe later|"
                         r"not sure|get back to you|i'll consider|look into it|call me back about|nearer the time|"
@@ -190,7 +234,11 @@ PENDING_RE = re.compile(r"\b(think about it|have a think|let me think|sleep on i
                         r"(?: over)?(?: to me)?"
                         r"(?: in the (?:mail|post)| by (?:email|post))?|compare (?:it |them )?(?:before|first)|"
                         r"need to (?:compare|check|confirm)|let me (?:check|compare|see|talk)|"
-                        r"i'll have to see)\b", re.I)
+                        r"i'll have to see|run it past|ask (?:my|his|her|our)|let me (?:ask|have a|just)|"
+                        r"(?:ring|call) me (?:back|in|"
+                        r"next|tomorrow|later)|ring (?:you )?back|(?:email|send) me the|i'll have a look|could be|"
+                        r"hang on|i don't know|not (?:till|until)|once we've|i'll dig out|i'll talk to|"
+                        r"i(?:'d| would) have to)\b", re.I)
 
 PROMISE_RE = re.compile(
     r"\b(i(?:'ll| will)|we(?:'ll| will)|they(?:'ll| will)|someone(?: from [\w ]{1,30}?)? will|someone'll|"
@@ -242,13 +290,28 @@ FRUSTRATION_RE = re.compile(r"\b((?:declined|blocked|failed|happened|wrong|down)
                             r"angry|furious|upset|not ideal|whatever|make a complaint|i'll be waiting)\b", re.I)
 
 
+_CANONICAL = {
+    "auto insurance": "car insurance", "remortgage": "mortgage", "fixed-rate bond": "fixed rate bond", "isa": "ISA",
+    "cash isa": "cash ISA", "junior isa": "junior ISA", "stocks and shares isa": "stocks and shares ISA",
+    "home insurance policy": "home insurance", "car insurance policy": "car insurance",
+    "homeowners insurance": "home insurance", "homeowner's insurance": "home insurance",
+    "homeowner insurance": "home insurance", "renter's insurance": "renters insurance",
+    "umbrella insurance": "umbrella policy", "home and auto": "home and auto bundle",
+    "bundling": "home and auto bundle", "bundle": "home and auto bundle",
+    # Covers are the insurance they are part of; reviews, fixes and transfers the product they look at.
+    "life cover": "life insurance", "life policy": "life insurance", "joint life policy": "life insurance",
+    "contents cover": "contents insurance", "buildings cover": "buildings insurance",
+    "buildings policy": "buildings insurance", "pet cover": "pet insurance",
+    "accidental damage": "accidental damage cover", "comprehensive": "comprehensive cover",
+    "no-claims discount": "no-claims protection", "no claims discount": "no-claims protection",
+    "fixed-rate saver": "fixed rate saver", "mortgage review": "mortgage", "product transfer": "mortgage",
+    "two-year fix": "mortgage", "five-year fix": "mortgage", "tracker rate": "mortgage", "tracker mortgage": "mortgage",
+    "savings review": "savings", "pension review": "pension",
+}
+
+
 def canonical_product(text: str) -> str:
     value = text.lower().rstrip("s") if not text.lower().endswith("ss") else text.lower()
-    return {"auto insurance": "car insurance", "remortgage": "mortgage", "fixed-rate bond": "fixed rate bond",
-            "isa": "ISA", "cash isa": "cash ISA", "junior isa": "junior ISA",
-            "stocks and shares isa": "stocks and shares ISA", "home insurance policy": "home insurance",
-            "car insurance policy": "car insurance", "homeowners insurance": "home insurance",
-            "homeowner's insurance": "home insurance", "homeowner insurance": "home insurance",
-            "renter's insurance": "renters insurance", "umbrella insurance": "umbrella policy",
-            "home and auto": "home and auto bundle", "bundling": "home and auto bundle",
-            "bundle": "home and auto bundle"}.get(value, value)
+    return _CANONICAL.get(value, value)
+
+PRODUCTS_CANONICAL = frozenset(canonical_product(p) for p in PRODUCTS)

@@ -36,7 +36,9 @@ _OUTCOME_ACCEPTED = re.compile(r"^\s*(buy|bought|sold|sale|purchased?|accepted)\
 _SALES_OUTCOME = re.compile(r"\b(offer|quote|paused|consider)", re.I)
 _VEHICLE_RE = re.compile(r"\b(?:car|cars|vehicles?|auto|truck|van|motorbike|motorcycle|suv|driver'?s? licen[cs]e)\b",
                          re.I)
-_ADD_ONS = {"roadside assistance", "rental reimbursement", "home and auto bundle"}
+_ADD_ONS = {"roadside assistance", "rental reimbursement", "home and auto bundle", "comprehensive cover",
+            "accidental damage cover", "named driver", "no-claims protection", "european cover", "legal expenses cover",
+            "home emergency cover"}
 _KIND_OF_INSURANCE_RE = re.compile(r"\b(?:" + "|".join(
     re.escape(p) for p in lx.PRODUCTS if p.endswith(("insurance", "cover")) and p not in lx.GENERIC_PRODUCTS
 ) + r")\b", re.I)
@@ -44,41 +46,108 @@ _OUTCOME_PENDING = re.compile(r"\b(paused|call ?back|callback|thinking|consider\
                               r"pending)\b", re.I)
 
 
+def _names(said: Said) -> list[str]:
+    return [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(said.text)]
+
+
 def _offered_product(said: Said, conversation: Conversation) -> str | None:
-    """The product the offer names, in its sentence or its turn; "the policy" means the one talked about."""
-    found = [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(said.text)]
-    if not found:
-        for other in conversation.turn_sentences(said):
-            found += [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(other.text)]
+    """The product the offer names: in its sentence, its turn, or the agent's sentence just before ("Your deal ends
+    in March." "Would now be a good time to look at rates?"); "the policy" means the one talked about, and a plain
+    "our Premier account" with nothing more specific around is the account."""
+    found, looked = _names(said), [said]
+    if not [p for p in found if p not in lx.GENERIC_PRODUCTS]:
+        looked += conversation.turn_sentences(said)
+        if _REFERS_BACK.search(said.text):
+            looked += _just_before(said, conversation)
+        found += [p for other in looked[1:] for p in _names(other)]
     specific = [p for p in found if p not in lx.GENERIC_PRODUCTS]
     if specific:
         return specific[0]
-    if not lx.PRODUCT_RE.search(said.text):
-        return None  # "Would you like them to text first?" names nothing to sell
-    earlier = [lx.canonical_product(m.group(1)) for s in conversation.said if s.index <= said.index
-               for m in lx.PRODUCT_RE.finditer(s.text)]
+    if not lx.PRODUCT_RE.search(said.text):  # "Would you like them to text first?" names nothing to sell
+        return _thing_offered(looked)
+    earlier = [p for s in conversation.said if s.index <= said.index for p in _names(s)]
     earlier = [p for p in earlier if p not in lx.GENERIC_PRODUCTS]
-    return earlier[-1] if earlier else None
+    if earlier:
+        return earlier[-1]
+    return _thing_offered(looked)
+
+
+# What an offer is about when the product words do not name it: "our Gold card", "our over-50s plan", and changes
+# to what the customer has: "your limit", "your savings" (not "your account": that is servicing it). Only kept when
+# the customer answers the offer (see offers()).
+_THING_RE = re.compile(r"\b(?:(?:a|an|our|the)\s+((?:[\w'-]+\s+){0,2}?(?:account|card|plan|cover|policy|limit|saver|"
+                       r"bond|review|discount|pot|savings|loans?|fix|pack|isa|mortgage|pension))|your\s+((?:[\w'-]+\s+)"
+                       r"{0,2}?(?:limit|cover|savings|discount|mortgage|pension|isa|plan)))\b", re.I)
+
+
+def _thing_offered(sentences: list[Said]) -> str | None:
+    if any(lx.SERVICE_STEP_RE.search(s.text) for s in sentences):
+        return None
+    found = [m.group(1) or m.group(2) for s in sentences for m in _THING_RE.finditer(s.text)]
+    return lx.canonical_product(" ".join(found[0].split()).lower()) if found else None
+
+
+# "Shall I add it?", "We could top that up", "a look at rates": the sentence leans on the one before for its object.
+_REFERS_BACK = re.compile(r"\b(?:it|that|this|one|them|those|rates?)\b", re.I)
+
+
+def _just_before(said: Said, conversation: Conversation) -> list[Said]:
+    """The same speaker's previous two sentences, at most two turns back ("Have you got life cover?" "A bit through
+    work." "We could top that up for you.")."""
+    at = next(i for i, s in enumerate(conversation.said) if s is said)
+    return [s for s in conversation.said[:at] if s.speaker == said.speaker and s.index >= said.index - 2][-2:]
+
+
+_NO_START = re.compile(r"^\W*(?:(?:oh|well|erm|um|honestly|goodness)\W+)?(?:no|nope|nah)\b", re.I)
+_YES_START = re.compile(r"^\W*(?:(?:oh|ok|okay|right|well|actually|hello|hi|fine|lovely|great|perfect|brilliant|"
+                        r"do you know what)\W+){0,3}(?:yes|yeah|yep|sure|go on|go ahead)\b", re.I)
+
+
+def reply_status(text: str) -> str | None:
+    """What one customer sentence says to an offer, from its words alone: accepted, declined, pending or None."""
+    if lx.PENDING_RE.search(text):
+        return "pending"
+    if lx.DECLINE_RE.search(text) or _NO_START.match(text):
+        return "declined"
+    if lx.ACCEPT_RE.search(text) or _YES_START.match(text):
+        return "accepted"
+    return None
 
 
 def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said]]:
-    """The customer's answer in the next few turns: accepted, declined, or pending (no clear answer). Clear words
-    anywhere in the replies win over the model's reading of a vaguer first reply."""
-    replies = conversation.after(offer, turns=4, speaker="customer")[:3]
+    """The customer's answer in the next few turns: accepted, declined, or pending (no clear answer).
+
+    The first reply with clear words decides, and within a reply its first clear sentence ("Yes, all of it. I don't
+    need it for anything."). A reply that only asks about the offer ("How much more?") lets the next one decide; a
+    reply about something else ends the search, so "No, that's all" to "Anything else?" is never the answer. A
+    question with no yes or no is a pending answer; the model's reading of a vaguer first reply comes before it."""
+    # Replies end where the agent moves on: another offer, or a question that is not about this offer.
+    later = [s.index for s in _offers(conversation) if s.index > offer.index]
+    later += [s.index for s in conversation.said if s.index > offer.index and s.speaker in _OFFER_SPEAKERS
+              and s.text.rstrip().endswith("?") and not lx.PRODUCT_RE.search(s.text)]
+    until = min(later, default=offer.index + 5)
+    replies = [s for s in conversation.after(offer, turns=4, speaker="customer") if s.index < until]
+    turns: dict[int, list[Said]] = {}
     for said in replies:
-        text = said.text
-        if lx.PENDING_RE.search(text):
-            return "pending", [said]
-        if lx.DECLINE_RE.search(text) or re.match(r"^\W*(?:no|nope|nah)\b", text, re.I):
-            return "declined", [said]
-        if lx.ACCEPT_RE.search(text) or re.match(r"^\W*(?:yes|yeah|yep|sure|go on)\b", text, re.I):
-            return "accepted", [said]
+        turns.setdefault(said.index, []).append(said)
+    asked: list[Said] = []
+    for turn in turns.values():
+        for said in turn:
+            status = reply_status(said.text)
+            if status:
+                return status, [said]
+        if turn[-1].text.rstrip().endswith("?"):
+            asked.append(turn[-1])
+        elif sum(len(said.text.split()) for said in turn) > 2:  # "Hmm." waits for the next reply
+            break
     for said in replies[:1]:
         scores = conversation.gate.get(id(said), {})
         if scores:
             label = max(("accept", "decline", "pending"), key=lambda k: scores.get(k, 0.0))
             if scores.get(label, 0.0) >= 0.6:
                 return {"accept": "accepted", "decline": "declined", "pending": "pending"}[label], [said]
+    if asked:
+        return "pending", [asked[0]]
     return "pending", []
 
 
@@ -100,6 +169,8 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
         if product is None:
             continue
         status, reply = response_to(said, conversation)
+        if not reply and not (lx.OFFER_RE.search(said.text) and product in lx.PRODUCTS_CANONICAL):
+            continue  # a wider proposal form, or a thing outside the product words, with no answer: too unsure
         at = reply[0].at if reply else said.at
         day = fmt_day(at)
         text = {"accepted": f"Accepted the {product} offer on {day}",
@@ -215,7 +286,29 @@ def _declined(offer: Fact, conversation: Conversation, reason: str, cooldown_day
 
 
 def _offers(conversation: Conversation) -> list[Said]:
-    return [s for s in conversation.matching(lx.OFFER_RE) if s.speaker in _OFFER_SPEAKERS]
+    """Sentences that offer something: the plain offer phrases, and the wider proposal forms when they name
+    something we sell (in the sentence or, for "it", the agent's sentences before it); neither about a service step."""
+    if "offers" not in conversation.memo:
+        plain = {id(s) for s in conversation.matching(lx.OFFER_RE)}
+        wider = {id(s) for s in conversation.matching(lx.PROPOSAL_RE)}
+        found = [s for s in conversation.said if s.speaker in _OFFER_SPEAKERS and (
+            id(s) in plain and not lx.SERVICE_STEP_RE.search(s.text) or id(s) in wider and _sells(s, conversation))]
+        conversation.memo["offers"] = found
+    return conversation.memo["offers"]
+
+
+def _sells(said: Said, conversation: Conversation) -> bool:
+    """A proposal about something we sell: the sentence, or with "Shall I add it?" the agent's sentence before it,
+    names a product, and neither is about a service step."""
+    specific = any(p not in lx.GENERIC_PRODUCTS for p in _names(said))
+    span = [*_just_before(said, conversation), said] if _REFERS_BACK.search(said.text) and not specific else [said]
+    if any(lx.SERVICE_STEP_RE.search(s.text) for s in span):
+        return False
+    named = {p for s in span for p in _names(s) if p not in lx.GENERIC_PRODUCTS} or set(filter(None, [
+        _thing_offered(span)]))
+    # "I want to open a savings pot" ... "I can set up a savings pot for you": doing what was asked is not selling.
+    asked = {p for s in conversation.said[:conversation.said.index(said)] if s.speaker == "customer" for p in _names(s)}
+    return bool(named - asked)
 
 
 def products(conversation: Conversation) -> list[Fact]:
