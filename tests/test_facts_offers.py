@@ -109,3 +109,22 @@ def test_a_wider_proposal_with_no_answer_is_not_remembered(extract):
     # The plain "would you like" form is kept as an open offer, as before.
     assert answered(extract(("agent", "Would you like a quote for pet insurance?"))) == [
         ("pet insurance", "pending", "0")]
+
+
+@pytest.mark.parametrize(("reply", "mortgage_suggested"), [
+    ("I'll leave it for now, thanks, we're not ready yet.", False),
+    ("Tell me more about it.", True),
+])
+def test_a_mortgage_review_turned_down_in_everyday_words_is_not_suggested(embedder, settings, reply,
+                                                                         mortgage_suggested):
+    from assistant.facade import Assistant
+
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest([call(("customer", "We are buying our first house in the spring."),
+                           ("agent", "Exciting! Shall I book you in for a mortgage review with one of our advisers?"),
+                           ("customer", reply))])
+    later = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    texts = " ".join(s.text for s in assistant.suggestions("cust-o", now=later)).lower()
+    assert ("mortgage" in texts) is mortgage_suggested
+    assert "home insurance" in texts  # the move is still a reason to talk about insuring the new home
+    assistant.close()

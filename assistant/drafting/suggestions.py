@@ -38,7 +38,8 @@ def _has(*words: str) -> Callable[[Fact], bool]:
     return lambda f: f.kind in {"life_event", "detail", "preference"} and bool(pattern.search(_words(f)))
 
 
-_BUY_HOME = _has(r"buy(?:ing)? (?:a |an |the )?(?:two-bed |new )?(?:flat|house|home)", r"first home",
+_BUY_HOME = _has(r"buy(?:ing)? (?:a |an |the |our |my )?(?:first |two-bed |new )?(?:flat|house|home)",
+                 r"first (?:home|house|flat)",
                  r"plan(?:s|ning)? to buy", r"sell(?:ing)? up")
 _UNIVERSITY = _has("universit", r"\buni\b", "college")
 _NEW_CAR = _has("new car", "car loan", r"bought a car", "buying a car", r"saving for a car")

@@ -70,8 +70,9 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                         r"(?:son|daughter|baby) \w+ arrived|(?:i'm|she's|wife's|partner's|girlfriend's|we're) due "
                         r"(?:in|on|at|any))\b", re.I), "new baby"),
     "move": (re.compile(r"\b(mov(?:e|ed|ing) (?:house|home|flat|in|out|to|abroad)|relocat\w+|new (?:house|home|flat)|"
-                        r"(?:bought|buying|buy|get) a (?:\w+ )?(?:house|flat|home)|first home|sell(?:ing)? (?:up|the "
-                        r"house|our house)|(?:we|i) moved here|since (?:we|i) moved)\b", re.I), "move"),
+                        r"(?:bought|buying|buy|get) (?:a|our|my|their) (?:\w+ )?(?:house|flat|home)|"
+                        r"first (?:home|house|flat)|sell(?:ing)? (?:up|the house|our house)|(?:we|i) moved here|"
+                        r"since (?:we|i) moved)\b", re.I), "move"),
     "driving_test": (re.compile(r"\b(pass(?:ed|es)? (?:his|her|my|their) (?:driving )?test)\b", re.I), "driving test"),
     "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|fly(?:ing)? (?:out|to|on)|going abroad|honeymoon|"
                           r"backpacking|vacation|abroad|(?:we're|i'm|we are|i am) off to \w+|"
@@ -234,7 +235,7 @@ PENDING_RE = re.compile(r"\b(think about it|have a think|let me think|sleep on i
                         r"(?: over)?(?: to me)?"
                         r"(?: in the (?:mail|post)| by (?:email|post))?|compare (?:it |them )?(?:before|first)|"
                         r"need to (?:compare|check|confirm)|let me (?:check|compare|see|talk)|"
-                        r"i'll have to see|run it past|ask (?:my|his|her|our)|let me (?:ask|have a|just)|"
+                        r"i'll have to see|tell me more|run it past|ask (?:my|his|her|our)|let me (?:ask|have a|just)|"
                         r"(?:ring|call) me (?:back|in|"
                         r"next|tomorrow|later)|ring (?:you )?back|(?:email|send) me the|i'll have a look|could be|"
                         r"hang on|i don't know|not (?:till|until)|once we've|i'll dig out|i'll talk to|"

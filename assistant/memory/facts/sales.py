@@ -175,7 +175,8 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
         day = fmt_day(at)
         text = {"accepted": f"Accepted the {product} offer on {day}",
                 "declined": f"Declined the {product} offer on {day}",
-                "pending": f"Was offered {a_noun(product)} on {day}; no answer yet"}[status]
+                "pending": f"Was offered {a_noun(product)} on {day}; "
+                           + ("not decided yet" if reply else "no answer yet")}[status]
         valid_to = at + timedelta(days=cooldown_days) if status == "declined" else None
         facts.append(make_fact(
             conversation, "offer", product, text, [said, *reply], status=status, valid_from=at, valid_to=valid_to,
