@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from benchmarks.facts import DATA, HELDOUT, LABELS, OFFERS, RESPONSES, interaction_of, load_items, predict, score
+from benchmarks.facts import DATA, HELDOUT, LABELS, OFFERS, PREFS, RESPONSES, interaction_of, load_items, predict, score
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,8 @@ def items() -> list[dict]:
     (DATA, ("demo", "insurance", "written"), dict.fromkeys(LABELS, 18), 30),
     (HELDOUT, ("written-heldout",), dict.fromkeys(LABELS, 18), 30),
     (OFFERS, ("written-offers-dev",), {"offer_response": 60}, 20),  # about offers: its negatives are service steps
-], ids=["tuning", "heldout", "offers"])
+    (PREFS, ("written-prefs-dev",), {"preference": 60}, 20),
+], ids=["tuning", "heldout", "offers", "preferences"])
 def test_labelled_sets_are_well_formed(path, sources, least, unlabelled):
     items = load_items(path)
     assert len(items) >= 100

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.embedding import Embedder
-from assistant.memory.facts import issues, life, mood, personal, promises, sales, verification
+from assistant.memory.facts import issues, life, manner, mood, personal, promises, sales, verification
 from assistant.memory.facts.base import Conversation, merge_same_subject
 from assistant.memory.facts.llm_facts import LLMFactReader, merge
 from assistant.memory.facts.prototypes import PrototypeGate
@@ -43,6 +43,7 @@ class Extractor:
         facts = [
             *life.life_events(conversation),
             *personal.preferences(conversation),
+            *manner.manner(conversation),
             *personal.consent(conversation),
             *personal.details(conversation),
             *issues.issues(conversation),

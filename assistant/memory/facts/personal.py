@@ -32,6 +32,22 @@ _UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?
                        r"them|that)\b)", re.I)
 _CH = (r"e-?mail|phone|post|letters?|texts?|text messages?|app|chat|branch|landline|mobile|paper|in writing|"
        r"calling|ringing|phoning|calls?")
+# The same channels as they come up in wishes: "Email's best for me", "I'd rather sort this over chat", "WhatsApp me
+# if you can", "I'm more of a chat person", "I like a proper letter through the door".
+_CH_WIDE = (r"e-?mails?|phone(?: calls?)?|post|letters?|texts?|text messages?|app|chat|branch|landline|whatsapp|"
+            r"in writing|face to face|calls?")
+_GOOD = re.compile(rf"\b({_CH_WIDE})(?:'s| is| are| works?)(?: the| a| much| far| always)? (?:best|better|easier|"
+                   rf"easiest|fine|good|preferable|ideal)\b", re.I)
+_LEANING = re.compile(rf"\b(?:rather(?! than)|prefer\w*|more comfortable|i like|i'd like|"
+                      rf"keep (?:it|things|everything)|more of an?)\b[^.?!,;]{{0,30}}?\b({_CH_WIDE})\b", re.I)
+_TELL_ME = re.compile(r"\b(?:just )?(whatsapp|text|e-?mail) me\b(?=[^.?!]{0,40}\b(?:if you can|if u can|instead|"
+                      r"rather|only|please|the outcome|first)\b)|\bjust (whatsapp|text|e-?mail|ring|phone) me\b", re.I)
+_NO_VOICEMAIL = re.compile(r"\b(?:don't|do not|never|please don't) leave (?:a |any )?(?:voicemails?|messages?)\b|"
+                           r"\bno voicemails?\b", re.I)
+# The agent asked how to get in touch: a short answer naming a channel is the preference ("Email, please.").
+_ASKED_HOW = re.compile(r"\bhow (?:would|should|do) you (?:like|prefer|want)\b[^?]{0,40}\b(?:contact|updates?|send|"
+                        r"hear|reach)|\b(?:by|via) (?:text|email|e-mail|post|phone) or (?:by |via )?(?:text|email|"
+                        r"e-mail|post|phone)\b", re.I)
 # "email rather than phone", "in the branch than over the phone", "chat is much better for me than calling"
 _COMPARED = re.compile(rf"\b(?:by |in |on |over |via )?(?:the |an? )?(?P<a>{_CH})\b(?: (?!than\b)\w+){{0,5}}? than "
                        rf"(?:by |in |on |over |via )?(?:the |an? )?(?P<b>{_CH})\b", re.I)
@@ -51,16 +67,44 @@ _CHANNEL_NAMES = {"email": "email", "e-mail": "email", "emails": "email", "e-mai
                   "text": "text", "texts": "text", "the mobile": "text", "app": "app",
                   "text message": "text", "text messages": "text", "calling": "phone", "ringing": "phone",
                   "phoning": "phone", "texting": "text", "emailing": "email", "e-mailing": "email", "chat": "chat",
-                  "branch": "branch", "landline": "landline", "mobile": "mobile"}
+                  "branch": "branch", "landline": "landline", "mobile": "mobile", "whatsapp": "WhatsApp",
+                  "face to face": "branch", "home number": "landline", "work number": "phone"}
 _ONLY = re.compile(r"\b(e-?mail|phone|post|text|letters?)(?: (?:or|and) (e-?mail|phone|post|text|letters?))? only\b",
                    re.I)
 _AGENT_NOTE = re.compile(r"\b(note|noted|updated your contact preferences|preferences?)\b", re.I)
-_TIME_PREF = re.compile(r"\b(?:are|is|would be|works?) (?:best|better|easiest)\b|\bbest (?:time|to call)\b", re.I)
+_TIME_PREF = re.compile(r"\b(?:are|is|would be|works?) (?:best|better|easiest|fine)\b|\bbest (?:time|to call)\b|"
+                        r"\bonly time (?:i|you|we) (?:can|could) (?:take|talk|answer|speak)\b|\bsuits? me\b|"
+                        r"\bjust not\b", re.I)
+# The agent asked when to call: the days and times in a short answer are the preference ("Any day but Friday").
+_ASKED_WHEN = re.compile(r"\b(?:good|best|convenient) time\b|\btime that suits\b|\bwhen(?:'s| is| would be) "
+                         r"(?:a )?(?:good|best|convenient)\b", re.I)
+_ANY_DAY_BUT = re.compile(r"\bany day (?:but|except) (\w+day)s?\b", re.I)
+_USE_NUMBER = re.compile(r"\buse (?:the |my )?(landline|mobile|home number|work number)\b", re.I)
+_FROM_NOW = re.compile(r"\b(?:from now on|in future|going forward|from here on)\b", re.I)
 
 
 def _channel(word: str) -> str:
-    word = word.lower()
+    word = " ".join(word.lower().split())
+    if word.startswith("phone call"):
+        word = "phone call"
     return _CHANNEL_NAMES.get(word, "post" if word == "writing" else word)
+
+
+def _wished(said, conversation: Conversation) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+    """Channels wished for (and a voicemail refused) in the wider ways people say it."""
+    text = said.text
+    wanted = {_channel(m.group(1)) for m in _GOOD.finditer(text)}
+    wanted |= {_channel(m.group(1)) for m in _LEANING.finditer(text)}
+    wanted |= {_channel(m.group(1) or m.group(2)) for m in _TELL_ME.finditer(text)}
+    wanted |= {_channel(m.group(1)) for m in _USE_NUMBER.finditer(text)}
+    if _FROM_NOW.search(text) and not wanted and not re.search(r"\b(?:no|not|never|don't)\b", text, re.I):
+        # "Could all my statements come on paper from now on?"
+        wanted |= {_channel(m.group(1)) for m in re.finditer(rf"\b({_CH_WIDE}|paper)\b", text, re.I)}
+    unwanted = {"voicemail"} if _NO_VOICEMAIL.search(text) else set()
+    before = [s for s in conversation.said if s.index == said.index - 1 and s.speaker != "customer"]
+    if len(text.split()) <= 8 and any(_ASKED_HOW.search(s.text) for s in before):
+        wanted |= {_channel(m.group(1)) for m in re.finditer(rf"\b({_CH_WIDE})\b", text, re.I)}
+    return wanted, unwanted
 
 
 def preferences(conversation: Conversation) -> list[Fact]:
@@ -76,6 +120,10 @@ def preferences(conversation: Conversation) -> list[Fact]:
         for m in _ONLY.finditer(text):
             wanted |= {_channel(g) for g in m.groups() if g}
         unwanted = {_channel(m.group(1)) for m in _UNWANTED.finditer(text)}
+        if said.speaker == "customer":
+            more_wanted, more_unwanted = _wished(said, conversation)
+            wanted |= more_wanted
+            unwanted |= more_unwanted
         if _COMPARING.search(text):
             for m in _COMPARED.finditer(text):
                 wanted.add(_channel(m.group("a")))
@@ -96,15 +144,19 @@ def preferences(conversation: Conversation) -> list[Fact]:
         if re.search(r"\bslow(?:ly|er| down)\b|speak up", lowered):
             facts.append(make_fact(conversation, "preference", "call pace", "Prefers staff to speak slowly and clearly",
                                    [said], status="stated", valid_from=said.at, value=text))
-        if re.search(r"\btext (?:me )?first\b", lowered):
+        if re.search(r"\btext (?:me )?first\b|\ba text (?:first|before (?:you|anyone|someone) (?:call|ring|phone))",
+                     lowered):
             facts.append(make_fact(conversation, "preference", "text before calling", "Wants a text before a call",
                                    [said], status="stated", valid_from=said.at, value=text))
         if wanted or unwanted:
             channel_sources.append(said)
             all_wanted |= wanted
             all_unwanted |= unwanted
-        time_of_day = lx.TIME_OF_DAY_RE.search(text)
-        if said.speaker == "customer" and time_of_day and (_TIME_PREF.search(text) or lx.PREFERENCE_RE.search(text)):
+        time_of_day = lx.TIME_OF_DAY_RE.search(text) or _ANY_DAY_BUT.search(text)
+        asked_when = said.speaker == "customer" and len(text.split()) <= 14 and any(
+            _ASKED_WHEN.search(s.text) for s in conversation.said if s.index == said.index - 1)
+        if said.speaker == "customer" and time_of_day and (_TIME_PREF.search(text) or lx.PREFERENCE_RE.search(text)
+                                                           or asked_when):
             facts.append(make_fact(conversation, "preference", "contact time",
                                    f"Best time to call: {_time_words(text)}", [said], status="stated",
                                    valid_from=said.at, value=text))
@@ -120,7 +172,8 @@ def preferences(conversation: Conversation) -> list[Fact]:
 
 
 def _time_words(text: str) -> str:
-    found = [m.group(1).lower() for m in lx.TIME_OF_DAY_RE.finditer(text)]
+    found = [f"any day but {m.group(1).capitalize()}" for m in _ANY_DAY_BUT.finditer(text)]
+    found += [m.group(1).lower() for m in lx.TIME_OF_DAY_RE.finditer(text)]
     found += [w.lower() for w in re.findall(r"\b(mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)\b",
                                             text, re.I)]
     return " or ".join(dict.fromkeys(found))
