@@ -7,7 +7,20 @@ from collections import Counter
 
 import pytest
 
-from benchmarks.facts import DATA, HELDOUT, LABELS, OFFERS, PREFS, RESPONSES, interaction_of, load_items, predict, score
+from benchmarks.facts import (
+    DATA,
+    EVENTS,
+    HELDOUT,
+    ISSUES,
+    LABELS,
+    OFFERS,
+    PREFS,
+    RESPONSES,
+    interaction_of,
+    load_items,
+    predict,
+    score,
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +33,9 @@ def items() -> list[dict]:
     (HELDOUT, ("written-heldout",), dict.fromkeys(LABELS, 18), 30),
     (OFFERS, ("written-offers-dev",), {"offer_response": 60}, 20),  # about offers: its negatives are service steps
     (PREFS, ("written-prefs-dev",), {"preference": 60}, 20),
-], ids=["tuning", "heldout", "offers", "preferences"])
+    (EVENTS, ("written-events-dev",), {"event": 60}, 20),
+    (ISSUES, ("written-issues-dev",), {"issue": 60}, 20),
+], ids=["tuning", "heldout", "offers", "preferences", "events", "issues"])
 def test_labelled_sets_are_well_formed(path, sources, least, unlabelled):
     items = load_items(path)
     assert len(items) >= 100

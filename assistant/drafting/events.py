@@ -167,6 +167,10 @@ def phrase(fact: Fact, ctx: CustomerContext) -> str:
     if person:
         values = {"who": person, "whose": possessive(person), "pron": pronoun_for(relation), "subj": person,
                   "have": "has", "be": "is"}
+    elif relation:  # "My dad's had a stroke": your father is the one recovering, not the customer
+        who = f"your {relation}"
+        values = {"who": who, "whose": f"{who}'s", "pron": pronoun_for(relation), "subj": who, "have": "has",
+                  "be": "is"}
     else:
         values = {"who": "you", "whose": "your", "pron": "your", "subj": "you", "have": "have", "be": "are"}
     text = template.format(event=event, when=when, **values)

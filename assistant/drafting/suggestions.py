@@ -164,8 +164,9 @@ def _said(ctx: CustomerContext, fact: Fact) -> str:
 def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
     out: list[Suggestion] = []
     for score, f in events.candidates(ctx):
-        person, _, event = events.event_name(f, ctx)
-        whose = possessive(person) if person else possessive(ctx.name)
+        person, relation, event = events.event_name(f, ctx)
+        whose = possessive(person) if person else f"{possessive(ctx.name)} {relation}'s" if relation else \
+            possessive(ctx.name)
         # Nobody is asked about a death or a lost job.
         verb = {"loss": "Acknowledge", "job loss": "Be mindful of"}.get(event, "Ask about")
         out.append(Suggestion(

@@ -34,10 +34,17 @@ def _only_a_scheduled_charge(text: str) -> bool:
     return words <= {"charge", "charged", "charges"} and bool(_SCHEDULED.search(text))
 
 
+# "What would happen if my card got stolen?", "What's the process if I want to make a complaint?"
+_WHAT_IF = re.compile(r"\b(?:what (?:would|happens|if)|what's the process|if (?:i|my|someone|somebody)\b|in case|"
+                      r"does (?:that|it|this) happen|is it common)\b", re.I)
+
+
 def issue_candidates(conversation: Conversation) -> list[Said]:
-    """Sentences (customer's, or a system alert's) naming a problem with something we can name."""
+    """Sentences (customer's, or a system alert's) naming a problem with something we can name; not questions
+    about what would happen if."""
     return [s for s in conversation.matching(lx.ISSUE_RE) if s.speaker in _SPEAKERS
             and not is_no_problem(s.text) and not _only_a_scheduled_charge(s.text)
+            and not (s.text.rstrip().endswith("?") and _WHAT_IF.search(s.text))
             and (lx.ISSUE_TOPIC_RE.search(s.text) or lx.PRODUCT_RE.search(s.text) or lx.phrase_topic(s.text)
                  or _tag_topic(conversation))]
 
@@ -104,7 +111,8 @@ def issues(conversation: Conversation) -> list[Fact]:
     raised: dict[str, list[Said]] = {}
     for said in issue_candidates(conversation):
         scores = conversation.gate.get(id(said), {})
-        if scores and said.speaker == "customer" and not passes(scores, "issue", "not_issue", floor=0.35):
+        if scores and said.speaker == "customer" and lx.phrase_topic(said.text) not in lx.UNMISTAKABLE_TOPICS \
+                and not passes(scores, "issue", "not_issue", floor=0.35):
             continue
         topic = _topic(said, conversation, reference)
         if topic is not None:
@@ -140,6 +148,8 @@ def _describe(topic: str, sources: list[Said], conversation: Conversation) -> st
                   and t.lower() not in ("escalation", "complaint", "claim", "dispute", "branch visit")]
         head = f"{topic[:1].upper()}{topic[1:]}"
         return f"{head}: {others[0]}" if others else head
+    if topic in lx.UNMISTAKABLE_TOPICS:  # the phrase already says what went wrong: "Duplicate payment"
+        return f"{topic[:1].upper()}{topic[1:]}"
     label = _problem(" ".join(s.text for s in sources))
     if label.endswith(":"):
         return f"{label[:-1]} ({topic})"

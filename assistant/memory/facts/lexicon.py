@@ -58,28 +58,34 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     # First: "he was in hospital and passed away" is a loss, never "a health matter".
     "bereavement": (re.compile(r"\b(passed away|passed on|bereave\w*|funeral|(?:has|had|have) died|died (?:last|this|"
                                r"in|on|a few|\d|suddenly|recently)|lost (?:my|our|her|his) (?:mum|mom|mother|dad|"
-                               r"father|husband|wife|partner|son|daughter|brother|sister|gran\w*|grand\w+))\b", re.I),
+                               r"father|husband|wife|partner|son|daughter|brother|sister|gran\w*|grand\w+)|"
+                               r"lost (?:my |our )?(?:mum|mom|dad|nan|gran|grandad)|bur(?:ying|ied) (?:my|our|her|his)|"
+                               r"died (?:at|over) the weekend)\b", re.I),
                     "loss"),
     "exams": (re.compile(r"\b(exams?|gcses?|a[- ]levels?|finals|sats|mocks|dissertation)\b", re.I), "exams"),
     "graduation": (re.compile(r"\b(graduat\w*)\b", re.I), "graduation"),
     "university": (re.compile(r"\b((?:start(?:s|ed|ing)?|go(?:es|ing)?|went|off) (?:to |at )?(?:the )?"
-                              r"(?:uni|university|college)|(?:uni|university) in)\b", re.I), "university"),
+                              r"(?:uni|university|college)|(?:uni|university) in|got (?:a place )?into (?:uni|"
+                              r"university|[A-Z][a-z]+)|freshers|halls of residence)\b", re.I), "university"),
     "maternity": (re.compile(r"\b((?:maternity|paternity|parental) leave)\b", re.I), "parental leave"),
     "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|"
                         r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|"
                         r"(?:son|daughter|baby) \w+ arrived|(?:i'm|she's|wife's|partner's|girlfriend's|we're) due "
-                        r"(?:in|on|at|any))\b", re.I), "new baby"),
+                        r"(?:in|on|at|any)|had a (?:little |baby )?(?:boy|girl)|due any (?:day|minute))\b", re.I),
+             "new baby"),
     "move": (re.compile(r"\b(mov(?:e|ed|ing) (?:house|home|flat|in|out|to|abroad)|relocat\w+|new (?:house|home|flat)|"
                         r"(?:bought|buying|buy|get) (?:a|our|my|their) (?:\w+ )?(?:house|flat|home)|"
                         r"first (?:home|house|flat)|sell(?:ing)? (?:up|the house|our house)|(?:we|i) moved here|"
-                        r"since (?:we|i) moved)\b", re.I), "move"),
+                        r"since (?:we|i) moved|exchang(?:e|ing) (?:on the house|contracts)|complete on the|"
+                        r"got the keys|first[- ]time buyers?|our first place)\b", re.I), "move"),
     "driving_test": (re.compile(r"\b(pass(?:ed|es)? (?:his|her|my|their) (?:driving )?test)\b", re.I), "driving test"),
     "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|fly(?:ing)? (?:out|to|on)|going abroad|honeymoon|"
                           r"backpacking|vacation|abroad|(?:we're|i'm|we are|i am) off to \w+|"
                           r"going to [\w ]{2,25}? to (?:see|visit)|to see (?:my|our) "
                           r"(?:grandchildren|grandkids|family|daughter|son|mum|dad))\b", re.I), "trip"),
     "marathon": (re.compile(r"\b((?:half[- ])?marathon|triathlon|ultra|\d+k race)\b", re.I), "marathon"),
-    "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?)\b", re.I), "wedding"),
+    "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?|tied the knot|just married|"
+                           r"newlyweds?)\b", re.I), "wedding"),
     # Before new_job: losing a job or retiring is not "the new job" anyone should be wished luck with.
     "job_loss": (re.compile(r"\b(made redundant|redundan\w+|lost (?:my|his|her|their) job|laid off|unemploy\w*|"
                             r"out of work)\b", re.I), "job loss"),
@@ -87,7 +93,8 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "retirement": (re.compile(r"\b((?:i|i'm|i am|i've|we|we're|he|he's|she|she's|(?:my|our) \w+(?: is|'s)?) "
                               r"(?:\w+ )?retir(?:e|ed|es|ing)|(?:my|our|his|her) retirement)\b", re.I), "retirement"),
     "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
-                           r"career)\b", re.I), "new job"),
+                           r"career|handed (?:my |in my )?notice(?: in)?|new (?:employer|place starts)|"
+                           r"first pay ?day)\b", re.I), "new job"),
     "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike|"
                            r"(?:the|car) dealer(?:ship)? said|(?:collect|pick up) (?:the|my|our) (?:new )?(?:car|van|"
                            r"[A-Z][a-z]+) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up|"
@@ -96,9 +103,14 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "health": (re.compile(r"\b((?:i'm|i am|i was|i've been|he's|she's|he is|she was|he was|is|was) (?:\w+ ){0,2}(?:in "
                           r"hospital|having (?:an? )?(?:operation|surgery)|diagnosed|recovering)|"
                           r"broke (?:my|her|his) (?:leg|arm|wrist|hip|ankle)|going into hospital|recovering from|"
-                          r"(?:knee|hip|heart|back|eye|cataract|shoulder) (?:operation|surgery|replacement))\b", re.I),
+                          r"(?:knee|hip|heart|back|eye|cataract|shoulder) (?:operation|surgery|replacement)|"
+                          r"(?:the|my|an|his|her) op\b|signed off|off (?:work )?sick|off work since|hospital bed|"
+                          r"(?:in|at) a&e|(?:had|having|has had) a (?:\w+ )?(?:stroke|heart attack|fall)|chemo\w*|"
+                          r"cancer|diagnos\w+)\b", re.I),
                "health"),
-    "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2})\b", re.I), "birthday"),
+    "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2}|turns? (?:eighteen|twenty-one|thirty|forty|fifty|"
+                            r"sixty|seventy|eighty|ninety|\d{2})|hit (?:forty|fifty|sixty|seventy|eighty|\d{2}))\b",
+                            re.I), "birthday"),
 }
 MONTHS_AND_DAYS = frozenset(str.split("""january february march april may june july august september october november
 december monday tuesday wednesday thursday friday saturday sunday christmas easter"""))
@@ -110,6 +122,7 @@ FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming 
                          r"due|expecting|starts?|in \w+ (?:days|weeks|months)|this (?:coming|weekend)|tomorrow|"
                          r"(?:is|are|am|'s|'re|'m) (?:\w+ly |also |still |all |both )?\w+ing|book(?:ed|ing))\b", re.I)
 PAST_CUES = re.compile(r"\b(was|were|had|did|went|moved|bought|passed|finished|last|ago|yesterday|arrived|born|"
+                       r"died|passed away|lost|separated|divorced|retired|buried|"
                        r"started|began|joined|qualified|graduated|got married|just|"
                        r"just (?:had|got|moved|bought|finished|came back)|came back|returned|already)\b", re.I)
 
@@ -122,20 +135,51 @@ ISSUE_RE = re.compile(
     r"failed|failing|burst|flooded|scam|locked|fees? on every|charged (?:me )?(?:a )?fees?|"
     r"(?:don't|do not|didn't) recogni[sz]e|wrong account|(?:nobody|no one|no-one) (?:rang|called|phoned|got back)|"
     r"(?:can't|cannot) see|(?:isn't|not) showing|(?:has|have|'s|'ve) (?:gone up|dropped|doubled)|down for|"
-    r"(?:haven't|hasn't|didn't) (?:arrived|come|turned up|gone through))\b", re.I)
+    r"(?:haven't|hasn't|didn't) (?:arrived|come|turned up|gone through))\b|"
+    # Problems in everyday words: "it kicks me out", "my wages haven't gone in", "a company I've never heard of",
+    # "the machine swallowed my card", "I can't afford this month's payment", "on hold for 55 minutes".
+    r"\b(kicks? me out|logs? me out|logging me out|crash(?:es|ed|ing)?|freez(?:es|ing)|won't (?:load|open|let me)|"
+    r"stuck (?:at|on)|(?:haven't|hasn't|didn't|not) (?:gone|come|go) (?:in|out|through)|nowhere to be seen|"
+    r"never (?:turned up|came through|arrived|came)|never heard of|never signed up|wasn't me|not mine|"
+    r"swallowed|retained|can't afford|struggling to pay|behind (?:on|with) (?:my |the )?payments?|"
+    r"on hold for|useless|appalling|disgrace\w*|shocking|rude|put the phone down|hung up on me|"
+    r"(?:third|fourth|fifth) time|spelt (?:\w+ ){0,3}wrong|wrong (?:name|address|title|details|amount|balance)|"
+    r"old address|still taking|still charging|without (?:a word of )?warning|opened [\w ]{2,30}in my name|shut|"
+    r"closed early|"
+    r"promised|been told|was told|(?:nobody|no one|no-one) ever)\b", re.I)
 # A problem named without a product: the problem is the subject ("charged twice" -> "duplicate payment").
 PHRASE_TOPICS = [
-    (re.compile(r"\b(?:charged twice|double charged|taken twice|duplicate (?:payment|charge))", re.I),
-     "duplicate payment"),
-    (re.compile(r"\b(?:(?:don't|do not|didn't) recogni[sz]e|didn't authori[sz]e|unauthori[sz]ed)", re.I),
-     "unrecognised payment"),
-    (re.compile(r"\b(?:(?:nobody|no one|no-one) (?:rang|called|phoned|got back)|never (?:rang|called|phoned) "
-                r"(?:me )?back|didn't (?:ring|call|phone) (?:me )?back)", re.I), "missed callback"),
+    (re.compile(r"\b(?:charged twice|double charged|taken twice|duplicate (?:payment|charge))|"
+                r"\b(?:taken|charged|paid|debited|gone out)\b[^.?!]{0,25}\btwice\b", re.I), "duplicate payment"),
+    (re.compile(r"\b(?:(?:don't|do not|didn't) recogni[sz]e|didn't authori[sz]e|unauthori[sz]ed)|"
+                r"\b(?:payment|charge|transaction|debit|subscription|company)s?\b[^.?!]{0,80}\b(?:never heard of|"
+                r"never signed up|wasn't me)\b", re.I), "unrecognised payment"),
+    (re.compile(r"\b(?:(?:nobody|no one|no-one) (?:rang|called|phoned|got back)\b(?! before| after)|"
+                r"(?:nobody|no one|no-one) ever (?:rang|called|phoned|got|came)|"
+                r"never (?:rang|called|phoned) (?:me )?back|didn't (?:ring|call|phone) (?:me )?back)", re.I),
+     "missed callback"),
+    (re.compile(r"\b(?:(?:been|got|was|were) scammed|fraudster|safe account|opened (?:a|an) [\w ]{2,25}in my name)"
+                r"\b", re.I), "fraud"),
+    (re.compile(r"\b(?:swallowed|retained) (?:my )?card|card (?:got |was )?(?:swallowed|retained)", re.I), "card"),
+    (re.compile(r"\b(?:wages|salary|pension|money|transfer|payment|refund|cashback)\b[^.?!]{0,40}(?:(?:haven't|hasn't|"
+                r"didn't|not) (?:gone|come) (?:in|through)|nowhere to be seen|never (?:turned up|came through|"
+                r"arrived))", re.I), "missing payment"),
+    (re.compile(r"\b(?:on hold for|put the phone down|hung up on me|(?:was|were|so|incredibly|really) rude|"
+                r"useless|appalling|disgrace\w*|shocking)\b", re.I), "complaint"),
+    (re.compile(r"\b(?:spelt (?:\w+ ){0,3}wrong|wrong (?:name|title|details)|says mr\b|says mrs\b)", re.I),
+     "mistake in details"),
+    (re.compile(r"\b(?:can't afford|struggling to pay|behind (?:on|with) (?:my |the )?payments?)\b", re.I),
+     "payment difficulty"),
     (re.compile(r"\bwrong account\b", re.I), "payment to the wrong account"),
     (re.compile(r"\b(?:premium|price|bill|payment|cost)s? (?:has |have |'s )?(?:gone up|increased|risen|doubled)|"
                 r"gone up by\b", re.I), "price increase"),
     (re.compile(r"\brate (?:seems to have |has |'s )?(?:dropped|gone down|fallen|been cut)", re.I), "savings rate"),
 ]
+
+
+# Problems these phrases name are problems whatever the embedding model makes of the sentence.
+UNMISTAKABLE_TOPICS = {"duplicate payment", "unrecognised payment", "missed callback", "fraud", "missing payment",
+                       "payment to the wrong account", "complaint", "mistake in details", "payment difficulty"}
 
 
 def phrase_topic(text: str) -> str | None:

@@ -49,13 +49,26 @@ _PRECISION = {"day": 0, "week": 1, "month": 2, "season": 3, "range": 4, "year": 
 _LEAVE_DAYS = 270  # parental leave runs about nine months from its start
 
 
+# Not an event of theirs: what would happen if ("If I ever retire..."), what a product covers ("Does the policy
+# cover maternity leave?"), the news and the screen, someone else's wedding, their job ("I'm a funeral director").
+_NOT_THEIRS = re.compile(r"\bif (?:i|we) (?:ever|were to|was to|decide)\b|\bwould i be able\b|"
+                         r"\b(?:does|do|will|would) (?:the|my|your|this|it) (?:policy |insurance |account )?cover\b|"
+                         r"\bwhat happens (?:to|if|when)\b|\bdid you see\b|\b(?:the|a) film\b|"
+                         r"\bon (?:tv|telly|the news)\b|"
+                         r"\broyal wedding\b|\b(?:went to|at|going to) (?:a|someone's|a friend's|his|her) wedding\b",
+                         re.I)
+_THEIR_TRADE = re.compile(r"\b(?:funeral director|undertaker|wedding planner|midwife|registrar)\b", re.I)
+
+
 def life_event_candidates(conversation: Conversation) -> list[Said]:
     """Customer sentences naming a life event, about themselves or someone close."""
     known = bool(known_people(conversation))
     out = []
     for s in conversation.matching(_ANY_EVENT, "customer"):
-        event = _event(s.text)[0]
         turn = " ".join(x.text for x in conversation.turn_sentences(s))
+        if _NOT_THEIRS.search(s.text) or _THEIR_TRADE.search(turn):
+            continue
+        event = _event(s.text)[0]
         personal = first_person(turn) or lx.RELATION_RE.search(s.text) or _named(s.text) or (
             known and _THIRD_PERSON.search(s.text))
         if personal or event not in _NEEDS_FIRST_PERSON:
@@ -133,7 +146,7 @@ def _person(conversation: Conversation, said: Said, at: int) -> tuple[str | None
 
 def _when(said: Said, conversation: Conversation) -> tuple[Span | None, bool]:
     """The event's time, and whether it lies ahead as of the conversation (tense decides when no date is said)."""
-    future, past = lx.FUTURE_CUES.search(said.text), lx.PAST_CUES.search(said.text)
+    future, past = lx.FUTURE_CUES.search(said.text), lx.PAST_CUES.search(said.text) or _STARTED.search(said.text)
     ahead = bool(future) and not re.search(r"\b(just|ago|yesterday|arrived|was born)\b", said.text, re.I) or not past
     direction = "future" if ahead else "past"
     spans = find_spans(said.text, said.at, direction)
@@ -149,6 +162,8 @@ def _when(said: Said, conversation: Conversation) -> tuple[Span | None, bool]:
     return span, ahead
 
 
+# Already under way: "I'm signed off at the moment", "I've been off work since the op".
+_STARTED = re.compile(r"\b(?:at the moment|currently|right now|at present|since|signed off|off work)\b", re.I)
 _BARE_DAY = re.compile(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b(?! of\b)", re.I)
 
 

@@ -1,0 +1,95 @@
+"""Problems in everyday words: what makes one (and what is only a question about what would happen if), the
+subject it gets when no product is named, and a death told in the past tense read as past."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from assistant.models import Interaction
+
+MONDAY = datetime(2026, 11, 16, 10, tzinfo=UTC)
+
+
+def chat(text: str) -> Interaction:
+    return Interaction(interaction_id="i-1", customer_id="cust-i", channel="chat", started_at=MONDAY,
+                       turns=[{"speaker": "customer", "text": text}])
+
+
+@pytest.fixture(scope="module")
+def facts(embedder):
+    from assistant.memory.facts.extract import Extractor
+
+    extractor = Extractor(embedder)
+    return lambda text: extractor.extract([chat(text)])["i-1"]
+
+
+def issues(found) -> list[tuple[str, str]]:
+    return [(f.subject, f.text) for f in found if f.kind == "issue"]
+
+
+@pytest.mark.parametrize(("said", "subject"), [
+    ("It's taken the money twice for the same order, £89.99 both times.", "duplicate payment"),
+    ("Nobody ever rang me back. I was told someone would call within 48 hours.", "missed callback"),
+    ("There's a payment to some company in Malta I've never heard of, £240 on Sunday night.",
+     "unrecognised payment"),
+    ("My wages haven't gone in and they left work on Friday.", "missing payment"),
+    ("I think I've been scammed. A man rang saying he was from your fraud team.", "fraud"),
+    ("I can't afford this month's mortgage payment, my hours have been cut right back.", "payment difficulty"),
+    ("The woman I spoke to yesterday was incredibly rude and put the phone down on me.", "complaint"),
+])
+def test_problems_in_everyday_words(facts, said, subject):
+    assert issues(facts(said)) == [(subject, subject[:1].upper() + subject[1:])]
+
+
+@pytest.mark.parametrize("said", [
+    "What would happen if my card got stolen while I was abroad?",
+    "What's the process if I want to make a complaint?",
+    "I'd prefer nobody called before ten, I work nights.",
+    "I've had so many scam texts that I don't trust any of them.",
+    "Never heard of it, it must be a small town.",
+])
+def test_what_ifs_and_look_alikes_are_no_problem(facts, said):
+    assert issues(facts(said)) == []
+
+
+def test_a_death_told_in_the_past_is_past(facts):
+    [event] = [f for f in facts("My husband died in August and letters keep coming addressed to him.")
+               if f.kind == "life_event"]
+    assert event.status == "past" and event.valid_from.year == 2026 and "funeral" not in event.text.lower()
+
+
+@pytest.mark.parametrize(("said", "event"), [
+    ("We lost Dad in March and the solicitor says I need to sort out his accounts.", "bereavement"),
+    ("I've handed my notice in, new place starts on the 3rd.", "new_job"),
+    ("We've just got the keys to our first place, first-time buyers at last!", "move"),
+    ("We had a little boy on Tuesday! Sorry, I'm running on two hours' sleep.", "baby"),
+    ("It's Patel now, we tied the knot in June.", "wedding"),
+    ("I'm signed off with stress at the moment, which is why I missed your call.", "health"),
+])
+def test_life_events_in_everyday_words(facts, said, event):
+    assert [f.attributes["event"] for f in facts(said) if f.kind == "life_event"] == [event]
+
+
+@pytest.mark.parametrize("said", [
+    "If I ever retire, would I be able to take the whole pension as a lump sum?",
+    "Does the policy cover maternity leave at all?",
+    "Went to a wedding at the weekend, one of the lads from my old work, great do.",
+    "Is there a bereavement line I can pass on to families? I'm a funeral director.",
+])
+def test_what_ifs_cover_questions_and_other_peoples_events_are_no_event(facts, said):
+    assert [f for f in facts(said) if f.kind == "life_event"] == []
+
+
+def test_a_relatives_illness_is_asked_about_as_theirs(embedder, settings):
+    from assistant.facade import Assistant
+
+    assistant = Assistant(settings, embedder=embedder)
+    assistant.ingest([chat("My dad's had a stroke and I've now got power of attorney for his money.")],
+                     customers=[{"customer_id": "cust-i", "name": "Sam Hill"}])
+    later = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    greeting = assistant.greeting("cust-i", now=later).text
+    assert "your father is recovering" in greeting and "you are recovering" not in greeting
+    assert any("Sam's father's" in s.text for s in assistant.suggestions("cust-i", now=later))
+    assistant.close()
