@@ -53,6 +53,8 @@ class Conversation:
     _starts: list[int] = field(default_factory=list)
     _hits: dict[str, list[int]] = field(default_factory=dict)
     memo: dict[str, object] = field(default_factory=dict)  # per-conversation results extractors share
+    _turns: dict[int, list[Said]] = field(default_factory=dict)  # turn index -> its sentences
+    _positions: dict[int, int] = field(default_factory=dict)  # id(said) -> its place in `said`
 
     @classmethod
     def of(cls, interaction: Interaction, prior: list[Fact] | None = None) -> Conversation:
@@ -65,7 +67,9 @@ class Conversation:
         # One string for the whole interaction, so each pattern runs once per interaction rather than once per
         # sentence (bulk ingest sees tens of thousands of sentences). ".\n" keeps matches inside one sentence.
         parts, position = [], 0
-        for s in said:
+        for n, s in enumerate(said):
+            conversation._turns.setdefault(s.index, []).append(s)
+            conversation._positions[id(s)] = n
             conversation._starts.append(position)
             parts.append(s.text)
             position += len(s.text) + 2
@@ -86,11 +90,19 @@ class Conversation:
 
     def after(self, said: Said, turns: int = 3, speaker: str | None = None) -> list[Said]:
         """Sentences in the next `turns` turns (optionally only one speaker's)."""
-        return [s for s in self.said if said.index < s.index <= said.index + turns
-                and (speaker is None or s.speaker == speaker)]
+        return [s for i in range(said.index + 1, said.index + turns + 1) for s in self.turn(i)
+                if speaker is None or s.speaker == speaker]
+
+    def turn(self, index: int) -> list[Said]:
+        """The sentences of one turn (none for a turn that does not exist)."""
+        return self._turns.get(index, [])
 
     def turn_sentences(self, said: Said) -> list[Said]:
-        return [s for s in self.said if s.index == said.index]
+        return self.turn(said.index)
+
+    def position(self, said: Said) -> int:
+        """Where the sentence stands in the whole conversation."""
+        return self._positions[id(said)]
 
     def similarity(self, said: Said, label: str) -> float:
         return self.gate.get(id(said), {}).get(label, 0.0)

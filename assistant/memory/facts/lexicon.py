@@ -65,8 +65,8 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "exams": (re.compile(r"\b(exams?|gcses?|a[- ]levels?|finals|sats|mocks|dissertation)\b", re.I), "exams"),
     "graduation": (re.compile(r"\b(graduat\w*)\b", re.I), "graduation"),
     "university": (re.compile(r"\b((?:start(?:s|ed|ing)?|go(?:es|ing)?|went|off) (?:to |at )?(?:the )?"
-                              r"(?:uni|university|college)|(?:uni|university) in|got (?:a place )?into (?:uni|"
-                              r"university|[A-Z][a-z]+)|freshers|halls of residence)\b", re.I), "university"),
+                              r"(?:uni|university|college)|(?:uni|university) in|got (?:a place )?(?:in)?to (?:uni|"
+                              r"university|college)|freshers|halls of residence)\b", re.I), "university"),
     "maternity": (re.compile(r"\b((?:maternity|paternity|parental) leave)\b", re.I), "parental leave"),
     "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|"
                         r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|"
@@ -97,7 +97,7 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                            r"first pay ?day)\b", re.I), "new job"),
     "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike|"
                            r"(?:the|car) dealer(?:ship)? said|(?:collect|pick up) (?:the|my|our) (?:new )?(?:car|van|"
-                           r"[A-Z][a-z]+) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up|"
+                           r"[a-z]{2,}) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up|"
                            r"(?:got|bought|getting) a (?:different|second-hand|used|newer) (?:car|vehicle))\b", re.I),
                 "new car"),
     "health": (re.compile(r"\b((?:i'm|i am|i was|i've been|he's|she's|he is|she was|he was|is|was) (?:\w+ ){0,2}(?:in "

@@ -101,7 +101,7 @@ def _wished(said, conversation: Conversation) -> tuple[set[str], set[str]]:  # t
         # "Could all my statements come on paper from now on?"
         wanted |= {_channel(m.group(1)) for m in re.finditer(rf"\b({_CH_WIDE}|paper)\b", text, re.I)}
     unwanted = {"voicemail"} if _NO_VOICEMAIL.search(text) else set()
-    before = [s for s in conversation.said if s.index == said.index - 1 and s.speaker != "customer"]
+    before = [s for s in conversation.turn(said.index - 1) if s.speaker != "customer"]
     if len(text.split()) <= 8 and any(_ASKED_HOW.search(s.text) for s in before):
         wanted |= {_channel(m.group(1)) for m in re.finditer(rf"\b({_CH_WIDE})\b", text, re.I)}
     return wanted, unwanted
@@ -154,7 +154,7 @@ def preferences(conversation: Conversation) -> list[Fact]:
             all_unwanted |= unwanted
         time_of_day = lx.TIME_OF_DAY_RE.search(text) or _ANY_DAY_BUT.search(text)
         asked_when = said.speaker == "customer" and len(text.split()) <= 14 and any(
-            _ASKED_WHEN.search(s.text) for s in conversation.said if s.index == said.index - 1)
+            _ASKED_WHEN.search(s.text) for s in conversation.turn(said.index - 1))
         if said.speaker == "customer" and time_of_day and (_TIME_PREF.search(text) or lx.PREFERENCE_RE.search(text)
                                                            or asked_when):
             facts.append(make_fact(conversation, "preference", "contact time",

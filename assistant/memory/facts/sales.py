@@ -94,8 +94,10 @@ _REFERS_BACK = re.compile(r"\b(?:it|that|this|one|them|those|rates?)\b", re.I)
 def _just_before(said: Said, conversation: Conversation) -> list[Said]:
     """The same speaker's previous two sentences, at most two turns back ("Have you got life cover?" "A bit through
     work." "We could top that up for you.")."""
-    at = next(i for i, s in enumerate(conversation.said) if s is said)
-    return [s for s in conversation.said[:at] if s.speaker == said.speaker and s.index >= said.index - 2][-2:]
+    at = conversation.position(said)
+    near = [s for i in (said.index - 2, said.index - 1, said.index) for s in conversation.turn(i)
+            if conversation.position(s) < at]
+    return [s for s in near if s.speaker == said.speaker][-2:]
 
 
 _NO_START = re.compile(r"^\W*(?:(?:oh|well|erm|um|honestly|goodness)\W+)?(?:no|nope|nah)\b", re.I)
@@ -123,7 +125,7 @@ def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said
     question with no yes or no is a pending answer; the model's reading of a vaguer first reply comes before it."""
     # Replies end where the agent moves on: another offer, or a question that is not about this offer.
     later = [s.index for s in _offers(conversation) if s.index > offer.index]
-    later += [s.index for s in conversation.said if s.index > offer.index and s.speaker in _OFFER_SPEAKERS
+    later += [s.index for s in conversation.after(offer, turns=4) if s.speaker in _OFFER_SPEAKERS
               and s.text.rstrip().endswith("?") and not lx.PRODUCT_RE.search(s.text)]
     until = min(later, default=offer.index + 5)
     replies = [s for s in conversation.after(offer, turns=4, speaker="customer") if s.index < until]
@@ -308,7 +310,9 @@ def _sells(said: Said, conversation: Conversation) -> bool:
     named = {p for s in span for p in _names(s) if p not in lx.GENERIC_PRODUCTS} or set(filter(None, [
         _thing_offered(span)]))
     # "I want to open a savings pot" ... "I can set up a savings pot for you": doing what was asked is not selling.
-    asked = {p for s in conversation.said[:conversation.said.index(said)] if s.speaker == "customer" for p in _names(s)}
+    at = conversation.position(said)
+    asked = {p for s in conversation.matching(lx.PRODUCT_RE, "customer") if conversation.position(s) < at
+             for p in _names(s)}
     return bool(named - asked)
 
 
