@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.memory.facts import lexicon as lx
-from assistant.memory.facts.base import Conversation, make_fact
+from assistant.memory.facts.base import Conversation, Said, make_fact
 from assistant.models import Fact
 
 _ACCESSIBILITY_RE = re.compile(r"\b(hard of hearing|deaf|hearing aids?|hearing isn't|don't hear well|can't hear|"
@@ -90,7 +90,7 @@ def _channel(word: str) -> str:
     return _CHANNEL_NAMES.get(word, "post" if word == "writing" else word)
 
 
-def _wished(said, conversation: Conversation) -> tuple[set[str], set[str]]:  # type: ignore[no-untyped-def]
+def _wished(said: Said, conversation: Conversation) -> tuple[set[str], set[str]]:
     """Channels wished for (and a voicemail refused) in the wider ways people say it."""
     text = said.text
     wanted = {_channel(m.group(1)) for m in _GOOD.finditer(text)}
