@@ -33,3 +33,14 @@ def settings(tmp_path):
 @pytest.fixture(scope="session")
 def demo_files() -> tuple[Path, Path]:
     return DEMO_DIR / "interactions.jsonl", DEMO_DIR / "customers.jsonl"
+
+
+@pytest.fixture(scope="session")
+def read_facts(embedder):
+    """The default fact reader over one contact: read_facts(("agent", "..."), ("customer", "...")) -> facts."""
+    from one_contact import CONTACT, one_contact
+
+    from assistant.memory.facts.extract import Extractor
+
+    extractor = Extractor(embedder)
+    return lambda *lines, channel="chat": extractor.extract([one_contact(*lines, channel=channel)])[CONTACT]

@@ -6,23 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from assistant.models import Interaction
-
-MONDAY = datetime(2026, 11, 16, 10, tzinfo=UTC)
-
-
-def chat(text: str) -> Interaction:
-    return Interaction(interaction_id="i-1", customer_id="cust-i", channel="chat", started_at=MONDAY,
-                       turns=[{"speaker": "customer", "text": text}])
+from one_contact import CUSTOMER, one_contact
 
 
 @pytest.fixture(scope="module")
-def facts(embedder):
-    from assistant.memory.facts.extract import Extractor
-
-    extractor = Extractor(embedder)
-    return lambda text: extractor.extract([chat(text)])["i-1"]
+def facts(read_facts):
+    return lambda text: read_facts(("customer", text))
 
 
 def issues(found) -> list[tuple[str, str]]:
@@ -86,10 +75,10 @@ def test_a_relatives_illness_is_asked_about_as_theirs(embedder, settings):
     from assistant.facade import Assistant
 
     assistant = Assistant(settings, embedder=embedder)
-    assistant.ingest([chat("My dad's had a stroke and I've now got power of attorney for his money.")],
-                     customers=[{"customer_id": "cust-i", "name": "Sam Hill"}])
+    stroke = ("customer", "My dad's had a stroke and I've now got power of attorney for his money.")
+    assistant.ingest([one_contact(stroke)], customers=[{"customer_id": CUSTOMER, "name": "Sam Hill"}])
     later = datetime(2026, 11, 20, 10, tzinfo=UTC)
-    greeting = assistant.greeting("cust-i", now=later).text
+    greeting = assistant.greeting(CUSTOMER, now=later).text
     assert "your father is recovering" in greeting and "you are recovering" not in greeting
-    assert any("Sam's father's" in s.text for s in assistant.suggestions("cust-i", now=later))
+    assert any("Sam's father's" in s.text for s in assistant.suggestions(CUSTOMER, now=later))
     assistant.close()

@@ -6,23 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from assistant.models import Interaction
-
-MONDAY = datetime(2026, 11, 16, 10, tzinfo=UTC)
-
-
-def call(*lines: tuple[str, str]) -> Interaction:
-    return Interaction(interaction_id="o-1", customer_id="cust-o", channel="voice", started_at=MONDAY,
-                       turns=[{"speaker": s, "text": t} for s, t in lines])
+from one_contact import CUSTOMER, one_contact
 
 
 @pytest.fixture(scope="module")
-def extract(embedder):
-    from assistant.memory.facts.extract import Extractor
-
-    extractor = Extractor(embedder)
-    return lambda *lines: [f for f in extractor.extract([call(*lines)])["o-1"] if f.kind == "offer"]
+def extract(read_facts):
+    return lambda *lines: [f for f in read_facts(*lines, channel="voice") if f.kind == "offer"]
 
 
 def answered(offers) -> list[tuple[str, str, str]]:
@@ -120,11 +109,12 @@ def test_a_mortgage_review_turned_down_in_everyday_words_is_not_suggested(embedd
     from assistant.facade import Assistant
 
     assistant = Assistant(settings, embedder=embedder)
-    assistant.ingest([call(("customer", "We are buying our first house in the spring."),
-                           ("agent", "Exciting! Shall I book you in for a mortgage review with one of our advisers?"),
-                           ("customer", reply))])
+    assistant.ingest([one_contact(("customer", "We are buying our first house in the spring."),
+                                  ("agent", "Exciting! Shall I book you in for a mortgage review with one of our "
+                                            "advisers?"),
+                                  ("customer", reply), channel="voice")])
     later = datetime(2026, 11, 20, 10, tzinfo=UTC)
-    texts = " ".join(s.text for s in assistant.suggestions("cust-o", now=later)).lower()
+    texts = " ".join(s.text for s in assistant.suggestions(CUSTOMER, now=later)).lower()
     assert ("mortgage" in texts) is mortgage_suggested
     assert "home insurance" in texts  # the move is still a reason to talk about insuring the new home
     assistant.close()

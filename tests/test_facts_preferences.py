@@ -3,26 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-
-from assistant.models import Interaction
-
-MONDAY = datetime(2026, 11, 16, 10, tzinfo=UTC)
-
-
-def chat(*lines: tuple[str, str]) -> Interaction:
-    return Interaction(interaction_id="p-1", customer_id="cust-p", channel="chat", started_at=MONDAY,
-                       turns=[{"speaker": s, "text": t} for s, t in lines])
 
 
 @pytest.fixture(scope="module")
-def prefs(embedder):
-    from assistant.memory.facts.extract import Extractor
-
-    extractor = Extractor(embedder)
-    return lambda *lines: [f for f in extractor.extract([chat(*lines)])["p-1"] if f.kind == "preference"]
+def prefs(read_facts):
+    return lambda *lines: [f for f in read_facts(*lines) if f.kind == "preference"]
 
 
 def texts(facts) -> list[str]:
