@@ -42,7 +42,7 @@ from ingest.pipeline import run_ingest  # noqa: E402
 from ingest.redaction import Redactor, redact_interaction  # noqa: E402
 from ingest.validation import validate_interaction  # noqa: E402
 
-# Written from the runs of 2026-11-23 05:17 and 05:50 UTC (BENCHMARKS.md); re-read it when the numbers move.
+# Written from the runs of 2026-11-23 05:17, 05:50 and 06:40 UTC (BENCHMARKS.md); re-read it when the numbers move.
 READING = """Reading. Embedding is ~95% of Rapport's ingest. The reader thread (parse, validate, redact, chunk) and the
 Chroma writer (~2.5 s of CPU for 2,850 windows) overlap with it, and batch N+1's embedding starts before batch N's
 ends: 31.1 s against 32.9 s one batch at a time (three interleaved pairs, 5.6% faster). The ONNX export uses eager
@@ -55,7 +55,14 @@ vectors equal to torch's, Rapport's floor here is ~0.7x torch's best run, and 0.
 vary with this shared VM's noise (paired back to back: 0.65-0.74x in the five rounds above, median 0.72; 0.62-0.79x
 in a run of three an hour earlier), so the verdict compares fastest with fastest. int8 would be ~1.4x faster
 but moves vectors to cosine 0.95, which the vector target rules out; OpenVINO 2026.4 on the same ONNX file was
-no faster (34 s vs ORT's 32-33 s). The gap to LangChain comes from the ONNX speed
+no faster (34 s vs ORT's 32-33 s). Where the rest goes (2026-11-23, 06:40 UTC): the same windows embedded alone
+take 29.3-30.8 s, the whole ingest 31.5-35.0 s, and the whole ingest with Chroma writes turned off 29.3-30.5 s, so
+the store is most of the difference. Chroma's upsert holds the GIL for the whole call (~0.4 s per 512 windows;
+documents are ~40% of it: Chroma keeps each text three times, full-text index included), but running the ONNX
+sessions in two worker processes, out of the GIL's reach, gained nothing (32.7/34.1/32.7 s against
+32.2/33.8/33.6 s): both cores are already busy, so only less CPU work would help. Smaller upserts cost more
+(~40 ms per call: 2.2 s for 2,850 windows in batches of 512, 6.8 s in batches of 16). The gap to LangChain comes
+from the ONNX speed
 and from embedding each turn once inside six-turn windows without speaker labels (13% fewer tokens than one text
 per turn)."""
 
