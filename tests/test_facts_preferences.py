@@ -76,6 +76,8 @@ def test_the_manner_of_service(prefs, said, subject, text):
     "Can you call me back on Friday about the loan?",
     "I'm Mr Patel, calling about my car insurance.",
     "My husband is Polish, we met in Krakow.",
+    "I bought it in a Polish shop on the high street.",
+    "Call me Monday about it, I'm out today.",
     "The leaflet came in large print, which was odd.",
 ])
 def test_mentions_that_are_not_wishes(prefs, said):

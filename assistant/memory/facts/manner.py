@@ -12,15 +12,22 @@ from assistant.models import Fact
 _LANGUAGES = ("welsh|polish|urdu|punjabi|bengali|arabic|spanish|french|portuguese|romanian|gujarati|cantonese|"
               "mandarin|italian|turkish|somali|lithuanian|hindi|tamil|farsi|kurdish|german|greek|russian|ukrainian|"
               "bulgarian|hungarian|czech|slovak|pashto|tigrinya|latvian|albanian|sylheti")
-# A language asked for ("anyone who speaks Welsh", "Polish would be easier for her"), not one merely mentioned.
-_LANGUAGE_RE = re.compile(rf"\b(?:speaks?|in|someone|anyone|interpreter(?: for)?)\b[^.?!]{{0,25}}\b({_LANGUAGES})\b|"
-                          rf"\b({_LANGUAGES})\b(?: or \w+)? (?:would be|is) (?:much |a lot )?(?:easier|better)|"
-                          rf"\bmore comfortable (?:in|speaking) ({_LANGUAGES})\b", re.I)
+# A language asked for ("anyone who speaks Welsh?", "Polish would be easier for her"), not one merely mentioned
+# ("my husband is Polish", "a Polish shop").
+_LANGUAGE_RE = re.compile(rf"\b(?:anyone|someone|somebody|anybody|adviser|advisor|staff|colleague)\b[^.?!]{{0,15}}"
+                          rf"\bspeaks?\s+({_LANGUAGES})\b|"
+                          rf"\b({_LANGUAGES})\b(?: or \w+)? (?:would be|is) (?:much |a lot |far )?(?:easier|better)|"
+                          rf"\bmore comfortable (?:in|speaking) ({_LANGUAGES})\b|"
+                          rf"\b(?:interpreter|translator) (?:for|in) ({_LANGUAGES})\b|"
+                          rf"\b({_LANGUAGES}) (?:interpreter|translator|speaker)\b", re.I)
 _NOT_FIRST_LANGUAGE = re.compile(r"\benglish (?:isn't|is not|'s not) (?:my|his|her|their) first language|"
                                  r"\b(?:my|his|her|their) english is (?:limited|not very good|not great|poor)", re.I)
 _TITLE = r"(?:Dr|Doctor|Prof|Professor|Mx|Ms|Miss|Mrs|Mr|Reverend|Rev)\.?"
 # "Call me Jim", "It's Dr Okafor, not Mrs", "Please address any letters to Mx Taylor", "Just use my first name, Priya".
-_ADDRESS_RE = re.compile(rf"\b[Cc]all me (?![Bb]ack\b|[Oo]n\b|[Aa]fter\b|[Bb]efore\b|[Ii]n\b|[Aa]t\b)([A-Z][a-z]+)\b|"
+_NOT_A_NAME = (r"(?:Back|On|After|Before|In|At|Tomorrow|Later|When|If|Any\w*|Monday|Tuesday|Wednesday|Thursday|"
+               r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|"
+               r"November|December)\b")
+_ADDRESS_RE = re.compile(rf"\b[Cc]all me (?!{_NOT_A_NAME})([A-Z][a-z]+)\b|"
                          rf"\b(?:[Ii]t's|[Ii]t is|I'm|I am) ({_TITLE} [A-Z][\w'-]+),? not (?:{_TITLE})|"
                          rf"\b[Aa]ddress (?:any |all |the |my )?(?:letters|post|mail|me|post to me) (?:to|as) "
                          rf"({_TITLE} [A-Z][\w'-]+)|"
