@@ -66,6 +66,8 @@ def test_life_events_in_everyday_words(facts, said, event):
     "Does the policy cover maternity leave at all?",
     "Went to a wedding at the weekend, one of the lads from my old work, great do.",
     "Is there a bereavement line I can pass on to families? I'm a funeral director.",
+    "My neighbour's daughter has her exams next week, she revises at ours.",
+    "A friend of my cousin is getting divorced and asked whether joint accounts get frozen.",
 ])
 def test_what_ifs_cover_questions_and_other_peoples_events_are_no_event(facts, said):
     assert [f for f in facts(said) if f.kind == "life_event"] == []
@@ -81,4 +83,21 @@ def test_a_relatives_illness_is_asked_about_as_theirs(embedder, settings):
     greeting = assistant.greeting(CUSTOMER, now=later).text
     assert "your father is recovering" in greeting and "you are recovering" not in greeting
     assert any("Sam's father's" in s.text for s in assistant.suggestions(CUSTOMER, now=later))
+    assistant.close()
+
+
+def test_a_separation_is_the_customers_own_and_is_never_asked_about(embedder, settings):
+    from assistant.facade import Assistant
+
+    assistant = Assistant(settings, embedder=embedder)
+    said = ("customer", "My wife and I have separated, so I'd like to talk about taking her off the joint account.")
+    assistant.ingest([one_contact(said)], customers=[{"customer_id": CUSTOMER, "name": "Sam Hill"}])
+    later = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    [event] = [f for f in assistant.facts(CUSTOMER, now=later) if f.kind == "life_event"]
+    assert event.attributes["event"] == "separation" and not event.attributes.get("relation")
+    greeting = assistant.greeting(CUSTOMER, now=later).text
+    assert "as smoothly as they can" in greeting and "?" not in greeting
+    texts = [s.text for s in assistant.suggestions(CUSTOMER, now=later)]
+    assert any(t.startswith("Be mindful of Sam's separation") for t in texts)
+    assert not any(t.startswith("Ask about") for t in texts)
     assistant.close()

@@ -35,6 +35,10 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
     (("trip", "holiday", "travel", "honeymoon", "vacation", "flight"),
      ("I hope {subj} {have} a wonderful {event} {when}", "How are the plans for {whose} {event} coming along?",
       "How was {whose} {event}?", "I hope {whose} {event} is going well")),
+    # Before "wedding": a separation is acknowledged as gently as a lost job, never asked about.
+    (("separation", "separat", "divorc"),
+     ("I hope things go as smoothly as they can {when}", "I hope things go as smoothly as they can",
+      "I hope things are going as smoothly as they can", "I hope things are going as smoothly as they can")),
     (("wedding", "married", "engaged"),
      ("Congratulations on the wedding coming up {when}", "How are the wedding plans going?",
       "How was the wedding?", "Congratulations on the wedding")),

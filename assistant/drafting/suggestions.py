@@ -167,8 +167,9 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
         person, relation, event = events.event_name(f, ctx)
         whose = possessive(person) if person else f"{possessive(ctx.name)} {relation}'s" if relation else \
             possessive(ctx.name)
-        # Nobody is asked about a death or a lost job.
-        verb = {"loss": "Acknowledge", "job loss": "Be mindful of"}.get(event, "Ask about")
+        # Nobody is asked about a death, a lost job or a separation.
+        verb = {"loss": "Acknowledge", "job loss": "Be mindful of", "separation": "Be mindful of"}.get(
+            event, "Ask about")
         out.append(Suggestion(
             text=f"{verb} {whose} {event}: \u201c{events.phrase(f, ctx)}\u201d", reason=_said(ctx, f),
             kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),

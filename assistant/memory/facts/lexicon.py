@@ -84,6 +84,9 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                           r"going to [\w ]{2,25}? to (?:see|visit)|to see (?:my|our) "
                           r"(?:grandchildren|grandkids|family|daughter|son|mum|dad))\b", re.I), "trip"),
     "marathon": (re.compile(r"\b((?:half[- ])?marathon|triathlon|ultra|\d+k race)\b", re.I), "marathon"),
+    # Before wedding: "the divorce came through" is no wedding, and it is acknowledged gently, never asked about.
+    "separation": (re.compile(r"\b(separated|separating|divorc(?:e|ed|ing)|split up|splitting up|broke up|"
+                              r"break-up|breakup)\b", re.I), "separation"),
     "wedding": (re.compile(r"\b(wedding|getting married|got married|engaged|marry(?:ing)?|tied the knot|just married|"
                            r"newlyweds?)\b", re.I), "wedding"),
     # Before new_job: losing a job or retiring is not "the new job" anyone should be wished luck with.

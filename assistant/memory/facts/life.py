@@ -31,6 +31,7 @@ _PHRASES = {
     "new_job": ("{who} is starting a new job{when}", "{who} started a new job{when}"),
     "job_loss": ("{who} is losing their job{when}", "{who} lost their job{when}"),
     "retirement": ("{who} is retiring{when}", "{who} retired{when}"),
+    "separation": ("{who} is separating{when}", "{who} separated{when}"),
     "new_car": ("{who} is getting a new car{when}", "{who} got a new car{when}"),
     "health": ("{who} has a health matter coming up{when}", "{who} had a health matter{when}"),
     # {who} is the person who died, when the customer said who (see describe for when they did not).
@@ -41,22 +42,24 @@ _PHRASES = {
 
 
 # Words that often mean a product or an aside rather than an event in the customer's life: need "I"/"we" near.
-_NEEDS_FIRST_PERSON = {"travel", "health", "new_car", "birthday", "job_loss", "retirement"}
+_NEEDS_FIRST_PERSON = {"travel", "health", "new_car", "birthday", "job_loss", "retirement", "separation"}
 # Words that only ever mean the event ("passed away", "knee operation", "due in March"): the prototype check,
 # which MiniLM scores near its floor on such short plain sentences, would only lose them.
-_UNAMBIGUOUS = {"bereavement", "health", "baby"}
+_SPOUSES = {"wife", "husband", "partner", "girlfriend", "boyfriend", "fiancé", "fiancée"}
+_UNAMBIGUOUS = {"bereavement", "health", "baby", "separation"}
 _PRECISION = {"day": 0, "week": 1, "month": 2, "season": 3, "range": 4, "year": 5}
 _LEAVE_DAYS = 270  # parental leave runs about nine months from its start
 
 
 # Not an event of theirs: what would happen if ("If I ever retire..."), what a product covers ("Does the policy
-# cover maternity leave?"), the news and the screen, someone else's wedding, their job ("I'm a funeral director").
+# cover maternity leave?"), the news and the screen, someone else's wedding, a friend's or a neighbour's news ("my
+# neighbour's daughter has her exams"), their job ("I'm a funeral director").
 _NOT_THEIRS = re.compile(r"\bif (?:i|we) (?:ever|were to|was to|decide)\b|\bwould i be able\b|"
                          r"\b(?:does|do|will|would) (?:the|my|your|this|it) (?:policy |insurance |account )?cover\b|"
                          r"\bwhat happens (?:to|if|when)\b|\bdid you see\b|\b(?:the|a) film\b|"
                          r"\bon (?:tv|telly|the news)\b|"
-                         r"\broyal wedding\b|\b(?:went to|at|going to) (?:a|someone's|a friend's|his|her) wedding\b",
-                         re.I)
+                         r"\broyal wedding\b|\b(?:went to|at|going to) (?:a|someone's|a friend's|his|her) wedding\b|"
+                         r"\b(?:friend|neighbour|neighbor|colleague|mate|boss)(?:'s| of)\b", re.I)
 _THEIR_TRADE = re.compile(r"\b(?:funeral director|undertaker|wedding planner|midwife|registrar)\b", re.I)
 
 
@@ -194,6 +197,8 @@ def life_events(conversation: Conversation) -> list[Fact]:
         if scores and event not in _UNAMBIGUOUS and not passes(scores, "life_event", "not_life_event", floor=0.35):
             continue
         name, relation = _person(conversation, said, match.start() if match else 0)
+        if event == "separation" and relation in _SPOUSES:  # "my wife and I have separated": the customer's own
+            name, relation = None, None
         span, ahead = _when(said, conversation)
         if event == "birthday" and span is None:
             continue  # "a cheque for my birthday" is not worth a fact without a date
