@@ -97,17 +97,14 @@ _RULES: list[tuple[re.Pattern[str], str, Callable[[re.Match[str]], str | None], 
 
 
 def manner(conversation: Conversation) -> list[Fact]:
-    """One fact per subject per contact, from what the customer says."""
+    """One fact per subject per contact: the first thing the customer says about it."""
     facts: dict[str, Fact] = {}
-    for said in conversation.said:
-        if said.speaker != "customer":
-            continue
-        for pattern, subject, text_of, must_ask in _RULES:
+    for pattern, subject, text_of, must_ask in _RULES:
+        for said in conversation.matching(pattern, "customer"):  # one pass over the contact, not one per sentence
             m = pattern.search(said.text)
-            if m is None or subject in facts or (must_ask and not _ASKING.search(said.text)):
-                continue
-            text = text_of(m)
+            text = text_of(m) if m and not (must_ask and not _ASKING.search(said.text)) else None
             if text:
                 facts[subject] = make_fact(conversation, "preference", subject, text, [said], status="stated",
                                            valid_from=said.at, value=said.text)
+                break
     return list(facts.values())
