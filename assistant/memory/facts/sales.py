@@ -158,8 +158,7 @@ def reply_candidates(conversation: Conversation) -> list[Said]:
     out: list[Said] = []
     for offer in _offers(conversation):
         for s in conversation.after(offer, turns=2, speaker="customer")[:2]:
-            if len(s.text.split()) >= 4 and not (lx.ACCEPT_RE.search(s.text) or lx.DECLINE_RE.search(s.text)
-                                                 or lx.PENDING_RE.search(s.text) or _YES_NO.match(s.text)):
+            if len(s.text.split()) >= 4 and reply_status(s.text) is None and not _YES_NO.match(s.text):
                 out.append(s)
     return out
 
