@@ -1,6 +1,8 @@
 """End to end in headless Chromium: an agent finds a demo customer, sees a cited greeting, asks a cited question
 and hands over; a supervisor approves the summary; an agent cannot reach approval; a developer runs the prompt
-lab. Screenshots of the desk, the review queue and the prompt lab go to docs/."""
+lab. Screenshots of the desk, the review queue and the prompt lab go to a temporary folder, or to the folder
+named by RAPPORT_SCREENSHOTS (`RAPPORT_SCREENSHOTS=docs pytest tests/test_browser.py` refreshes the README's),
+so a test run never changes tracked files."""
 
 from __future__ import annotations
 
@@ -77,7 +79,15 @@ def login(browser, url: str, name: str):
     return page
 
 
-def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser):
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("RAPPORT_SCREENSHOTS") or tmp_path)
+    folder = folder if folder.is_absolute() else REPO / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     from playwright.sync_api import expect
 
     # ---- the agent: find, greet, ask, hand over ---------------------------------------------------------
@@ -105,7 +115,7 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser):
     expect(page.locator("#handover-status")).to_contain_text("Sent to supervisor review as #1")
     expect(page.locator("#handover .rp-sec").first).to_be_visible()
     page.locator("#customer-search input, #customer-search textarea").first.click()  # no focus ring on a button
-    page.screenshot(path=str(REPO / "docs" / "desk.png"), full_page=True)
+    page.screenshot(path=str(shots / "desk.png"), full_page=True)
     page.locator("#customer-search input, #customer-search textarea").first.fill("Miles")
     page.get_by_text("Miles Okafor · cust-miles-okafor").click()
     expect(page.locator("#profile")).to_contain_text("Miles Okafor")
@@ -129,7 +139,7 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser):
     expect(page.locator("#review-queue")).to_contain_text("pending")
     page.locator("#review-metrics-panel").get_by_text("Acceptance and edit rates").click()
     expect(page.locator("#review-metrics")).to_contain_text("handover")
-    page.screenshot(path=str(REPO / "docs" / "review-queue.png"), full_page=True)
+    page.screenshot(path=str(shots / "review-queue.png"), full_page=True)
     page.context.close()
 
     # ---- the developer: two variants over an evaluation set, side by side -----------------------------
@@ -145,7 +155,7 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser):
     page.click("#lab-run")
     expect(page.locator("#lab-cases .rp-lab-case").first).to_be_visible(timeout=240_000)
     expect(page.locator("#lab-metrics")).to_contain_text("groundedness")
-    page.screenshot(path=str(REPO / "docs" / "prompt-lab.png"), full_page=True)
+    page.screenshot(path=str(shots / "prompt-lab.png"), full_page=True)
     page.context.close()
 
 
