@@ -42,29 +42,39 @@ from ingest.pipeline import run_ingest  # noqa: E402
 from ingest.redaction import Redactor, redact_interaction  # noqa: E402
 from ingest.validation import validate_interaction  # noqa: E402
 
-# Written from the runs of 2026-11-23 05:17, 05:50 and 06:40 UTC (BENCHMARKS.md); re-read it when the numbers move.
+# Written from the runs of 2026-11-23 05:17-09:40 UTC (BENCHMARKS.md); re-read it when the numbers move.
 READING = """Reading. Embedding is ~95% of Rapport's ingest. The reader thread (parse, validate, redact, chunk) and the
-Chroma writer (~2.5 s of CPU for 2,850 windows) overlap with it, and batch N+1's embedding starts before batch N's
+Chroma writer (~3 s of CPU for 2,850 windows) overlap with it, and batch N+1's embedding starts before batch N's
 ends: 31.1 s against 32.9 s one batch at a time (three interleaved pairs, 5.6% faster). The ONNX export uses eager
 attention and fuses bias+GELU and layer norms: 2.8% less ONNX time than the plain export (the two run alternately,
-run by run, on a quarter of the windows, which cancels this machine's drift). ORT's SkipLayerNorm and Attention
-fusions measured 3% slower; the tanh GELU 2.2% faster, but it changes the vectors (min cosine 0.999997), so it is
-not used. Where the time goes (ORT profiler): MatMul 86% at ~90 GFLOP/s per core, this CPU's fp32 peak (Zen 3,
-AVX2, no AVX-512), then GELU 5%, adds 3%, attention's small matmuls, softmax, transposes and layer norms. So with
-vectors equal to torch's, Rapport's floor here is ~0.7x torch's best run, and 0.67x is **not met**. Single rounds
-vary with this shared VM's noise (paired back to back: 0.65-0.74x in the five rounds above, median 0.72; 0.62-0.79x
-in a run of three an hour earlier), so the verdict compares fastest with fastest. int8 would be ~1.4x faster
-but moves vectors to cosine 0.95, which the vector target rules out; OpenVINO 2026.4 on the same ONNX file was
-no faster (34 s vs ORT's 32-33 s). Where the rest goes (2026-11-23, 06:40 UTC): the same windows embedded alone
-take 29.3-30.8 s, the whole ingest 31.5-35.0 s, and the whole ingest with Chroma writes turned off 29.3-30.5 s, so
-the store is most of the difference. Chroma's upsert holds the GIL for the whole call (~0.4 s per 512 windows;
-documents are ~40% of it: Chroma keeps each text three times, full-text index included), but running the ONNX
-sessions in two worker processes, out of the GIL's reach, gained nothing (32.7/34.1/32.7 s against
-32.2/33.8/33.6 s): both cores are already busy, so only less CPU work would help. Smaller upserts cost more
-(~40 ms per call: 2.2 s for 2,850 windows in batches of 512, 6.8 s in batches of 16). The gap to LangChain comes
-from the ONNX speed
-and from embedding each turn once inside six-turn windows without speaker labels (13% fewer tokens than one text
-per turn)."""
+run by run, on a quarter of the windows, which cancels this machine's drift).
+
+Why 0.67x is **not met** with vectors equal to torch's. Where the ONNX time goes (ORT profiler): MatMul 83-86%,
+then GELU 5%, adds 4%, attention's small matmuls, transposes, softmax and layer norms. The dense matmuls run at
+71-78 GFLOP/s per core on the model's shapes, as fast as this CPU (Zen 3, AVX2, no AVX-512) does fp32 GEMM:
+OpenBLAS does 62-76 and torch's 50-69 on the same shapes, one thread each. The same windows embedded alone take
+29.3-30.8 s (~0.65-0.68x of torch's best run); the whole ingest 31.5-35.0 s; the whole ingest with Chroma writes
+turned off 29.3-30.5 s. So embedding alone is at the target already, and 0.67x would leave the store's writes
+and the reader ~1 s of saturated-core time, where Chroma's upsert alone costs ~1.5 s (3.1 CPU-s; documents 1.3
+of it, embeddings and index 1.2, metadata 0.7). Single rounds vary with this shared VM's noise (paired back to
+back: 0.65-0.74x in the five rounds above, median 0.72), so the verdict compares fastest with fastest.
+
+Tried and not adopted (all measured against the shipped export, interleaved, same windows):
+- int8 (dynamic, per-channel): ~1.4x faster on the whole model but min cosine 0.95; only the FFN's two matmuls: 0.968;
+  only one of them: 0.979-0.985. The vector target (>= 0.9999) rules all of them out.
+- tanh GELU: ~2% faster, min cosine 0.999997; within the target but not enough to reach it, so the exact GELU stays.
+- ORT's SkipLayerNorm and Attention fusions: 3% slower. OpenVINO 2026.4 on the same ONNX file: no faster
+  (34 s vs 32-33 s).
+- A hand-built 2-D graph (Q, K and V in one GEMM, biases inside the GEMMs, dense layers on real tokens only,
+  no padding): vectors equal (min cosine 0.9999998), no faster (10.1 s vs 9.7 s on 30% of the windows): padding
+  was already ~2% and a bias inside a GEMM costs what a separate add does.
+- Two worker processes, out of the GIL's reach (Chroma's upsert holds it for the whole call): 32.7/34.1/32.7 s
+  against 32.2/33.8/33.6 s in threads; both cores are already busy.
+- Chroma: smaller upserts cost more (~40 ms per call: 2.2 s for 2,850 windows in batches of 512, 6.8 s in batches
+  of 16); turning the full-text index off (Schema) saves nothing on an embedded store and breaks `$contains`.
+
+The gap to LangChain comes from the ONNX speed and from embedding each turn once inside six-turn windows without
+speaker labels (13% fewer tokens than one text per turn)."""
 
 TORCH_BATCH = 32  # SentenceTransformer.encode's default: "raw" means out of the box
 TORCH_BEST_BATCH = 16  # the fastest batch size for torch on these texts here, shown for fairness
