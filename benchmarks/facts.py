@@ -232,6 +232,24 @@ precision 0.92 -> 1.00 for issues and 0.97 -> 1.00 for events (the neighbour's d
 The demo's greetings and suggestions are unchanged; on the 101 insurance calls one issue was added ("I'm very
 seriously in debt... I can't afford it": payment difficulty), "I've been out of work since then" is a job lost
 rather than one being lost, and "I retired them" (the vehicles) still reads as a retirement, now past.
+
+Life events again, later the same day. Of the events set's 28 misses, five had been found by their words and then
+turned down by the embedding check, which read the whole sentence and so weighed the request after the event ("We're
+getting married in Crete next summer, could I set up a separate savings pot for it?"). It now reads the event's own
+clause, and has prototypes for the kinds it lacked (a milestone birthday, a car accident, a charity challenge, a
+long trip, completing on a house, starting school). The rest had no words: a child starting school, a crash or
+injury of theirs ("had a bit of a prang", "my accident at work"; not an underwriting answer such as "one accident in
+2019") and a charity challenge ("the Three Peaks", a sponsored walk) are events of their own; more words for moves
+("we've moved", "new address is", "we complete on"), trips ("set off round South America"), hospital ("intensive
+care", "rushed in", "had my gallbladder out", a parent going into a care home or cared for), losing a job ("my job's
+going in June"), first jobs (an apprenticeship) and "had a baby". A sentence without its "I" ("Picked up a new car
+last week") is the customer's own; a job said to be going is ahead even when the news was "just" heard; "my wife and
+I just had a baby" is the couple's baby, not the wife being born, and a customer's own baby reads "had a baby", not
+"was born"; "born and raised in" and habits ("whenever we go there") are no events. Events set 0.60 -> 0.94
+(precision 1.00), tuning set 0.76 -> 0.78 (precision 1.00), held-out events 0.58 -> 0.74 (precision 1.00). The
+demo's greetings, suggestions and facts are unchanged; on the 101 insurance calls "born and raised in" is no longer
+a new baby, two past mentions became events (a move, "we moved to the country ... ago", and "my business trip") and
+a move gained a citation.
 """
 
 

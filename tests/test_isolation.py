@@ -55,6 +55,11 @@ def build(root, embedder, customers):  # type: ignore[no-untyped-def]
     return store, retriever, memory, Answerer(store, retriever, memory, settings)
 
 
+def says(token: str, text: str) -> bool:
+    """The token as a word: another customer's "zqaaaaaa" is not in this one's "zqaaaaaaaa"."""
+    return re.search(rf"\b{re.escape(token)}\b", text) is not None
+
+
 def owned(store: Store, customer_id: str) -> set[str]:
     return {i.interaction_id for i in store.interactions(customer_id)}
 
@@ -73,10 +78,10 @@ def test_questions_naming_other_customers_never_reach_them(tmp_path_factory, emb
                 for mode in ("hybrid", "dense", "bm25"):
                     hits = retriever.retrieve(me, question, k=20, mode=mode, now=NOW)
                     assert {h.interaction_id for h in hits} <= mine
-                    assert all(t not in h.text and u not in h.text for h in hits)
+                    assert not any(says(t, h.text) or says(u, h.text) for h in hits)
             draft = answerer.ask(me, f"Tell me about the {u} account and {t}", now=NOW)
             assert {c.interaction_id for c in draft.citations} <= mine
-            assert t not in draft.text and u not in draft.text
+            assert not says(t, draft.text) and not says(u, draft.text)
         for fact in memory.facts(me, now=NOW, include_history=True):
             assert {c.interaction_id for c in fact.citations} <= mine
 

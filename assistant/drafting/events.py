@@ -24,12 +24,15 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
     (("exam", "test", "interview", "audition", "gcse", "a-level", "finals", "dissertation", "mocks"),
      ("Good luck to {who} with {pron} {event} {when}", "Good luck to {who} with {pron} {event} {when}",
       "How did {whose} {event} go?", "I hope {whose} {event} are going well")),
+    (("school", "reception", "nursery"),
+     ("Good luck to {who} starting school {when}", "Good luck to {who} starting school {when}",
+      "How is {who} getting on at school?", "How is {who} getting on at school?")),
     (("universit", "college"),
      ("Good luck to {who} starting university {when}", "How are {whose} university plans coming along?",
       "How is {who} getting on at university?", "How is {who} getting on at university?")),
     (("graduat",), ("Congratulations in advance on {whose} graduation {when}", "Congratulations in advance on "
                     "{whose} graduation", "How was {whose} graduation?", "Congratulations on {whose} graduation")),
-    (("marathon", "race", "half-marathon", "training"),
+    (("marathon", "race", "half-marathon", "training", "challenge", "three peaks", "sponsored", "skydive"),
      ("Good luck with the {event} {when}", "How's the training for the {event} going?", "How did the {event} go?",
       "How's the training going?")),
     (("trip", "holiday", "travel", "honeymoon", "vacation", "flight"),
@@ -59,6 +62,10 @@ _PHRASES: list[tuple[tuple[str, ...], tuple[str, str, str, str]]] = [
     (("job", "role", "promotion", "career"),
      ("Good luck with the {event} {when}", "Good luck with the {event} {when}", "How is the {event} going?",
       "How is the {event} going?")),
+    # Before "car": a crash is asked after as a person's wellbeing, never as "how's the car".
+    (("accident", "crash", "prang"),
+     ("I hope {subj} {be} all right after the accident", "I hope {subj} {be} all right after the accident",
+      "I hope {subj} {be} all right after the accident", "I hope {subj} {be} all right after the accident")),
     (("car", "van", "motorbike"),
      ("Enjoy the {event} when it arrives {when}", "Enjoy the {event} when it arrives",
       "How are you getting on with the {event}?", "How are you getting on with the {event}?")),
@@ -74,7 +81,7 @@ _GENERIC = ("I hope {whose} {event} goes well {when}", "How are the plans for {w
 _EVENT_NAMES = {"new_job": "new job", "job_loss": "job loss",
                 "new_car": "new car", "baby": "new baby", "travel": "trip", "move": "move",
                 "health": "treatment", "bereavement": "loss", "university": "university", "maternity": "new baby",
-                "maternity leave": "new baby"}
+                "maternity leave": "new baby", "challenge": "charity challenge"}
 
 
 def window(fact: Fact) -> tuple[datetime | None, datetime | None]:

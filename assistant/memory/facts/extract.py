@@ -63,16 +63,18 @@ class Extractor:
         labels: list[list[str]] = []
         owners: list[tuple[Conversation, object]] = []
         for conversation in conversations:
-            wanted: dict[int, tuple[object, list[str]]] = {}
+            # (sentence, text to score) -> labels; a life event is scored on its own clause
+            wanted: dict[tuple[int, str], tuple[object, list[str]]] = {}
             for said in life.life_event_candidates(conversation):
-                wanted.setdefault(id(said), (said, []))[1].extend(["life_event", "not_life_event"])
+                key = (id(said), life.event_clause(said.text))
+                wanted.setdefault(key, (said, []))[1].extend(["life_event", "not_life_event"])
             for said in issues.issue_candidates(conversation):
-                wanted.setdefault(id(said), (said, []))[1].extend(["issue", "not_issue"])
+                wanted.setdefault((id(said), said.text), (said, []))[1].extend(["issue", "not_issue"])
             for said in sales.reply_candidates(conversation):
-                wanted.setdefault(id(said), (said, []))[1].extend(["accept", "decline", "pending"])
-            for said, said_labels in wanted.values():
-                texts.append(said.text)  # type: ignore[attr-defined]
+                wanted.setdefault((id(said), said.text), (said, []))[1].extend(["accept", "decline", "pending"])
+            for (_, text), (said, said_labels) in wanted.items():
+                texts.append(text)
                 labels.append(said_labels)
                 owners.append((conversation, said))
         for (conversation, said), scores in zip(owners, self.gate.score(texts, labels), strict=True):
-            conversation.gate[id(said)] = scores
+            conversation.gate.setdefault(id(said), {}).update(scores)

@@ -62,28 +62,46 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                                r"lost (?:my |our )?(?:mum|mom|dad|nan|gran|grandad)|bur(?:ying|ied) (?:my|our|her|his)|"
                                r"died (?:at|over) the weekend)\b", re.I),
                     "loss"),
+    # A crash or an injury of theirs, not an underwriting answer ("one accident in 2019"): only words that say
+    # it just happened to them.
+    "accident": (re.compile(r"\b(prang|had a (?:bit of a )?(?:crash|bump|shunt)|(?:was|were|got) (?:in|into) "
+                            r"(?:a|an) (?:car |road |bike )?(?:crash|accident)|accident at work|(?:crashed|wrote off) "
+                            r"(?:my|the|our|his|her) (?:car|van|bike)|(?:car|van|bike) (?:was|got) written off)\b",
+                            re.I), "accident"),
     "exams": (re.compile(r"\b(exams?|gcses?|a[- ]levels?|finals|sats|mocks|dissertation)\b", re.I), "exams"),
     "graduation": (re.compile(r"\b(graduat\w*)\b", re.I), "graduation"),
     "university": (re.compile(r"\b((?:start(?:s|ed|ing)?|go(?:es|ing)?|went|off) (?:to |at )?(?:the )?"
                               r"(?:uni|university|college)|(?:uni|university) in|got (?:a place )?(?:in)?to (?:uni|"
-                              r"university|college)|freshers|halls of residence)\b", re.I), "university"),
+                              r"university|college)|freshers|halls of residence|got the grades|"
+                              r"(?:uni|university|tuition) fees)\b", re.I), "university"),
+    "school": (re.compile(r"\b(start(?:s|ed|ing)? (?:at )?(?:school|reception|nursery|secondary|big school|year (?:one|"
+                          r"seven|1|7))|first day at (?:school|nursery))\b", re.I), "school"),
     "maternity": (re.compile(r"\b((?:maternity|paternity|parental) leave)\b", re.I), "parental leave"),
     "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|"
                         r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|"
                         r"(?:son|daughter|baby) \w+ arrived|(?:i'm|she's|wife's|partner's|girlfriend's|we're) due "
-                        r"(?:in|on|at|any)|had a (?:little |baby )?(?:boy|girl)|due any (?:day|minute))\b", re.I),
+                        r"(?:in|on|at|any)|had a (?:little |baby )?(?:boy|girl|baby)|due any (?:day|minute))\b", re.I),
              "new baby"),
     "move": (re.compile(r"\b(mov(?:e|ed|ing) (?:house|home|flat|in|out|to|abroad)|relocat\w+|new (?:house|home|flat)|"
                         r"(?:bought|buying|buy|get) (?:a|our|my|their) (?:\w+ )?(?:house|flat|home)|"
                         r"first (?:home|house|flat)|sell(?:ing)? (?:up|the house|our house)|(?:we|i) moved here|"
                         r"since (?:we|i) moved|exchang(?:e|ing) (?:on the house|contracts)|complete on the|"
-                        r"got the keys|first[- ]time buyers?|our first place)\b", re.I), "move"),
+                        r"got the keys|first[- ]time buyers?|our first place|new address is|"
+                        r"(?:we|i) complet(?:e|ed) on|"
+                        r"(?:we|i)(?:'ve| have)? (?:just |finally |recently )?moved(?=[,.!]|\s+(?:in|house|home|here|"
+                        r"out|abroad|last|recently|over|back)\b)|moving into (?:a|the|our|their|her|his|my) (?:new )?"
+                        r"(?:flat|house|home|place))\b", re.I), "move"),
     "driving_test": (re.compile(r"\b(pass(?:ed|es)? (?:his|her|my|their) (?:driving )?test)\b", re.I), "driving test"),
     "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|fly(?:ing)? (?:out|to|on)|going abroad|honeymoon|"
                           r"backpacking|vacation|abroad|(?:we're|i'm|we are|i am) off to \w+|"
-                          r"going to [\w ]{2,25}? to (?:see|visit)|to see (?:my|our) "
+                          r"going to [\w ]{2,25}? to (?:see|visit)|(?:^|\. )off to (?-i:[A-Z])\w+|"
+                          r"set(?:ting)? off (?:round|around|for|to)|"
+                          r"(?:travel|travelling|going|round|around) (?:the world|south america|europe|asia)|"
+                          r"to see (?:my|our) "
                           r"(?:grandchildren|grandkids|family|daughter|son|mum|dad))\b", re.I), "trip"),
     "marathon": (re.compile(r"\b((?:half[- ])?marathon|triathlon|ultra|\d+k race)\b", re.I), "marathon"),
+    "challenge": (re.compile(r"\b(three peaks|sponsored (?:walk|run|swim|cycle|bike ride|skydive)|charity (?:walk|run|"
+                             r"swim|cycle|bike ride|challenge|skydive)|skydive)\b", re.I), "charity challenge"),
     # Before wedding: "the divorce came through" is no wedding, and it is acknowledged gently, never asked about.
     "separation": (re.compile(r"\b(separated|separating|divorc(?:e|ed|ing)|split up|splitting up|broke up|"
                               r"break-up|breakup)\b", re.I), "separation"),
@@ -91,13 +109,14 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                            r"newlyweds?)\b", re.I), "wedding"),
     # Before new_job: losing a job or retiring is not "the new job" anyone should be wished luck with.
     "job_loss": (re.compile(r"\b(made redundant|redundan\w+|lost (?:my|his|her|their) job|laid off|unemploy\w*|"
-                            r"out of work)\b", re.I), "job loss"),
+                            r"out of work|(?:my|his|her) job(?:'s| is) going(?! well)|"
+                            r"(?:losing|lose) (?:my|his|her) job)\b", re.I), "job loss"),
     # Someone close retiring ("I'm retiring in March", "my husband retired"), not "people retiring to Spain".
     "retirement": (re.compile(r"\b((?:i|i'm|i am|i've|we|we're|he|he's|she|she's|(?:my|our) \w+(?: is|'s)?) "
                               r"(?:\w+ )?retir(?:e|ed|es|ing)|(?:my|our|his|her) retirement)\b", re.I), "retirement"),
     "new_job": (re.compile(r"\b(new job|start(?:ed|ing)? (?:a |my )?(?:new )?(?:job|role|position)|promot(?:ed|ion)|"
                            r"career|handed (?:my |in my )?notice(?: in)?|new (?:employer|place starts)|"
-                           r"first pay ?day)\b", re.I), "new job"),
+                           r"first pay ?day|apprenticeship|first (?:proper |full[- ]time )?job)\b", re.I), "new job"),
     "new_car": (re.compile(r"\b(new car|bought a car|buying a (?:new )?car|(?:first|new) van|new motorbike|"
                            r"(?:the|car) dealer(?:ship)? said|(?:collect|pick up) (?:the|my|our) (?:new )?(?:car|van|"
                            r"[a-z]{2,}) (?:on|from|at|this|next|tomorrow)|picked (?:it|the car) up|"
@@ -109,10 +128,15 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                           r"(?:knee|hip|heart|back|eye|cataract|shoulder) (?:operation|surgery|replacement)|"
                           r"(?:the|my|an|his|her) op\b|signed off|off (?:work )?sick|off work since|hospital bed|"
                           r"(?:in|at) a&e|(?:had|having|has had) a (?:\w+ )?(?:stroke|heart attack|fall)|chemo\w*|"
-                          r"cancer|diagnos\w+)\b", re.I),
+                          r"cancer|diagnos\w+|intensive care|rushed (?:in|to hospital|into hospital)|appendicitis|"
+                          r"(?:had|having|have) (?:my|his|her|their) "
+                          r"(?:gallbladder|appendix|tonsils|wisdom teeth|cataracts?|"
+                          r"stitches) (?:out|removed|done)|(?:going|goes|gone|went|moving|moved) into (?:a )?care home|"
+                          r"(?:weeks|months) off (?:work )?with (?:my|his|her) \w+|caring for (?:my|our|her|his) "
+                          r"(?:mum|mom|mother|dad|father|husband|wife|partner|son|daughter|nan|gran|grandad))\b", re.I),
                "health"),
     "birthday": (re.compile(r"\b(birthday|anniversary|turning \d{2}|turns? (?:eighteen|twenty-one|thirty|forty|fifty|"
-                            r"sixty|seventy|eighty|ninety|\d{2})|hit (?:forty|fifty|sixty|seventy|eighty|\d{2}))\b",
+                            r"sixty|seventy|eighty|ninety|\d{2,3})|hit (?:forty|fifty|sixty|seventy|eighty|\d{2}))\b",
                             re.I), "birthday"),
 }
 MONTHS_AND_DAYS = frozenset(str.split("""january february march april may june july august september october november
@@ -124,7 +148,8 @@ FUTURE_CUES = re.compile(r"\b(will|'ll|going to|gonna|next|upcoming|soon|coming 
                          r"hop(?:e|ing)|starting|getting|moving|flying|"
                          r"due|expecting|starts?|in \w+ (?:days|weeks|months)|this (?:coming|weekend)|tomorrow|"
                          r"(?:is|are|am|'s|'re|'m) (?:\w+ly |also |still |all |both )?\w+ing|book(?:ed|ing))\b", re.I)
-PAST_CUES = re.compile(r"\b(was|were|had|did|went|moved|bought|passed|finished|last|ago|yesterday|arrived|born|"
+PAST_CUES = re.compile(r"\b(was|were|had|did|went|moved|bought|picked up|collected|passed|finished|last|ago|"
+                       r"yesterday|arrived|born|"
                        r"died|passed away|lost|separated|divorced|retired|buried|"
                        r"started|began|joined|qualified|graduated|got married|just|"
                        r"just (?:had|got|moved|bought|finished|came back)|came back|returned|already)\b", re.I)

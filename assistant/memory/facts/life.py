@@ -38,11 +38,17 @@ _PHRASES = {
     "bereavement": ("{who}'s funeral is coming up{when}", "{who} passed away{when}"),
     "birthday": ("{who} has a birthday{when}", "{who} had a birthday{when}"),
     "marathon": ("{who} is running {noun}{when}", "{who} ran {noun}{when}"),
+    "challenge": ("{who} is doing {noun}{when}", "{who} did {noun}{when}"),
+    "school": ("{who} is starting school{when}", "{who} started school{when}"),
+    "accident": ("{who} had an accident{when}", "{who} had an accident{when}"),
 }
 
 
 # Words that often mean a product or an aside rather than an event in the customer's life: need "I"/"we" near.
-_NEEDS_FIRST_PERSON = {"travel", "health", "new_car", "birthday", "job_loss", "retirement", "separation"}
+_NEEDS_FIRST_PERSON = {"travel", "health", "new_car", "birthday", "job_loss", "retirement", "separation", "accident"}
+# A sentence that leaves out its "I": "Picked up a new car last week", "Had a bit of a prang yesterday".
+_SUBJECTLESS = re.compile(r"^\W*(?:just |finally )?(?:picked up|bought|had|got|been|went|started|finished|passed|"
+                          r"off to|back at work)\b", re.I)
 # Words that only ever mean the event ("passed away", "knee operation", "due in March"): the prototype check,
 # which MiniLM scores near its floor on such short plain sentences, would only lose them.
 _SPOUSES = {"wife", "husband", "partner", "girlfriend", "boyfriend", "fiancé", "fiancée"}
@@ -59,7 +65,12 @@ _NOT_THEIRS = re.compile(r"\bif (?:i|we) (?:ever|were to|was to|decide)\b|\bwoul
                          r"\bwhat happens (?:to|if|when)\b|\bdid you see\b|\b(?:the|a) film\b|"
                          r"\bon (?:tv|telly|the news)\b|"
                          r"\broyal wedding\b|\b(?:went to|at|going to) (?:a|someone's|a friend's|his|her) wedding\b|"
-                         r"\b(?:friend|neighbour|neighbor|colleague|mate|boss)(?:'s| of)\b", re.I)
+                         r"\b(?:friend|neighbour|neighbor|colleague|mate|boss)(?:'s| of)\b|"
+                         r"\b(?:my|our|a) (?:friend|neighbour|neighbor|colleague|mate|boss|workmate) (?:is|was|has|had|"
+                         r"just|got)\b|"
+                         # being born is never news of the customer's ("born and raised in Ohio"), nor is a habit
+                         r"\bborn and (?:raised|bred)\b|\b(?:i|we) (?:was|were) born\b|\bwhenever\b|\bevery time\b",
+                         re.I)
 _THEIR_TRADE = re.compile(r"\b(?:funeral director|undertaker|wedding planner|midwife|registrar)\b", re.I)
 
 
@@ -72,11 +83,34 @@ def life_event_candidates(conversation: Conversation) -> list[Said]:
         if _NOT_THEIRS.search(s.text) or _THEIR_TRADE.search(turn):
             continue
         event = _event(s.text)[0]
-        personal = first_person(turn) or lx.RELATION_RE.search(s.text) or _named(s.text) or (
-            known and _THIRD_PERSON.search(s.text))
+        personal = first_person(turn) or _SUBJECTLESS.match(s.text) or lx.RELATION_RE.search(s.text) or (
+            _named(s.text)) or (known and _THIRD_PERSON.search(s.text))
         if personal or event not in _NEEDS_FIRST_PERSON:
             out.append(s)
     return out
+
+
+# Where a sentence turns from the event to a request or an aside: "We're getting married in Crete next summer, could
+# I set up a savings pot for it?" The prototype check reads the event's own clause, which the rest would outweigh.
+_CLAUSE_BREAK = re.compile(r"[,;:]\s+(?=(?:so|and|but|could|can|will|would|do|does|is|are|please|how|what|which|"
+                           r"i'd|i'm|i|we|he|she|they|it|it's|there's)\b)|"
+                           r"\s+so\s+(?=(?:i|we|can|could|he|she|they|there's|it's)\b)|\s+and\s+(?=(?:wanted|"
+                           r"want|need|needed|would|could|can|it|it's|i|i'd|i'll|i'm|we|so|then)\b)|\s+-+\s+", re.I)
+
+
+def event_clause(text: str) -> str:
+    """The clause of `text` that names the event (all of it when nothing splits it)."""
+    _, m = _event(text)
+    if m is None:
+        return text
+    start, end = 0, len(text)
+    for b in _CLAUSE_BREAK.finditer(text):
+        if b.end() <= m.start():
+            start = b.end()
+        elif b.start() >= m.end():
+            end = b.start()
+            break
+    return text[start:end].strip() or text
 
 
 def _event(text: str) -> tuple[str, re.Match[str] | None]:
@@ -121,6 +155,8 @@ def _person(conversation: Conversation, said: Said, at: int) -> tuple[str | None
     event's words start: "I'm going to sell up" is about the customer even if Rohan was named earlier on."""
     known = known_people(conversation)
     lead = said.text[max(0, at - 40): at]
+    if re.search(r"\band (?:i|me)\s+(?:\w+\s+){0,3}$", lead, re.I):  # "my wife and I just had a baby": theirs
+        return None, None
     if re.search(r"\b(i|i'm|i've|i'll|i'd|we|we're|we've|we'll)\s+(?:\w+\s+){0,3}$", lead, re.I) and not (
             lx.RELATION_RE.search(lead) or _named(lead)):
         return None, None
@@ -147,10 +183,17 @@ def _person(conversation: Conversation, said: Said, at: int) -> tuple[str | None
     return None, None
 
 
-def _when(said: Said, conversation: Conversation) -> tuple[Span | None, bool]:
+# Event words that are themselves in the future: "I've just been told my job's going at Christmas" is news just
+# heard of a loss still ahead.
+_FUTURE_EVENT = re.compile(r"(?:'s|\bis) going\b|\bstarts?\b|\bgoes into\b|\bturns?\b", re.I)
+
+
+def _when(said: Said, conversation: Conversation, match: re.Match[str] | None = None) -> tuple[Span | None, bool]:
     """The event's time, and whether it lies ahead as of the conversation (tense decides when no date is said)."""
     future, past = lx.FUTURE_CUES.search(said.text), lx.PAST_CUES.search(said.text) or _STARTED.search(said.text)
     ahead = bool(future) and not re.search(r"\b(just|ago|yesterday|arrived|was born)\b", said.text, re.I) or not past
+    if match is not None and _FUTURE_EVENT.search(match.group(0)):
+        ahead = True
     direction = "future" if ahead else "past"
     spans = find_spans(said.text, said.at, direction)
     if not spans:  # "Amy has exams." then "It's the week of the 16th." — look at the rest of the turn
@@ -199,7 +242,7 @@ def life_events(conversation: Conversation) -> list[Fact]:
         name, relation = _person(conversation, said, match.start() if match else 0)
         if event == "separation" and relation in _SPOUSES:  # "my wife and I have separated": the customer's own
             name, relation = None, None
-        span, ahead = _when(said, conversation)
+        span, ahead = _when(said, conversation, match)
         if event == "birthday" and span is None:
             continue  # "a cheque for my birthday" is not worth a fact without a date
         place = _place(said.text) if event in ("move", "travel") else None
@@ -208,7 +251,9 @@ def life_events(conversation: Conversation) -> list[Fact]:
             noun = match.group(1).lower()
         if event == "marathon":
             noun = _race(said, conversation)
-        subject = noun if event in ("baby", "move", "travel", "marathon") or not (name or relation) else \
+        if event == "challenge" and match is not None:
+            noun = "the Three Peaks" if "peaks" in match.group(1).lower() else f"a {match.group(1).lower()}"
+        subject = noun if event in ("baby", "move", "travel", "marathon", "challenge") or not (name or relation) else \
             f"{name or relation}'s {noun}"
         if place:
             subject = f"{'move' if event == 'move' else 'trip'} to {place}"
@@ -253,6 +298,8 @@ def describe(attributes: dict, status: str) -> str:  # type: ignore[type-arg]
     who = f"{name} ({relation})" if name and relation else name or (f"Their {relation}" if relation else "Customer")
     phrases = _PHRASES.get(event, ("{who} has an event coming up{when}", "{who} had an event{when}"))
     phrase = phrases[0 if status in ("upcoming", "ongoing") else 1]
+    if event == "baby" and who == "Customer" and status not in ("upcoming", "ongoing"):
+        phrase = "Customer had a baby{when}"  # "we just had a baby boy": the baby, not the customer, was born
     if event == "bereavement" and who == "Customer":
         phrase = "A funeral in the family is coming up{when}" if status in ("upcoming", "ongoing") \
             else "Customer was bereaved{when}"

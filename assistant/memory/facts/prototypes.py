@@ -36,6 +36,13 @@ PROTOTYPES: dict[str, list[str]] = {
         "I'm going on maternity leave in the spring.",
         "Our son arrived two weeks early.",
         "He passed his driving test last summer.",
+        "The twins turn eighteen next month.",
+        "I turn sixty next week.",
+        "I had a car accident yesterday.",
+        "I did a sponsored walk for charity.",
+        "We're travelling around Asia for six months.",
+        "We complete on the house next week.",
+        "Our youngest starts school in September.",
     ],
     "not_life_event": [
         "Your card will arrive in the post within five working days.",
