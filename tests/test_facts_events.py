@@ -85,3 +85,12 @@ def test_a_couple_s_new_baby_is_theirs_and_nobody_reads_as_born(read_facts, said
     assert fact.attributes["event"] == "baby" and fact.status == "past"
     assert fact.attributes.get("relation") is None
     assert "had a baby" in fact.text and "born" not in fact.text
+
+
+def test_the_event_words_stay_on_the_lowercase_fast_path():
+    """Conversation.matching runs a pattern without re.I over lowercased text when the pattern has no capitals;
+    one capital anywhere in the joined event patterns (say a case-sensitive place name) loses that for all of them."""
+    from assistant.memory.facts import life
+    from assistant.memory.facts.base import _case_sensitive
+
+    assert _case_sensitive(life._ANY_EVENT) is not None

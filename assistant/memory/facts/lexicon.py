@@ -94,7 +94,7 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "driving_test": (re.compile(r"\b(pass(?:ed|es)? (?:his|her|my|their) (?:driving )?test)\b", re.I), "driving test"),
     "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|fly(?:ing)? (?:out|to|on)|going abroad|honeymoon|"
                           r"backpacking|vacation|abroad|(?:we're|i'm|we are|i am) off to \w+|"
-                          r"going to [\w ]{2,25}? to (?:see|visit)|(?:^|\. )off to (?-i:[A-Z])\w+|"
+                          r"going to [\w ]{2,25}? to (?:see|visit)|(?:^|[.!?]\s+)off to \w+|"
                           r"set(?:ting)? off (?:round|around|for|to)|"
                           r"(?:travel|travelling|going|round|around) (?:the world|south america|europe|asia)|"
                           r"to see (?:my|our) "
