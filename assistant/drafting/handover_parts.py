@@ -8,7 +8,7 @@ import re
 from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, merge_citations, quote_of
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
 from assistant.drafting.promises import due_day, due_time, is_open, timing
-from assistant.memory.text import a_noun
+from assistant.language.words import a_noun
 from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
 
 Lines = list[DraftSentence]

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from assistant.drafting.context import CustomerContext, fact_time, same_matter
 from assistant.drafting.phrasing import day_month, possessive, when_future
 from assistant.drafting.synopsis import third_person
-from assistant.memory.text import without_slots
+from assistant.language.words import without_slots
 from assistant.models import Fact, as_utc
 
 # Statuses memory gives a promise that leave nothing to do (facts.md: due, overdue, kept; "lapsed" is an undated

@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 
 from assistant.embedding import VectorCache
+from assistant.language.time import fmt_day, question_time
+from assistant.language.words import clip, sentences, topic_tokens
 from assistant.memory.answer_llm import llm_answer
-from assistant.memory.dates import fmt_day, question_time
 from assistant.memory.facts import FactMemory
 from assistant.memory.intents import fact_question, matching_facts
 from assistant.memory.retrieval import Hit, Retriever
-from assistant.memory.text import clip, sentences, topic_tokens
 from assistant.memory.timeline import summarize
 from assistant.models import Citation, Customer, Draft, DraftSentence, Fact, Interaction, as_utc, utcnow
 from assistant.settings import Settings

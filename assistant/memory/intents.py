@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.memory.text import stem, topic_tokens
+from assistant.language.words import stem, topic_tokens
 from assistant.models import Fact
 
 

@@ -13,8 +13,8 @@ from typing import Literal
 import numpy as np
 
 from assistant.embedding import Embedder
-from assistant.memory.dates import QuestionTime, question_time
-from assistant.memory.text import normalised, render_turns, tokens, topic_tokens, words
+from assistant.language.time import QuestionTime, question_time
+from assistant.language.words import normalised, render_turns, tokens, topic_tokens, words
 from assistant.models import Chunk, Evidence, Interaction, Turn, as_utc, utcnow
 from assistant.settings import Settings
 from assistant.store import Store

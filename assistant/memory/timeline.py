@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import NamedTuple
 
-from assistant.memory.text import clip, sentences
+from assistant.language.words import clip, sentences
 from assistant.models import Interaction, as_utc
 from assistant.store import Store
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from assistant.memory.text import sentences
+from assistant.language import noise
+from assistant.language.grammar import Grammar, grammar
+from assistant.language.reading import Statement, read
+from assistant.language.words import sentences
 from assistant.models import Citation, Fact, FactKind, Interaction, Turn
 
 # "No problem", "no insurance claim on it", "never had an accident": a problem denied is none.
@@ -55,15 +58,19 @@ class Conversation:
     memo: dict[str, object] = field(default_factory=dict)  # per-conversation results extractors share
     _turns: dict[int, list[Said]] = field(default_factory=dict)  # turn index -> its sentences
     _positions: dict[int, int] = field(default_factory=dict)  # id(said) -> its place in `said`
+    grammar: Grammar | None = None
+    _statements: dict[tuple[int, int], Statement] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, interaction: Interaction, prior: list[Fact] | None = None) -> Conversation:
+    def of(cls, interaction: Interaction, prior: list[Fact] | None = None,
+           parser: Grammar | None = None) -> Conversation:
         said = [
             Said(interaction, i, turn, s)
             for i, turn in enumerate(interaction.turns)
-            for s in sentences(turn.text)
+            for s in sentences(noise.without_quoted_reply(turn.text))
+            if not _noise(turn, s)
         ]
-        conversation = cls(interaction, said, prior or [])
+        conversation = cls(interaction, said, prior or [], grammar=parser)
         # One string for the whole interaction, so each pattern runs once per interaction rather than once per
         # sentence (bulk ingest sees tens of thousands of sentences). ".\n" keeps matches inside one sentence.
         parts, position = [], 0
@@ -104,12 +111,35 @@ class Conversation:
         """Where the sentence stands in the whole conversation."""
         return self._positions[id(said)]
 
+    def statement(self, said: Said, at: int | None = None) -> Statement:
+        """How the sentence says it (status, negation, whose news), read around the character offset `at`."""
+        key = (id(said), -1 if at is None else at)
+        if key not in self._statements:
+            doc = (self.grammar or grammar()).one(said.text)
+            focus = None
+            if at is not None:
+                focus = next((t.i for t in doc if t.idx <= at < t.idx + max(len(t.text), 1)), None)
+            self._statements[key] = read(doc, focus)
+        return self._statements[key]
+
+    def parse_ahead(self, sentences_: list[Said]) -> None:
+        """Parse the sentences the readers will ask about in one batch (spaCy is much faster that way)."""
+        (self.grammar or grammar()).parse([s.text for s in sentences_])
+
     def similarity(self, said: Said, label: str) -> float:
         return self.gate.get(id(said), {}).get(label, 0.0)
 
     @property
     def started_at(self) -> datetime:
         return self.interaction.started_at
+
+
+def _noise(turn: Turn, text: str) -> bool:
+    """Menus, hold messages, system lines and bare placeholders are nobody's words; an agent may say "thank you
+    for holding" and go on, so only a system line or bare placeholders count as noise in an agent's turn."""
+    if turn.speaker == "agent":
+        return noise.is_system_line(text) or noise.only_placeholders(text)
+    return noise.is_noise(text)
 
 
 _FAST: dict[str, re.Pattern[str] | None] = {}

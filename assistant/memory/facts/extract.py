@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.embedding import Embedder
+from assistant.language.grammar import Grammar, grammar
 from assistant.memory.facts import issues, life, manner, mood, personal, promises, sales, verification
 from assistant.memory.facts.base import Conversation, merge_same_subject
 from assistant.memory.facts.llm_facts import LLMFactReader, merge
@@ -17,8 +18,9 @@ class Extractor:
     """Interactions in, facts out (per interaction). Deterministic: the same interaction gives the same facts."""
 
     def __init__(self, embedder: Embedder, *, offer_cooldown_days: int = 90,
-                 reader: LLMFactReader | None = None) -> None:
+                 reader: LLMFactReader | None = None, parser: Grammar | None = None) -> None:
         self.gate = PrototypeGate(embedder)
+        self.parser = parser or grammar()
         self.offer_cooldown_days = offer_cooldown_days
         self.reader = reader  # a language model reading facts next to the rules, when configured
 
@@ -28,7 +30,7 @@ class Extractor:
         family members, open issues), and grows as this batch is processed in time order."""
         prior = {k: list(v) for k, v in (prior or {}).items()}
         ordered = sorted(interactions, key=lambda i: (i.started_at, i.interaction_id))
-        conversations = [Conversation.of(i) for i in ordered]
+        conversations = [Conversation.of(i, parser=self.parser) for i in ordered]
         self._check_candidates(conversations)
         out: dict[str, list[Fact]] = {}
         for conversation in conversations:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from assistant.memory.dates import Span, find_spans
+from assistant.language.reading import Statement
+from assistant.language.time import Span, find_spans
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, first_person, make_fact
 from assistant.memory.facts.prototypes import passes
@@ -188,10 +189,11 @@ def _person(conversation: Conversation, said: Said, at: int) -> tuple[str | None
 _FUTURE_EVENT = re.compile(r"(?:'s|\bis) going\b|\bstarts?\b|\bgoes into\b|\bturns?\b", re.I)
 
 
-def _when(said: Said, conversation: Conversation, match: re.Match[str] | None = None) -> tuple[Span | None, bool]:
-    """The event's time, and whether it lies ahead as of the conversation (tense decides when no date is said)."""
-    future, past = lx.FUTURE_CUES.search(said.text), lx.PAST_CUES.search(said.text) or _STARTED.search(said.text)
-    ahead = bool(future) and not re.search(r"\b(just|ago|yesterday|arrived|was born)\b", said.text, re.I) or not past
+def _when(said: Said, conversation: Conversation, match: re.Match[str] | None,
+          statement: Statement) -> tuple[Span | None, bool]:
+    """The event's time, and whether it lies ahead as of the conversation (the grammar's tense decides when no
+    date is said; a date said decides over it)."""
+    ahead = statement.ahead or statement.status == "cancelled" and not lx.PAST_CUES.search(said.text)
     if match is not None and _FUTURE_EVENT.search(match.group(0)):
         ahead = True
     direction = "future" if ahead else "past"
@@ -208,8 +210,6 @@ def _when(said: Said, conversation: Conversation, match: re.Match[str] | None = 
     return span, ahead
 
 
-# Already under way: "I'm signed off at the moment", "I've been off work since the op".
-_STARTED = re.compile(r"\b(?:at the moment|currently|right now|at present|since|signed off|off work)\b", re.I)
 _BARE_DAY = re.compile(r"\bon the (\d{1,2})(?:st|nd|rd|th)\b(?! of\b)", re.I)
 
 
@@ -239,10 +239,18 @@ def life_events(conversation: Conversation) -> list[Fact]:
         event, match = _event(said.text)
         if scores and event not in _UNAMBIGUOUS and not passes(scores, "life_event", "not_life_event", floor=0.35):
             continue
+        # The grammar decides whose news it is and whether it is news at all (one place: language.reading).
+        statement = conversation.statement(said, match.start() if match else None)
+        if statement.about in ("third_party", "agent") or statement.status in _NOT_AN_EVENT:
+            continue
         name, relation = _person(conversation, said, match.start() if match else 0)
+        if statement.about == "relative" and not (name or relation):
+            name, relation = statement.person, statement.relation
+        if statement.about == "customer" and relation and not _named(said.text):
+            name, relation = None, None  # "we're expecting our first": theirs, though "baby" names a relation
         if event == "separation" and relation in _SPOUSES:  # "my wife and I have separated": the customer's own
             name, relation = None, None
-        span, ahead = _when(said, conversation, match)
+        span, ahead = _when(said, conversation, match, statement)
         if event == "birthday" and span is None:
             continue  # "a cheque for my birthday" is not worth a fact without a date
         place = _place(said.text) if event in ("move", "travel") else None
@@ -260,21 +268,40 @@ def life_events(conversation: Conversation) -> list[Fact]:
         valid_to = span.end if span else None
         if event == "maternity" and span is not None:
             valid_to = span.start + timedelta(days=_LEAVE_DAYS)
+        tense = _tense(statement, ahead)
+        status = "cancelled" if tense == "cancelled" else "upcoming" if ahead else "past"
+        who_known = statement.about in ("customer", "relative") or bool(name or relation)
         attributes = dict(person=name, relation=relation, event=event, place=place, noun=noun,
-                          when=_when_words(span) if span else None)
+                          when=_when_words(span) if span else None, tense=tense,
+                          about="relative" if (name or relation) else statement.about if who_known else "unknown")
         key = (event, (name or relation or "").lower())
         earlier = found.get(key)
         if earlier is not None:  # "I'm going to New Zealand in December ... I fly on the 8th of December"
             found[key] = _merge(conversation, earlier, said, span, attributes)
             continue
+        confidence = statement.confidence if who_known else min(statement.confidence, 0.6)
         found[key] = make_fact(
-            conversation, "life_event", subject, describe(attributes, "upcoming" if ahead else "past"), [said],
-            status="upcoming" if ahead else "past",
+            conversation, "life_event", subject, describe(attributes, status), [said],
+            status=status,
             valid_from=span.start if span else (None if ahead else said.at), valid_to=valid_to,
-            confidence=conversation.similarity(said, "life_event") or 0.5, quote=said.text,
+            confidence=confidence, quote=said.text, similarity=round(conversation.similarity(said, "life_event"), 3),
             precision=span.precision if span else None, **attributes,
         )
     return list(found.values())
+
+
+# What-ifs, questions, habits and long-standing states are no events ("if we ever moved abroad", "we've lived here
+# since the nineties"); a plan called off is kept, as cancelled, so drafts stop asking about it.
+_NOT_AN_EVENT = {"hypothetical", "question", "habitual", "state"}
+
+
+def _tense(statement: Statement, ahead: bool) -> str:
+    """happened | ongoing | expected | planned | cancelled: the event's tense as said, fixed at reading time."""
+    if statement.status == "cancelled":
+        return "cancelled"
+    if ahead:
+        return statement.status if statement.status in ("expected", "planned") else "planned"
+    return "ongoing" if statement.status == "ongoing" else "happened"
 
 
 def _merge(conversation: Conversation, fact: Fact, said: Said, span: Span | None, attributes: dict) -> Fact:  # type: ignore[type-arg]

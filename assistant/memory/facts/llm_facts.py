@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, cast
 
+from assistant.language.words import tokens
 from assistant.llm.chat import LLMFailure, invoke_structured
 from assistant.llm.prompts import PromptTemplate
 from assistant.llm.schemas import ExtractedFact, FactsOutput
 from assistant.memory.facts.base import Conversation, Said, make_fact
-from assistant.memory.text import tokens
 from assistant.models import Fact
 
 _SPEAKERS = {"life_event": {"customer"}, "preference": {"customer"}, "issue": {"customer", "system"},

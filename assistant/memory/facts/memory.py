@@ -14,7 +14,8 @@ from typing import Any
 
 from assistant.embedding import Embedder
 from assistant.errors import UnknownCustomer
-from assistant.memory.dates import fmt_day
+from assistant.language.grammar import grammar
+from assistant.language.time import fmt_day
 from assistant.memory.facts import life, mood
 from assistant.memory.facts.extract import Extractor
 from assistant.memory.facts.lexicon import canonical_product
@@ -35,7 +36,8 @@ class FactMemory:
                  extractor: Extractor | None = None, llm: Any = None) -> None:
         self.store, self.settings = store, settings
         self.extractor = extractor or Extractor(embedder, offer_cooldown_days=settings.offer_cooldown_days,
-                                                reader=_reader(settings, llm))
+                                                reader=_reader(settings, llm),
+                                                parser=grammar(settings.language_pipeline))
         self._cache: dict[str, tuple[int, list[Fact]]] = {}
         self._lock = threading.Lock()
         self.reader_version = reader_version(settings, self.extractor.reader)
@@ -256,10 +258,16 @@ READER_KEY = "facts_reader"
 
 def reader_version(settings: Settings, reader: LLMFactReader | None) -> str:
     """Changes when the rules (this package's code), the settings they read or the model's prompt change."""
-    digest = hashlib.sha256(f"{settings.offer_cooldown_days}|{reader.prompt.content_hash if reader else ''}".encode())
-    for source in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):  # assistant/memory, rules and helpers
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
+    digest = hashlib.sha256(f"{settings.offer_cooldown_days}|{settings.language_pipeline}|"
+                            f"{reader.prompt.content_hash if reader else ''}".encode())
+    package = Path(__file__).resolve().parents[2]
+    # assistant/memory (rules and helpers) and assistant/language (grammar, word lists, classifiers' data)
+    sources = [*(package / "memory").rglob("*.py"), *(package / "language").rglob("*.py"),
+               *(package / "language" / "data").glob("*")]
+    for source in sorted(sources):
+        if source.is_file():
+            digest.update(source.name.encode())
+            digest.update(source.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from assistant.memory.dates import find_spans, fmt_day
+from assistant.language.time import find_spans, fmt_day
+from assistant.language.words import without_slots
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
-from assistant.memory.text import without_slots
 from assistant.models import Fact
 
 # An undated promise is taken as due within this long, so it can become overdue rather than hang forever.

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from assistant.memory.dates import fmt_day
+from assistant.language.time import fmt_day
+from assistant.language.words import a_noun
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
-from assistant.memory.text import a_noun
 from assistant.models import Fact
 
 _HOLD_RE = re.compile(r"\b(?:i|we) (?:have|hold|already have|'ve got|have got|'ve had)(?: (?:a|an|the|my|our|your))?"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.memory.dates import fmt_day
+from assistant.language.time import fmt_day
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, make_fact
 from assistant.models import Fact

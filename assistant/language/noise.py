@@ -1,0 +1,75 @@
+"""Transcript noise: what a contact's record holds that nobody said to us. Phone-menu prompts and hold messages
+(speech-to-text often files them under the customer), redaction placeholders, system lines, and the earlier
+message an e-mail quotes below its reply. None of it is ever read as the customer's words.
+
+These are exact, formulaic texts, so patterns are the right tool here (the language layer's grammar is not).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Phone menus and hold messages: recorded prompts, always in the company's voice.
+_MENU = re.compile(
+    r"\b(?:press|say) (?:one|two|three|four|five|six|seven|eight|nine|zero|star|hash|pound|\d)\b|"
+    r"\bfor [\w ,]{2,40}(?:,|\.)? (?:please )?press\b|"
+    r"\byour call is (?:important|valuable) to us\b|\bthank you for (?:holding|your patience|waiting)\b|"
+    r"\b(?:please|kindly) (?:continue to )?hold(?: the line)?\b|\b(?:you are|you're) (?:being )?(?:held )?in a queue\b|"
+    r"\ball (?:of )?our (?:agents|advisers|advisors|colleagues|lines|operators) are (?:currently )?(?:busy|engaged)\b|"
+    r"\bthis call (?:may|will) be (?:recorded|monitored)\b|\bcalls? (?:are|may be) recorded for\b|"
+    r"\byou are (?:caller )?number \w+ in the queue\b|\bestimated wait(?:ing)? time\b|"
+    r"\bplease listen carefully as our (?:menu )?options\b|\bto hear these options again\b|"
+    r"\bwelcome to [A-Z][\w ]{2,40}(?:\.|,) (?:for|if|please|your)\b|\bhold music\b|\[(?:hold music|music|ringing|"
+    r"silence|inaudible|crosstalk|background noise)\]",
+    re.I,
+)
+# A system's own line in a chat or call record.
+_SYSTEM_LINE = re.compile(
+    r"^\W*(?:chat|call|conversation|session)s? (?:was |has been )?(?:transferred|ended|closed|started|"
+    r"disconnected|timed out|reassigned)\b|^\W*(?:customer|visitor|agent|user|caller) (?:has )?(?:left|joined|"
+    r"disconnected|ended|is typing|was transferred|hung up)\b|^\W*(?:agent|adviser|advisor) [\w .-]{1,30} "
+    r"(?:joined|left|has joined|has left)\b|^\W*(?:automated message|auto-?reply|system)\s*:|"
+    r"^\W*\[(?:system|auto|bot)\]|^\W*(?:attachment|file) (?:uploaded|received|sent)\b",
+    re.I,
+)
+# An anonymiser's placeholder ("[NAME]", "[DURATION]", "[CARD]") and the debris a redactor leaves ("$,", "£.").
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_ ]*\]|<[A-Z][A-Z_ ]*>|\{\{?[A-Z_]+\}?\}|[$£€][,.]|\*{3,}|#{3,}|X{4,}")
+_WORD = re.compile(r"[A-Za-z]{2,}")
+# Where an e-mail starts quoting what it replies to.
+_QUOTE_HEADER = re.compile(
+    r"(?:^|\n)\s*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}|on [^\n]{4,80}\bwrote:|"
+    r"from: [^\n]+\n\s*sent: |>\s)", re.I)
+
+
+def is_menu(text: str) -> bool:
+    return bool(_MENU.search(text))
+
+
+def is_system_line(text: str) -> bool:
+    return bool(_SYSTEM_LINE.search(text))
+
+
+def only_placeholders(text: str) -> bool:
+    """Nothing but placeholders and small words once the redactions are taken out ("[NAME] [DURATION] $,")."""
+    left = _PLACEHOLDER.sub(" ", text)
+    return left != text and len(_WORD.findall(left)) < 2
+
+
+def without_placeholders(text: str) -> str:
+    return " ".join(_PLACEHOLDER.sub(" ", text).split())
+
+
+def has_placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER.search(text))
+
+
+def without_quoted_reply(text: str) -> str:
+    """An e-mail's own words, without the earlier message quoted below them."""
+    m = _QUOTE_HEADER.search(text)
+    kept = text[: m.start()] if m else text
+    return "\n".join(line for line in kept.splitlines() if not line.lstrip().startswith(">")).strip()
+
+
+def is_noise(text: str) -> bool:
+    """A sentence nobody said to us as themselves: a menu or hold prompt, a system line, only placeholders."""
+    return is_menu(text) or is_system_line(text) or only_placeholders(text)
