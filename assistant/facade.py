@@ -11,6 +11,7 @@ from assistant.embedding import Embedder, load_embedder
 from assistant.models import Customer, Draft, Evidence, Fact, IngestReport, Interaction, Suggestion
 from assistant.settings import Settings
 from assistant.store import Store
+from ingest.validation import AcceptedYears
 
 InteractionsInput = str | Path | Sequence[str | Path] | Sequence[dict[str, Any] | Interaction]
 CustomersInput = str | Path | Sequence[dict[str, Any] | Customer] | None
@@ -27,6 +28,7 @@ class Assistant:
         from assistant.memory.retrieval import Retriever
 
         self.settings = settings
+        self.years = AcceptedYears.of(settings)
         llm = llm if llm is not None else build_llm(settings)  # one client for facts, answers and drafts
         self.embedder = embedder or load_embedder(settings)
         self.store = Store(settings)
@@ -76,23 +78,27 @@ class Assistant:
 
     def retrieve(self, customer_id: str, query: str, k: int = 10, now: datetime | None = None) -> list[Evidence]:
         """The customer's best evidence for the query; with `now`, as of that moment (later contacts excluded)."""
-        return self.retriever.retrieve(customer_id, query, k=k, now=now)
+        return self.retriever.retrieve(customer_id, query, k=k, now=self._as_of(now))
 
     def facts(self, customer_id: str, now: datetime | None = None) -> list[Fact]:
-        return self.memory.facts(customer_id, now=now)
+        return self.memory.facts(customer_id, now=self._as_of(now))
 
     def ask(self, customer_id: str, question: str, now: datetime | None = None) -> Draft:
-        return self.answerer.ask(customer_id, question, now=now)
+        return self.answerer.ask(customer_id, question, now=self._as_of(now))
 
     # ---- drafts -----------------------------------------------------------------------------
     def greeting(self, customer_id: str, now: datetime | None = None) -> Draft:
-        return self.drafter.greeting(customer_id, now=now)
+        return self.drafter.greeting(customer_id, now=self._as_of(now))
 
     def handover(self, customer_id: str, interaction_id: str | None = None, now: datetime | None = None) -> Draft:
-        return self.drafter.handover(customer_id, interaction_id=interaction_id, now=now)
+        return self.drafter.handover(customer_id, interaction_id=interaction_id, now=self._as_of(now))
 
     def suggestions(self, customer_id: str, now: datetime | None = None) -> list[Suggestion]:
-        return self.drafter.suggestions(customer_id, now=now)
+        return self.drafter.suggestions(customer_id, now=self._as_of(now))
+
+    def _as_of(self, now: datetime | None) -> datetime | None:
+        """`now` in UTC; outside the accepted years (RAPPORT_EARLIEST_YEAR..LATEST_YEAR) an InputError naming it."""
+        return self.years.checked(now, "now") if now is not None else None
 
     def close(self) -> None:
         self.store.close()

@@ -273,7 +273,7 @@ def _chronological(members: list[tuple[int, list[str]]],
     """Rows in time order when every timestamp reads; otherwise file order (validation names the bad one)."""
     try:
         times = [as_utc(_TIME.validate_python(timestamp(row))) for _, row in members]
-    except ValidationError:
+    except (ValidationError, OverflowError):  # OverflowError: a far-out time with an extreme offset
         return members
     return [m for _, m in sorted(zip(times, members, strict=True), key=lambda pair: pair[0])]
 

@@ -19,6 +19,7 @@ so embedding starts at once, and identical texts are embedded once per run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -44,7 +45,7 @@ from ingest.chunking import CHUNK_FORMAT, chunks_for
 from ingest.loaders import Format, RawRecord, Sources, in_memory, read_records, resolve_format, sources
 from ingest.redaction import Redactor, redact_customer, redact_interaction
 from ingest.rejects import write_rejects
-from ingest.validation import validate_customer, validate_interaction
+from ingest.validation import AcceptedYears, validate_customer, validate_interaction
 
 FIRST_BATCH_CHUNKS = 64  # small, so the embedder starts while the reader is still parsing
 COMMIT_CHUNKS = 512  # chunks embedded and committed together; small enough that the last write is short
@@ -146,6 +147,7 @@ class _Run:
         self.refused: dict[Path, list[tuple[RawRecord, list[RejectedRecord]]]] = {}
         self.read_fully: list[Path] = []
         self.bar: tqdm | None = None  # set while interactions are read
+        self.years = AcceptedYears.of(settings)
         self._vectors = VectorCache(embedder, VECTOR_CACHE)
 
     def reject(self, source: Path | None, raw: RawRecord, errors: list[RejectedRecord]) -> None:
@@ -182,7 +184,7 @@ class _Run:
     # ---- customers ------------------------------------------------------------------------------
     def customers(self, records: Iterator[tuple[Path | None, RawRecord]]) -> None:
         batch: list[Customer] = []
-        for customer in self._valid(records, validate_customer, "customer_id"):
+        for customer in self._valid(records, functools.partial(validate_customer, years=self.years), "customer_id"):
             batch.append(redact_customer(customer, self.redactor) if self.redactor else customer)
             if len(batch) >= 1000:
                 self.report.customers += self.store.upsert_customers(batch)
@@ -228,7 +230,8 @@ class _Run:
     def _batches(self, records: Iterator[tuple[Path | None, RawRecord]]) -> Iterator[list[_Pending]]:
         batch: list[_Pending] = []
         size, first_done = 0, False
-        for group in _groups(self._valid(records, validate_interaction, "interaction_id"), HASH_LOOKUP):
+        valid = self._valid(records, functools.partial(validate_interaction, years=self.years), "interaction_id")
+        for group in _groups(valid, HASH_LOOKUP):
             if self.redactor is not None:
                 group = [redact_interaction(i, self.redactor) for i in group]
             stored = self.store.interaction_hashes([i.interaction_id for i in group])

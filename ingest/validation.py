@@ -1,17 +1,24 @@
-"""Raw records to Interaction/Customer, or RejectedRecords a user can act on (file, line, field, reason)."""
+"""Raw records to Interaction/Customer, or RejectedRecords a user can act on (file, line, field, reason), and the
+years a time may fall in (AcceptedYears: records at ingest and over REST, `now` wherever a draft is asked for)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from assistant.models import Customer, Interaction, RejectedRecord
+from assistant.errors import InputError
+from assistant.models import Customer, Interaction, RejectedRecord, as_utc
+from assistant.settings import Settings
 from ingest.loaders import RawRecord
 
 M = TypeVar("M", bound=BaseModel)
 MAX_ERRORS_PER_RECORD = 5  # a record with twenty broken turns gets five reasons, not a wall of text
+Location = tuple[str | int, ...]
+_PARSE: dict[type, TypeAdapter[Any]] = {datetime: TypeAdapter(datetime), date: TypeAdapter(date)}
 
 
 def _shown(value: Any) -> str:
@@ -61,20 +68,96 @@ def rejections(exc: ValidationError, file: str, line: int,
     return out
 
 
-def validate(raw: RawRecord, model: type[M]) -> M | list[RejectedRecord]:
+@dataclass(frozen=True)
+class AcceptedYears:
+    """The years a time may fall in, in UTC (Settings.earliest_year..latest_year). Far outside them date arithmetic
+    overflows: one contact started '9999-12-31T23:59:59Z' was stored and then broke every later ingest."""
+
+    earliest: int = Settings.model_fields["earliest_year"].default
+    latest: int = Settings.model_fields["latest_year"].default
+
+    @classmethod
+    def of(cls, settings: Settings) -> AcceptedYears:
+        return cls(settings.earliest_year, settings.latest_year)
+
+    def refusal(self, value: datetime | date, given: Any = None) -> str | None:
+        """Why the time is refused (naming `given`, what was sent, if not the value itself), or None."""
+        try:
+            year: int | None = as_utc(value).year if isinstance(value, datetime) else value.year
+        except OverflowError:  # '0001-01-01T00:00:00+14:00' lies in year 0 in UTC
+            year = None
+        if year is not None and self.earliest <= year <= self.latest:
+            return None
+        shown = given if given is not None else value.isoformat()
+        return f"outside the accepted years {self.earliest}-{self.latest} ({_shown(shown)})"
+
+    def checked(self, value: datetime, field: str) -> datetime:
+        """The time in UTC, or an InputError naming the field."""
+        reason = self.refusal(value)
+        if reason is not None:
+            raise InputError(reason, field=field)
+        return as_utc(value)
+
+    def problems(self, payload: Any, model: type[BaseModel]) -> list[tuple[Location, str]]:
+        """(where, why) for each time of a raw or validated interaction or customer that is refused. A time that
+        does not parse is left to the model's own validation, which names it."""
+        out = []
+        for loc, given, kind in _times(payload, model):
+            try:
+                value = given if isinstance(given, kind) else _PARSE[kind].validate_python(given)
+            except (ValidationError, ValueError, OverflowError, TypeError):
+                continue
+            reason = self.refusal(value, given)
+            if reason is not None:
+                out.append((loc, reason))
+        return out
+
+
+def _times(payload: Any, model: type[BaseModel]) -> Iterator[tuple[Location, Any, type]]:
+    if isinstance(payload, BaseModel):
+        payload = payload.model_dump()
+    if not isinstance(payload, dict):
+        return
+    if model is Customer:
+        if payload.get("customer_since") is not None:
+            yield ("customer_since",), payload["customer_since"], date
+        return
+    for key in ("started_at", "ended_at"):
+        if payload.get(key) is not None:
+            yield (key,), payload[key], datetime
+    turns = payload.get("turns")
+    for i, turn in enumerate(turns if isinstance(turns, list) else []):
+        if isinstance(turn, dict) and turn.get("at") is not None:
+            yield ("turns", i, "at"), turn["at"], datetime
+
+
+def _rejected(raw: RawRecord, loc: Location, reason: str) -> RejectedRecord:
+    line, name = raw.line, ".".join(str(part) for part in loc)
+    if raw.field_name is not None:
+        line, name = raw.field_name(name)
+    return RejectedRecord(file=raw.file, line=line, field=name, reason=reason)
+
+
+def validate(raw: RawRecord, model: type[M], years: AcceptedYears = AcceptedYears()) -> M | list[RejectedRecord]:
     if raw.error is not None:
         return [raw.error]
+    # Times first: a far-out time with an extreme offset overflows inside the model's own validation.
+    refused = [_rejected(raw, loc, reason) for loc, reason in years.problems(raw.payload, model)]
+    if refused:
+        return refused[:MAX_ERRORS_PER_RECORD]
     if isinstance(raw.payload, model):
         return raw.payload
     try:
         return model.model_validate(raw.payload)
     except ValidationError as exc:
         return rejections(exc, raw.file, raw.line, raw.field_name)
+    except OverflowError:  # a time the check above could not read and the model still could
+        return [_rejected(raw, ("<record>",), f"a time outside the accepted years {years.earliest}-{years.latest}")]
 
 
-def validate_interaction(raw: RawRecord) -> Interaction | list[RejectedRecord]:
-    return validate(raw, Interaction)
+def validate_interaction(raw: RawRecord, years: AcceptedYears = AcceptedYears()) -> Interaction | list[RejectedRecord]:
+    return validate(raw, Interaction, years)
 
 
-def validate_customer(raw: RawRecord) -> Customer | list[RejectedRecord]:
-    return validate(raw, Customer)
+def validate_customer(raw: RawRecord, years: AcceptedYears = AcceptedYears()) -> Customer | list[RejectedRecord]:
+    return validate(raw, Customer, years)

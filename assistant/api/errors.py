@@ -47,7 +47,8 @@ async def _rapport_error(request: Request, exc: Exception) -> JSONResponse:
     body: dict[str, object] = {"detail": str(exc), "error": type(exc).__name__}
     if isinstance(exc, InputError):
         # The same shape as FastAPI's own 422s, so a client handles both one way.
-        loc = ["body", *exc.field.split(".")] if exc.field else ["body"]
+        where = "query" if request.method == "GET" else "body"  # a GET's input is its query, as FastAPI's 422s say
+        loc = [where, *exc.field.split(".")] if exc.field else [where]
         body["detail"] = [{"type": "input_error", "loc": loc, "msg": exc.reason}]
     headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
     return JSONResponse(body, status_code=code, headers=headers)

@@ -17,7 +17,8 @@ from assistant.api.deps import Services, allow, caller, services
 from assistant.api.reviews import router as reviews_router
 from assistant.auth import PERMISSIONS, User
 from assistant.errors import InputError
-from assistant.models import FACT_KINDS, Customer, Draft, Fact, IngestReport, Interaction, Suggestion, as_utc
+from assistant.models import FACT_KINDS, Customer, Draft, Fact, IngestReport, Interaction, Suggestion
+from ingest.validation import AcceptedYears
 
 router = APIRouter(prefix="/api")
 router.include_router(reviews_router)
@@ -26,7 +27,8 @@ MAX_RECORDS = 1000  # per request; bulk loads go through `rapport ingest`
 
 Now = Annotated[
     datetime | None,
-    Query(description="Draft as of this ISO-8601 time (default: the current time); naive times are UTC."),
+    Query(description="Draft as of this ISO-8601 time (default: the current time); naive times are UTC. "
+                      "Outside the accepted years (RAPPORT_EARLIEST_YEAR..LATEST_YEAR) a 422."),
 ]
 
 
@@ -41,11 +43,7 @@ class AskRequest(BaseModel):
     now: datetime | None = None
 
 
-def _now(value: datetime | None) -> datetime | None:
-    return as_utc(value) if value else None
-
-
-def _records(payload: Any, model: type[BaseModel]) -> list[Any]:
+def _records(payload: Any, model: type[BaseModel], years: AcceptedYears) -> list[Any]:
     """One record or a list of them, validated with field paths (body.2.turns.0.text) in the 422."""
     single = not isinstance(payload, list)
     items = [payload] if single else payload
@@ -56,10 +54,15 @@ def _records(payload: Any, model: type[BaseModel]) -> list[Any]:
     adapter: TypeAdapter[Any] = TypeAdapter(model)
     out, errors = [], []
     for i, item in enumerate(items):
+        prefix: list[str | int] = ["body"] if single else ["body", i]
+        # Times first: a far-out time with an extreme offset overflows inside the model's own validation.
+        refused = years.problems(item, model)
+        errors += [{"type": "time_range", "loc": [*prefix, *loc], "msg": reason} for loc, reason in refused]
+        if refused:
+            continue
         try:
             out.append(adapter.validate_python(item))
         except ValidationError as exc:
-            prefix: list[str | int] = ["body"] if single else ["body", i]
             errors += [{"type": e["type"], "loc": [*prefix, *e["loc"]], "msg": e["msg"], "input": e.get("input")}
                        for e in exc.errors(include_url=False)]
     if errors:
@@ -92,7 +95,7 @@ def me(user: User = Depends(caller)) -> Me:
 def ingest_interactions(payload: Any = Body(...), _: User = Depends(allow("ingest")),
                         svc: Services = Depends(services)) -> IngestReport:
     """Real-time ingest of one interaction or a list; nothing is written unless every record is valid."""
-    records = _records(payload, Interaction)
+    records = _records(payload, Interaction, svc.assistant.years)
     return _checked(svc.assistant.ingest(records))
 
 
@@ -101,7 +104,7 @@ def ingest_interactions(payload: Any = Body(...), _: User = Depends(allow("inges
 def ingest_customers(payload: Any = Body(...), _: User = Depends(allow("ingest")),
                      svc: Services = Depends(services)) -> IngestReport:
     """Create or update customer records (one or a list)."""
-    records = _records(payload, Customer)
+    records = _records(payload, Customer, svc.assistant.years)
     return _checked(svc.assistant.ingest([], customers=records))
 
 
@@ -148,7 +151,7 @@ def get_facts(customer_id: str, now: Now = None,
     if kind is not None and kind not in FACT_KINDS:
         raise InputError(f"kind must be one of {', '.join(FACT_KINDS)}", field="kind")
     svc.assistant.customer(customer_id)
-    facts = svc.assistant.facts(customer_id, now=_now(now))
+    facts = svc.assistant.facts(customer_id, now=now)
     return [f for f in facts if kind is None or f.kind == kind]
 
 
@@ -156,7 +159,7 @@ def get_facts(customer_id: str, now: Now = None,
 def get_greeting(customer_id: str, now: Now = None, _: User = Depends(allow("read")),
                  svc: Services = Depends(services)) -> Draft:
     svc.assistant.customer(customer_id)
-    return svc.assistant.greeting(customer_id, now=_now(now))
+    return svc.assistant.greeting(customer_id, now=now)
 
 
 @router.get("/customers/{customer_id}/handover", response_model=Draft, tags=["drafts"])
@@ -165,14 +168,14 @@ def get_handover(customer_id: str, now: Now = None,
                  _: User = Depends(allow("read")), svc: Services = Depends(services)) -> Draft:
     """Draft a handover summary (not queued; POST /api/reviews queues one for a supervisor)."""
     svc.assistant.customer(customer_id)
-    return svc.assistant.handover(customer_id, interaction_id=interaction_id, now=_now(now))
+    return svc.assistant.handover(customer_id, interaction_id=interaction_id, now=now)
 
 
 @router.get("/customers/{customer_id}/suggestions", response_model=list[Suggestion], tags=["drafts"])
 def get_suggestions(customer_id: str, now: Now = None, _: User = Depends(allow("read")),
                     svc: Services = Depends(services)) -> list[Suggestion]:
     svc.assistant.customer(customer_id)
-    return svc.assistant.suggestions(customer_id, now=_now(now))
+    return svc.assistant.suggestions(customer_id, now=now)
 
 
 @router.post("/customers/{customer_id}/ask", response_model=Draft, tags=["drafts"])
@@ -180,7 +183,7 @@ def ask(customer_id: str, body: AskRequest, _: User = Depends(allow("read")),
         svc: Services = Depends(services)) -> Draft:
     """Answer a question about this customer from their history; every answer cites its sources."""
     svc.assistant.customer(customer_id)
-    return svc.assistant.ask(customer_id, body.question, now=_now(body.now))
+    return svc.assistant.ask(customer_id, body.question, now=body.now)
 
 
 @router.get("/health", tags=["ops"])

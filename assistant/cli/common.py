@@ -10,7 +10,6 @@ import typer
 from pydantic import BaseModel
 
 from assistant.errors import InputError
-from assistant.models import as_utc
 
 
 def open_assistant():  # type: ignore[no-untyped-def]
@@ -21,10 +20,11 @@ def open_assistant():  # type: ignore[no-untyped-def]
 
 
 def parse_now(value: str | None) -> datetime | None:
+    """The --now time as given; the Assistant turns it into UTC and refuses one outside the accepted years."""
     if value is None:
         return None
     try:
-        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
         raise InputError(f"not an ISO-8601 time ('{value}')", field="--now") from exc
 
