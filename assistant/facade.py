@@ -10,7 +10,7 @@ from typing import Any
 from assistant.embedding import Embedder, load_embedder
 from assistant.models import Customer, Draft, Evidence, Fact, IngestReport, Interaction, Suggestion
 from assistant.settings import Settings
-from assistant.store import Store
+from assistant.store import QuarantinedContact, Store
 from ingest.validation import AcceptedYears
 
 InteractionsInput = str | Path | Sequence[str | Path] | Sequence[dict[str, Any] | Interaction]
@@ -56,15 +56,22 @@ class Assistant:
         )
 
     def stats(self) -> dict[str, Any]:
-        return self.store.stats()
+        """Customers, interactions and chunks (by channel), and the contacts whose facts are quarantined."""
+        quarantined = [q.model_dump(mode="json") for q in self.store.facts_quarantined()]
+        return {**self.store.stats(), "quarantined": quarantined}
 
     def facts_outdated(self) -> bool:
         """True when stored facts were read by other fact rules than this version's (see refresh_facts)."""
         return self.memory.outdated()
 
-    def refresh_facts(self) -> int:
-        """Read every stored contact's facts again, after an upgrade changed the fact rules. Returns how many."""
-        return self.memory.refresh()
+    def facts_quarantined(self) -> list[QuarantinedContact]:
+        """Contacts whose facts could not be read: no catch-up retries them; refresh_facts(quarantined=True) does."""
+        return self.store.facts_quarantined()
+
+    def refresh_facts(self, *, quarantined: bool = False) -> int:
+        """Read every stored contact's facts again, after an upgrade changed the fact rules; quarantined contacts
+        are left alone unless `quarantined`, which reads only them again. Returns how many were read."""
+        return self.memory.retry_quarantined() if quarantined else self.memory.refresh()
 
     # ---- reading the customer -----------------------------------------------------------------
     def customers(self, search: str | None = None, limit: int = 50) -> list[Customer]:

@@ -7,14 +7,16 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
+from pydantic import BaseModel
 
 from assistant.errors import StoreUnavailable, UnknownCustomer
 from assistant.models import Chunk, Customer, Fact, Interaction
@@ -55,11 +57,29 @@ CREATE INDEX IF NOT EXISTS facts_by_interaction ON facts (interaction_id);
 CREATE TABLE IF NOT EXISTS facts_pending (
     interaction_id TEXT PRIMARY KEY
 );
+-- Contacts whose facts could not be read (a reader bug, a record no rule survives): out of facts_pending, so
+-- catch-up never retries them and they hold up no one; read again only on request (release_quarantined) or
+-- when the contact itself changes.
+CREATE TABLE IF NOT EXISTS facts_quarantine (
+    interaction_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    quarantined_ts REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
 """
+
+
+class QuarantinedContact(BaseModel):
+    """A stored contact whose facts could not be read, and why; catch-up leaves it alone until asked."""
+
+    interaction_id: str
+    customer_id: str
+    reason: str
+    since: datetime
 
 
 @dataclass(frozen=True)
@@ -149,6 +169,8 @@ class Store:
                 self._collection.delete(ids=stale)
             with _transaction(self._db):
                 self._db.execute("INSERT OR IGNORE INTO facts_pending VALUES (?)", (interaction.interaction_id,))
+                # A changed contact is a new record: its facts are read afresh, even if the old one's failed.
+                self._db.execute("DELETE FROM facts_quarantine WHERE interaction_id=?", (interaction.interaction_id,))
                 self._db.execute(
                     "INSERT INTO interactions VALUES (?,?,?,?,?,?,?) ON CONFLICT(interaction_id) DO UPDATE SET "
                     "customer_id=excluded.customer_id, channel=excluded.channel, started_ts=excluded.started_ts, "
@@ -168,6 +190,7 @@ class Store:
         with self._lock, _transaction(self._db):
             self._db.execute("DELETE FROM facts WHERE interaction_id=?", (interaction_id,))
             self._db.execute("DELETE FROM facts_pending WHERE interaction_id=?", (interaction_id,))
+            self._db.execute("DELETE FROM facts_quarantine WHERE interaction_id=?", (interaction_id,))
             self._db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?,?,?,?,?,?,?)",
                 [
@@ -265,10 +288,35 @@ class Store:
         return self._read().execute("SELECT 1 FROM interactions LIMIT 1").fetchone() is not None
 
     def mark_all_facts_pending(self) -> int:
-        """Every stored interaction's facts are to be read again (the fact reader has changed)."""
+        """Every stored interaction's facts are to be read again (the fact reader has changed), except the
+        quarantined ones (release_quarantined asks for those)."""
         with self._lock, _transaction(self._db):
             return self._db.execute(
-                "INSERT OR IGNORE INTO facts_pending SELECT interaction_id FROM interactions").rowcount
+                "INSERT OR IGNORE INTO facts_pending SELECT interaction_id FROM interactions "
+                "WHERE interaction_id NOT IN (SELECT interaction_id FROM facts_quarantine)").rowcount
+
+    def quarantine_facts(self, interaction: Interaction, reason: str) -> None:
+        """The contact's facts could not be read: off the to-do list (so it blocks no one), with the reason."""
+        with self._lock, _transaction(self._db):
+            self._db.execute("DELETE FROM facts_pending WHERE interaction_id=?", (interaction.interaction_id,))
+            self._db.execute(
+                "INSERT INTO facts_quarantine VALUES (?,?,?,?) ON CONFLICT(interaction_id) DO UPDATE SET "
+                "customer_id=excluded.customer_id, reason=excluded.reason, quarantined_ts=excluded.quarantined_ts",
+                (interaction.interaction_id, interaction.customer_id, reason, time.time()),
+            )
+
+    def facts_quarantined(self) -> list[QuarantinedContact]:
+        rows = self._read().execute(
+            "SELECT interaction_id, customer_id, reason, quarantined_ts FROM facts_quarantine "
+            "ORDER BY quarantined_ts, interaction_id")
+        return [QuarantinedContact(interaction_id=iid, customer_id=cid, reason=reason,
+                                   since=datetime.fromtimestamp(ts, UTC)) for iid, cid, reason, ts in rows]
+
+    def release_quarantined(self) -> int:
+        """Put every quarantined contact back on the to-do list (someone asked); returns how many."""
+        with self._lock, _transaction(self._db):
+            self._db.execute("INSERT OR IGNORE INTO facts_pending SELECT interaction_id FROM facts_quarantine")
+            return self._db.execute("DELETE FROM facts_quarantine").rowcount
 
     def meta(self, key: str) -> str | None:
         row = self._read().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()

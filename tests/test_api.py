@@ -257,11 +257,11 @@ def test_facts_read_by_other_rules_are_reported_and_refreshed_by_a_service(serve
     from assistant.memory.facts.memory import READER_KEY
 
     _, _, assistant = server
-    assert api("GET", "/api/facts/status", "service").json() == {"outdated": False, "refreshed": 0}
+    assert api("GET", "/api/facts/status", "service").json() == {"outdated": False, "refreshed": 0, "quarantined": []}
     assert api("POST", "/api/facts/refresh", "agent").status_code == 403
     before = {c: assistant.facts(c) for c in CUSTOMERS}
     assistant.store.set_meta(READER_KEY, "an-older-release")
     assert api("GET", "/api/facts/status", "supervisor").json()["outdated"] is True
     refreshed = api("POST", "/api/facts/refresh", "service").json()
-    assert refreshed == {"outdated": False, "refreshed": assistant.stats()["interactions"]}
+    assert refreshed == {"outdated": False, "refreshed": assistant.stats()["interactions"], "quarantined": []}
     assert {c: assistant.facts(c) for c in CUSTOMERS} == before  # same rules, same facts

@@ -7,7 +7,7 @@ supervisor; handovers go to the queue from agents, supervisors and services; onl
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,11 @@ from assistant.api.reviews import router as reviews_router
 from assistant.auth import PERMISSIONS, User
 from assistant.errors import InputError
 from assistant.models import FACT_KINDS, Customer, Draft, Fact, IngestReport, Interaction, Suggestion
+from assistant.store import QuarantinedContact
 from ingest.validation import AcceptedYears
+
+if TYPE_CHECKING:
+    from assistant.facade import Assistant
 
 router = APIRouter(prefix="/api")
 router.include_router(reviews_router)
@@ -111,18 +115,27 @@ def ingest_customers(payload: Any = Body(...), _: User = Depends(allow("ingest")
 class FactsStatus(BaseModel):
     outdated: bool = Field(description="Stored facts were read by other fact rules than this version's.")
     refreshed: int = Field(0, description="Interactions whose facts were read again by this call.")
+    quarantined: list[QuarantinedContact] = Field(
+        default_factory=list, description="Contacts whose facts could not be read, with the reason; nothing retries "
+        "them until POST /api/facts/refresh?quarantined=true (or the contact is sent again changed).")
+
+
+def _facts_status(assistant: Assistant, refreshed: int = 0) -> FactsStatus:
+    return FactsStatus(outdated=assistant.facts_outdated(), refreshed=refreshed,
+                       quarantined=assistant.facts_quarantined())
 
 
 @router.get("/facts/status", response_model=FactsStatus, tags=["ingest"])
 def facts_status(_: User = Depends(allow("ingest")), svc: Services = Depends(services)) -> FactsStatus:
-    return FactsStatus(outdated=svc.assistant.facts_outdated())
+    return _facts_status(svc.assistant)
 
 
 @router.post("/facts/refresh", response_model=FactsStatus, tags=["ingest"])
-def refresh_facts(_: User = Depends(allow("ingest")), svc: Services = Depends(services)) -> FactsStatus:
-    """Read every stored contact's facts again, after an upgrade changed the fact rules (can take minutes)."""
-    refreshed = svc.assistant.refresh_facts()
-    return FactsStatus(outdated=svc.assistant.facts_outdated(), refreshed=refreshed)
+def refresh_facts(quarantined: bool = Query(False, description="Only the quarantined contacts (after a fix)."),
+                  _: User = Depends(allow("ingest")), svc: Services = Depends(services)) -> FactsStatus:
+    """Read every stored contact's facts again, after an upgrade changed the fact rules (can take minutes); the
+    quarantined ones only with ?quarantined=true, which reads just them."""
+    return _facts_status(svc.assistant, svc.assistant.refresh_facts(quarantined=quarantined))
 
 
 @router.get("/customers", response_model=list[Customer], tags=["customers"])

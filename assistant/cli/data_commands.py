@@ -25,6 +25,20 @@ def _print_report(report) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _print_quarantined(quarantined: list[dict[str, str]]) -> None:
+    """The contacts whose facts could not be read, with the reason (Assistant.stats()["quarantined"])."""
+    if not quarantined:
+        return
+    typer.secho(f"{_count(len(quarantined), 'contact')} quarantined: facts could not be read, nothing retries "
+                "them; after a fix run `rapport refresh-facts --quarantined`", fg=typer.colors.YELLOW)
+    for q in quarantined:
+        typer.echo(f"  {q['interaction_id']:<20} {q['customer_id']:<20} since {q['since'][:16]}  {q['reason']}")
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
@@ -63,12 +77,21 @@ def register(app: typer.Typer) -> None:
         if a.facts_outdated():
             typer.secho("facts were read by another version of Rapport's fact rules: run `rapport refresh-facts`",
                         fg=typer.colors.YELLOW)
+        _print_quarantined(s["quarantined"])
 
     @app.command("refresh-facts")
-    def refresh_facts() -> None:
+    def refresh_facts(
+        quarantined: bool = typer.Option(False, "--quarantined", help="Only the contacts whose facts could not be "
+                                         "read (see `rapport stats`), after a fix; one that fails again stays."),
+    ) -> None:
         """Read every stored contact's facts again (after an upgrade changed the fact rules)."""
         a = open_assistant()
-        typer.echo(f"facts read again for {a.refresh_facts()} interactions")
+        read = a.refresh_facts(quarantined=quarantined)
+        typer.echo(f"facts read again for {_count(read, 'quarantined interaction' if quarantined else 'interaction')}")
+        left = a.facts_quarantined()
+        _print_quarantined([q.model_dump(mode="json") for q in left])
+        if quarantined and left:
+            raise typer.Exit(1)
 
     @app.command("customers")
     def customers_(

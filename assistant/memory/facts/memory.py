@@ -4,6 +4,7 @@ recorded after `now` are not known yet; a newer fact with the same kind and subj
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections import defaultdict
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.embedding import Embedder
-from assistant.errors import UnknownCustomer
+from assistant.errors import ModelUnavailable, StoreUnavailable, UnknownCustomer
 from assistant.language.grammar import grammar
 from assistant.language.time import fmt_day
 from assistant.memory.facts import life, mood
@@ -24,7 +25,10 @@ from assistant.models import Fact, Interaction, as_utc, utcnow
 from assistant.settings import Settings
 from assistant.store import Store
 
+log = logging.getLogger(__name__)
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+QUARANTINE_REASON_CHARS = 300  # the exception's type and message; the traceback goes to the log
 PROMISE_GRACE = timedelta(days=1)
 PROMISE_LAPSE = timedelta(days=30)  # an unkept promise this old is history, not a to-do
 
@@ -45,9 +49,25 @@ class FactMemory:
     # ---- writing ---------------------------------------------------------------------------------
     def update(self, interactions: Sequence[Interaction]) -> int:
         """Extract facts from newly committed interactions; each interaction's facts replace its earlier ones.
-        Returns the number of facts written."""
+        A contact whose facts cannot be read is quarantined with the reason instead of failing the batch, so it
+        holds up no one (retry_quarantined reads it again). Returns the number of facts written."""
         if not interactions:
             return 0
+        try:
+            return self._read_facts(interactions)
+        except (StoreUnavailable, ModelUnavailable):
+            raise  # the store or the model is down for everyone: no contact is to blame
+        except Exception as exc:  # noqa: BLE001 - one unreadable contact must not stop everyone's facts
+            if len(interactions) > 1:  # which one: each on its own, in time order, as the batch reads them
+                ordered = sorted(interactions, key=lambda i: (i.started_at, i.interaction_id))
+                return sum(self.update([one]) for one in ordered)
+            reason = f"{type(exc).__name__}: {exc}"[:QUARANTINE_REASON_CHARS]
+            log.warning("facts of %s not read, quarantined: %s", interactions[0].interaction_id, reason,
+                        exc_info=True)
+            self.store.quarantine_facts(interactions[0], reason)
+            return 0
+
+    def _read_facts(self, interactions: Sequence[Interaction]) -> int:
         batch_ids = {i.interaction_id for i in interactions}
         prior: dict[str, list[Fact]] = {}
         for customer_id in {i.customer_id for i in interactions}:
@@ -80,11 +100,19 @@ class FactMemory:
         return self.store.has_interactions() if stamp is None else stamp != self.reader_version
 
     def refresh(self) -> int:
-        """Read every stored interaction's facts again with this reader. Returns the interactions read."""
+        """Read every stored interaction's facts again with this reader, the quarantined ones excepted.
+        Returns the interactions read."""
         self.store.mark_all_facts_pending()
         read = self.catch_up()
         self.store.set_meta(READER_KEY, self.reader_version)
         return read
+
+    def retry_quarantined(self) -> int:
+        """Read the quarantined contacts' facts again (after a fix); one that fails again goes back into
+        quarantine. Returns how many were read."""
+        released = self.store.release_quarantined()
+        self.catch_up()
+        return released
 
     # ---- reading ------------------------------------------------------------------------------------
     def facts(self, customer_id: str, now: datetime | None = None, *, include_history: bool = False,
