@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.models import RejectedRecord
+
 
 class RapportError(Exception):
     """Base of every error Rapport raises on purpose."""
@@ -22,6 +28,26 @@ class InputError(RapportError):
         if field:
             where += f"field '{field}': "
         super().__init__(f"{where}{reason}")
+
+
+class RecordsRejected(InputError):
+    """Records refused as a whole: a request that is all or nothing (REST ingest) had an invalid record, so none
+    of it was written. `rejected` says which record (its line: position in the request, from 1) and why."""
+
+    def __init__(self, rejected: Sequence[RejectedRecord]) -> None:
+        self.rejected = list(rejected)
+        first = self.rejected[0]
+        more = f" (and {len(self.rejected) - 1} more)" if len(self.rejected) > 1 else ""
+        super().__init__(first.reason + more, file=first.file, line=first.line, field=first.field)
+
+
+class InteractionConflict(RecordsRejected):
+    """An interaction id already stored under another customer: an id belongs to its customer, and moving a
+    contact is no side effect of an ingest. The owner is not named."""
+
+    @staticmethod
+    def reason_for(interaction_id: str) -> str:
+        return f"'{interaction_id}' is already stored under another customer; an interaction id belongs to its customer"
 
 
 class UnknownCustomer(RapportError):

@@ -46,13 +46,15 @@ class Assistant:
 
     # ---- data in ----------------------------------------------------------------------------
     def ingest(self, interactions: InteractionsInput | None = None, customers: CustomersInput = None, *,
-               format: str | None = None, progress: bool = False) -> IngestReport:
+               format: str | None = None, progress: bool = False, all_or_nothing: bool = False) -> IngestReport:
+        """Refused records are reported (and written to a rejects file beside their input); with all_or_nothing
+        nothing is written unless every record is accepted (RecordsRejected / InteractionConflict otherwise)."""
         from ingest.pipeline import run_ingest
 
         self.memory.catch_up()  # an earlier run killed between a commit and its facts left them to do
         return run_ingest(
             self.store, self.embedder, self.settings, interactions, customers=customers,
-            format=format, progress=progress, on_committed=self.memory.update,
+            format=format, progress=progress, on_committed=self.memory.update, all_or_nothing=all_or_nothing,
         )
 
     def stats(self) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from urllib.parse import urlparse
 import numpy as np
 from pydantic import BaseModel
 
-from assistant.errors import StoreUnavailable, UnknownCustomer
-from assistant.models import Chunk, Customer, Fact, Interaction
+from assistant.errors import InteractionConflict, StoreUnavailable, UnknownCustomer
+from assistant.models import Chunk, Customer, Fact, Interaction, RejectedRecord
 from assistant.settings import Settings
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -126,14 +126,19 @@ class Store:
         return len(rows)
 
     def interaction_hashes(self, interaction_ids: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
+        return {iid: digest for iid, (_, digest) in self.interaction_owners(interaction_ids).items()}
+
+    def interaction_owners(self, interaction_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """interaction_id -> (customer_id, content_hash) of those stored."""
+        out: dict[str, tuple[str, str]] = {}
         for start in range(0, len(interaction_ids), 500):
             part = list(interaction_ids[start : start + 500])
             marks = ",".join("?" * len(part))
             rows = self._read().execute(
-                f"SELECT interaction_id, content_hash FROM interactions WHERE interaction_id IN ({marks})", part
+                f"SELECT interaction_id, customer_id, content_hash FROM interactions WHERE interaction_id IN ({marks})",
+                part,
             ).fetchall()
-            out.update(rows)
+            out.update((iid, (cid, digest)) for iid, cid, digest in rows)
         return out
 
     def write_chunks(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
@@ -157,13 +162,18 @@ class Store:
         """Record an interaction as stored, after its chunks are in Chroma; drop chunks it no longer has.
 
         This row is the commit point: a run killed before it re-does the interaction, and the
-        stable chunk ids make the redo land on the same records.
+        stable chunk ids make the redo land on the same records. An id stored under another customer stays
+        theirs (InteractionConflict): ingest refuses such a record before this, so only a race gets here.
         """
         with self._lock:
             old = self._db.execute(
                 "SELECT customer_id, chunk_ids FROM interactions WHERE interaction_id=?",
                 (interaction.interaction_id,),
             ).fetchone()
+            if old and old[0] != interaction.customer_id:
+                raise InteractionConflict([RejectedRecord(
+                    file="<store>", line=1, field="interaction_id",
+                    reason=InteractionConflict.reason_for(interaction.interaction_id))])
             stale = sorted(set(json.loads(old[1])) - set(chunk_ids)) if old else []
             if stale:
                 self._collection.delete(ids=stale)
@@ -182,8 +192,6 @@ class Store:
                     ),
                 )
         self._bump(interaction.customer_id)
-        if old and old[0] != interaction.customer_id:
-            self._bump(old[0])
 
     def replace_facts(self, customer_id: str, interaction_id: str, facts: Sequence[Fact]) -> None:
         """Facts extracted from one interaction replace that interaction's earlier extraction."""

@@ -7,7 +7,9 @@ on the same records, so the store ends exactly as after an uninterrupted run.
 
 Duplicate interaction ids within one run: the first record wins; later ones are rejected (and go to
 the rejects file), so nothing is silently overwritten by a copy further down the same export.
-The same holds for customers.
+The same holds for customers. An interaction id already stored under another customer is rejected too: an
+id belongs to its customer. With all_or_nothing (REST ingest), every record is checked before anything is
+written, and one refused record refuses the request (RecordsRejected, or InteractionConflict).
 
 Speed: embedding is the cost, so the cores should never wait for anything else. Three stages overlap: a
 reader thread parses, validates, redacts and chunks the next batches while batch N is embedded (the ONNX
@@ -37,7 +39,7 @@ import numpy as np
 from tqdm import tqdm
 
 from assistant.embedding import Embedder, VectorCache
-from assistant.errors import InputError
+from assistant.errors import InputError, InteractionConflict, RecordsRejected
 from assistant.models import Chunk, Customer, IngestReport, Interaction, RejectedRecord
 from assistant.settings import Settings
 from assistant.store import Store
@@ -45,7 +47,7 @@ from ingest.chunking import CHUNK_FORMAT, chunks_for
 from ingest.loaders import Format, RawRecord, Sources, in_memory, read_records, resolve_format, sources
 from ingest.redaction import Redactor, redact_customer, redact_interaction
 from ingest.rejects import write_rejects
-from ingest.validation import AcceptedYears, validate_customer, validate_interaction
+from ingest.validation import AcceptedYears, rejected_at, validate_customer, validate_interaction
 
 FIRST_BATCH_CHUNKS = 64  # small, so the embedder starts while the reader is still parsing
 COMMIT_CHUNKS = 512  # chunks embedded and committed together; small enough that the last write is short
@@ -86,10 +88,13 @@ def summary_line(report: IngestReport) -> str:
 
 def run_ingest(store: Store, embedder: Embedder, settings: Settings, interactions: Any,
                customers: Any = None, *, format: Format = None, progress: bool = False,
-               on_committed: Callable[[list[Interaction]], object] | None = None) -> IngestSummary:
+               on_committed: Callable[[list[Interaction]], object] | None = None,
+               all_or_nothing: bool = False) -> IngestSummary:
     """Ingest interactions (a path, paths, or dicts/Interaction objects) and optionally customers.
 
-    on_committed receives each batch of (redacted) interactions once it is committed.
+    on_committed receives each batch of (redacted) interactions once it is committed. With all_or_nothing,
+    nothing is written unless every record is accepted; otherwise RecordsRejected (InteractionConflict when
+    an id belongs to another customer) lists the refused ones.
     """
     started = time.perf_counter()
     report = IngestSummary()
@@ -104,6 +109,8 @@ def run_ingest(store: Store, embedder: Embedder, settings: Settings, interaction
         if resolve_format(path, None) != "jsonl":
             raise InputError("customers are read from JSONL (one customer per line)", file=str(path))
     try:
+        if all_or_nothing:
+            run.check(_records(customer_sources, None, run), _records(interaction_sources, format, run))
         run.customers(_records(customer_sources, None, run))
         total = _count_records(interaction_sources) if progress else None
         with tqdm(total=total, unit="interaction", desc="ingest", disable=not progress, leave=False) as bar:
@@ -148,6 +155,7 @@ class _Run:
         self.read_fully: list[Path] = []
         self.bar: tqdm | None = None  # set while interactions are read
         self.years = AcceptedYears.of(settings)
+        self.conflicts = 0  # records refused because their interaction id belongs to another customer
         self._vectors = VectorCache(embedder, VECTOR_CACHE)
 
     def reject(self, source: Path | None, raw: RawRecord, errors: list[RejectedRecord]) -> None:
@@ -157,9 +165,22 @@ class _Run:
         if source is not None:
             self.refused.setdefault(source, []).append((raw, errors))
 
+    def check(self, customers: Iterator[tuple[Path | None, RawRecord]],
+              interactions: Iterator[tuple[Path | None, RawRecord]]) -> None:
+        """All or nothing: every record is validated (and its id checked against the store) before anything is
+        written; one refused record raises RecordsRejected, or InteractionConflict when an id is another's."""
+        for _ in self._valid(customers, functools.partial(validate_customer, years=self.years), "customer_id"):
+            pass
+        valid = self._valid(interactions, functools.partial(validate_interaction, years=self.years), "interaction_id")
+        for _ in self._owned(valid):
+            pass
+        if self.report.errors:
+            raise (InteractionConflict if self.conflicts else RecordsRejected)(self.report.errors)
+        self.read_fully = []  # the files are read again to be written
+
     def _valid(self, records: Iterator[tuple[Path | None, RawRecord]], validate: Callable[[RawRecord], Any],
-               key: str) -> Iterator[Any]:
-        """Validated records; invalid ones and later duplicates of an id are rejected."""
+               key: str) -> Iterator[tuple[Path | None, RawRecord, Any]]:
+        """Validated records with where they came from; invalid ones and later duplicates of an id are rejected."""
         first_seen: dict[str, RawRecord] = {}
         for source, raw in records:
             result = validate(raw)
@@ -174,7 +195,24 @@ class _Run:
                     reason=f"duplicate '{record_id}' (first at {first.file} line {first.line}, which is kept)")])
                 continue
             first_seen[record_id] = raw
-            yield result
+            yield source, raw, result
+
+    def _owned(self, valid: Iterator[tuple[Path | None, RawRecord, Interaction]]
+               ) -> Iterator[list[tuple[Interaction, str | None]]]:
+        """Groups of valid interactions with the content hash stored for their id (None: new). One whose id is
+        stored under another customer is rejected: the id is theirs, and its contact stays with them."""
+        for group in _groups(valid, HASH_LOOKUP):
+            stored = self.store.interaction_owners([i.interaction_id for _, _, i in group])
+            kept: list[tuple[Interaction, str | None]] = []
+            for source, raw, interaction in group:
+                owner, digest = stored.get(interaction.interaction_id, (interaction.customer_id, None))
+                if owner != interaction.customer_id:
+                    self.conflicts += 1
+                    reason = InteractionConflict.reason_for(interaction.interaction_id)
+                    self.reject(source, raw, [rejected_at(raw, ("interaction_id",), reason)])
+                    continue
+                kept.append((interaction, digest))
+            yield kept
 
     def _advance(self, n: int) -> None:
         if self.bar is not None:
@@ -184,7 +222,8 @@ class _Run:
     # ---- customers ------------------------------------------------------------------------------
     def customers(self, records: Iterator[tuple[Path | None, RawRecord]]) -> None:
         batch: list[Customer] = []
-        for customer in self._valid(records, functools.partial(validate_customer, years=self.years), "customer_id"):
+        for _, _, customer in self._valid(records, functools.partial(validate_customer, years=self.years),
+                                          "customer_id"):
             batch.append(redact_customer(customer, self.redactor) if self.redactor else customer)
             if len(batch) >= 1000:
                 self.report.customers += self.store.upsert_customers(batch)
@@ -231,13 +270,12 @@ class _Run:
         batch: list[_Pending] = []
         size, first_done = 0, False
         valid = self._valid(records, functools.partial(validate_interaction, years=self.years), "interaction_id")
-        for group in _groups(valid, HASH_LOOKUP):
+        for group in self._owned(valid):
             if self.redactor is not None:
-                group = [redact_interaction(i, self.redactor) for i in group]
-            stored = self.store.interaction_hashes([i.interaction_id for i in group])
-            for interaction in group:
+                group = [(redact_interaction(i, self.redactor), stored) for i, stored in group]
+            for interaction, stored in group:
                 digest = content_hash(interaction, self.settings, self.embedder)
-                if stored.get(interaction.interaction_id) == digest:
+                if stored == digest:
                     self.report.unchanged += 1
                     self._advance(1)
                     continue

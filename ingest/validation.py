@@ -131,7 +131,8 @@ def _times(payload: Any, model: type[BaseModel]) -> Iterator[tuple[Location, Any
             yield ("turns", i, "at"), turn["at"], datetime
 
 
-def _rejected(raw: RawRecord, loc: Location, reason: str) -> RejectedRecord:
+def rejected_at(raw: RawRecord, loc: Location, reason: str) -> RejectedRecord:
+    """Why `raw` is refused, at `loc` (re-addressed to a CSV's own line and column)."""
     line, name = raw.line, ".".join(str(part) for part in loc)
     if raw.field_name is not None:
         line, name = raw.field_name(name)
@@ -142,7 +143,7 @@ def validate(raw: RawRecord, model: type[M], years: AcceptedYears = AcceptedYear
     if raw.error is not None:
         return [raw.error]
     # Times first: a far-out time with an extreme offset overflows inside the model's own validation.
-    refused = [_rejected(raw, loc, reason) for loc, reason in years.problems(raw.payload, model)]
+    refused = [rejected_at(raw, loc, reason) for loc, reason in years.problems(raw.payload, model)]
     if refused:
         return refused[:MAX_ERRORS_PER_RECORD]
     if isinstance(raw.payload, model):
@@ -152,7 +153,7 @@ def validate(raw: RawRecord, model: type[M], years: AcceptedYears = AcceptedYear
     except ValidationError as exc:
         return rejections(exc, raw.file, raw.line, raw.field_name)
     except OverflowError:  # a time the check above could not read and the model still could
-        return [_rejected(raw, ("<record>",), f"a time outside the accepted years {years.earliest}-{years.latest}")]
+        return [rejected_at(raw, ("<record>",), f"a time outside the accepted years {years.earliest}-{years.latest}")]
 
 
 def validate_interaction(raw: RawRecord, years: AcceptedYears = AcceptedYears()) -> Interaction | list[RejectedRecord]:

@@ -175,6 +175,39 @@ def test_ingest_validation_errors_name_the_field_and_write_nothing(server, api):
         "body", "name"]
 
 
+def test_a_batch_with_any_invalid_record_writes_nothing(server, api):
+    _, _, assistant = server
+    good = _interaction("rt-all-or-nothing", datetime(2026, 11, 2, tzinfo=UTC), "Good record.")
+    copy = {**good, "turns": [{"speaker": "customer", "text": "A second copy with other words."}]}
+    before = assistant.stats()
+    duplicate = api("POST", "/api/interactions", "service", json=[good, copy])
+    assert duplicate.status_code == 422
+    assert [e["loc"] for e in duplicate.json()["detail"]] == [["body", 1, "interaction_id"]]
+    assert "duplicate" in duplicate.json()["detail"][0]["msg"]
+    assert assistant.stats() == before and assistant.store.interaction_hashes(["rt-all-or-nothing"]) == {}
+    nia = {"customer_id": "cust-all-or-nothing", "name": "Nia Evans"}
+    twice = api("POST", "/api/customers", "service", json=[nia, {**nia, "name": "Nia Evans-Ray"}])
+    assert twice.status_code == 422 and twice.json()["detail"][0]["loc"] == ["body", 1, "customer_id"]
+    assert api("GET", "/api/customers/cust-all-or-nothing").status_code == 404
+
+
+def test_an_interaction_id_belongs_to_its_customer(server, api):
+    _, _, assistant = server
+    original = assistant.store.interaction("cust-maria-lopez", "int-maria-01")
+    taken = _interaction("int-maria-01", datetime(2026, 11, 3, tzinfo=UTC), "Someone else's words.")
+    fresh = _interaction("rt-not-written", datetime(2026, 11, 3, tzinfo=UTC), "Fine on its own.")
+    for payload in (taken, [fresh, taken]):
+        response = api("POST", "/api/interactions", "service", json=payload)
+        assert response.status_code == 409, response.text
+        assert response.json()["error"] == "InteractionConflict"
+        assert response.json()["detail"][0]["loc"][-1] == "interaction_id"
+        assert "cust-maria-lopez" not in response.text  # the owner is not disclosed
+    assert assistant.store.interaction("cust-maria-lopez", "int-maria-01") == original
+    assert "int-maria-01" in {i.interaction_id for i in assistant.interactions("cust-maria-lopez")}
+    assert not {"int-maria-01", "rt-not-written"} & {i.interaction_id for i in assistant.interactions(
+        "cust-miles-okafor")}
+
+
 def test_real_time_ingest_is_cited_by_the_next_draft(server, api):
     _, _, assistant = server
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

@@ -206,6 +206,22 @@ def test_duplicate_interaction_id_first_wins_later_rejected(tmp_path, settings, 
     assert store.interaction("c1", "i-1").turns[0].text.startswith("policy")
 
 
+def test_an_interaction_id_under_another_customer_is_rejected_and_the_owner_keeps_it(tmp_path, settings, store,
+                                                                                     embedder):
+    run_ingest(store, embedder, settings, [interaction("i-1", customer="c1")])
+    source = write_jsonl(tmp_path / "calls.jsonl", [interaction("i-2", customer="c2"),
+                                                    interaction("i-1", customer="c2", word="claim")])
+    report = run_ingest(store, embedder, settings, source)
+    assert (report.ingested, report.rejected) == (1, 1)
+    assert (report.errors[0].line, report.errors[0].field) == (2, "interaction_id")
+    assert "another customer" in report.errors[0].reason and "c1" not in report.errors[0].reason
+    [entry] = [json.loads(x) for x in (tmp_path / "calls.jsonl.rejects.jsonl").read_text().splitlines()]
+    assert entry["line"] == 2 and entry["errors"][0]["field"] == "interaction_id"
+    assert store.interaction("c1", "i-1").turns[0].text.startswith("policy")
+    assert [i.interaction_id for i in store.interactions("c2")] == ["i-2"]
+    assert len(store.chunks("c1")) == 1
+
+
 def test_csv_export_grouped_by_conversation_with_own_column_names(tmp_path, settings, store, embedder):
     source = tmp_path / "export.csv"
     source.write_text(

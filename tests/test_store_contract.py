@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.errors import UnknownCustomer
+from assistant.errors import InteractionConflict, UnknownCustomer
 from assistant.models import Interaction
 from assistant.settings import Settings
 from assistant.store import Store
@@ -127,6 +127,31 @@ class TestStoreContract:
         assert stored[0].chunk.started_at == datetime(2025, 5, 2, tzinfo=UTC)
         assert store.interaction_hashes(["a-1", "nope"]) == {"a-1": "hash-1"}
         assert [i.interaction_id for i in store.interactions("c1")] == ["a-1"]
+        store.close()
+
+    def test_an_interaction_id_stays_with_its_customer(self, backend):
+        store = Store(backend)
+        ids = store_call(store, call("a-1", "c1", 7), seed=1)
+        with pytest.raises(InteractionConflict, match="another customer"):
+            store_call(store, call("a-1", "c2", 3, word="claim"), seed=2)  # a race past ingest's own check
+        assert [s.chunk.chunk_id for s in store.chunks("c1")] == ids and store.chunks("c2") == []
+        assert store.interaction_owners(["a-1"]) == {"a-1": ("c1", "hash-1")}
+        store.close()
+
+    def test_quarantined_facts_are_kept_out_of_the_to_do_list_until_released(self, backend):
+        store = Store(backend)
+        first, second = call("a-1", "c1", 2), call("b-2", "c1", 2)
+        for n, interaction in enumerate((first, second)):
+            store_call(store, interaction, seed=n)
+        store.quarantine_facts(first, "OverflowError: date value out of range")
+        assert [i.interaction_id for i in store.facts_pending()] == ["b-2"]
+        store.replace_facts("c1", "b-2", [])
+        assert store.mark_all_facts_pending() == 1 and [i.interaction_id for i in store.facts_pending()] == ["b-2"]
+        [held] = store.facts_quarantined()
+        assert (held.interaction_id, held.customer_id, held.reason) == ("a-1", "c1", "OverflowError: date value "
+                                                                                    "out of range")
+        assert store.release_quarantined() == 1 and store.facts_quarantined() == []
+        assert {i.interaction_id for i in store.facts_pending()} == {"a-1", "b-2"}
         store.close()
 
     def test_stats(self, backend):

@@ -11,9 +11,11 @@ from assistant.errors import (
     AuthError,
     Forbidden,
     InputError,
+    InteractionConflict,
     ModelUnavailable,
     PromptError,
     RapportError,
+    RecordsRejected,
     StoreUnavailable,
     UnknownCustomer,
 )
@@ -21,11 +23,12 @@ from assistant.review import ReviewConflict, UnknownReview
 
 log = logging.getLogger(__name__)
 
-# Most specific first: ReviewConflict is an InputError.
+# Most specific first: ReviewConflict and InteractionConflict are InputErrors.
 _STATUS: tuple[tuple[type[RapportError], int], ...] = (
     (UnknownCustomer, 404),
     (UnknownReview, 404),
     (ReviewConflict, 409),
+    (InteractionConflict, 409),
     (InputError, 422),
     (AuthError, 401),
     (Forbidden, 403),
@@ -45,13 +48,22 @@ async def _rapport_error(request: Request, exc: Exception) -> JSONResponse:
     if code >= 500:
         log.error("%s %s: %s", request.method, request.url.path, exc)
     body: dict[str, object] = {"detail": str(exc), "error": type(exc).__name__}
-    if isinstance(exc, InputError):
+    if isinstance(exc, RecordsRejected):  # each refused record by its position in the request
+        kind = "conflict" if isinstance(exc, InteractionConflict) else "rejected"
+        body["detail"] = [{"type": kind, "loc": ["body", max(r.line - 1, 0), *_path(r.field)], "msg": r.reason}
+                          for r in exc.rejected]
+    elif isinstance(exc, InputError):
         # The same shape as FastAPI's own 422s, so a client handles both one way.
         where = "query" if request.method == "GET" else "body"  # a GET's input is its query, as FastAPI's 422s say
         loc = [where, *exc.field.split(".")] if exc.field else [where]
         body["detail"] = [{"type": "input_error", "loc": loc, "msg": exc.reason}]
     headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
     return JSONResponse(body, status_code=code, headers=headers)
+
+
+def _path(field: str) -> list[str | int]:
+    """'turns.2.at' -> ['turns', 2, 'at'], as FastAPI's own 422s give it."""
+    return [int(part) if part.isdigit() else part for part in field.split(".")]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -80,15 +80,6 @@ def _one_or_many(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
-def _checked(report: IngestReport) -> IngestReport:
-    if report.rejected:
-        raise RequestValidationError([
-            {"type": "rejected", "loc": ["body", e.line - 1 if e.line else 0, *e.field.split(".")], "msg": e.reason}
-            for e in report.errors
-        ])
-    return report
-
-
 @router.get("/me", response_model=Me, tags=["auth"])
 def me(user: User = Depends(caller)) -> Me:
     return Me(name=user.name, role=user.role, permissions=[a for a, roles in PERMISSIONS.items() if user.role in roles])
@@ -98,18 +89,19 @@ def me(user: User = Depends(caller)) -> Me:
              openapi_extra=_one_or_many(Interaction))
 def ingest_interactions(payload: Any = Body(...), _: User = Depends(allow("ingest")),
                         svc: Services = Depends(services)) -> IngestReport:
-    """Real-time ingest of one interaction or a list; nothing is written unless every record is valid."""
+    """Real-time ingest of one interaction or a list; nothing is written unless every record is valid (422), and
+    an interaction id stored under another customer is theirs (409)."""
     records = _records(payload, Interaction, svc.assistant.years)
-    return _checked(svc.assistant.ingest(records))
+    return svc.assistant.ingest(records, all_or_nothing=True)
 
 
 @router.post("/customers", response_model=IngestReport, status_code=201, tags=["ingest"],
              openapi_extra=_one_or_many(Customer))
 def ingest_customers(payload: Any = Body(...), _: User = Depends(allow("ingest")),
                      svc: Services = Depends(services)) -> IngestReport:
-    """Create or update customer records (one or a list)."""
+    """Create or update customer records (one or a list); nothing is written unless every record is valid."""
     records = _records(payload, Customer, svc.assistant.years)
-    return _checked(svc.assistant.ingest([], customers=records))
+    return svc.assistant.ingest([], customers=records, all_or_nothing=True)
 
 
 class FactsStatus(BaseModel):
