@@ -11,7 +11,6 @@ from assistant.embedding import Embedder, load_embedder
 from assistant.models import Customer, Draft, Evidence, Fact, IngestReport, Interaction, Suggestion
 from assistant.settings import Settings
 from assistant.store import QuarantinedContact, Store
-from ingest.validation import AcceptedYears
 
 InteractionsInput = str | Path | Sequence[str | Path] | Sequence[dict[str, Any] | Interaction]
 CustomersInput = str | Path | Sequence[dict[str, Any] | Customer] | None
@@ -26,6 +25,7 @@ class Assistant:
         from assistant.memory.answers import Answerer
         from assistant.memory.facts import FactMemory
         from assistant.memory.retrieval import Retriever
+        from ingest.validation import AcceptedYears  # not at the top: `import ingest.loaders` imports this package
 
         self.settings = settings
         self.years = AcceptedYears.of(settings)

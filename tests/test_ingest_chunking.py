@@ -181,3 +181,12 @@ def test_vector_cache_embeds_each_text_once_and_forgets_the_oldest():
     cache.embed(["b", "aa"])
     assert fake.asked[-1] == ["b"]
     assert cache.embed([]).shape == (0, 2)
+
+
+@pytest.mark.parametrize("module", ["ingest.loaders", "ingest.validation", "ingest.pipeline"])
+def test_each_ingest_module_imports_on_its_own(module):
+    """As benchmarks/ingest.py does: `import assistant` (through assistant.errors) must not come back for ingest."""
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, capture_output=True, timeout=120)
