@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
@@ -76,9 +77,12 @@ class Contact(_Record):
     phone: str | None = None
 
 
+_ID_LIKE = re.compile(r"^[\w.-]*\d[\w.-]*$|^[\w]+[-_][\w-]+$")
+
+
 class Customer(_Record):
     customer_id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
+    name: str | None = Field(None, min_length=1, description="As on record; none when the record has no name.")
     customer_since: date | None = None
     products: list[str] = Field(default_factory=list)
     consent: Consent = Field(default_factory=Consent)
@@ -86,8 +90,17 @@ class Customer(_Record):
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     @property
-    def first_name(self) -> str:
+    def first_name(self) -> str | None:
+        """The name an agent may use; None when the record has none. An id copied into the name field by an
+        export ("ins-000") is no name: nobody is greeted by their id."""
+        if not self.name or self.name == self.customer_id or _ID_LIKE.match(self.name):
+            return None
         return self.name.split()[0]
+
+    @property
+    def display_name(self) -> str:
+        """What a list or a heading shows: the name on record, else the id."""
+        return self.name or self.customer_id
 
 
 class Chunk(BaseModel):

@@ -112,7 +112,7 @@ class Store:
     # ---- writes -------------------------------------------------------------------------
     def upsert_customers(self, customers: Iterable[Customer]) -> int:
         rows = [
-            (c.customer_id, c.name, _search_text(c), c.model_dump_json())
+            (c.customer_id, c.display_name, _search_text(c), c.model_dump_json())
             for c in customers
         ]
         with self._lock, _transaction(self._db):
@@ -217,7 +217,7 @@ class Store:
         row = self._read().execute("SELECT record FROM customers WHERE customer_id=?", (customer_id,)).fetchone()
         if row is None:
             if self._has_interactions(customer_id):
-                return Customer(customer_id=customer_id, name=customer_id)
+                return Customer(customer_id=customer_id)
             raise UnknownCustomer(customer_id)
         return Customer.model_validate_json(row[0])
 
@@ -408,7 +408,7 @@ def meta_pos(stored: StoredChunk) -> int:
 
 def _search_text(c: Customer) -> str:
     return " ".join(
-        x for x in (c.customer_id, c.name, c.contact.email or "", (c.contact.phone or "").replace(" ", "")) if x
+        x for x in (c.customer_id, c.name or "", c.contact.email or "", (c.contact.phone or "").replace(" ", "")) if x
     ).lower()
 
 

@@ -317,8 +317,9 @@ def test_transcript_slips_make_no_false_facts_and_no_hanging_words(embedder, set
     assert sorted(f.text for f in facts if f.kind == "promise") == [
         "Agent promised to call the customer back with the quote", "Agent promised to text the customer"]
     texts = [s.text for s in assistant.suggestions("slip-1", now=TUESDAY + timedelta(days=1))]
-    assert "Coming up tomorrow: we promised to call slip-1 back with the quote" in texts
-    assert "Ask about slip-1's birthday: \u201cHappy early birthday to you.\u201d" in texts  # not the baby wishes
+    # no name on record: never the id as a name ("call slip-1 back")
+    assert "Coming up tomorrow: we promised to call the customer back with the quote" in texts
+    assert "Ask about the customer's birthday: \u201cHappy early birthday to you.\u201d" in texts  # not the baby
     assistant.close()
 
 

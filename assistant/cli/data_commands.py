@@ -105,4 +105,4 @@ def register(app: typer.Typer) -> None:
             return
         for c in found:
             since = f"since {c.customer_since.year}" if c.customer_since else ""
-            typer.echo(f"{c.customer_id:<20} {c.name:<24} {since:<11} {', '.join(c.products)}")
+            typer.echo(f"{c.customer_id:<20} {c.display_name:<24} {since:<11} {', '.join(c.products)}")

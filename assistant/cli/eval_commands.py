@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import typer
@@ -73,3 +74,21 @@ def gate(
     code, report = gate_command(thresholds, benchmarks=benchmarks)
     typer.echo(report)
     raise typer.Exit(code)
+
+
+@app.command("fresh")
+def fresh(
+    folder: Path = typer.Argument(..., help="A fresh set's folder: customers.jsonl, interactions.jsonl, key.jsonl."),
+    out: Path | None = typer.Option(None, "--out", help="Save the run JSON here (e.g. FOLDER/first-run.json)."),
+    drafts: Path | None = typer.Option(None, "--drafts", help="Write every draft here (JSONL) for a blind reader."),
+) -> None:
+    """Score the fact readers and ask against a fresh set's key, and write the drafts for blind review."""
+    from assistant.evaluation.fresh import run_fresh
+
+    result = run_fresh(folder)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    if drafts is not None:
+        drafts.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.drafts), encoding="utf-8")
+    typer.echo(result.summary())

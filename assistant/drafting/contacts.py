@@ -12,6 +12,7 @@ from assistant.drafting.guardrails import looks_like_injection
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month
 from assistant.drafting.synopsis import third_person
 from assistant.drafting.synopsis.words import IDENTIFICATION, VERIFICATION, VERIFICATION_MAX_WORDS
+from assistant.language import noise
 from assistant.models import Citation, DraftSentence, Interaction, as_utc
 
 _EMAIL_NOISE = re.compile(
@@ -29,6 +30,8 @@ _EMOJI = re.compile(r"\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+\s*")
 def clean_turn_text(text: str, channel: str) -> str:
     """Drop channel furniture (email subject, salutation and sign-off; social handles and signatures; a ticket's
     "Message from customer via the portal:") and any instruction-like sentence."""
+    if channel == "email":
+        text = noise.without_quoted_reply(text)
     lines = text.splitlines() if channel == "email" else [text]
     kept = [ln for ln in (ln.strip() for ln in lines) if ln and not (channel == "email" and _EMAIL_NOISE.match(ln))]
     joined = " ".join(kept)
@@ -36,7 +39,8 @@ def clean_turn_text(text: str, channel: str) -> str:
         joined = _SOCIAL_NOISE.sub("", joined)
     elif channel == "ticket":
         joined = _PORTAL_PREFIX.sub("", joined)
-    return " ".join(p for p in re.split(r"(?<=[.!?])\s+", joined) if p and not looks_like_injection(p))
+    return " ".join(p for p in re.split(r"(?<=[.!?])\s+", joined)
+                    if p and not looks_like_injection(p) and noise.quotable(p))
 
 
 def _sentences(text: str) -> list[str]:

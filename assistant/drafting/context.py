@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.drafting.guardrails import fact_is_clean
 from assistant.drafting.policy import Policy, build_policy
+from assistant.language import noise
 from assistant.models import Citation, Customer, Fact, Interaction, as_utc
 from assistant.settings import Settings
 
@@ -28,8 +29,17 @@ class CustomerContext:
         self.by_id = {i.interaction_id: i for i in self.interactions}
 
     @property
+    def known_name(self) -> str | None:
+        """The name an agent may use: the record's, else the one the customer gave in a contact; never an id."""
+        if self.customer.first_name:
+            return self.customer.first_name
+        given = [f for f in self.of("detail") if f.subject == "name" and f.attributes.get("name")]
+        return str(given[-1].attributes["name"]) if given else None
+
+    @property
     def name(self) -> str:
-        return self.customer.first_name
+        """How drafts refer to the customer: their name, or "the customer" when none is known."""
+        return self.known_name or "the customer"
 
     def of(self, *kinds: str) -> list[Fact]:
         return [f for f in self.facts if f.kind in kinds]
@@ -146,7 +156,8 @@ def quote_of(ctx: CustomerContext, fact: Fact, max_words: int = 22) -> str:
     for text in candidates:
         for part in re.split(r"(?<=[.!?])\s+|\n+", text):
             part = part.strip()
-            if len(part.split()) >= 4 and not looks_like_injection(part) and not part.lower().startswith("subject:"):
+            if len(part.split()) >= 4 and not looks_like_injection(part) and not part.lower().startswith("subject:") \
+                    and noise.quotable(part):
                 words = part.split()
                 return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
     return ""

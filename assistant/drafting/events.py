@@ -135,11 +135,44 @@ def worth_mentioning(fact: Fact, now: datetime) -> bool:
     return d <= PAST_DAYS or fact.valid_from is not None
 
 
+# Events it is safe to ask after once their date has passed, though nobody told us how they went: exams happen
+# on their day; a baby due, a move or a wedding may not have ("congratulations on the baby" before it is born).
+_SAFE_AFTER = {"exams", "graduation", "birthday", "driving_test", "school", "university", "marathon", "challenge",
+               "health"}
+
+
+def called_off(fact: Fact, ctx: CustomerContext) -> bool:
+    """A later contact said this plan is off ("the move is off")."""
+    attrs = fact.attributes or {}
+    for other in ctx.of("life_event"):
+        o = other.attributes or {}
+        if (other.status == "cancelled" or o.get("tense") == "cancelled") and o.get("event") == attrs.get("event") \
+                and (o.get("person"), o.get("relation")) == (attrs.get("person"), attrs.get("relation")) \
+                and fact_time(other, ctx.now) >= fact_time(fact, ctx.now):
+            return True
+    return False
+
+
+def confident(fact: Fact, ctx: CustomerContext) -> bool:
+    """May a draft say this event in its own words? Only what the reading was sure of, whose it is known, not
+    called off, and not a thing expected that may or may not have happened since (precision first)."""
+    attrs = fact.attributes or {}
+    if fact.confidence < ctx.settings.confident_fact or attrs.get("about") == "unknown":
+        return False
+    said_tense = str(attrs.get("tense") or "")
+    if said_tense == "cancelled" or fact.status == "cancelled" or called_off(fact, ctx):
+        return False
+    if said_tense == "expected" and tense(fact, ctx.now) == "past" and not outcome_known(fact):
+        return str(attrs.get("event") or "") in _SAFE_AFTER  # a plan the customer made is taken to have happened
+    return True
+
+
 def candidates(ctx: CustomerContext) -> list[tuple[float, Fact]]:
     """Life events worth a personal touch now, best first."""
     out = []
     for fact in ctx.of("life_event"):
-        if not worth_mentioning(fact, ctx.now):
+        if fact.status == "cancelled" or (fact.attributes or {}).get("tense") == "cancelled" \
+                or not worth_mentioning(fact, ctx.now) or called_off(fact, ctx):
             continue
         d = distance_days(fact, ctx.now)
         heard = (ctx.now - fact_time(fact, ctx.now)).days

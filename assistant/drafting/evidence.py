@@ -77,7 +77,7 @@ def fact_lines(ctx: CustomerContext, facts: list[Fact], evidence: EvidenceSet) -
 def customer_json(ctx: CustomerContext) -> str:
     c = ctx.customer
     return json.dumps({
-        "name": c.name, "first_name": c.first_name,
+        "name": c.name, "first_name": ctx.known_name,
         "customer_since": c.customer_since.isoformat() if c.customer_since else None,
         "products": c.products, "marketing_consent": ctx.policy.marketing,
     }, indent=1)

@@ -10,7 +10,7 @@ import re
 from datetime import timedelta
 
 from assistant.drafting import events
-from assistant.drafting.context import CustomerContext, fact_time, interaction_citation
+from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, quote_of
 from assistant.drafting.handover import related_interactions
 from assistant.drafting.phrasing import (
     CHANNEL_NOUNS,
@@ -25,6 +25,7 @@ from assistant.drafting.phrasing import (
     years_with_us,
 )
 from assistant.drafting.policy import same_topic
+from assistant.language.time import reanchor
 from assistant.models import Citation, DraftSentence, Interaction, as_utc
 
 NOTABLE_TENURE_YEARS = 5
@@ -34,18 +35,24 @@ def compose_greeting(ctx: CustomerContext) -> tuple[list[DraftSentence], dict[st
     """Sentences in speaking order, and the structured sections (incl. what not to ask)."""
     sentences: list[DraftSentence] = []
     sections: dict[str, object] = {}
-    salutation = f"Hello {ctx.name}"
+    salutation = f"Hello {ctx.known_name}" if ctx.known_name else "Hello"
     years = years_with_us(ctx.customer.customer_since, ctx.now)
     if years >= NOTABLE_TENURE_YEARS and ctx.customer.customer_since:
         salutation += f", and thank you for being with us since {ctx.customer.customer_since.year}"
         sections["tenure"] = f"customer since {ctx.customer.customer_since.year} ({years} years)"
-    # From the customer record, not an interaction: verified against the record, nothing to cite.
-    sentences.append(DraftSentence(text=sentence(salutation), grounded=True))
+    # From the customer record, not an interaction: verified against the record, nothing to cite; a name the
+    # customer gave in a contact cites the turn they gave it in.
+    given = [] if ctx.customer.first_name else [f for f in ctx.of("detail") if f.subject == "name"][-1:]
+    sentences.append(DraftSentence(text=sentence(salutation), grounded=True,
+                                   citations=[c for f in given for c in f.citations]))
     sections["salutation"] = sentences[0].text
     personal = personal_touch(ctx)
     if personal:
         sentences.append(personal)
         sections["personal"] = personal.text
+    unsure = unsure_notes(ctx, personal)
+    if unsure:
+        sections["unsure"] = unsure
     contact = recent_contact(ctx)
     if contact:
         sentences.append(contact)
@@ -56,15 +63,36 @@ def compose_greeting(ctx: CustomerContext) -> tuple[list[DraftSentence], dict[st
 
 # ---- personal context ---------------------------------------------------------------------------------
 def personal_touch(ctx: CustomerContext) -> DraftSentence | None:
+    """The one most relevant personal thing, said in our words only when memory is sure of it."""
     ranked = events.candidates(ctx)
     if not ranked:
-        touches = events.tag_touches(ctx)
-        if touches:
-            _, phrase, cite = touches[0]
-            return DraftSentence(text=phrase, citations=[cite])
         return None
     fact = ranked[0][1]
+    if not events.confident(fact, ctx):
+        return None  # unsure: the agent sees the customer's own words beside the greeting (unsure_notes)
     return DraftSentence(text=events.phrase(fact, ctx), citations=list(fact.citations))
+
+
+def unsure_notes(ctx: CustomerContext, spoken: DraftSentence | None) -> list[str]:
+    """What memory is not sure enough of to say, as the customer's own dated words (never read aloud as ours):
+    "On 2 Mar, by phone: 'the baby's due on the 28th'"."""
+    said = {c.key() for c in (spoken.citations if spoken else [])}
+    notes = []
+    for _, fact in events.candidates(ctx)[:3]:
+        if {c.key() for c in fact.citations} & said:
+            continue
+        quote = quote_of(ctx, fact)
+        if not quote:
+            continue
+        when = as_utc(fact.recorded_at or fact.valid_from or ctx.now)
+        inter = ctx.by_id.get(fact.citations[0].interaction_id) if fact.citations else None
+        channel = CHANNEL_NOUNS.get(inter.channel, inter.channel) if inter else "contact"
+        notes.append(f"On {day_month(when, ctx.now)}, by {channel}: \u201c{reanchor(quote, when, ctx.now)}\u201d")
+    for _, phrase, cite in events.tag_touches(ctx)[:1]:  # a source system's tag: a hint, not a fact
+        inter = ctx.by_id.get(cite.interaction_id)
+        if inter is not None:
+            notes.append(f"Tagged on {day_month(as_utc(inter.started_at), ctx.now)}: {phrase}")
+    return notes
 
 
 # ---- recent contacts --------------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ def profile(ctx: CustomerContext) -> Lines:
     citation: the evaluation checks an uncited sentence against the record (metrics.record_text), and the
     guardrails take it as grounded by construction. Preferences come from contacts and cite them."""
     c = ctx.customer
-    parts = [c.name]
+    parts = [c.name or ctx.name]
     years = years_with_us(c.customer_since, ctx.now)
     if c.customer_since:
         parts.append(f", a customer since {c.customer_since.year}" + (f" ({years} years)" if years >= 2 else ""))

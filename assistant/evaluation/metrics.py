@@ -144,7 +144,7 @@ def is_phatic(sentence: str) -> bool:
 
 def record_text(customer: Customer) -> str:
     """The customer record as a sentence, the evidence for uncited statements about who the customer is."""
-    parts = [customer.name]
+    parts = [customer.name or "The customer"]
     if customer.customer_since:
         parts.append(f"a customer since {customer.customer_since.year}")
     if customer.products:

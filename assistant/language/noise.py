@@ -19,7 +19,7 @@ _MENU = re.compile(
     r"\bthis call (?:may|will) be (?:recorded|monitored)\b|\bcalls? (?:are|may be) recorded for\b|"
     r"\byou are (?:caller )?number \w+ in the queue\b|\bestimated wait(?:ing)? time\b|"
     r"\bplease listen carefully as our (?:menu )?options\b|\bto hear these options again\b|"
-    r"\bwelcome to [A-Z][\w ]{2,40}(?:\.|,) (?:for|if|please|your)\b|\bhold music\b|\[(?:hold music|music|ringing|"
+    r"\bwelcome to [A-Z][\w ]{2,40}(?:\.|,) (?:for|if|please|your)\b|\[(?:hold music|music|ringing|"
     r"silence|inaudible|crosstalk|background noise)\]",
     re.I,
 )
@@ -68,6 +68,21 @@ def without_quoted_reply(text: str) -> str:
     m = _QUOTE_HEADER.search(text)
     kept = text[: m.start()] if m else text
     return "\n".join(line for line in kept.splitlines() if not line.lstrip().startswith(">")).strip()
+
+
+# The masks Rapport's own redaction writes: they stand for a value the customer did give ("my email is [EMAIL]").
+_OWN_MASKS = frozenset({"[EMAIL]", "[SSN]", "[NI NUMBER]", "[SORT CODE]"})
+
+
+def foreign_placeholders(text: str) -> bool:
+    """Placeholders or debris another system's anonymiser left ("[DURATION]", "[NAME]", "$,"): a sentence with
+    them has lost words, so it is never quoted as what the customer said."""
+    return any(m.group(0) not in _OWN_MASKS for m in _PLACEHOLDER.finditer(text))
+
+
+def quotable(text: str) -> bool:
+    """May this sentence be shown as someone's words? Not noise, nothing missing from it."""
+    return not is_noise(text) and not foreign_placeholders(text)
 
 
 def is_noise(text: str) -> bool:

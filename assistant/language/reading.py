@@ -34,7 +34,8 @@ class Statement:
     relation: str | None = None  # "daughter", when about a relative
     person: str | None = None  # a name said for them ("Amy")
     negated_words: frozenset[str] = field(default_factory=frozenset)  # lowercased words inside a negation's scope
-    confidence: float = 0.9
+    confidence: float = 0.9  # how sure the whole reading is (capped when whose news it is stays unknown)
+    certainty: float = 0.9  # how sure the status alone is
 
     @property
     def ahead(self) -> bool:
@@ -61,6 +62,10 @@ _WISH_HEADS = {"hope", "wish", "want", "like", "love", "dream", "fancy", "rather
 _CANCEL_LEMMAS = {"cancel", "scrap", "postpone", "shelve", "abandon", "drop"}
 _HABIT_WORDS = {"whenever", "always", "usually", "normally", "often", "generally", "typically"}
 _DURATION_NOUNS = {"year", "years", "decade", "decades", "month", "months", "ages", "forever", "life", "lifetime"}
+_CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+             "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+             "tomorrow", "tonight", "weekend", "christmas", "easter"}
+_PLAN_HEADS = {"plan", "book", "arrange", "organise", "organize", "intend", "aim", "decide", "prepare", "mean"}
 _REPORTING = {"say", "tell", "reckon", "think", "mention", "confirm", "promise", "explain"}
 _FUTURE_WORDS = {"tomorrow", "next", "soon", "upcoming", "coming", "later", "tonight"}
 _EXPECT_WORDS = {"due", "expecting", "expected", "pregnant"}
@@ -73,16 +78,21 @@ def read(doc: Doc | Span, focus: int | None = None) -> Statement:
         return Statement(text="", status="state", negated=False, about="unknown", confidence=0.0)
     root = next((t for t in tokens if t.dep_ == "ROOT"), tokens[0])
     word = tokens[focus] if focus is not None and 0 <= focus < len(tokens) else root
+    for _ in range(3):  # "new" in "a new job": the event is the noun the words describe
+        if word.dep_ in {"amod", "compound", "det", "nummod", "advmod"} and word.head.pos_ in {"NOUN", "PROPN"}:
+            word = word.head
     predicate = _predicate(word)
     status, confidence = _status(doc, word, predicate)
     negated = _negated(predicate) or (word.i != predicate.i and _negated(word))
     if negated and status in {"planned", "expected", "happened", "ongoing"}:
         status = "cancelled" if status in {"planned", "expected"} else status
     about, relation, person = _about(word, predicate)
+    certainty = confidence
     if about == "unknown":
         confidence = min(confidence, 0.6)
     return Statement(text=doc.text, status=status, negated=negated, about=about, relation=relation, person=person,
-                     negated_words=frozenset(t.lower_ for t in negation_scope(doc)), confidence=confidence)
+                     negated_words=frozenset(t.lower_ for t in negation_scope(doc)), confidence=confidence,
+                     certainty=certainty)
 
 
 def _predicate(word: Token) -> Token:
@@ -123,7 +133,8 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
             return "hypothetical", 0.9
     if "what" in lowered and "if" in lowered or ("happens" in lowered and "if" in lowered):
         return "hypothetical", 0.85
-    if any(t.lower_ in {"would", "could", "might"} and t.head.i in {v.i for v in chain} for t in doc) and "if" in lowered:
+    verbs = {v.i for v in chain}
+    if any(t.lower_ in {"would", "could", "might"} and t.head.i in verbs for t in doc) and "if" in lowered:
         return "hypothetical", 0.8
     if _question(doc, predicate):
         return "question", 0.85
@@ -138,23 +149,33 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
     if {t.lower_ for t in clause} & _EXPECT_WORDS or "on the way" in doc.text.lower():
         return "expected", 0.9
     for verb in chain[1:]:
-        if verb.lemma_.lower() in _WISH_HEADS and predicate.i in {x.i for x in verb.subtree} and verb.lemma_.lower() != "like" \
+        head = verb.lemma_.lower()
+        if head in _WISH_HEADS and head != "like" and predicate.i in {x.i for x in verb.subtree} \
                 or verb.lower_ == "like" and any(c.lower_ in {"would", "'d"} for c in verb.children):
             return "wish", 0.75
     aux = {c.lower_ for c in predicate.children if c.dep_ in {"aux", "auxpass"}}
     future_time = bool({t.lower_ for t in doc} & _FUTURE_WORDS)
+    if any(c.dep_ == "acl" and c.tag_ == "VBG" and c.lemma_ in {"start", "come", "begin"} for c in word.children):
+        return "planned", 0.75  # "I've got a new job there starting in February"
+    if predicate.pos_ in {"NOUN", "PROPN"} and predicate.dep_ == "ROOT":
+        # a fragment with no verb ("Brighton Marathon in April."): a date said will tell when, else we can't
+        return "ongoing", 0.7 if {t.lower_ for t in doc} & _CALENDAR else 0.55
     if aux & {"will", "'ll", "shall", "wo", "gon"} or predicate.head.lemma_ == "go" and predicate.dep_ == "xcomp" \
             and predicate.head.tag_ == "VBG":
         return "planned", 0.85
-    if predicate.lemma_ in {"plan", "book", "arrange", "organise", "organize", "intend"} and predicate.tag_ != "VBD":
+    if predicate.lemma_ in _PLAN_HEADS and predicate.tag_ != "VBD":
         return "planned", 0.8
+    if predicate.dep_ == "xcomp" and predicate.head.lemma_ in _PLAN_HEADS:
+        return "planned", 0.8  # "I'm planning to buy a flat"
     progressive = aux & {"'m", "am", "'re", "are", "is", "'s"} and (predicate.tag_ == "VBG" or aux & {"getting"})
     if progressive:
         # English says plans in the progressive ("we're getting married in the spring"); "at the moment" is now
         now_words = {t.lower_ for t in doc} & {"currently", "moment", "still", "now", "present", "today"}
         return ("ongoing", 0.7) if now_words and not future_time else ("planned", 0.75)
-    if aux & {"can", "could", "may", "might", "should", "must", "need"} and predicate.tag_ == "VB":
-        return "planned", 0.6  # "the dealer said I can collect it on the 16th": ahead, if less certain
+    if aux & {"can", "could", "should", "must", "need"} and predicate.tag_ == "VB":
+        return "planned", 0.7
+    if aux & {"may", "might"} and predicate.tag_ == "VB":
+        return "planned", 0.55  # "the dealer said I can collect it on the 16th": ahead, if less certain
     if future_time and predicate.lemma_ in {"get", "have"} and (predicate.tag_ != "VBD" or aux & {"'s", "'ve"}):
         return "expected", 0.75  # "she's got her exams next week"
     if predicate.tag_ == "VBD" and predicate.lower_ == predicate.lemma_.lower() and not aux and not (
@@ -166,6 +187,9 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
         return "happened", 0.8
     if future_time:
         return "planned", 0.7
+    if predicate.tag_ in {"VBZ", "VBP"} and predicate.lemma_ not in {"be", "have"} and any(
+            t.lower_ in _CALENDAR or t.tag_ == "CD" and t.lower_.endswith(("st", "nd", "rd", "th")) for t in doc):
+        return "planned", 0.7  # "I fly on the 8th of December": a timetable is said in the present
     if predicate.tag_ in {"VBZ", "VBP"}:
         return "ongoing", 0.65
     return "happened", 0.55  # a fragment ("Picked up a new car") tells what was done
@@ -193,7 +217,15 @@ def _called_off(predicate: Token) -> bool:
     """'the move is off', 'the wedding's not happening', 'we're not going ahead'."""
     kids = _children_lower(predicate)
     if predicate.lemma_ == "be" and "off" in kids:
-        return True
+        # "the move is off (for now)", not "he's off to uni", "I'm off out", "she's off for a week"
+        off = next(c for c in predicate.children if c.lower_ == "off")
+        doc = off.doc
+        after = [t.lower_ for t in doc[off.i + 1: off.i + 3]]
+        subject = next((c for c in predicate.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+        person = subject is not None and (subject.pos_ in {"PRON", "PROPN"} or subject.lower_ in people()[0])
+        ends = not after or after[0] in {".", ",", "!", ";", "now", "then", "after", "again", "completely", "sadly",
+                                         "unfortunately", "too"} or after == ["for", "now"]
+        return ends and not person
     if predicate.lemma_ in {"happen", "go"} and any(c.dep_ == "neg" for c in predicate.children):
         return predicate.lemma_ == "happen" or "ahead" in kids
     return predicate.lemma_ == "call" and "off" in kids
@@ -265,12 +297,17 @@ def _about(word: Token, predicate: Token) -> tuple[About, str | None, str | None
         if word.dep_ in {"nsubj", "nsubjpass"} and (word.lower_ in family or word.lower_ in others):
             candidates.append(word)  # "our first grandchild is due": the grandchild's news
         candidates += [c for c in word.children if c.dep_ == "poss"]
-    for verb in _chain(predicate)[:3]:
+    verb = predicate
+    for _ in range(3):
         subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if subjects:
             candidates += subjects
             break
-    else:
+        # only "I want to move" (xcomp) and "I sold up and moved" (conj) share a subject with the verb above
+        if verb.dep_ not in {"xcomp", "conj"} or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    if not candidates:
         top = _chain(predicate)[-1]
         if top.pos_ in {"NOUN", "PROPN"} and top.i != word.i:
             candidates.append(top)  # "Dad's in hospital" parses with "Dad" as its root
@@ -280,8 +317,9 @@ def _about(word: Token, predicate: Token) -> tuple[About, str | None, str | None
         found = _owner(subject, family, others)
         if found is not None:
             return found
-    if not candidates and predicate.tag_ in {"VBD", "VBN", "VBG"}:
-        return "customer", None, None  # no subject at all: "Picked up a new car last week", "Off to Spain Friday"
+    if not candidates and predicate.tag_ != "VB":
+        # no subject at all, in the customer's own mouth: "Picked up a new car last week", "Brighton in April!"
+        return "customer", None, None
     return "unknown", None, None
 
 

@@ -345,3 +345,33 @@ def question_time(question: str, now: datetime) -> QuestionTime:
     elif _EARLIEST.search(rest):
         order = "earliest"
     return QuestionTime(span, order, " ".join(rest.split()))
+
+
+# Time words that mean something only on the day they were said ("this morning", "next week", "came in today").
+_RELATIVE = re.compile(
+    r"\b(?:this (?:morning|afternoon|evening|week|weekend|month)|(?:earlier|later) today|today|tonight|last night|"
+    r"yesterday|tomorrow|the day after tomorrow|(?:next|last|this coming) (?:week|weekend|month|year|monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday)|in a (?:week|fortnight|month)|in (?:\d+|two|three|four|a few|"
+    r"a couple of) (?:days|weeks|months)|(?:\d+|two|three|four|a few|a couple of) (?:days|weeks|months) ago|"
+    r"a (?:week|fortnight|month) ago)\b", re.I)
+_SAME_DAY = re.compile(r"\b(?:this (?:morning|afternoon|evening)|(?:earlier|later) today|today|tonight)\b", re.I)
+
+
+def reanchor(text: str, said_at: datetime, now: datetime) -> str:
+    """Words like "this morning" or "next week", shown on a later day, with the date they meant in brackets:
+    "the engineer came this morning" said on 2 Mar reads "the engineer came this morning [2 Mar 2026]"."""
+    said_at, now = _aware(said_at), _aware(now)
+    if said_at.date() == now.date():
+        return text
+
+    def dated(m: re.Match[str]) -> str:
+        phrase = m.group(0)
+        if _SAME_DAY.fullmatch(phrase):
+            return f"{phrase} [{fmt_day(said_at)}]"
+        if phrase.lower() == "last night":
+            return f"{phrase} [{fmt_day(said_at - timedelta(days=1))}]"
+        ago = "ago" in phrase.lower() or phrase.lower().startswith(("last", "yesterday"))
+        span = first_span(phrase, said_at, "past" if ago else "future")
+        return f"{phrase} [{span.label()}]" if span else phrase
+
+    return _RELATIVE.sub(dated, text)

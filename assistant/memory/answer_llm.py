@@ -27,11 +27,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=\])\s+(?=[A-Z])")
 def llm_answer(llm: Any, customer: Customer, question: str, hits: list[Hit], now: datetime) -> Draft | None:
     """The model's cited answer, or None when it cited nothing it was shown. Exceptions propagate to the caller,
     which falls back to the extractive answer."""
-    not_found = f"I can't find anything about that in {customer.first_name}'s history."
+    not_found = f"I can't find anything about that in {customer.first_name or 'the customer'}'s history."
     lines, allowed = _evidence_lines(hits)
     if not lines:
         return _draft(customer, [DraftSentence(text=not_found)], model=llm)
-    user = (f"Today is {now:%d %b %Y}. Customer: {customer.first_name}.\n\n<transcripts>\n" + "\n".join(lines)
+    name = customer.first_name or "name not on record"
+    user = (f"Today is {now:%d %b %Y}. Customer: {name}.\n\n<transcripts>\n" + "\n".join(lines)
             + f"\n</transcripts>\n\nQuestion: {question}")
     reply = llm.invoke([("system", SYSTEM.format(not_found=not_found)), ("human", user)])
     text = _content(reply).strip()

@@ -73,8 +73,9 @@ class Answerer:
             if got:
                 name, sentences_ = got
                 return _draft(customer, sentences_, route=name)
-        return _draft(customer, [DraftSentence(text=f"I can't find anything about that in {customer.first_name}'s "
-                                                     "history.")], route="none")
+        whose = customer.first_name or "the customer"
+        return _draft(customer, [DraftSentence(text=f"I can't find anything about that in {whose}'s history.")],
+                      route="none")
 
     def _names_a_stranger(self, customer: Customer, question: str) -> bool:
         names = [n for n in NAME.findall(question) if n.lower() not in NOT_NAMES]
@@ -175,8 +176,8 @@ def _quotes(customer: Customer, picked: list[tuple[Interaction, str, str]]) -> l
     for interaction, turn_id in order:
         turn = interaction.turn(turn_id)
         speaker = turn.speaker if turn is not None else "agent"
-        who = {"customer": f"{customer.first_name} said", "agent": "the agent said", "system": "a system note read"}[
-            speaker]
+        who = {"customer": f"{customer.first_name or 'the customer'} said", "agent": "the agent said",
+               "system": "a system note read"}[speaker]
         quote = clip(" ".join(groups[(interaction.interaction_id, turn_id)]), 60)
         out.append(DraftSentence(
             text=f'On {_day(interaction.started_at)} ({interaction.channel}) {who}: "{quote}"',
@@ -211,8 +212,9 @@ def _interaction_cite(interaction: Interaction, hit: Hit) -> Citation:
 def _without_names(question: str, customer: Customer) -> str:
     """The customer's own name is not a topic: 'what did Maria say about Amy?' is about Amy. It becomes 'the
     customer' (a question still reads as one for the embedding model; for BM25 those are stop-ish words)."""
-    out = re.sub(rf"\b{re.escape(customer.name)}(?:'s)?\b", "the customer", question, flags=re.I)
-    for part in customer.name.split():
+    out = re.sub(rf"\b{re.escape(customer.name)}(?:'s)?\b", "the customer", question, flags=re.I) if customer.name \
+        else question
+    for part in (customer.name or "").split():
         if len(part) > 1:
             out = re.sub(rf"\b{re.escape(part)}('s)?\b", lambda m: "the customer" + (m.group(1) or ""), out,
                          flags=re.I)

@@ -137,7 +137,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     def find(text: str, current: str | None, request: gr.Request) -> Any:
         session_user(svc, request, "read")
         found = svc.assistant.customers(search_text(text), limit=50)
-        choices = [(f"{c.name} · {c.customer_id}", c.customer_id) for c in found]
+        choices = [(f"{c.display_name} · {c.customer_id}", c.customer_id) for c in found]
         label = f"Customers ({len(found)} found)" if text else f"Customers ({len(found)})"
         keep = current if current in {c.customer_id for c in found} else None  # typing keeps the open customer
         return gr.Radio(choices=choices, value=keep, label=label)

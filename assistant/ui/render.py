@@ -88,8 +88,8 @@ def profile_card(customer: Customer, facts: Sequence[Fact], interactions: Sequen
     return f"""
 <div class="rp-card rp-profile">
   <div class="rp-profile-head">
-    <div class="rp-avatar">{esc(customer.name[:1].upper())}</div>
-    <div><div class="rp-name">{esc(customer.name)}</div>
+    <div class="rp-avatar">{esc(customer.display_name[:1].upper())}</div>
+    <div><div class="rp-name">{esc(customer.display_name)}</div>
     <div class="rp-sub">{esc(customer.customer_id)} · {esc(tenure(customer.customer_since, now))}</div>
     <div class="rp-sub">{contact}</div></div>
   </div>

@@ -48,6 +48,7 @@ class Extractor:
             *manner.manner(conversation),
             *personal.consent(conversation),
             *personal.details(conversation),
+            *personal.names(conversation),
             *issues.issues(conversation),
             *promises.promises(conversation),
             *verification.verification(conversation),

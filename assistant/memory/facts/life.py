@@ -196,7 +196,11 @@ def _when(said: Said, conversation: Conversation, match: re.Match[str] | None,
     ahead = statement.ahead or statement.status == "cancelled" and not lx.PAST_CUES.search(said.text)
     if match is not None and _FUTURE_EVENT.search(match.group(0)):
         ahead = True
-    direction = "future" if ahead else "past"
+    # A date is read backwards only when the event has happened or has been going on ("since October");
+    # otherwise "in April" is the next April.
+    behind = statement.status == "happened" or statement.status == "ongoing" and bool(lx.PAST_CUES.search(said.text)
+                                                                                     or "since" in said.text.lower())
+    direction = "past" if behind and not ahead else "future"
     spans = find_spans(said.text, said.at, direction)
     if not spans:  # "Amy has exams." then "It's the week of the 16th." — look at the rest of the turn
         for other in conversation.turn_sentences(said):
@@ -279,7 +283,7 @@ def life_events(conversation: Conversation) -> list[Fact]:
         if earlier is not None:  # "I'm going to New Zealand in December ... I fly on the 8th of December"
             found[key] = _merge(conversation, earlier, said, span, attributes)
             continue
-        confidence = statement.confidence if who_known else min(statement.confidence, 0.6)
+        confidence = statement.certainty if who_known else min(statement.certainty, 0.6)
         found[key] = make_fact(
             conversation, "life_event", subject, describe(attributes, status), [said],
             status=status,

@@ -4,10 +4,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
+from assistant.language.grammar import grammar
+from assistant.language.names import introduced_name
+from assistant.language.reading import negation_scope
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
 from assistant.models import Fact
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 _ACCESSIBILITY_RE = re.compile(r"\b(hard of hearing|deaf|hearing aids?|hearing isn't|don't hear well|can't hear|"
                                r"speak up|partially sighted|blind|visually impaired|dyslexi\w+|wheelchair|large print|"
@@ -107,6 +114,75 @@ def _wished(said: Said, conversation: Conversation) -> tuple[set[str], set[str]]
     return wanted, unwanted
 
 
+# Channel words as the parser sees them (lemma -> channel); verbs count too ("ring me", "email me").
+_CHANNEL_LEMMAS = {"email": "email", "e-mail": "email", "mail": "email", "text": "text", "sms": "text",
+                   "call": "phone", "ring": "phone", "phone": "phone", "telephone": "phone", "voicemail": "voicemail",
+                   "post": "post", "letter": "post", "paper": "post", "app": "app", "chat": "chat",
+                   "whatsapp": "WhatsApp", "landline": "landline", "mobile": "mobile", "video": "video",
+                   "branch": "branch"}
+_WARM = {"fine", "best", "good", "better", "great", "ok", "okay", "easier", "easiest", "ideal", "preferable", "only",
+         "prefer", "rather", "like", "love", "happy"}
+_TIME_PREPS = {"before", "after", "until", "till", "during", "between"}
+
+
+def _channels_read(said: Said, conversation: Conversation) -> tuple[dict[str, str], list[str]]:
+    """Channels and their polarity as the grammar reads them ({channel: "wanted"|"unwanted"}), and time limits
+    said in a refusal ("don't call before 10" limits the time, it does not refuse calls). Only a wish counts: a
+    refusal addressed to us ("never text me", "no calls", "not by phone"), a channel called fine or best, or one
+    preferred; not a complaint ("you never ring back") nor their own doings ("I won't get to the branch")."""
+    doc = (conversation.grammar or grammar()).one(said.text)
+    scope = {t.i for t in negation_scope(doc)}
+    polarity: dict[str, str] = {}
+    limits: list[str] = []
+    for t in doc:
+        channel = _CHANNEL_LEMMAS.get(t.lemma_.lower()) or _CHANNEL_LEMMAS.get(t.lower_)
+        if channel is None or t.pos_ not in {"NOUN", "VERB", "PROPN"}:
+            continue
+        if t.i in scope:
+            if not _refusal(t) or any(c.lower_ in {"about", "regarding"} for c in t.children):
+                continue  # "I don't want calls about mortgages" refuses a sale, not the phone
+            timed = [c for c in t.children if c.lower_ in _TIME_PREPS]
+            if timed and t.pos_ == "VERB":
+                limits.append(f"no {t.lemma_.lower()}s " + " ".join(x.text for x in timed[0].subtree
+                                                                   if x.lower_ not in {"please", "thanks"}))
+                continue
+            polarity[channel] = "unwanted"
+        elif channel not in polarity and _welcomed(t):
+            polarity[channel] = "wanted"
+    return polarity, limits
+
+
+def _refusal(t: Token) -> bool:
+    """A negated channel word that tells us what not to do: an order with no subject ("never text me", "please
+    don't ring"), "no calls", "not by phone"."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
+        return True
+    if t.head.lower_ == "by" and any(c.dep_ == "neg" for c in t.head.head.children) or t.head.lower_ == "by" and \
+            any(c.lower_ == "not" for c in t.head.children):
+        return True
+    verb = t if t.pos_ == "VERB" else t.head
+    has_subject = any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children)
+    negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
+    # "I don't want calls": a wish of theirs, though it has a subject
+    wish = verb.lemma_ in {"want", "like"} and any(c.lower_ in {"i", "we"} for c in verb.children)
+    return negated and (not has_subject or wish)
+
+
+def _welcomed(t: Token) -> bool:
+    """'email is fine', 'letters are best', 'I'd rather you emailed', 'I prefer the app', 'post only'."""
+    head = t.head
+    if "than" in {head.lower_, head.head.lower_} or any(c.lower_ == "than" for c in t.children):
+        return False  # "email rather than phone": phone is the one they don't want (the comparison rule reads it)
+    if t.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ == "be" and any(
+            c.dep_ in {"acomp", "attr"} and c.lower_ in _WARM for c in head.children):
+        return True
+    if any(c.lower_ == "only" for c in t.children):
+        return True
+    chain = [t, head, head.head]
+    return any(x.lemma_.lower() in {"prefer", "rather"} or any(c.lower_ == "rather" for c in x.children)
+               for x in chain)
+
+
 def preferences(conversation: Conversation) -> list[Fact]:
     """Contact channel (wanted and unwanted), contact time, and pace, from the customer or an agent's note of it."""
     facts = []
@@ -137,6 +213,18 @@ def preferences(conversation: Conversation) -> list[Fact]:
         for m in _IN_WRITING.finditer(text):
             wanted.add(_channel(next(g for g in m.groups() if g)))
         wanted -= unwanted
+        limits: list[str] = []
+        if said.speaker == "customer":
+            # the grammar has the last word on which way a channel goes ("not by phone, letters are fine")
+            read, limits = _channels_read(said, conversation)
+            for channel, way in read.items():
+                (wanted if way == "wanted" else unwanted).add(channel)
+                (unwanted if way == "wanted" else wanted).discard(channel)
+            if limits:
+                unwanted -= {"phone"} - {c for c, w in read.items() if w == "unwanted"}
+        for limit in limits:
+            facts.append(make_fact(conversation, "preference", "contact time", f"Contact time: {limit}", [said],
+                                   status="stated", valid_from=said.at, value=text, quote=text))
         paying = _PAYING.search(text) if said.speaker == "customer" else None
         if paying:
             facts.append(make_fact(conversation, "preference", "paying", f"Prefers to pay {paying.group('how')}",
@@ -155,8 +243,8 @@ def preferences(conversation: Conversation) -> list[Fact]:
         time_of_day = lx.TIME_OF_DAY_RE.search(text) or _ANY_DAY_BUT.search(text)
         asked_when = said.speaker == "customer" and len(text.split()) <= 14 and any(
             _ASKED_WHEN.search(s.text) for s in conversation.turn(said.index - 1))
-        if said.speaker == "customer" and time_of_day and (_TIME_PREF.search(text) or lx.PREFERENCE_RE.search(text)
-                                                           or asked_when):
+        if said.speaker == "customer" and time_of_day and not limits and (
+                _TIME_PREF.search(text) or lx.PREFERENCE_RE.search(text) or asked_when):
             facts.append(make_fact(conversation, "preference", "contact time",
                                    f"Best time to call: {_time_words(text)}", [said], status="stated",
                                    valid_from=said.at, value=text))
@@ -191,6 +279,18 @@ def consent(conversation: Conversation) -> list[Fact]:
         facts.append(make_fact(conversation, "consent", "marketing", text, [said], status=status,
                                valid_from=said.at, quote=said.text))
     return facts
+
+
+def names(conversation: Conversation) -> list[Fact]:
+    """The name a customer gives for themselves ("it's Marcus by the way"), for a record that has none."""
+    for said in conversation.said:
+        if said.speaker != "customer" or len(said.text) > 300:
+            continue
+        name = introduced_name(said.text, conversation.grammar)
+        if name:
+            return [make_fact(conversation, "detail", "name", f"Gave their name as {name}", [said], status="stated",
+                              valid_from=said.at, name=name, quote=said.text, confidence=0.9)]
+    return []
 
 
 def details(conversation: Conversation) -> list[Fact]:
