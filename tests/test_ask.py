@@ -60,7 +60,10 @@ def test_quotes_the_sentence_that_answers(demo, answerer):
 def test_declined_offers_come_from_facts(demo, answerer):
     draft = answerer.ask(MARIA, "Has she declined any offers?", now=NOW)
     assert draft.metadata["route"] == "facts" and "mortgage" in draft.text
-    assert any(c.interaction_id == "int-maria-06" and c.turn_ids == ["4", "5"] for c in draft.citations)
+    # the citation points at her own answer (turn 5), not at the agent's offer (turn 4)
+    assert any(c.interaction_id == "int-maria-06" and c.turn_ids == ["5"] for c in draft.citations)
+    [turn] = [t for t in demo[0].interactions(MARIA) if t.interaction_id == "int-maria-06"][0].turns[5:6]
+    assert turn.speaker == "customer"
     assert_cites_real_turns(demo[0], MARIA, draft)
 
 

@@ -37,8 +37,8 @@ def due_words(due: datetime, now: datetime) -> str:
 def is_open(ctx: CustomerContext, fact: Fact) -> bool:
     """Still to do: not kept or lapsed, and not overtaken since by the matter it was made about being resolved
     (the form promised while raising a dispute is moot once the dispute is won)."""
-    if fact.status.lower() in DONE_STATUSES:
-        return False
+    if fact.status.lower() in DONE_STATUSES or (fact.attributes or {}).get("by") == "customer":
+        return False  # the customer's own undertaking is not ours to keep
     made = fact_time(fact, ctx.now)
     where = [i for i in (ctx.by_id.get(c.interaction_id) for c in fact.citations) if i is not None]
     for issue in ctx.of("issue"):

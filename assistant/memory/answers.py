@@ -14,7 +14,7 @@ from assistant.language.time import fmt_day, question_time
 from assistant.language.words import clip, sentences, topic_tokens
 from assistant.memory.answer_llm import llm_answer
 from assistant.memory.facts import FactMemory
-from assistant.memory.intents import fact_question, matching_facts
+from assistant.memory.intents import fact_question, matching_facts, topic_of
 from assistant.memory.retrieval import Hit, Retriever
 from assistant.memory.timeline import summarize
 from assistant.models import Citation, Customer, Draft, DraftSentence, Fact, Interaction, as_utc, utcnow
@@ -96,6 +96,10 @@ class Answerer:
             return None
         facts = matching_facts(self.memory.facts(customer.customer_id, now=now), question, intent)
         if not facts:
+            # A list question memory has no fact for gets that answer, not quotes that merely sound alike.
+            none = _NONE_ON_RECORD.get((intent.kinds, intent.statuses))
+            if none and not topic_of(question, intent):
+                return "facts", [DraftSentence(text=none)]
             return None
         facts = sorted(facts, key=lambda f: f.recorded_at or datetime.min.replace(tzinfo=now.tzinfo))[-MAX_FACTS:]
         return "facts", [_fact_sentence(f) for f in facts]
@@ -186,12 +190,28 @@ def _quotes(customer: Customer, picked: list[tuple[Interaction, str, str]]) -> l
     return out
 
 
+_NONE_ON_RECORD = {
+    (("offer",), ("declined",)): "No declined offers on record.",
+    (("offer",), ()): "No offers on record.",
+    (("promise",), ()): "No promises on record.",
+    (("issue",), ("open", "escalated")): "No open issues on record.",
+    (("issue",), ()): "No issues on record.",
+    (("preference",), ()): "No contact preferences on record.",
+    (("consent", "preference"), ()): "No opt-outs on record.",
+    (("product",), ()): "No products on record.",
+}
+
+
 def _fact_sentence(fact: Fact) -> DraftSentence:
     quiet = {"", "held", "stated", "verified", "bought", "granted"}
     status = f" ({fact.status})" if fact.status not in quiet and fact.status.lower() not in fact.text.lower() else ""
     when = f" — recorded {_day(fact.recorded_at)}" if fact.recorded_at and fact.citations else ""
     source = " — customer record" if fact.attributes.get("source") == "customer record" else ""
-    return DraftSentence(text=_end(f"{fact.text}{status}{when}{source}"), citations=list(fact.citations))
+    citations = list(fact.citations)
+    reply = (fact.attributes or {}).get("reply_turns")
+    if fact.kind == "offer" and reply and citations:  # the customer's own answer, not the agent's question
+        citations = [citations[0].model_copy(update={"turn_ids": [str(t) for t in reply]})]
+    return DraftSentence(text=_end(f"{fact.text}{status}{when}{source}"), citations=citations)
 
 
 def _draft(customer: Customer, parts: list[DraftSentence], *, route: str) -> Draft:

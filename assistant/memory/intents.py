@@ -17,23 +17,29 @@ class FactQuestion:
 
 
 _INTENTS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
-    (re.compile(r"\b(declined|turned down|refused|said no to|rejected)\b", re.I), ("offer",), ("declined",)),
+    (re.compile(r"\b(declin\w*|turn\w* (?:\w+ )?down|refus\w*|said no|say no|saying no|reject\w*|not interested|"
+                r"knock\w* back|passed on|no thanks)\b", re.I), ("offer",), ("declined",)),
     (re.compile(r"\b(accepted|took up|said yes to)\b.*\boffers?\b|\boffers?\b.*\baccepted\b", re.I), ("offer",),
      ("accepted",)),
     (re.compile(r"\b(pending|still thinking|undecided|open offers?)\b", re.I), ("offer",), ("pending",)),
     (re.compile(r"\b(offers?|offered|pitch(?:ed)?|sales?)\b", re.I), ("offer",), ()),
     (re.compile(r"\b(products?|hold|holds|held|policies|what (?:accounts|cards) does|have with us|bought|"
                 r"purchased|signed up)\b", re.I), ("product",), ()),
-    (re.compile(r"\b(promis\w*|owe (?:her|him|them)|call (?:her|him|them) back|callbacks?|committed to|"
-                r"supposed to (?:call|email|send))\b", re.I), ("promise",), ()),
+    (re.compile(r"\b(promis\w*|owe (?:her|him|them)|call (?:her|him|them) back|callbacks?|call-backs?|committed to|"
+                r"supposed to (?:call|email|send)|said we(?:'d| would)|follow[- ]ups?|waiting (?:on|for) us|"
+                r"get back to (?:her|him|them))\b", re.I), ("promise",), ()),
     (re.compile(r"\b(open (?:issues?|cases?|complaints?|claims?)|unresolved|outstanding)\b", re.I), ("issue",),
      ("open", "escalated")),
     (re.compile(r"\b(issues?|problems?|complain\w*|cases?|disputes?|escalat\w*)\b", re.I), ("issue",), ()),
     (re.compile(r"\b(family|children|kids|life events?|what's going on in (?:her|his|their) life|personal)\b",
                 re.I), ("life_event",), ()),
-    (re.compile(r"\b(prefer\w*|how (?:should|do) we contact|best way to (?:reach|contact)|best time|"
-                r"contact (?:method|channel))\b", re.I), ("preference",), ()),
-    (re.compile(r"\b(consent|marketing|opted? out|opt-out)\b", re.I), ("consent",), ()),
+    (re.compile(r"\b(prefer\w*|how (?:should|do|does|would|can) (?:we|i|she|he|they) (?:\w+ )?(?:contact|reach|get "
+                r"hold of|like to be (?:contacted|reached))|best way to (?:reach|contact|get hold)|best time|"
+                r"contact (?:method|channel)|like to be contacted|(?:phone|call|email|text|letter)s? or)\b", re.I),
+     ("preference",), ()),
+    (re.compile(r"\b(consent|marketing|opted?[ -]?out\w*|unsubscrib\w*|stop (?:contacting|calling|texting|emailing)|"
+                r"do not (?:call|contact)|doesn't want (?:to be )?(?:contacted|called|texted|emailed))\b", re.I),
+     ("consent", "preference"), ()),
     (re.compile(r"\b(verif\w*|identity|security check|id check|already (?:given|provided|confirmed))\b", re.I),
      ("verification",), ()),
     (re.compile(r"\b(mood|sentiment|frustrat\w*|angry|annoyed|unhappy|cross|upset|happy with us|feeling|feel)\b",
@@ -48,7 +54,9 @@ promises owe callback callbacks committed supposed open issue issues problem pro
 cases dispute disputes escalated escalation unresolved outstanding family children kids life event events personal
 prefer prefers preference preferences contact method channel consent marketing opted opt verified verification
 identity security check already given provided confirmed mood sentiment frustrated angry upset happy feeling pending
-thinking undecided annoyed unhappy cross feel suggest suggested suggestion recommend recommended
+thinking undecided annoyed unhappy cross feel suggest suggested suggestion recommend recommended decline refuse
+refusal reject turn say saying said no thanks interested knocked passed opt optout unsubscribe stop contacting calling
+texting emailing contacted called texted emailed reach hold like way best time follow waiting
 """))
 
 

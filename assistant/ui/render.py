@@ -74,7 +74,7 @@ def profile_card(customer: Customer, facts: Sequence[Fact], interactions: Sequen
     issues = _current(facts, now, "issue", ("open", "escalated"))
     declined = _current(facts, now, "offer", ("declined",))
     upcoming = _current(facts, now, "life_event", ("upcoming", "ongoing"))
-    promises = _current(facts, now, "promise", ("due", "overdue"))
+    promises = _current(facts, now, "promise", ("due", "open", "overdue"))
     last = interactions[-1] if interactions else None
     rows = [
         _fact_list("Open issues", issues, lambda f: (f"{f.status}", f"since {day(f.valid_from or f.recorded_at)}")),

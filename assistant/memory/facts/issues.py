@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.language.time import find_spans
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, is_no_problem, make_fact
 from assistant.memory.facts.prototypes import passes
@@ -114,6 +115,8 @@ def issues(conversation: Conversation) -> list[Fact]:
         if scores and said.speaker == "customer" and lx.phrase_topic(said.text) not in lx.UNMISTAKABLE_TOPICS \
                 and not passes(scores, "issue", "not_issue", floor=0.35):
             continue
+        if _not_today(said, conversation):
+            continue
         topic = _topic(said, conversation, reference)
         if topic is not None:
             raised.setdefault(topic, []).append(said)
@@ -139,6 +142,34 @@ def issues(conversation: Conversation) -> list[Fact]:
     if not raised:
         facts.extend(_follow_up(conversation, reference))
     return facts
+
+
+ANECDOTE_DAYS = 90  # a problem told as happening longer ago than this is a story, not today's issue
+_STORY = re.compile(r"\b(?:back in|years? ago|the last time|once before|used to|in the past|way back|years back|"
+                    r"when i was)\b", re.I)
+
+
+_STILL = re.compile(r"\b(?:still|yet|again|keeps?|kept|since|now|anymore|any more|ongoing|continu\w+)\b", re.I)
+
+
+def _not_today(said: Said, conversation: Conversation) -> bool:
+    """A what-if ("what happens if my card's stolen abroad?") or a story of an old problem ("back in 2019 the same
+    thing happened"): neither is a problem to deal with now. The time said is anchored to the turn."""
+    if said.speaker != "customer":
+        return False
+    statement = conversation.statement(said)
+    # "every time I press pay it fails" and "if I log in it crashes" are problems; "what if it's stolen?" is not
+    if statement.status == "hypothetical" and (said.text.rstrip().endswith("?")
+                                              or re.search(r"\b(?:would|could|might)\b", said.text, re.I)):
+        return True
+    if _STILL.search(said.text):
+        return False  # "I submitted the claim in May and still haven't heard": an old start, a problem today
+    spans = find_spans(said.text, said.at, "past")
+    old = [s for s in spans if (said.at - s.end).days > ANECDOTE_DAYS]
+    if len(old) < len(spans):
+        return False  # "in 2019 and again yesterday": it is back now
+    return bool(old) and (bool(_STORY.search(said.text)) or statement.status == "happened") or bool(
+        _STORY.search(said.text) and statement.status in ("happened", "state"))
 
 
 def _describe(topic: str, sources: list[Said], conversation: Conversation) -> str:

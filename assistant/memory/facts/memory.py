@@ -41,7 +41,8 @@ class FactMemory:
         self.store, self.settings = store, settings
         self.extractor = extractor or Extractor(embedder, offer_cooldown_days=settings.offer_cooldown_days,
                                                 reader=_reader(settings, llm),
-                                                parser=grammar(settings.language_pipeline))
+                                                parser=grammar(settings.language_pipeline),
+                                                embedding_model=settings.embedding_model)
         self._cache: dict[str, tuple[int, list[Fact]]] = {}
         self._lock = threading.Lock()
         self.reader_version = reader_version(settings, self.extractor.reader)
@@ -270,6 +271,9 @@ def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime
         return "kept"
     if due is None or now < due:
         return "due"
+    if attributes.get("due_assumed") or attributes.get("by") == "customer":
+        # nobody named a date (or it is the customer's to do): "overdue" would say more than we know
+        return "lapsed" if now - due > PROMISE_LAPSE else "open"
     return "lapsed" if now - due > PROMISE_LAPSE else "overdue"
 
 

@@ -52,11 +52,56 @@ _RECEIVED = re.compile(r"\b(got (?:it|the|your)|received (?:it|the)|it(?:'s| has
                        re.I)
 
 
-def promises(conversation: Conversation) -> list[Fact]:
+# A customer's own undertaking: "I'll send the payslips over tonight", "I'll pop the form in the post".
+_CUSTOMER_PROMISE = re.compile(r"\b(?:i'll|i will|i'm going to|we'll|we will|i can)\b[^.?!]{0,40}?\b(send|post|"
+                               r"email|e-mail|upload|scan|forward|bring|drop|pop|fill|sign|return|get back to you|"
+                               r"ring you|call you)\b", re.I)
+
+
+def promise_candidates(conversation: Conversation) -> list[Said]:
+    """Sentences that may be a promise, for the commitments classifier to read."""
+    agent = [s for s in conversation.matching(lx.PROMISE_RE, "agent") if not s.text.rstrip().endswith("?")]
+    return agent + _customer_candidates(conversation)
+
+
+def _customer_candidates(conversation: Conversation) -> list[Said]:
+    return [s for s in conversation.matching(_CUSTOMER_PROMISE, "customer") if not s.text.rstrip().endswith("?")]
+
+
+def _small_talk(conversation: Conversation, said: Said, floor: float) -> bool:
+    """The commitments classifier reads it as no promise ("I'll be there in spirit", "we'll see")."""
+    scores = conversation.gate.get(id(said), {})
+    return "commitment:not_promise" in scores and scores["commitment:not_promise"] >= floor
+
+
+def customer_promises(conversation: Conversation) -> list[Fact]:
+    """What the customer said they would do, when the grammar reads it as planned and the classifier as a promise."""
     facts = []
+    for said in _customer_candidates(conversation):
+        m = _CUSTOMER_PROMISE.search(said.text)
+        scores = conversation.gate.get(id(said), {})
+        if m is None or scores.get("commitment:promise", 0.0) < 0.55:
+            continue
+        statement = conversation.statement(said, m.start(1))
+        if statement.status != "planned" or statement.negated:
+            continue  # "if it comes back I'll send a photo", "I won't post it"
+        due, when = _due(said, conversation)
+        what = without_slots(said.text[m.start(1):]).rstrip(" .!,")
+        facts.append(make_fact(
+            conversation, "promise", f"customer: {m.group(1).lower()}", f"Customer said they would {what}{when}",
+            [said], status="due", valid_from=said.at, valid_to=due, due=due.isoformat() if due else None,
+            due_assumed=due is None or None, action=m.group(1).lower(), by="customer", quote=said.text,
+            confidence=round(scores.get("commitment:promise", 0.0), 3)))
+    return facts
+
+
+def promises(conversation: Conversation) -> list[Fact]:
+    facts = customer_promises(conversation)
     for said in conversation.matching(lx.PROMISE_RE, "agent"):
         m = lx.PROMISE_RE.search(said.text)
         if m is None or said.text.rstrip().endswith("?") or _NOT_A_PROMISE.search(said.text[m.start():]):
+            continue
+        if _small_talk(conversation, said, 0.8):
             continue
         if _CONDITIONAL.search(said.text) and not find_spans(said.text, said.at, "future"):
             continue  # "If it's still showing, we'll chase it", "I'll print it for you now": nothing owed later

@@ -134,10 +134,15 @@ class PrototypeGate:
         """For each text, the max cosine to each label asked for it. One embedding batch for all texts."""
         if not texts:
             return []
+        return self.score_vectors(self.embedder.embed_batch(texts), labels)
+
+    def score_vectors(self, vectors: np.ndarray, labels: list[list[str]]) -> list[dict[str, float]]:
+        """As score, for sentences already embedded."""
+        if not len(labels):
+            return []
         prototypes = self._prototypes()
-        vectors = self.embedder.embed_batch(texts)
         return [
-            {label: float((prototypes[label] @ vector).max()) for label in wanted}
+            {label: float((prototypes[label] @ vector).max()) for label in wanted if label in prototypes}
             for vector, wanted in zip(vectors, labels, strict=True)
         ]
 

@@ -135,7 +135,7 @@ def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said
     asked: list[Said] = []
     for turn in turns.values():
         for said in turn:
-            status = reply_status(said.text)
+            status = _reconciled(reply_status(said.text), conversation.gate.get(id(said), {}))
             if status:
                 return status, [said]
         if turn[-1].text.rstrip().endswith("?"):
@@ -144,6 +144,11 @@ def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said
             break
     for said in replies[:1]:
         scores = conversation.gate.get(id(said), {})
+        if "reply:accepted" in scores:  # the classifier trained on everyday replies (language/data)
+            label = max(("accepted", "declined", "undecided", "not_an_answer"), key=lambda k: scores[f"reply:{k}"])
+            if label != "not_an_answer" and scores[f"reply:{label}"] >= 0.6:
+                return {"undecided": "pending"}.get(label, label), [said]
+            continue
         if scores:
             label = max(("accept", "decline", "pending"), key=lambda k: scores.get(k, 0.0))
             if scores.get(label, 0.0) >= 0.6:
@@ -153,12 +158,22 @@ def response_to(offer: Said, conversation: Conversation) -> tuple[str, list[Said
     return "pending", []
 
 
+def _reconciled(status: str | None, scores: dict[str, float]) -> str | None:
+    """The words' reading against the classifier's: a no the words missed or softened ("not right now thanks,
+    maybe next year" is no "maybe"; "yes I know, but no thanks" no yes) is a no. Reading a no as a yes would
+    sell again to someone who said no, so only the safer way wins."""
+    declined = scores.get("reply:declined", 0.0)
+    if status in ("pending", "accepted") and declined >= (0.7 if status == "pending" else 0.8):
+        return "declined"
+    return status
+
+
 def reply_candidates(conversation: Conversation) -> list[Said]:
-    """Customer sentences right after an offer: the only ones whose meaning (yes/no/maybe) needs the model."""
+    """Customer sentences right after an offer, for the reply classifier (and the prototypes) to read."""
     out: list[Said] = []
     for offer in _offers(conversation):
         for s in conversation.after(offer, turns=2, speaker="customer")[:2]:
-            if len(s.text.split()) >= 4 and reply_status(s.text) is None and not _YES_NO.match(s.text):
+            if len(s.text.split()) >= 2:
                 out.append(s)
     return out
 
@@ -182,6 +197,7 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
         facts.append(make_fact(
             conversation, "offer", product, text, [said, *reply], status=status, valid_from=at, valid_to=valid_to,
             offer=said.text, response=reply[0].text if reply else None, product=product,
+            reply_turns=[s.turn_id for s in reply] or None,
         ))
         if status == "accepted" and lx.ACCEPT_RE.search(reply[0].text) and "quote" not in said.text.lower():
             facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said, *reply],
