@@ -73,6 +73,7 @@ class FreshRun(BaseModel):
     traps_hit: int = 0
     traps: int = 0
     ask: list[AskCheck] = Field(default_factory=list)
+    missed: list[dict[str, str]] = Field(default_factory=list)  # key facts no right fact found
     drafts: list[dict[str, Any]] = Field(default_factory=list)
 
     def summary(self) -> str:
@@ -114,22 +115,32 @@ def _pointers(entry: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def _distinct(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per (kind as scored, turns): an opt-out the key also lists as a preference counts once."""
-    seen: set[tuple[str, frozenset[tuple[str, str]]]] = set()
-    out = []
-    for e in entries:
-        key = (_KEY_KIND[str(e["kind"])], frozenset(_pointers(e)))
-        if key not in seen:
-            seen.add(key)
-            out.append(e)
-    return out
+    """An opt-out the key also lists as an unwanted preference on the same turns counts once."""
+    refusals = {frozenset(_pointers(e)) for e in entries
+                if e.get("kind") == "preference" and str(e.get("polarity", "")).lower() != "wants"}
+    return [e for e in entries if not (e.get("kind") == "opt_out" and frozenset(_pointers(e)) in refusals)]
+
+
+_CHANNEL_WORDS = ("email", "e-mail", "text", "sms", "call", "phone", "ring", "post", "letter", "mail", "video",
+                  "branch", "app", "chat", "whatsapp", "paperless")
+_CHANNEL_OF = {"e-mail": "email", "sms": "text", "call": "phone", "ring": "phone", "letter": "post", "mail": "post",
+               "paperless": "email"}
+
+
+def _first_channel(value: str) -> str | None:
+    """The channel a key's preference is about: the first channel word of its value."""
+    found = [(value.find(w), w) for w in _CHANNEL_WORDS if w in value]
+    if not found:
+        return None
+    word = min(found)[1]
+    return _CHANNEL_OF.get(word, word)
 
 
 def _our_pointers(fact: Fact) -> set[tuple[str, str]]:
     return {(c.interaction_id, t) for c in fact.citations for t in c.turn_ids}
 
 
-def _agrees(fact: Fact, entry: dict[str, Any]) -> tuple[bool, str]:
+def _agrees(fact: Fact, entry: dict[str, Any], now: datetime) -> tuple[bool, str]:
     """Whether our fact says what the key says (beyond resting on the same turn)."""
     kind = _KEY_KIND.get(str(entry.get("kind")), "")
     attrs = fact.attributes or {}
@@ -140,8 +151,13 @@ def _agrees(fact: Fact, entry: dict[str, Any]) -> tuple[bool, str]:
     if kind == "life_event":
         about = "customer" if str(entry.get("about", "customer")).lower() in ("customer", "self") else "relative"
         ours_about = "relative" if attrs.get("relation") or attrs.get("person") else "customer"
+        if str(entry.get("category", "")).lower() == "death":
+            ours_about = about  # a bereavement is the customer's loss and their relative's death: both are right
         status = str(entry.get("status", "")).lower()
         tense = str(attrs.get("tense") or ("planned" if fact.status == "upcoming" else "happened"))
+        if tense in ("expected", "planned") and status == "happened" and fact.valid_to is not None \
+                and as_utc(fact.valid_to) <= now:
+            tense = "happened"  # read as ahead when said; the key tells it as of now, when its day has passed
         same_time = (tense in ("expected", "planned")) == (status in ("expected", "planned")) and (
             (tense == "cancelled") == (status == "cancelled"))
         return about == ours_about and same_time, f"read {ours_about}/{tense}, key {about}/{status}"
@@ -152,20 +168,33 @@ def _agrees(fact: Fact, entry: dict[str, Any]) -> tuple[bool, str]:
         unwanted = " ".join(attrs.get("unwanted") or []).lower()
         if fact.kind == "consent":
             return not wants or fact.status == "granted", f"consent {fact.status}"
-        for word in value.replace(",", " ").split():
-            if len(word) > 3 and (wants and word in unwanted or not wants and word in wanted):
-                return False, f"polarity inverted on '{word}'"
+        channel = _first_channel(value)
+        if channel and (wants and channel in unwanted or not wants and channel in wanted):
+            return False, f"polarity inverted on '{channel}'"
         return True, ""
     return True, ""
 
 
+def _same_offer(fact: Fact, entry: dict[str, Any]) -> bool:
+    """An offer fact citing an adviser's note of the offer, not the reply the key points at: the same offer when it
+    is in the same contact and names the same product."""
+    if fact.kind != "offer" or entry.get("kind") != "offer_response":
+        return False
+    if entry.get("interaction_id") not in {c.interaction_id for c in fact.citations}:
+        return False
+    words = {w for w in str(entry.get("product", "")).lower().replace("(", " ").split() if len(w) > 3}
+    return bool(words & set(fact.subject.lower().split()))
+
+
 def score_facts(facts_by_customer: dict[str, list[Fact]], keys: list[dict[str, Any]]) -> tuple[
-        dict[str, KindScore], list[FactCheck], int, int]:
+        dict[str, KindScore], list[FactCheck], int, int, list[dict[str, str]]]:
     kinds = {k: KindScore() for k in SCORED}
     checks: list[FactCheck] = []
+    missed: list[dict[str, str]] = []
     traps_hit = traps = 0
     for key in keys:
         cid = key["customer_id"]
+        now = as_utc(datetime.fromisoformat(str(key["now"]).replace("Z", "+00:00")))
         entries = _distinct([e for e in key.get("facts", []) if _KEY_KIND.get(str(e.get("kind"))) in kinds])
         for e in entries:
             kinds[_KEY_KIND[str(e["kind"])]].key += 1
@@ -187,10 +216,10 @@ def score_facts(facts_by_customer: dict[str, list[Fact]], keys: list[dict[str, A
             pointer = ", ".join(f"{i}#{t}" for i, t in sorted(ours))
             kinds[kind].predicted += 1
             matches = [(n, e) for n, e in enumerate(entries)
-                       if _KEY_KIND[str(e["kind"])] == kind and _pointers(e) & ours]
+                       if _KEY_KIND[str(e["kind"])] == kind and (_pointers(e) & ours or _same_offer(fact, e))]
             verdict, why = "not in key", ""
             for n, e in matches:
-                ok, why = _agrees(fact, e)
+                ok, why = _agrees(fact, e, now)
                 if ok:
                     verdict = "right"
                     found.add(n)
@@ -209,7 +238,10 @@ def score_facts(facts_by_customer: dict[str, list[Fact]], keys: list[dict[str, A
         traps_hit += len(hit_traps)
         for n in found:
             kinds[_KEY_KIND[str(entries[n]["kind"])]].found += 1
-    return kinds, checks, traps_hit, traps
+        missed.extend({"customer_id": cid, "kind": _KEY_KIND[str(e["kind"])],
+                       "pointer": ", ".join(f"{i}#{t}" for i, t in sorted(_pointers(e))),
+                       "quote": str(e.get("quote", ""))} for n, e in enumerate(entries) if n not in found)
+    return kinds, checks, traps_hit, traps, missed
 
 
 def _correct(answer: str, question: dict[str, Any]) -> bool:
@@ -250,7 +282,7 @@ def run_fresh(folder: str | Path, *, settings: Settings | None = None, embedder:
                                             answer=answer, correct=_correct(answer, q)))
         finally:
             assistant.close()
-    run.kinds, run.facts, run.traps_hit, run.traps = score_facts(facts, keys)
+    run.kinds, run.facts, run.traps_hit, run.traps, run.missed = score_facts(facts, keys)
     return run
 
 

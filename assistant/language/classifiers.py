@@ -14,7 +14,7 @@ from importlib import resources
 
 import numpy as np
 
-NAMES = ("offer_replies", "commitments")
+NAMES = ("offer_replies", "commitments", "agent_offers", "life_events", "life_kinds")
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,8 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
         return "hypothetical", 0.8
     if _question(doc, predicate):
         return "question", 0.85
+    if any(c.dep_ == "mark" and c.lower_ in {"until", "till", "once"} for c in predicate.children):
+        return "expected", 0.75  # "until the baby's here": a time still to come
     if any(t.lower_ in _HABIT_WORDS for t in doc) or ("every" in lowered and "time" in lowered):
         return "habitual", 0.75
     lemmas = {t.lemma_.lower() for t in clause} | {word.lemma_.lower(), predicate.lemma_.lower()}
@@ -167,7 +169,8 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
         return "planned", 0.8
     if predicate.dep_ == "xcomp" and predicate.head.lemma_ in _PLAN_HEADS:
         return "planned", 0.8  # "I'm planning to buy a flat"
-    progressive = aux & {"'m", "am", "'re", "are", "is", "'s"} and (predicate.tag_ == "VBG" or aux & {"getting"})
+    progressive = aux & {"'m", "am", "'re", "are", "is", "'s", "was", "were", "m", "re"} and (
+        predicate.tag_ == "VBG" or aux & {"getting"})
     if progressive:
         # English says plans in the progressive ("we're getting married in the spring"); "at the moment" is now
         now_words = {t.lower_ for t in doc} & {"currently", "moment", "still", "now", "present", "today"}
@@ -299,7 +302,9 @@ def _about(word: Token, predicate: Token) -> tuple[About, str | None, str | None
         candidates += [c for c in word.children if c.dep_ == "poss"]
     verb = predicate
     for _ in range(3):
-        subjects = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        # the subject may hang from an auxiliary in a messy parse ("my colleague got engaged")
+        subjects = [c for c in [*verb.children, *(g for a in verb.children if a.dep_ in {"aux", "auxpass"}
+                                                    for g in a.children)] if c.dep_ in {"nsubj", "nsubjpass"}]
         if subjects:
             candidates += subjects
             break
@@ -313,14 +318,41 @@ def _about(word: Token, predicate: Token) -> tuple[About, str | None, str | None
             candidates.append(top)  # "Dad's in hospital" parses with "Dad" as its root
     if word.pos_ in {"NOUN", "PROPN"} and word.dep_ in {"nsubj", "nsubjpass"} and not candidates:
         candidates.append(word)
-    for subject in candidates:
-        found = _owner(subject, family, others)
-        if found is not None:
-            return found
-    if not candidates and predicate.tag_ != "VB":
+    found = [f for f in (_owner(s, family, others) for s in candidates) if f is not None]
+    if any(f[0] == "third_party" for f in found):  # "my neighbour's daughter has her exams": not theirs
+        return next(f for f in found if f[0] == "third_party")
+    for f in found:
+        if f[0] == "unknown" and f[2] is None:  # "she": the family word the sentence opened with
+            lead = _family_lead(predicate.doc)
+            if lead is not None:
+                return lead
+            continue
+        return f
+    if found:
+        return found[0]
+    if not candidates and predicate.tag_ != "VB" and _starts_with(predicate):
         # no subject at all, in the customer's own mouth: "Picked up a new car last week", "Brighton in April!"
         return "customer", None, None
+    lead = _family_lead(predicate.doc)
+    if lead is not None:
+        return lead  # "Mam's in hospital, she had a fall": a messy parse, but the sentence opens with who
     return "unknown", None, None
+
+
+def _starts_with(predicate: Token) -> bool:
+    """The sentence opens with the event's own words: a true fragment, not a parse that lost its subject."""
+    words = [t for t in predicate.doc if not t.is_punct and t.pos_ not in {"INTJ"}
+             and t.lower_ not in {"just", "finally", "so", "well", "oh", "yeah", "and", "also"}]
+    return bool(words) and (words[0].i in {x.i for x in predicate.subtree} or words[0].i == predicate.i)
+
+
+def _family_lead(doc: Doc | Span) -> tuple[About, str | None, str | None] | None:
+    family, _ = people()
+    words = [t for t in doc if not t.is_punct][:3]
+    for n, t in enumerate(words):
+        if t.lower_ in family and (n == 0 or words[n - 1].lower_ in {"my", "our"}):
+            return "relative", family[t.lower_], None
+    return None
 
 
 def _owner(token: Token, family: dict[str, str], others: frozenset[str]) -> tuple[About, str | None, str | None] | None:
@@ -343,6 +375,8 @@ def _owner(token: Token, family: dict[str, str], others: frozenset[str]) -> tupl
         return "third_party", relation, name
     if relation:
         return "relative", relation, name
+    if words[-1] in {"our", "my"} and name:
+        return "relative", None, name  # "our Rhys has just started at uni": family, named
     if words[-1] in _FIRST_PERSON:
         return "customer", None, None
     if words[-1] == "you" or words[-1] == "your":

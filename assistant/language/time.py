@@ -271,7 +271,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
                 r"(?P<m2>may) (?P<y2>\d{4}))\b", re.I), None),
     (re.compile(r"\b(?:in|during|since|before|after|of) (?P<y>20\d\d|19\d\d)\b", re.I), _year),
     (re.compile(r"\b(?:(?:in|during|by|until|over|since|before|after) )?(?:the )?(?:(?P<which>next|this|last|coming) )?"
-                r"(?P<season>spring|summer|autumn|fall|winter)(?: (?P<year>20\d\d))?\b", re.I), _season),
+                r"(?P<season>spring|summer|autumn|(?<!\ba )(?<!\bany )(?<!\bbad )fall(?! (?:over|down|off|out|behind))|"
+                r"winter)(?: (?P<year>20\d\d))?\b", re.I), _season),  # "she had a fall" is no autumn
 ]
 
 

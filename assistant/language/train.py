@@ -18,15 +18,30 @@ from assistant.language.classifiers import NAMES
 DATA = Path(__file__).parent / "data"
 
 
+# classifier name -> (data file, how a row becomes (text, label) or None to leave it out)
+_SOURCES = {
+    "offer_replies": ("offer_replies", lambda r: (r["reply"], r["label"])),
+    "commitments": ("commitments", lambda r: (r["text"], r["label"])),
+    "agent_offers": ("agent_offers", lambda r: (r["text"], r["label"])),
+    # is it news in someone's life at all (anything but a what-if, a question, a state or an idiom)?
+    "life_events": ("life_statements", lambda r: (r["text"], "event" if r["status"] not in (
+        "not_event", "hypothetical", "question") and r["about"] != "none" else "not_event")),
+    # which kind of event, for those that are
+    "life_kinds": ("life_statements", lambda r: (r["text"], r["category"]) if r["category"] != "none" else None),
+}
+
+
 def examples(name: str) -> tuple[list[str], list[str]]:
-    """(texts, labels) of a data file: a reply is read on its own, as the extractor will see it."""
+    """(texts, labels) for a classifier: a reply is read on its own, as the extractor will see it."""
+    source, read = _SOURCES[name]
     texts, labels = [], []
-    for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / f"{source}.jsonl").read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
-        row = json.loads(line)
-        texts.append(row["reply"] if name == "offer_replies" else row["text"])
-        labels.append(row["label"])
+        got = read(json.loads(line))
+        if got is not None:
+            texts.append(got[0])
+            labels.append(got[1])
     return texts, labels
 
 
@@ -48,7 +63,7 @@ def train(name: str, embedder, embedding_model: str) -> float:  # type: ignore[n
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("names", nargs="*", default=list(NAMES))
+    parser.add_argument("names", nargs="*", default=[n for n in NAMES if (DATA / f"{_SOURCES[n][0]}.jsonl").exists()])
     args = parser.parse_args()
     from assistant.embedding import load_embedder
     from assistant.settings import Settings

@@ -28,6 +28,8 @@ class Extractor:
         # trained on this embedding model's vectors; absent (None) for another model, and the rules decide alone
         self.replies = classifiers.load("offer_replies", embedding_model)
         self.commitments = classifiers.load("commitments", embedding_model)
+        self.life = classifiers.load("life_events", embedding_model)
+        self.kinds = classifiers.load("life_kinds", embedding_model)
         self.offer_cooldown_days = offer_cooldown_days
         self.reader = reader  # a language model reading facts next to the rules, when configured
 
@@ -78,6 +80,9 @@ class Extractor:
             for said in life.life_event_candidates(conversation):
                 key = (id(said), life.event_clause(said.text))
                 wanted.setdefault(key, (said, []))[1].extend(["life_event", "not_life_event"])
+            if self.life is not None and self.kinds is not None:
+                for said in life.broad_candidates(conversation):
+                    wanted.setdefault((id(said), said.text), (said, []))[1].append("life")
             for said in issues.issue_candidates(conversation):
                 wanted.setdefault((id(said), said.text), (said, []))[1].extend(["issue", "not_issue"])
             for said in sales.reply_candidates(conversation):
@@ -95,6 +100,9 @@ class Extractor:
                                                               strict=True)):
             scores.pop("commitment", None)
             wanted_labels = labels[n]
+            if "life" in wanted_labels and self.life is not None and self.kinds is not None:
+                scores["life:event"] = self.life.predict(vectors[n])[0].get("event", 0.0)
+                scores.update({f"kind:{k}": v for k, v in self.kinds.predict(vectors[n])[0].items()})
             if "accept" in wanted_labels and self.replies is not None:
                 scores.update({f"reply:{k}": v for k, v in self.replies.predict(vectors[n])[0].items()})
             if "commitment" in wanted_labels and self.commitments is not None:

@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from functools import lru_cache
+from importlib import resources
+
+import yaml
 
 from assistant.language.reading import Statement
 from assistant.language.time import Span, find_spans
@@ -73,6 +77,60 @@ _NOT_THEIRS = re.compile(r"\bif (?:i|we) (?:ever|were to|was to|decide)\b|\bwoul
                          r"\bborn and (?:raised|bred)\b|\b(?:i|we) (?:was|were) born\b|\bwhenever\b|\bevery time\b",
                          re.I)
 _THEIR_TRADE = re.compile(r"\b(?:funeral director|undertaker|wedding planner|midwife|registrar)\b", re.I)
+
+
+# The life-event classifiers' kinds, as the events this module knows (see lexicon.LIFE_EVENTS).
+_KINDS = {"birth": "baby", "pregnancy": "baby", "death": "bereavement", "illness": "health", "move": "move",
+          "wedding": "wedding", "divorce": "separation", "new job": "new_job", "job loss": "job_loss",
+          "retirement": "retirement", "exams": "exams", "school": "school", "travel": "travel", "new car": "new_car"}
+EVENT_FLOOR = 0.85  # the classifier's probability that a sentence is news, for one no pattern found
+KIND_FLOOR = 0.5
+
+
+@lru_cache(maxsize=1)
+def _word_kinds() -> dict[str, str]:
+    """word -> the event it hints at ("any" for words of many kinds), from language/data/life_words.yaml."""
+    data = yaml.safe_load(resources.files("assistant.language").joinpath("data/life_words.yaml").read_text("utf-8"))
+    return {str(w).lower(): kind for kind, words in data.items() for w in words}
+
+
+def _life_words() -> frozenset[str]:
+    return frozenset(_word_kinds())
+
+
+_TOKEN = re.compile(r"[a-z&-]+")
+
+
+def broad_candidates(conversation: Conversation) -> list[Said]:
+    """Customer sentences that use a word life news is told in, for the classifiers to read ("Sophie started her
+    mocks this morning", "Mam's in hospital"): those the patterns picked too, so the classifier can keep one the
+    prototype check would lose."""
+    words = _life_words()
+    return [s for s in conversation.said if s.speaker == "customer" and 3 <= len(s.text.split()) <= 60
+            and any(w in words for w in _TOKEN.findall(s.text.lower())) and not _NOT_THEIRS.search(s.text)
+            and not _THEIR_TRADE.search(s.text)]
+
+
+def _classified(conversation: Conversation, said: Said) -> tuple[str, int] | None:
+    """(event, character offset of its word) when the classifiers read the sentence as news: the kind its words
+    hint at when they agree on one, else the kind classifier's when it is sure enough."""
+    scores = conversation.gate.get(id(said), {})
+    if scores.get("life:event", 0.0) < EVENT_FLOOR:
+        return None
+    hinted = [(m.start(), _word_kinds()[m.group(0)]) for m in _TOKEN.finditer(said.text.lower())
+              if m.group(0) in _word_kinds()]
+    kinds = {k for _, k in hinted if k != "any"}
+    if len(kinds) == 1:
+        event = kinds.pop()
+        return event, next(at for at, k in hinted if k == event)
+    guesses = {k[5:]: v for k, v in scores.items() if k.startswith("kind:")}
+    if not guesses:
+        return None
+    kind, p = max(guesses.items(), key=lambda kv: kv[1])
+    event = _KINDS.get(kind)
+    if event is None or p < KIND_FLOOR or (kinds and event not in kinds):
+        return None
+    return event, hinted[0][0] if hinted else 0
 
 
 def life_event_candidates(conversation: Conversation) -> list[Said]:
@@ -238,18 +296,29 @@ def _bare_day(text: str, at: datetime, ahead: bool) -> Span | None:
 
 def life_events(conversation: Conversation) -> list[Fact]:
     found: dict[tuple[str, str], Fact] = {}
-    for said in life_event_candidates(conversation):
+    classified = {id(s): got for s in broad_candidates(conversation) if (got := _classified(conversation, s))}
+    picked = life_event_candidates(conversation)
+    chosen = {id(s): s for s in [*picked, *(s for s in conversation.said if id(s) in classified)]}
+    for said in sorted(chosen.values(), key=conversation.position):
         scores = conversation.gate.get(id(said), {})
         event, match = _event(said.text)
-        if scores and event not in _UNAMBIGUOUS and not passes(scores, "life_event", "not_life_event", floor=0.35):
-            continue
+        at = match.start() if match else 0
+        by_pattern = match is not None and any(s is said for s in picked) and (
+            not scores or event in _UNAMBIGUOUS or passes(scores, "life_event", "not_life_event", floor=0.35))
+        if not by_pattern:
+            if id(said) not in classified:
+                continue
+            event, at = classified[id(said)]  # the classifiers found it (or kept it from the prototype check)
+            match = None
         # The grammar decides whose news it is and whether it is news at all (one place: language.reading).
-        statement = conversation.statement(said, match.start() if match else None)
+        statement = conversation.statement(said, at)
         if statement.about in ("third_party", "agent") or statement.status in _NOT_AN_EVENT:
             continue
-        name, relation = _person(conversation, said, match.start() if match else 0)
+        name, relation = _person(conversation, said, at)
         if statement.about == "relative" and not (name or relation):
             name, relation = statement.person, statement.relation
+        if relation == "baby" and event == "baby" and not name:
+            relation = None  # "until the baby's here": the baby is the event, not whose it is
         if statement.about == "customer" and relation and not _named(said.text):
             name, relation = None, None  # "we're expecting our first": theirs, though "baby" names a relation
         if event == "separation" and relation in _SPOUSES:  # "my wife and I have separated": the customer's own
@@ -284,6 +353,8 @@ def life_events(conversation: Conversation) -> list[Fact]:
             found[key] = _merge(conversation, earlier, said, span, attributes)
             continue
         confidence = statement.certainty if who_known else min(statement.certainty, 0.6)
+        if not by_pattern:  # found by the classifiers alone: as sure as they are, and no surer
+            confidence = min(confidence, scores.get("life:event", 0.0))
         found[key] = make_fact(
             conversation, "life_event", subject, describe(attributes, status), [said],
             status=status,
@@ -327,6 +398,8 @@ def describe(attributes: dict, status: str) -> str:  # type: ignore[type-arg]
     event = attributes.get("event", "")
     name, relation = attributes.get("person"), attributes.get("relation")
     who = f"{name} ({relation})" if name and relation else name or (f"Their {relation}" if relation else "Customer")
+    if who == "Customer" and attributes.get("about") == "unknown" and event != "bereavement":
+        who = "Someone"  # whose news it is was not clear: the text does not say it is the customer's
     phrases = _PHRASES.get(event, ("{who} has an event coming up{when}", "{who} had an event{when}"))
     phrase = phrases[0 if status in ("upcoming", "ongoing") else 1]
     if event == "baby" and who == "Customer" and status not in ("upcoming", "ongoing"):
