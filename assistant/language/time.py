@@ -220,6 +220,15 @@ def _end_of(m: re.Match[str], ref: datetime, direction: Direction) -> Span | Non
                 m.group(0), "range")
 
 
+def _range_ahead(m: re.Match[str], ref: datetime, direction: Direction) -> Span | None:
+    """'in 3 to 5 working days', 'within 7-10 days': until the end of the longer wait (working days as weeks)."""
+    most = int(m.group("b"))
+    unit = m.group("unit").lower().rstrip("s")
+    days = most * 7 if unit == "week" else most * 7 / 5 if m.group("working") else most
+    end = _day(ref) + timedelta(days=round(days) + 1)
+    return Span(_day(ref), end, m.group(0), "range")
+
+
 def _season(m: re.Match[str], ref: datetime, direction: Direction) -> Span | None:
     """'next autumn', 'in the spring', 'summer 2025' (UK seasons: Mar-May, Jun-Aug, Sep-Nov, Dec-Feb)."""
     first = SEASONS[m.group("season").lower()]
@@ -248,6 +257,8 @@ def _season(m: re.Match[str], ref: datetime, direction: Direction) -> Span | Non
 
 # Most specific first: "the week of 16 Nov" before "16 Nov", "next Friday" before "Friday".
 _PATTERNS: list[tuple[re.Pattern[str], object]] = [
+    (re.compile(r"\b(?:in|within) (?P<a>\d{1,2}) ?(?:to|-|–) ?(?P<b>\d{1,2}) (?P<working>working |business )?"
+                r"(?P<unit>days?|weeks?)\b", re.I), _range_ahead),
     (re.compile(rf"\b(?P<weekof>(?:the )?week (?:of|commencing|starting) )?(?:on |the )?"
                 rf"(?P<date>{_DAY}(?: of)? {_MONTH}(?:,? \d{{4}})?|{_MONTH} (?:the )?{_DAY}(?:,? \d{{4}})?|"
                 rf"\d{{4}}-\d\d-\d\d|\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?)\b", re.I), _absolute_day),

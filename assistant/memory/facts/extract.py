@@ -29,6 +29,7 @@ class Extractor:
         self.replies = classifiers.load("offer_replies", embedding_model)
         self.commitments = classifiers.load("commitments", embedding_model)
         self.life = classifiers.load("life_events", embedding_model)
+        self.agent_offers = classifiers.load("agent_offers", embedding_model)
         self.kinds = classifiers.load("life_kinds", embedding_model)
         self.offer_cooldown_days = offer_cooldown_days
         self.reader = reader  # a language model reading facts next to the rules, when configured
@@ -87,6 +88,9 @@ class Extractor:
                 wanted.setdefault((id(said), said.text), (said, []))[1].extend(["issue", "not_issue"])
             for said in sales.reply_candidates(conversation):
                 wanted.setdefault((id(said), said.text), (said, []))[1].extend(["accept", "decline", "pending"])
+            if self.agent_offers is not None:
+                for said in sales.offer_candidates(conversation):
+                    wanted.setdefault((id(said), said.text), (said, []))[1].append("offer")
             for said in promises.promise_candidates(conversation):
                 wanted.setdefault((id(said), said.text), (said, []))[1].append("commitment")
             for (_, text), (said, said_labels) in wanted.items():
@@ -100,6 +104,8 @@ class Extractor:
                                                               strict=True)):
             scores.pop("commitment", None)
             wanted_labels = labels[n]
+            if "offer" in wanted_labels and self.agent_offers is not None:
+                scores["offer:offer"] = self.agent_offers.predict(vectors[n])[0].get("offer", 0.0)
             if "life" in wanted_labels and self.life is not None and self.kinds is not None:
                 scores["life:event"] = self.life.predict(vectors[n])[0].get("event", 0.0)
                 scores.update({f"kind:{k}": v for k, v in self.kinds.predict(vectors[n])[0].items()})

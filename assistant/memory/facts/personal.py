@@ -120,6 +120,7 @@ _CHANNEL_LEMMAS = {"email": "email", "e-mail": "email", "mail": "email", "text":
                    "post": "post", "letter": "post", "paper": "post", "app": "app", "chat": "chat",
                    "whatsapp": "WhatsApp", "landline": "landline", "mobile": "mobile", "video": "video",
                    "branch": "branch"}
+_ANY_CHANNEL = re.compile(r"\b(?:" + "|".join(sorted(_CHANNEL_LEMMAS, key=len, reverse=True)) + r")", re.I)
 _WARM = {"fine", "best", "good", "better", "great", "ok", "okay", "easier", "easiest", "ideal", "preferable", "only",
          "prefer", "rather", "like", "love", "happy"}
 _TIME_PREPS = {"before", "after", "until", "till", "during", "between"}
@@ -130,6 +131,8 @@ def _channels_read(said: Said, conversation: Conversation) -> tuple[dict[str, st
     said in a refusal ("don't call before 10" limits the time, it does not refuse calls). Only a wish counts: a
     refusal addressed to us ("never text me", "no calls", "not by phone"), a channel called fine or best, or one
     preferred; not a complaint ("you never ring back") nor their own doings ("I won't get to the branch")."""
+    if not _ANY_CHANNEL.search(said.text):
+        return {}, []  # nothing to read: most sentences name no channel, and parsing costs
     doc = (conversation.grammar or grammar()).one(said.text)
     scope = {t.i for t in negation_scope(doc)}
     polarity: dict[str, str] = {}

@@ -58,10 +58,46 @@ _CUSTOMER_PROMISE = re.compile(r"\b(?:i'll|i will|i'm going to|we'll|we will|i c
                                r"ring you|call you)\b", re.I)
 
 
+# What an agent says when something will happen for the customer later, in words PROMISE_RE does not know:
+# "You'll get a letter within 5 working days", "The new router will arrive in 3 to 5 working days", "I've got a
+# crew scheduled for Monday", "That'll be with you in 3 to 5 working days".
+_WILL_HAPPEN = re.compile(r"\b(?:will|'ll|shall|going to|should (?:get|receive|arrive|be|have)|booked|scheduled|"
+                          r"arranged|be with you|let you know)\b", re.I)
+COMMITMENT_FLOOR = 0.8
+
+
 def promise_candidates(conversation: Conversation) -> list[Said]:
     """Sentences that may be a promise, for the commitments classifier to read."""
-    agent = [s for s in conversation.matching(lx.PROMISE_RE, "agent") if not s.text.rstrip().endswith("?")]
+    agent = [s for s in conversation.said if s.speaker in ("agent", "system") and not s.text.rstrip().endswith("?")
+             and (lx.PROMISE_RE.search(s.text) or _WILL_HAPPEN.search(s.text))]
     return agent + _customer_candidates(conversation)
+
+
+def said_commitments(conversation: Conversation, taken: set[int]) -> list[Fact]:
+    """Dated commitments the patterns did not read, found by the classifier and the grammar: kept in the agent's
+    own words with the date they fall due ("Agent said: 'You'll get a letter within 5 working days'")."""
+    facts = []
+    for said in conversation.said:
+        if id(said) in taken or said.speaker not in ("agent", "system") or said.text.rstrip().endswith("?") \
+                or not _WILL_HAPPEN.search(said.text) or lx.PROMISE_RE.search(said.text):
+            continue
+        if conversation.gate.get(id(said), {}).get("commitment:promise", 0.0) < COMMITMENT_FLOOR:
+            continue
+        statement = conversation.statement(said)
+        if statement.negated or statement.status in ("hypothetical", "question", "cancelled", "habitual"):
+            continue
+        spans = [s for s in find_spans(said.text, said.at, "future") if s.end > said.at]
+        if not spans:
+            continue  # precision first: a commitment with no time said is left to the agent's notes
+        due = max(spans, key=lambda s: s.end).end
+        quote = without_slots(said.text).rstrip()
+        text = f"Agent said on {fmt_day(said.at)}: \u201c{quote}\u201d"
+        facts.append(make_fact(
+            conversation, "promise", f"said: {quote[:60].lower()}", text,
+            [said], status="due", valid_from=said.at, valid_to=due, due=due.isoformat(), action="follow up",
+            by="agent", quote=said.text, agent_id=conversation.interaction.agent_id,
+            confidence=round(conversation.gate[id(said)]["commitment:promise"], 3)))
+    return facts
 
 
 def _customer_candidates(conversation: Conversation) -> list[Said]:
@@ -97,6 +133,7 @@ def customer_promises(conversation: Conversation) -> list[Fact]:
 
 def promises(conversation: Conversation) -> list[Fact]:
     facts = customer_promises(conversation)
+    facts += said_commitments(conversation, set())
     for said in conversation.matching(lx.PROMISE_RE, "agent"):
         m = lx.PROMISE_RE.search(said.text)
         if m is None or said.text.rstrip().endswith("?") or _NOT_A_PROMISE.search(said.text[m.start():]):

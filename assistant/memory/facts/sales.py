@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from assistant.language.grammar import grammar
 from assistant.language.time import fmt_day
 from assistant.language.words import a_noun
 from assistant.memory.facts import lexicon as lx
@@ -171,9 +172,12 @@ def _reconciled(status: str | None, scores: dict[str, float]) -> str | None:
 def reply_candidates(conversation: Conversation) -> list[Said]:
     """Customer sentences right after an offer, for the reply classifier (and the prototypes) to read."""
     out: list[Said] = []
-    for offer in _offers(conversation):
+    # before the classifier has read them, any sentence it may call an offer counts
+    proposals = {id(s): s for s in [*_offers(conversation), *offer_candidates(conversation)]}
+    conversation.memo.pop("offers", None)  # read again once the classifier has scored the candidates
+    for offer in proposals.values():
         for s in conversation.after(offer, turns=2, speaker="customer")[:2]:
-            if len(s.text.split()) >= 2:
+            if len(s.text.split()) >= 2 and s not in out:
                 out.append(s)
     return out
 
@@ -182,6 +186,8 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
     facts = []
     for said in _offers(conversation):
         product = _offered_product(said, conversation)
+        if product is None and conversation.gate.get(id(said), {}).get("offer:offer", 0.0) >= OFFER_FLOOR:
+            product = _offered_thing(said, conversation)
         if product is None:
             continue
         status, reply = response_to(said, conversation)
@@ -248,6 +254,12 @@ def _named_products(said: Said, conversation: Conversation) -> list[str]:
     return ["car insurance" if conversation.memo["vehicle"] and p in ("insurance", "policy") else p for p in named]
 
 
+# An outcome that is the whole call's sales result, as a sales dialler records it.
+_WHOLE_CALL_OUTCOME = re.compile(r"^\s*(?:customer not interested|not interested|no quote|buy|bought|sold|sale made|"
+                                 r"policy sold|process paused|customer (?:declined|bought|purchased)|declined|accepted)"
+                                 r"\b", re.I)
+
+
 def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days: int) -> list[Fact]:
     """The recorded outcome ("customer not interested", "no quote - ineligible customer", "buy", "process paused")
     overrides what the words seemed to say about the call's main offer."""
@@ -255,10 +267,18 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
     if stated is None or not conversation.said:
         return facts
     status, reason = stated
-    if status == "pending" and not any(f.kind == "offer" for f in facts) and not _SALES_OUTCOME.search(
-            conversation.interaction.outcome or ""):
+    outcome = conversation.interaction.outcome or ""
+    if status == "pending" and not any(f.kind == "offer" for f in facts) and not _SALES_OUTCOME.search(outcome):
         return facts  # "callback requested" about a fixed rate ending is not, by itself, an offer
-    product = _main_product(conversation, facts)
+    if not any(f.kind == "offer" for f in facts) and not _WHOLE_CALL_OUTCOME.match(outcome):
+        # A service contact's summary ("Opted out of all marketing; rollover confirmed") names no sale of its own:
+        # it may not turn a product mentioned in passing into an offer declined.
+        return facts
+    # the product in the part of the outcome that says how the sale went ("Car insurance updated; breakdown
+    # cover declined" is about breakdown cover)
+    parts = [p for p in re.split(r"[;.]", outcome) if outcome_status(p) is not None] or [outcome]
+    named = [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(parts[0])]
+    product = next((p for p in named if p not in lx.GENERIC_PRODUCTS), None) or _main_product(conversation, facts)
     if product is None:
         return facts
     earlier = [f for f in facts if f.kind == "offer" and f.subject == product]
@@ -303,16 +323,64 @@ def _declined(offer: Fact, conversation: Conversation, reason: str, cooldown_day
                        "source": "recorded outcome"}})
 
 
+# An agent sentence that may propose something (for the offer classifier to read): it leans on the customer
+# ("would you", "interested", "worth"), names a price or a saving, or proposes adding, switching or booking.
+_PROPOSING = re.compile(r"\b(?:would|could|can|shall|might|may|want|fancy|interested|worth|consider\w*|thought "
+                        r"about|eligible|free|save|saving|discount|deal|offer\w*|upgrade|add|switch|sign|book|also|"
+                        r"option|a month|per month|monthly|a year)\b|[£$€]\s?\d", re.I)
+OFFER_FLOOR = 0.8  # the offer classifier's probability for an offer no pattern found
+
+
+def offer_candidates(conversation: Conversation) -> list[Said]:
+    """Agent sentences that may be an offer and that the customer answers in the next turn."""
+    out = []
+    for s in conversation.matching(_PROPOSING, "agent"):
+        if 5 <= len(s.text.split()) <= 45 and any(r.speaker == "customer" for r in conversation.turn(s.index + 1)):
+            out.append(s)
+    return out
+
+
 def _offers(conversation: Conversation) -> list[Said]:
     """Sentences that offer something: the plain offer phrases, and the wider proposal forms when they name
-    something we sell (in the sentence or, for "it", the agent's sentences before it); neither about a service step."""
+    something we sell (in the sentence or, for "it", the agent's sentences before it); neither about a service step;
+    and those the offer classifier is sure of, whatever their words."""
     if "offers" not in conversation.memo:
         plain = {id(s) for s in conversation.matching(lx.OFFER_RE)}
         wider = {id(s) for s in conversation.matching(lx.PROPOSAL_RE)}
         found = [s for s in conversation.said if s.speaker in _OFFER_SPEAKERS and (
-            id(s) in plain and not lx.SERVICE_STEP_RE.search(s.text) or id(s) in wider and _sells(s, conversation))]
+            id(s) in plain and not lx.SERVICE_STEP_RE.search(s.text) or id(s) in wider and _sells(s, conversation)
+            or conversation.gate.get(id(s), {}).get("offer:offer", 0.0) >= OFFER_FLOOR
+            and not _asked_for(s, conversation))]
         conversation.memo["offers"] = found
     return conversation.memo["offers"]
+
+
+def _asked_for(said: Said, conversation: Conversation) -> bool:
+    """The agent doing what the customer asked ("I want a second savings pot" ... "I can set up a savings pot"),
+    or a service step: no sale, whatever the classifier thinks."""
+    if lx.SERVICE_STEP_RE.search(said.text):
+        return True
+    at = conversation.position(said)
+    asked = {p for s in conversation.matching(lx.PRODUCT_RE, "customer") if conversation.position(s) < at
+             for p in _names(s)}
+    return bool(asked & set(_names(said)))
+
+
+_NOT_A_THING = {"you", "it", "that", "this", "anything", "something", "one", "them", "we", "i", "me", "us", "what",
+                "which", "a look", "the moment", "today", "time"}
+
+
+def _offered_thing(said: Said, conversation: Conversation) -> str | None:
+    """What an offer the classifier found proposes, from the parse: its first noun phrase that names a thing
+    ("our Home Care boiler cover", "the Priority Services Register")."""
+    doc = (conversation.grammar or grammar()).one(said.text)
+    for chunk in doc.noun_chunks:
+        words = [t for t in chunk if t.pos_ not in {"DET", "PRON"} and t.lower_ not in {"our", "your", "my"}]
+        text = " ".join(t.text for t in words).strip()
+        if text and text.lower() not in _NOT_A_THING and any(t.pos_ in {"NOUN", "PROPN"} for t in words) \
+                and chunk.root.dep_ in {"dobj", "pobj", "attr", "nsubj", "nsubjpass", "appos"}:
+            return text.lower() if not any(t.pos_ == "PROPN" for t in words) else text
+    return None
 
 
 def _sells(said: Said, conversation: Conversation) -> bool:
