@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from assistant.drafting.context import CustomerContext, event_parts, fact_time
@@ -184,6 +185,8 @@ def candidates(ctx: CustomerContext) -> list[tuple[float, Fact]]:
 
 def event_name(fact: Fact, ctx: CustomerContext) -> tuple[str | None, str | None, str]:
     person, relation, event = event_parts(fact, ctx.customer)
+    if event == "baby" and tense(fact, ctx.now) != "past":
+        event = "baby on the way"  # not "new baby" before it is born
     event = _EVENT_NAMES.get(event, event.replace("_", " "))
     place = (fact.attributes or {}).get("place")
     if place and str(place) not in event and event in {"move", "trip"}:
@@ -217,6 +220,9 @@ def phrase(fact: Fact, ctx: CustomerContext) -> str:
                   "be": "is"}
     else:
         values = {"who": "you", "whose": "your", "pron": "your", "subj": "you", "have": "have", "be": "are"}
+    if values["who"] != "you" and not re.search(r"\{(?:who|whose|subj)\}", template):
+        # someone else's news: "Good luck to Josh with the new job", never "Good luck with the new job" to them
+        template = re.sub(r"\bthe (\{event\}|new baby|baby on the way)", r"{whose} \1", template, count=1)
     text = template.format(event=event, when=when, **values)
     return sentence(text.replace(" ?", "?").replace(" .", ".").replace("  ", " ").strip())
 

@@ -76,6 +76,9 @@ def promise_words(fact: Fact, name: str) -> str:
     switching their rate"); else memory's summary of it, tidied ("Agent promised to call the customer before
     2pm UK time about the debit card by 14:00 on 20 Nov 2026" -> "we promised to call Miles before 2pm UK time
     about the debit card"; the due day is said separately)."""
+    if fact.subject.startswith("said: "):  # kept in the agent's own words: "we said: '...'"
+        quote = str((fact.attributes or {}).get("quote") or "").strip()
+        return f"we said: \u201c{without_slots(quote)}\u201d" if quote else ""
     m = _WE_WILL.search(str((fact.attributes or {}).get("quote") or ""))
     reported = None
     if m:

@@ -99,7 +99,8 @@ def _predicate(word: Token) -> Token:
     """The verb (or copula) that carries the word's event: 'exams' in 'Amy's exams are next week' -> 'are'."""
     t = word.head if word.dep_ in {"aux", "auxpass"} else word  # "getting" in "we're getting married"
     for _ in range(6):
-        if t.pos_ in {"VERB", "AUX"} or t.dep_ == "ROOT" or t.head.i == t.i:
+        if t.pos_ in {"VERB", "AUX"} or t.dep_ == "ROOT" or t.head.i == t.i or (
+                t.lower_ in {"'s", "\u2019s"} and t.dep_ != "case"):  # "'s" mis-tagged as a possessive
             break
         t = t.head
     if t.lemma_.lower() in _REPORTING and word.i != t.i:
@@ -190,9 +191,12 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
         return "happened", 0.8
     if future_time:
         return "planned", 0.7
-    if predicate.tag_ in {"VBZ", "VBP"} and predicate.lemma_ not in {"be", "have"} and any(
+    subject = next((c for c in predicate.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    thing = subject is not None and subject.pos_ in {"NOUN", "PROPN"} and subject.lower_ not in people()[0]
+    copula = predicate.lower_ in {"'s", "\u2019s"}  # "my birthday's on Thursday", sometimes tagged a possessive
+    if (predicate.tag_ in {"VBZ", "VBP"} or copula) and (predicate.lemma_ not in {"be", "have"} or thing) and any(
             t.lower_ in _CALENDAR or t.tag_ == "CD" and t.lower_.endswith(("st", "nd", "rd", "th")) for t in doc):
-        return "planned", 0.7  # "I fly on the 8th of December": a timetable is said in the present
+        return "planned", 0.7  # "I fly on the 8th of December", "my birthday's on Thursday": a timetable
     if predicate.tag_ in {"VBZ", "VBP"}:
         return "ongoing", 0.65
     return "happened", 0.55  # a fragment ("Picked up a new car") tells what was done

@@ -28,14 +28,17 @@ _INTENTS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
     (re.compile(r"\b(promis\w*|owe (?:her|him|them)|call (?:her|him|them) back|callbacks?|call-backs?|committed to|"
                 r"supposed to (?:call|email|send)|said we(?:'d| would)|follow[- ]ups?|waiting (?:on|for) us|"
                 r"get back to (?:her|him|them))\b", re.I), ("promise",), ()),
-    (re.compile(r"\b(open (?:issues?|cases?|complaints?|claims?)|unresolved|outstanding)\b", re.I), ("issue",),
+    (re.compile(r"\b(open (?:issues?|cases?|complaints?|claims?)|unresolved|outstanding|ongoing (?:problems?|issues?)|"
+                r"still (?:open|going on|a problem))\b", re.I), ("issue",),
      ("open", "escalated")),
     (re.compile(r"\b(issues?|problems?|complain\w*|cases?|disputes?|escalat\w*)\b", re.I), ("issue",), ()),
     (re.compile(r"\b(family|children|kids|life events?|what's going on in (?:her|his|their) life|personal)\b",
                 re.I), ("life_event",), ()),
     (re.compile(r"\b(prefer\w*|how (?:should|do|does|would|can) (?:we|i|she|he|they) (?:\w+ )?(?:contact|reach|get "
                 r"hold of|like to be (?:contacted|reached))|best way to (?:reach|contact|get hold)|best time|"
-                r"contact (?:method|channel)|like to be contacted|(?:phone|call|email|text|letter)s? or)\b", re.I),
+                r"contact (?:method|channel)|like to be contacted|(?:phone|call|email|text|letter)s? or|"
+                r"when (?:is it ok(?:ay)? to|can we|should we|to|could we) (?:call|phone|ring|contact)|"
+                r"can (?:we|i) (?:call|phone|ring|text|email))\b", re.I),
      ("preference",), ()),
     (re.compile(r"\b(consent|marketing|opted?[ -]?out\w*|unsubscrib\w*|stop (?:contacting|calling|texting|emailing)|"
                 r"do not (?:call|contact)|doesn't want (?:to be )?(?:contacted|called|texted|emailed))\b", re.I),
@@ -56,7 +59,8 @@ prefer prefers preference preferences contact method channel consent marketing o
 identity security check already given provided confirmed mood sentiment frustrated angry upset happy feeling pending
 thinking undecided annoyed unhappy cross feel suggest suggested suggestion recommend recommended decline refuse
 refusal reject turn say saying said no thanks interested knocked passed opt optout unsubscribe stop contacting calling
-texting emailing contacted called texted emailed reach hold like way best time follow waiting
+texting emailing contacted called texted emailed reach hold like way best time follow waiting broken broke kept
+keep ongoing still going ok okay when can could should ring phone call text email
 """))
 
 

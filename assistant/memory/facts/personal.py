@@ -123,7 +123,8 @@ _CHANNEL_LEMMAS = {"email": "email", "e-mail": "email", "mail": "email", "text":
 _ANY_CHANNEL = re.compile(r"\b(?:" + "|".join(sorted(_CHANNEL_LEMMAS, key=len, reverse=True)) + r")", re.I)
 _WARM = {"fine", "best", "good", "better", "great", "ok", "okay", "easier", "easiest", "ideal", "preferable", "only",
          "prefer", "rather", "like", "love", "happy"}
-_TIME_PREPS = {"before", "after", "until", "till", "during", "between"}
+# A refusal limited by when or where ("don't call before 10", "don't call me at school") limits the time.
+_TIME_PREPS = {"before", "after", "until", "till", "during", "between", "at", "on", "in"}
 
 
 def _channels_read(said: Said, conversation: Conversation) -> tuple[dict[str, str], list[str]]:
@@ -146,13 +147,34 @@ def _channels_read(said: Said, conversation: Conversation) -> tuple[dict[str, st
                 continue  # "I don't want calls about mortgages" refuses a sale, not the phone
             timed = [c for c in t.children if c.lower_ in _TIME_PREPS]
             if timed and t.pos_ == "VERB":
-                limits.append(f"no {t.lemma_.lower()}s " + " ".join(x.text for x in timed[0].subtree
+                noun = {"phone": "calls", "text": "texts", "email": "emails", "post": "letters"}.get(channel, channel)
+                limits.append(f"no {noun} " + " ".join(x.text for x in timed[0].subtree
                                                                    if x.lower_ not in {"please", "thanks"}))
                 continue
             polarity[channel] = "unwanted"
         elif channel not in polarity and _welcomed(t):
             polarity[channel] = "wanted"
     return polarity, limits
+
+
+_REACHING = re.compile(r"\b(?:pick up|answer|reach|contact|get hold|available|free to talk|speak|talk)\b", re.I)
+
+
+def _whole_time(text: str, m: re.Match[str]) -> str:
+    """The time words with the minutes the pattern stops short of ("before 3" -> "before 3:30")."""
+    tail = re.match(r"[:.]\d\d\s?(?:am|pm)?|\s?(?:am|pm)\b", text[m.end():], re.I)
+    return m.group(0) + (tail.group(0) if tail else "")
+
+
+def _time_refused(said: Said, conversation: Conversation) -> bool:
+    """The time words sit under a negation ("can't pick up before 3:30", "not in the mornings"), in a sentence
+    about reaching them (not "a company I've never heard of, £240 on Sunday night")."""
+    if not (_ANY_CHANNEL.search(said.text) or _REACHING.search(said.text)):
+        return False
+    doc = (conversation.grammar or grammar()).one(said.text)
+    scope = {t.i for t in negation_scope(doc)}
+    m = lx.TIME_OF_DAY_RE.search(said.text) or _ANY_DAY_BUT.search(said.text)
+    return m is not None and any(t.i in scope for t in doc if m.start() <= t.idx < m.end())
 
 
 def _refusal(t: Token) -> bool:
@@ -244,6 +266,12 @@ def preferences(conversation: Conversation) -> list[Fact]:
             all_wanted |= wanted
             all_unwanted |= unwanted
         time_of_day = lx.TIME_OF_DAY_RE.search(text) or _ANY_DAY_BUT.search(text)
+        if time_of_day and said.speaker == "customer" and not limits and _time_refused(said, conversation):
+            # "please don't call me at school, I can't pick up before 3:30": a time to avoid, in their words
+            facts.append(make_fact(conversation, "preference", "contact time",
+                                   f"Contact time: not \u201c{_whole_time(text, time_of_day)}\u201d", [said], status="stated",
+                                   valid_from=said.at, value=text, quote=text))
+            time_of_day = None
         asked_when = said.speaker == "customer" and len(text.split()) <= 14 and any(
             _ASKED_WHEN.search(s.text) for s in conversation.turn(said.index - 1))
         if said.speaker == "customer" and time_of_day and not limits and (
