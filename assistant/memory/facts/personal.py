@@ -268,8 +268,8 @@ def preferences(conversation: Conversation) -> list[Fact]:
         time_of_day = lx.TIME_OF_DAY_RE.search(text) or _ANY_DAY_BUT.search(text)
         if time_of_day and said.speaker == "customer" and not limits and _time_refused(said, conversation):
             # "please don't call me at school, I can't pick up before 3:30": a time to avoid, in their words
-            facts.append(make_fact(conversation, "preference", "contact time",
-                                   f"Contact time: not \u201c{_whole_time(text, time_of_day)}\u201d", [said], status="stated",
+            avoid = f"Contact time: not \u201c{_whole_time(text, time_of_day)}\u201d"
+            facts.append(make_fact(conversation, "preference", "contact time", avoid, [said], status="stated",
                                    valid_from=said.at, value=text, quote=text))
             time_of_day = None
         asked_when = said.speaker == "customer" and len(text.split()) <= 14 and any(
