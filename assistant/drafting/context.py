@@ -157,7 +157,7 @@ def quote_of(ctx: CustomerContext, fact: Fact, max_words: int = 22) -> str:
         for part in re.split(r"(?<=[.!?])\s+|\n+", text):
             part = part.strip()
             if len(part.split()) >= 4 and not looks_like_injection(part) and not part.lower().startswith("subject:") \
-                    and noise.quotable(part):
+                    and not noise.is_noise(part):
                 words = part.split()
                 return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
     return ""
