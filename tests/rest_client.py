@@ -14,13 +14,19 @@ from assistant.server import create_app
 ROLES = ("agent", "supervisor", "developer", "service")
 
 
-@contextmanager
-def rest(settings: Any, assistant: Any) -> Iterator[Callable[..., Any]]:
-    """Yields call(method, path, role="agent", **kw) -> the response; role None sends no token."""
+def role_tokens(settings: Any) -> dict[str, str]:
+    """One user per role ("agent-1", ...) and a bearer token for each."""
     tokens = {}
     for role in ROLES:
         add_user(settings, f"{role}-1", role)
         tokens[role] = create_token(settings, f"{role}-1").token
+    return tokens
+
+
+@contextmanager
+def rest(settings: Any, assistant: Any) -> Iterator[Callable[..., Any]]:
+    """Yields call(method, path, role="agent", **kw) -> the response; role None sends no token."""
+    tokens = role_tokens(settings)
     app = create_app(settings, assistant, ui=False, demo_data=False)
     with TestClient(app) as client:
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from rest_client import role_tokens
 
-from assistant.auth import add_user
 from assistant.errors import StoreUnavailable
 from assistant.server import create_app
 
@@ -34,12 +34,7 @@ def server(tmp_path_factory, embedder, demo_files):
     assistant = Assistant(settings, embedder=embedder)
     interactions, customers = demo_records(demo_files)
     assistant.ingest(interactions, customers=customers)
-    tokens = {}
-    for role in ROLES:
-        add_user(settings, f"{role}-1", role)
-        from assistant.auth import create_token
-
-        tokens[role] = create_token(settings, f"{role}-1").token
+    tokens = role_tokens(settings)
     app = create_app(settings, assistant, ui=False, demo_data=False)
     with TestClient(app) as client:
         yield client, tokens, assistant
