@@ -76,3 +76,14 @@ class AuthError(RapportError):
 
 class Forbidden(RapportError):
     """Authenticated, but the role does not allow the action."""
+
+
+class UnknownHandover(RapportError):
+    """No handover with that id."""
+
+    def __init__(self, handover_id: str) -> None:
+        super().__init__(f"no handover '{handover_id}'")
+
+
+class HandoverTaken(InputError):
+    """Someone took the handover first."""

@@ -7,8 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from assistant.auth import User
 from assistant.embedding import Embedder, load_embedder
-from assistant.models import Customer, Draft, Evidence, Fact, IngestReport, Interaction, Suggestion
+from assistant.models import Case, Customer, Draft, Evidence, Fact, Handover, IngestReport, Interaction, Suggestion
 from assistant.settings import Settings
 from assistant.store import QuarantinedContact, Store
 
@@ -23,6 +24,7 @@ class Assistant:
         from assistant.drafting.drafter import Drafter
         from assistant.llm.chat import build_llm
         from assistant.memory.answers import Answerer
+        from assistant.memory.cases import CaseMemory
         from assistant.memory.facts import FactMemory
         from assistant.memory.retrieval import Retriever
         from ingest.validation import AcceptedYears  # not at the top: `import ingest.loaders` imports this package
@@ -34,8 +36,12 @@ class Assistant:
         self.store = Store(settings)
         self.retriever = Retriever(self.store, self.embedder, settings)
         self.memory = FactMemory(self.store, self.embedder, settings, llm=llm)
+        self.case_memory = CaseMemory(self.store, self.embedder, settings, self.memory)
         self.answerer = Answerer(self.store, self.retriever, self.memory, settings, llm=llm)
-        self.drafter = Drafter(self.store, self.retriever, self.memory, settings, llm=llm)
+        from assistant.inbox import Inbox
+
+        self.inbox = Inbox(self.store, self.case_memory.router, settings)
+        self.drafter = Drafter(self.store, self.retriever, self.memory, settings, llm=llm, cases=self.case_memory)
 
     @classmethod
     def open(cls, store_dir: str | Path | None = None, settings: Settings | None = None, **kwargs: Any) -> Assistant:
@@ -51,11 +57,20 @@ class Assistant:
         nothing is written unless every record is accepted (RecordsRejected / InteractionConflict otherwise)."""
         from ingest.pipeline import run_ingest
 
-        self.memory.catch_up()  # an earlier run killed between a commit and its facts left them to do
+        self.catch_up()  # an earlier run killed between a commit and its facts or cases left them to do
         return run_ingest(
             self.store, self.embedder, self.settings, interactions, customers=customers,
-            format=format, progress=progress, on_committed=self.memory.update, all_or_nothing=all_or_nothing,
+            format=format, progress=progress, on_committed=self._committed, all_or_nothing=all_or_nothing,
         )
+
+    def _committed(self, interactions: list[Interaction]) -> None:
+        self.memory.update(interactions)
+        self.case_memory.update(interactions)
+
+    def catch_up(self) -> None:
+        """Facts, then cases, for contacts committed without them (a run killed in between)."""
+        self.memory.catch_up()
+        self.case_memory.catch_up()
 
     def stats(self) -> dict[str, Any]:
         """Customers, interactions and chunks (by channel), and the contacts whose facts are quarantined."""
@@ -73,7 +88,9 @@ class Assistant:
     def refresh_facts(self, *, quarantined: bool = False) -> int:
         """Read every stored contact's facts again, after an upgrade changed the fact rules; quarantined contacts
         are left alone unless `quarantined`, which reads only them again. Returns how many were read."""
-        return self.memory.retry_quarantined() if quarantined else self.memory.refresh()
+        read = self.memory.retry_quarantined() if quarantined else self.memory.refresh()
+        self.case_memory.refresh()
+        return read
 
     # ---- reading the customer -----------------------------------------------------------------
     def customers(self, search: str | None = None, limit: int = 50) -> list[Customer]:
@@ -95,12 +112,30 @@ class Assistant:
     def ask(self, customer_id: str, question: str, now: datetime | None = None) -> Draft:
         return self.answerer.ask(customer_id, question, now=self._as_of(now))
 
+    def cases(self, customer_id: str, now: datetime | None = None) -> list[Case]:
+        """The customer's contacts threaded into cases as of `now`, most recently active first."""
+        self.store.customer(customer_id)  # UnknownCustomer
+        return self.case_memory.cases(customer_id, now=self._as_of(now))
+
     # ---- drafts -----------------------------------------------------------------------------
     def greeting(self, customer_id: str, now: datetime | None = None) -> Draft:
         return self.drafter.greeting(customer_id, now=self._as_of(now))
 
-    def handover(self, customer_id: str, interaction_id: str | None = None, now: datetime | None = None) -> Draft:
-        return self.drafter.handover(customer_id, interaction_id=interaction_id, now=self._as_of(now))
+    def handover(self, customer_id: str, interaction_id: str | None = None, now: datetime | None = None,
+                 team: str | None = None, colleague: str | None = None) -> Draft:
+        return self.drafter.handover(customer_id, interaction_id=interaction_id, now=self._as_of(now), team=team,
+                                     colleague=colleague)
+
+    def send_handover(self, customer_id: str, *, to_team: str | None = None, to_agent: str | None = None,
+                      sender: User | None = None, interaction_id: str | None = None,
+                      now: datetime | None = None) -> Handover:
+        """Draft the case's handover for the team or agent taking over and put it in their inbox."""
+        team, agent = self.inbox.address(to_team, to_agent)
+        if team is None and agent is not None:
+            team = next(iter(self.case_memory.router.teams_of(agent)), None)
+        draft = self.handover(customer_id, interaction_id=interaction_id, now=now, team=team)
+        return self.inbox.send(draft, customer_id=customer_id, to_team=team if to_team else None,
+                               to_agent=agent, sender=sender, now=now)
 
     def suggestions(self, customer_id: str, now: datetime | None = None) -> list[Suggestion]:
         return self.drafter.suggestions(customer_id, now=self._as_of(now))

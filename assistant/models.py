@@ -138,11 +138,11 @@ class Evidence(BaseModel):
 
 FactKind = Literal[
     "life_event", "preference", "product", "issue", "offer", "promise",
-    "verification", "sentiment", "consent", "detail",
+    "verification", "sentiment", "consent", "detail", "action",
 ]
 FACT_KINDS: tuple[str, ...] = (
     "life_event", "preference", "product", "issue", "offer", "promise",
-    "verification", "sentiment", "consent", "detail",
+    "verification", "sentiment", "consent", "detail", "action",
 )
 
 
@@ -199,6 +199,85 @@ class Suggestion(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     score: float = 0.0
     topic: str = ""  # the product or event it is about; the policy rules key on it
+
+
+CaseStatus = Literal["open", "waiting on us", "waiting on the customer", "resolved"]
+
+
+class CaseContact(BaseModel):
+    """One contact of a case, as the timeline and the handover's details list it."""
+
+    interaction_id: str
+    channel: Channel
+    started_at: datetime
+    ended_at: datetime | None = None
+    agent_id: str | None = None
+    problem: str = ""  # what threading read as the problem (issue memory read, then the customer's sentences)
+    said: str = ""  # the customer's first substantive sentence in it, as said
+    said_turn: str = ""  # the turn it was said in
+
+
+class Case(BaseModel):
+    """Contacts about one and the same problem, threaded at ingest (assistant/memory/cases)."""
+
+    case_id: str
+    customer_id: str
+    title: str  # the problem in the customer's terms, from the case's first contact
+    contacts: list[CaseContact]
+    status: CaseStatus = "open"
+    team: str = ""
+    team_reason: str = ""  # "escalated to ..." or "fits: <description>"
+    open_promises: list[Fact] = Field(default_factory=list)
+    references: list[str] = Field(default_factory=list)
+    subjects: list[str] = Field(default_factory=list)
+
+    @property
+    def first_contact(self) -> CaseContact:
+        return self.contacts[0]
+
+    @property
+    def channels(self) -> list[str]:
+        return list(dict.fromkeys(c.channel for c in self.contacts))
+
+    @property
+    def started_at(self) -> datetime:
+        return self.contacts[0].started_at
+
+    @property
+    def updated_at(self) -> datetime:
+        return self.contacts[-1].started_at
+
+    def interaction_ids(self) -> list[str]:
+        return [c.interaction_id for c in self.contacts]
+
+
+class Team(BaseModel):
+    """A team a case can be handed to (teams file, see Settings.teams_file)."""
+
+    name: str = Field(min_length=1)
+    description: str = Field(min_length=1)
+    agents: list[str] = Field(default_factory=list)
+
+
+HandoverState = Literal["waiting", "taken"]
+
+
+class Handover(BaseModel):
+    """A handover addressed to a team or an agent, waiting in their inbox until someone takes it."""
+
+    handover_id: str
+    customer_id: str
+    case_id: str
+    interaction_id: str
+    to_team: str | None = None
+    to_agent: str | None = None
+    from_agent: str | None = None
+    headline: str
+    created_at: datetime
+    state: HandoverState = "waiting"
+    taken_by: str | None = None
+    taken_at: datetime | None = None
+    draft: Draft | None = None  # the handover as drafted when it was sent
 
 
 class RejectedRecord(BaseModel):

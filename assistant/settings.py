@@ -75,6 +75,17 @@ class Settings(BaseSettings):
     grounding_threshold: float = Field(0.45, description="Minimum support for a draft sentence to count as grounded.")
     max_suggestions: int = Field(5, ge=1)
 
+    # Cases and handovers
+    teams_file: Path | None = Field(None, description="YAML list of teams (name, description, agents) a case can be "
+                                    "handed to; default: the shipped example (assistant/memory/cases/teams.yaml).")
+    verification_window_minutes: float = Field(
+        30.0, ge=0, description="An identity check carries over to a handover within the contact it was made in or "
+        "this many minutes after it (a chat moved to a call); older checks read 'verify again'.")
+    handover_review: Literal["all", "sample", "none"] = Field(
+        "sample", description="Which sent handovers also go to the supervisors' review queue.")
+    handover_review_sample: float = Field(0.2, ge=0.0, le=1.0, description="Share reviewed when handover_review "
+                                          "is 'sample' (chosen by the handover's id, so it is repeatable).")
+
     # App
     users_file: Path | None = Field(None, description="Users with hashed passwords and tokens; default in store_dir.")
     login_max_failures: int = Field(5, ge=1, description="Failed passwords in a row before a name is locked out.")

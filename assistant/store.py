@@ -66,6 +66,30 @@ CREATE TABLE IF NOT EXISTS facts_quarantine (
     reason TEXT NOT NULL,
     quarantined_ts REAL NOT NULL
 );
+-- Threading: each contact's signals (the customer's problem, its vector, references) and the case it belongs to.
+CREATE TABLE IF NOT EXISTS case_contacts (
+    interaction_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    case_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS case_contacts_by_customer ON case_contacts (customer_id);
+-- Customers with a contact committed since their cases were last threaded: set with the contact's row, cleared
+-- when the threading is written, so a run killed in between re-threads them on the next catch-up.
+CREATE TABLE IF NOT EXISTS cases_pending (
+    customer_id TEXT PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS handovers (
+    handover_id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    to_team TEXT,
+    to_agent TEXT,
+    state TEXT NOT NULL,
+    created_ts REAL NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS handovers_by_created ON handovers (created_ts);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -179,6 +203,7 @@ class Store:
                 self._collection.delete(ids=stale)
             with _transaction(self._db):
                 self._db.execute("INSERT OR IGNORE INTO facts_pending VALUES (?)", (interaction.interaction_id,))
+                self._db.execute("INSERT OR IGNORE INTO cases_pending VALUES (?)", (interaction.customer_id,))
                 # A changed contact is a new record: its facts are read afresh, even if the old one's failed.
                 self._db.execute("DELETE FROM facts_quarantine WHERE interaction_id=?", (interaction.interaction_id,))
                 self._db.execute(
@@ -325,6 +350,55 @@ class Store:
         with self._lock, _transaction(self._db):
             self._db.execute("INSERT OR IGNORE INTO facts_pending SELECT interaction_id FROM facts_quarantine")
             return self._db.execute("DELETE FROM facts_quarantine").rowcount
+
+    # ---- cases ----------------------------------------------------------------------------------
+    def case_contacts(self, customer_id: str) -> list[tuple[str, str, str, dict]]:
+        """(interaction_id, case_id, content_hash the signals were read from, signals record) per contact."""
+        rows = self._read().execute(
+            "SELECT interaction_id, case_id, content_hash, record FROM case_contacts WHERE customer_id=?",
+            (customer_id,))
+        return [(iid, case_id, digest, json.loads(record)) for iid, case_id, digest, record in rows]
+
+    def content_hashes(self, customer_id: str) -> dict[str, str]:
+        rows = self._read().execute("SELECT interaction_id, content_hash FROM interactions WHERE customer_id=?",
+                                    (customer_id,))
+        return dict(rows.fetchall())
+
+    def write_cases(self, customer_id: str, contacts: Sequence[tuple[str, str, str, dict]]) -> None:
+        """One customer's threading, whole: every contact's case and signals, in one transaction that also takes
+        the customer off the to-do list (contacts no longer stored are dropped)."""
+        with self._lock, _transaction(self._db):
+            self._db.execute("DELETE FROM case_contacts WHERE customer_id=?", (customer_id,))
+            self._db.executemany(
+                "INSERT OR REPLACE INTO case_contacts VALUES (?,?,?,?,?)",
+                [(iid, customer_id, case_id, digest, json.dumps(record)) for iid, case_id, digest, record in contacts])
+            self._db.execute("DELETE FROM cases_pending WHERE customer_id=?", (customer_id,))
+        self._bump(customer_id)
+
+    def cases_pending(self, limit: int = 1000) -> list[str]:
+        return [r[0] for r in self._read().execute("SELECT customer_id FROM cases_pending LIMIT ?", (limit,))]
+
+    def mark_all_cases_pending(self) -> int:
+        with self._lock, _transaction(self._db):
+            return self._db.execute(
+                "INSERT OR IGNORE INTO cases_pending SELECT DISTINCT customer_id FROM interactions").rowcount
+
+    # ---- handovers ------------------------------------------------------------------------------
+    def save_handover(self, handover: BaseModel, *, customer_id: str, handover_id: str, to_team: str | None,
+                      to_agent: str | None, state: str, created_ts: float) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO handovers VALUES (?,?,?,?,?,?,?) ON CONFLICT(handover_id) DO UPDATE SET "
+                "state=excluded.state, record=excluded.record",
+                (handover_id, customer_id, to_team, to_agent, state, created_ts, handover.model_dump_json()))
+
+    def handover_records(self, *, handover_id: str | None = None, limit: int = 200) -> list[str]:
+        """Stored handovers (JSON records), newest first."""
+        if handover_id is not None:
+            rows = self._read().execute("SELECT record FROM handovers WHERE handover_id=?", (handover_id,))
+        else:
+            rows = self._read().execute("SELECT record FROM handovers ORDER BY created_ts DESC LIMIT ?", (limit,))
+        return [r[0] for r in rows]
 
     def meta(self, key: str) -> str | None:
         row = self._read().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()

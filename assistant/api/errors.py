@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from assistant.errors import (
     AuthError,
     Forbidden,
+    HandoverTaken,
     InputError,
     InteractionConflict,
     ModelUnavailable,
@@ -18,6 +19,7 @@ from assistant.errors import (
     RecordsRejected,
     StoreUnavailable,
     UnknownCustomer,
+    UnknownHandover,
 )
 from assistant.review import ReviewConflict, UnknownReview
 
@@ -27,6 +29,8 @@ log = logging.getLogger(__name__)
 _STATUS: tuple[tuple[type[RapportError], int], ...] = (
     (UnknownCustomer, 404),
     (UnknownReview, 404),
+    (UnknownHandover, 404),
+    (HandoverTaken, 409),
     (ReviewConflict, 409),
     (InteractionConflict, 409),
     (InputError, 422),

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from assistant.api.deps import Services, allow, caller, services
+from assistant.api.handovers import router as handovers_router
 from assistant.api.reviews import router as reviews_router
 from assistant.auth import PERMISSIONS, User
 from assistant.errors import InputError
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 router = APIRouter(prefix="/api")
 router.include_router(reviews_router)
+router.include_router(handovers_router)
 
 MAX_RECORDS = 1000  # per request; bulk loads go through `rapport ingest`
 

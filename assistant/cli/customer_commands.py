@@ -54,6 +54,24 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"{e.started_at:%Y-%m-%d %H:%M}  {e.channel:<7} {e.interaction_id:<14} {e.summary}")
 
     @app.command()
+    def cases(customer: str, now: str | None = NOW, json_out: bool = JSON) -> None:
+        """The customer's contacts threaded into cases (most recently active first), with status and team."""
+        found = open_assistant().cases(customer, now=parse_now(now))
+        if json_out:
+            print_json(found)
+            return
+        if not found:
+            typer.echo("No contacts yet.")
+        for c in found:
+            typer.secho(f"{c.case_id}  [{c.status}]  {c.team}  ({len(c.contacts)} contacts, "
+                        f"{', '.join(c.channels)})", bold=True)
+            typer.echo(f"  {c.title}")
+            for k in c.contacts:
+                typer.echo(f"  - {k.started_at:%Y-%m-%d %H:%M} {k.channel:<7} {k.interaction_id}")
+            for p in c.open_promises:
+                typer.echo(f"  promise ({p.status}): {p.text}")
+
+    @app.command()
     def greet(customer: str, now: str | None = NOW, json_out: bool = JSON) -> None:
         """Draft a warm greeting for the customer."""
         _print_draft(open_assistant().greeting(customer, now=parse_now(now)), json_out)
@@ -62,11 +80,13 @@ def register(app: typer.Typer) -> None:
     def handover(
         customer: str,
         interaction: str | None = typer.Option(None, "--interaction", help="The contact to hand over (default: last)."),
+        team: str | None = typer.Option(None, "--team", help="The team taking over (default: the case's own)."),
         now: str | None = NOW,
         json_out: bool = JSON,
     ) -> None:
-        """Draft a warm handover for the next agent or channel."""
-        _print_draft(open_assistant().handover(customer, interaction_id=interaction, now=parse_now(now)), json_out)
+        """Draft a warm handover of the contact's case for the next agent or channel."""
+        _print_draft(open_assistant().handover(customer, interaction_id=interaction, now=parse_now(now), team=team),
+                     json_out)
 
     @app.command()
     def suggest(customer: str, now: str | None = NOW, json_out: bool = JSON) -> None:

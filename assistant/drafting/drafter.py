@@ -16,7 +16,7 @@ from assistant.drafting import llm_drafts
 from assistant.drafting.context import CustomerContext, load_context, merge_citations
 from assistant.drafting.greeting import compose_greeting
 from assistant.drafting.guardrails import Guardrails, GuardReport, Source, looks_like_injection, offer_terms
-from assistant.drafting.handover import compose_handover, pick_interaction, related_interactions, team_for
+from assistant.drafting.handover import case_story, compose_handover, pick_interaction
 from assistant.drafting.handover_parts import profile
 from assistant.drafting.policy import apply_policy
 from assistant.drafting.suggestions import candidates, rank
@@ -30,13 +30,21 @@ from assistant.settings import Settings
 SECTION_TITLES = {
     "who": "Who", "reason": "Why they are in touch", "summary": "This contact", "done": "Done so far",
     "status": "Status", "provided": "Already provided (don't ask again)", "feeling": "How they feel",
-    "next_step": "Next step", "introduction": "Introduction",
+    "next_step": "Next step", "introduction": "Introduction", "headline": "In short",
+    "contacts": "Contacts in this case",
 }
+# The grounded handover: the case in short first, then its details (the language model fills HANDOVER_SECTIONS).
+CASE_SECTIONS = ("headline", "reason", "who", "contacts", "done", "status", "provided", "feeling", "next_step",
+                 "summary", "introduction")
+LISTED = {"done", "contacts"}
+UNRENDERED = {"reason"}  # kept for the API and the lab; the headline already says it
 
 
 class Drafter:
-    def __init__(self, store: Any, retriever: Any, memory: Any, settings: Settings, llm: Any = None) -> None:
+    def __init__(self, store: Any, retriever: Any, memory: Any, settings: Settings, llm: Any = None,
+                 cases: Any = None) -> None:
         self.store, self.retriever, self.memory, self.settings = store, retriever, memory, settings
+        self.cases = cases  # CaseMemory: the handover tells the case, not the last contact
         self.llm = llm if llm is not None else build_llm(settings)
         embedder = getattr(retriever, "embedder", None) or getattr(memory, "embedder", None)
         self.guardrails = Guardrails(store, embedder, settings)
@@ -57,8 +65,9 @@ class Drafter:
         return self._finish(draft, started)
 
     def handover(self, customer_id: str, interaction_id: str | None = None, now: datetime | None = None,
-                 colleague: str | None = None) -> Draft:
-        """colleague: the name of the agent taking over, used in the introduction (default "my colleague")."""
+                 colleague: str | None = None, team: str | None = None) -> Draft:
+        """colleague: the name of the agent taking over, used in the introduction (default "my colleague");
+        team: the team it is handed to (default: the case's own team, from routing)."""
         started = time.perf_counter()
         ctx = self._context(customer_id, now)
         target = pick_interaction(ctx, interaction_id)
@@ -66,14 +75,15 @@ class Drafter:
             what = f"interaction '{interaction_id}'" if interaction_id else "any interaction"
             raise InputError(f"customer '{customer_id}' has no {what} to hand over", field="interaction_id")
         meta: dict[str, Any] = {"interaction_id": target.interaction_id}
+        case = self.cases.case_of(customer_id, target.interaction_id, now=ctx.now) if self.cases else None
         if self.llm is not None:
-            draft = self._llm_handover(ctx, target, colleague, meta)
+            draft = self._llm_handover(ctx, target, case, team, colleague, meta)
             if draft is not None:
                 return self._finish(draft, started)
-        sections, info = compose_handover(ctx, target, colleague)
+        sections, info = compose_handover(ctx, target, case, colleague, team)
         meta.update(info)
-        kept_sections, report = self._guard_sections(ctx, sections, source="template")
-        draft = self._sections_draft(ctx, kept_sections, report, meta)
+        kept_sections, report = self._guard_sections(ctx, sections, source="template", names=CASE_SECTIONS)
+        draft = self._sections_draft(ctx, kept_sections, report, meta, names=CASE_SECTIONS)
         return self._finish(draft, started)
 
     def suggestions(self, customer_id: str, now: datetime | None = None) -> list[Suggestion]:
@@ -121,33 +131,34 @@ class Drafter:
                      citations=merge_citations(*[s.citations for s in sentences]), sections=sections, metadata=meta)
 
     def _guard_sections(self, ctx: CustomerContext, sections: dict[str, list[DraftSentence]], source: Source,
+                        names: tuple[str, ...] = HANDOVER_SECTIONS,
                         ) -> tuple[dict[str, list[DraftSentence]], GuardReport]:
-        flat = [(name, s) for name in HANDOVER_SECTIONS for s in sections.get(name, [])]
+        flat = [(name, s) for name in names for s in sections.get(name, [])]
         checked, report = self.guardrails.check_each(ctx.customer.customer_id, [s for _, s in flat], source=source,
                                                      facts=ctx.facts, interactions=ctx.by_id)
-        out: dict[str, list[DraftSentence]] = {name: [] for name in HANDOVER_SECTIONS}
+        out: dict[str, list[DraftSentence]] = {name: [] for name in names}
         for (name, _), kept in zip(flat, checked, strict=True):
             if kept is not None:
                 out[name].append(kept)
         return out, report
 
     def _sections_draft(self, ctx: CustomerContext, sections: dict[str, list[DraftSentence]], report: GuardReport,
-                        meta: dict[str, Any]) -> Draft:
+                        meta: dict[str, Any], names: tuple[str, ...] = HANDOVER_SECTIONS) -> Draft:
         lines = []
-        for name in HANDOVER_SECTIONS:
+        for name in names:
             got = sections.get(name) or []
-            if not got:
+            if not got or name in UNRENDERED:
                 continue
-            if name in {"done"}:
+            if name in LISTED:
                 lines.append(f"{SECTION_TITLES[name]}:")
                 lines += [f"- {s.text}" for s in got]
             elif name == "introduction":
                 lines.append(f"{SECTION_TITLES[name]}: " + " ".join(f"\u201c{s.text}\u201d" for s in got))
             else:
                 lines.append(f"{SECTION_TITLES[name]}: " + " ".join(s.text for s in got))
-        sentences = [s for name in HANDOVER_SECTIONS for s in sections.get(name, [])]
+        sentences = [s for name in names for s in sections.get(name, [])]
         draft = self._draft("handover", ctx, sentences, {n: [s.text for s in sections.get(n, [])]
-                                                          for n in HANDOVER_SECTIONS}, report, meta)
+                                                          for n in names}, report, meta)
         draft.text = "\n".join(lines)
         return draft
 
@@ -195,11 +206,11 @@ class Drafter:
         meta["drafter"] = "llm"
         return self._draft("greeting", ctx, kept, {"sentences": [s.text for s in kept]}, report, meta)
 
-    def _llm_handover(self, ctx: CustomerContext, target: Any, colleague: str | None,
+    def _llm_handover(self, ctx: CustomerContext, target: Any, case: Any, team: str | None, colleague: str | None,
                       meta: dict[str, Any]) -> Draft | None:
         prompt = self._llm_meta("handover", meta)
-        story = [*related_interactions(ctx, target), target]
-        team = team_for(ctx, target, " ".join(target.tags))
+        story = case_story(ctx, target, case)
+        team = team or (case.team if case is not None and case.team else "specialist team")
         rendered, evidence = llm_drafts.handover_prompt(prompt, ctx, story, team, colleague)
         try:
             output = llm_drafts.ask(self.llm, prompt, rendered, self.settings.llm_timeout_s)

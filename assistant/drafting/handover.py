@@ -9,6 +9,7 @@ customer rather than the contact are in handover_parts.py.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import timedelta
 
@@ -17,8 +18,8 @@ from assistant.drafting.contacts import (
     WRITTEN_NOTES,
     Said,
     clean_turn_text,
-    done_line,
     key_action,
+    opening_request,
     why_in_touch,
 )
 from assistant.drafting.context import (
@@ -30,23 +31,22 @@ from assistant.drafting.context import (
     topic_tags,
 )
 from assistant.drafting.handover_parts import feeling, next_step, profile, provided, story_facts, the
-from assistant.drafting.phrasing import issue_name, join_words, possessive, sentence, times, when_past
-from assistant.drafting.policy import same_topic
+from assistant.drafting.phrasing import (
+    CHANNEL_NOUNS,
+    day_month,
+    issue_name,
+    join_words,
+    possessive,
+    sentence,
+    times,
+    when_past,
+)
 from assistant.drafting.synopsis import synopsis
-from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
+from assistant.language import noise
+from assistant.models import Case, Citation, DraftSentence, Fact, Interaction, as_utc
 
 MAX_DONE = 5  # contacts listed under "done", most recent
 RELATED_DAYS = 60  # earlier contacts about the same thing within this many days belong to the story
-_TEAMS = [
-    (("card", "debit", "credit card", "fraud", "pin"), "card team"),
-    (("claim", "escape of water", "burst pipe"), "claims team"),
-    (("mortgage", "remortgage", "rate switch"), "mortgage team"),
-    (("complaint",), "complaints team"),
-    (("dispute", "chargeback"), "disputes team"),
-    (("loan",), "lending team"),
-    (("insurance", "policy"), "insurance team"),
-    (("savings", "isa", "bond"), "savings team"),
-]
 
 Lines = list[DraftSentence]
 
@@ -96,44 +96,161 @@ def related_interactions(ctx: CustomerContext, target: Interaction) -> list[Inte
     return out
 
 
-def team_for(ctx: CustomerContext, target: Interaction, topic: str) -> str:
-    """The team the contact escalated to, else the one its topic or tags point at. A tag for an offer the customer
-    turned down (Maria's "mortgage") says what we tried to sell, not what she needs, so it does not count."""
-    target_refs = set(references(target).values())
-    for inter in [target, *reversed(ctx.interactions)]:
-        team = inter.metadata.get("escalated_to")
-        if team and (inter is target or target_refs & set(references(inter).values())):
-            return str(team)
-    declined = [f.subject for f in ctx.facts_from(target.interaction_id, "offer") if f.status.lower() == "declined"]
-    declined += list(ctx.policy.cooldown)
-    tags = [t for t in target.tags if not any(same_topic(t, d) for d in declined)]
-    words = f"{topic} {' '.join(tags)}".lower()
-    return next((team for keys, team in _TEAMS if any(k in words for k in keys)), "specialist team")
+HEADLINE_WORDS = 100  # read in twenty seconds
+MAX_STEPS = 4  # steps tried, in the headline
 
 
-def compose_handover(ctx: CustomerContext, target: Interaction, colleague: str | None = None,
+def case_story(ctx: CustomerContext, target: Interaction, case: Case | None) -> list[Interaction]:
+    """The contacts of the target's case known at `now`, up to the target, oldest first (the target alone when
+    threading has not seen it yet)."""
+    if case is None:
+        return [target]
+    story = [ctx.by_id[c.interaction_id] for c in case.contacts if c.interaction_id in ctx.by_id
+             and as_utc(c.started_at) <= as_utc(target.started_at)]
+    return story if story and story[-1].interaction_id == target.interaction_id else [*story, target]
+
+
+def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | None = None,
+                     colleague: str | None = None, team: str | None = None,
                      ) -> tuple[dict[str, Lines], dict[str, object]]:
-    story = [*related_interactions(ctx, target), target]
+    story = case_story(ctx, target, case)
     issues = sorted(story_facts(ctx, story, "issue"), key=lambda f: fact_time(f, ctx.now))
     main_issue = _main_issue(issues, target)
     issues = [f for f in issues if main_issue is not None and f.subject.lower() == main_issue.subject.lower()]
     topic = issue_words(main_issue) if main_issue else ""
-    team = team_for(ctx, target, topic)
-    # a ticket's "customer" turns are uploads and portal messages: the issue says why better than they do
-    asked = None if target.channel in WRITTEN_NOTES else \
-        why_in_touch(target, ctx.name)
-    sections: dict[str, Lines] = {"who": profile(ctx)}
+    team = team or (case.team if case and case.team else "specialist team")
+    asked = None if target.channel in WRITTEN_NOTES else why_in_touch(target, ctx.name)
+    sections: dict[str, Lines] = {}
+    sections["contacts"] = [line for line in (contact_line(ctx, inter, case) for inter in story[-MAX_DONE:]) if line]
+    sections["done"] = steps_tried(ctx, story)
     sections["reason"] = _reason(ctx, story, main_issue, target, asked)
-    sections["summary"] = synopsis_lines(target, ctx.name, avoid=[s.text for s in sections["reason"]])
-    sections["done"] = [line for line in (done_line(ctx, inter) for inter in story[-MAX_DONE:]) if line]
-    sections["status"] = _status(ctx, story, issues, target)
-    sections["provided"] = provided(ctx, story)
+    sections["status"] = _status(ctx, story, issues, target) + _case_line(case, target, issues)
+    sections["provided"] = provided(ctx, story, target)
     sections["feeling"] = feeling(ctx, story, topic)
     sections["next_step"] = next_step(ctx, story)
-    sections["introduction"] = _introduction(ctx, target, main_issue, team, colleague, sections, asked)
+    sections["who"] = profile(ctx)
+    sections["summary"] = synopsis_lines(target, ctx.name)
+    sections["headline"] = headline(ctx, story, case, sections)
+    sections["introduction"] = introduction(ctx, target, story, case, team, colleague, sections, asked)
     meta = {"interaction_id": target.interaction_id, "related": [i.interaction_id for i in story[:-1]],
-            "team": team, "topic": topic}
+            "team": team, "topic": topic, "case_id": case.case_id if case else None,
+            "case_status": case.status if case else None, "team_reason": case.team_reason if case else ""}
     return sections, meta
+
+
+# ---- the case, contact by contact ---------------------------------------------------------------------------
+def _when_where(inter: Interaction, ctx: CustomerContext) -> str:
+    return f"{day_month(as_utc(inter.started_at), ctx.now)}, {CHANNEL_NOUNS.get(inter.channel, inter.channel)}"
+
+
+def problem_words(ctx: CustomerContext, inter: Interaction, case: Case | None = None) -> Said | None:
+    """What the customer asked for in a contact, in their own words: the sentence threading read as the problem,
+    else the opening request (noise and short answers left out)."""
+    if inter.channel in WRITTEN_NOTES:
+        return None
+    contact = next((c for c in case.contacts if c.interaction_id == inter.interaction_id), None) if case else None
+    if contact is not None and contact.said and noise.quotable(contact.said):
+        return Said(contact.said, contact.said_turn, "customer")
+    return opening_request(inter, ctx.name)
+
+
+def contact_line(ctx: CustomerContext, inter: Interaction, case: Case | None = None) -> DraftSentence | None:
+    """One line per contact of the case: when and how, what the customer asked in their words, the outcome."""
+    asked = problem_words(ctx, inter, case)
+    parts = [_when_where(inter, ctx)]
+    cites = []
+    if asked is not None:
+        parts.append(f"\u201c{asked.quote(18)}\u201d")
+        cites.append(asked.turn_id)
+    if inter.outcome:
+        parts.append(f"outcome: {inter.outcome.rstrip('.')}")
+    if len(parts) == 1:
+        return None
+    return DraftSentence(text=sentence(" \u2014 ".join(parts)),
+                         citations=[Citation(interaction_id=inter.interaction_id, turn_ids=cites)] if cites else
+                         [interaction_citation(inter, speaker=None)])
+
+
+_FIRST_PERSON = re.compile(
+    r"^(?:(?:so|ok(?:ay)?|right|now|and|also|yes|yeah|well)[, ]+)*(I|We)(\'ve| have| had|\'d)?\b", re.I)
+
+
+def step_words(fact: Fact, name: str) -> str:
+    """A step in the words it was said, with the speaker named: "we've run a line test", "Dana has restarted the
+    router twice" (the quote's own verb, so nothing is paraphrased into something not said)."""
+    quote = str((fact.attributes or {}).get("quote") or fact.text).strip().rstrip(".")
+    by_agent = (fact.attributes or {}).get("by") == "agent"
+    m = _FIRST_PERSON.match(quote)
+    if not m:
+        return quote
+    rest = quote[m.end():]
+    aux = (m.group(2) or "").strip().lower()
+    if by_agent:
+        subject = "we" + {"'ve": "'ve", "have": " have", "had": " had", "'d": "'d"}.get(aux, "")
+        rest = re.sub(r"\byour\b", "their", rest)
+        rest = re.sub(r"\byou\b", name if name != "the customer" else "them", rest)
+    else:
+        subject = name + {"'ve": " has", "have": " has", "had": " had", "'d": " had"}.get(aux, "")
+        rest = re.sub(r"\bmy\b", "their", rest)
+        rest = re.sub(r"\b(?:I|me)\b", "they", rest)
+    return subject + rest
+
+
+def steps_tried(ctx: CustomerContext, story: list[Interaction]) -> Lines:
+    """What was tried in every contact of the case, each dated and cited (memory's action facts)."""
+    out: Lines = []
+    for inter in story:
+        for f in ctx.facts_from(inter.interaction_id, "action"):
+            out.append(DraftSentence(text=sentence(f"{_when_where(inter, ctx)}: {step_words(f, ctx.name)}"),
+                                     citations=list(f.citations), grounded=True))
+    return out
+
+
+def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, sections: dict[str, Lines]) -> Lines:
+    """At most ~100 words a colleague reads in twenty seconds: the problem in the customer's words with since when
+    and how often, what was tried, where it stands, what they already gave us, how they feel, the next step."""
+    first = story[0]
+    lines: Lines = []
+    asked = next(((i, a) for i in story if (a := problem_words(ctx, i, case)) is not None), None)
+    channels = join_words(list(dict.fromkeys(CHANNEL_NOUNS.get(i.channel, i.channel) for i in story)))
+    if len(story) > 1:
+        opening = f"{_ordinal(len(story)).capitalize()} contact about this since " \
+                  f"{day_month(as_utc(first.started_at), ctx.now)} ({channels})"
+    else:
+        opening = f"{ctx.name.capitalize() if ctx.name == 'the customer' else ctx.name} got in touch " \
+                  f"{when_past(as_utc(first.started_at), ctx.now)} by {channels}"
+    cites = [interaction_citation(i) for i in story[-3:]]
+    reason = sections.get("reason", [])
+    if asked is not None and (len(story) > 1 or not reason):
+        inter, said = asked  # the problem as first put, in the customer's words
+        opening += f"; on {day_month(as_utc(inter.started_at), ctx.now)}: \u201c{said.quote(20)}\u201d"
+        cites = [Citation(interaction_id=inter.interaction_id, turn_ids=[said.turn_id]), *cites]
+    lines.append(DraftSentence(text=sentence(opening), citations=merge_citations(cites), grounded=True))
+    if len(story) == 1 or asked is None:
+        lines += reason[-1:]  # why they are in touch today, in reported speech where it reads well
+    steps = sections.get("done", [])
+    if steps:
+        listed = [s.text.rstrip(".") for s in steps[-MAX_STEPS:]]
+        lines.append(DraftSentence(text=sentence("Tried: " + "; ".join(listed)),
+                                   citations=merge_citations(*[s.citations for s in steps[-MAX_STEPS:]]),
+                                   grounded=True))
+    for key in ("status", "next_step", "provided", "feeling"):
+        got = sections.get(key, [])
+        if got:
+            lines.append(got[0])
+    out: Lines = []
+    words = 0
+    for line in lines:  # in order of importance, within the budget
+        n = len(line.text.split())
+        if words + n > HEADLINE_WORDS and out:
+            continue
+        out.append(line)
+        words += n
+    return out
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
 
 
 def _main_issue(issues: list[Fact], target: Interaction) -> Fact | None:
@@ -213,29 +330,62 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
     return out
 
 
-def _introduction(ctx: CustomerContext, target: Interaction, main_issue: Fact | None, team: str,
-                  colleague: str | None, sections: dict[str, Lines], asked: Said | None) -> Lines:
+def _case_line(case: Case | None, target: Interaction, issues: list[Fact]) -> Lines:
+    if case is None:
+        return []
+    owner = f", with the {team_phrase(case.team)}" if case.team else ""
+    cites = list(issues[-1].citations) if issues else [interaction_citation(target, speaker=None)]
+    return [DraftSentence(text=sentence(f"Case: {case.status}{owner}"), citations=cites, grounded=True)]
+
+
+def team_phrase(team: str) -> str:
+    return team if team.lower().endswith(("team", "desk", "department")) else f"{team} team"
+
+
+def introduction(ctx: CustomerContext, target: Interaction, story: list[Interaction], case: Case | None, team: str,
+                 colleague: str | None, sections: dict[str, Lines], asked: Said | None) -> Lines:
+    """What the first agent says to bring the colleague in, naming both people and the problem, in one of a few
+    forms (picked by the case, so one case always reads the same and a desk of cases does not read as one
+    template)."""
     who = colleague or "my colleague"
-    about = the(issue_words(main_issue).split(" (")[0]) if main_issue else "what you've told us today"
-    to_customer = f"{ctx.name}, I'd like to introduce you to {who} from our {team}, who can help with {about}"
     address = colleague or "Colleague"
-    if main_issue:
-        told = f"{address}, {ctx.name} has contacted us about {about}"
-    elif asked is not None and asked.reported.startswith("We called"):
-        told = f"{address}, w{asked.reported[1:].rstrip('.')}"
-    elif asked is not None and asked.reported:
-        told = f"{address}, I have {ctx.name} with me: {asked.reported.replace(CONFIRMED, '').rstrip('.')}"
+    issues = story_facts(ctx, story, "issue")
+    main_issue = _main_issue(issues, target)
+    about = the(issue_words(main_issue).split(" (")[0]) if main_issue else "this"
+    steps = [step_words(f, ctx.name) for i in story for f in ctx.facts_from(i.interaction_id, "action")
+             if (f.attributes or {}).get("by") == "agent"][-3:]
+    n = len(story)
+    since = day_month(as_utc(story[0].started_at), ctx.now)
+    team_words = team_phrase(team)
+    form = int(hashlib.sha1((case.case_id if case else target.interaction_id).encode()).hexdigest(), 16) % 3
+    if main_issue is None and asked is not None and asked.reported:
+        reported = asked.reported.replace(CONFIRMED, "").rstrip(".")
+        told = f"{address}, w{reported[1:]}" if reported.startswith("We called") else \
+            f"{address}, I have {ctx.name} with me: {reported}"
+        to_customer = f"{ctx.name}, I'd like to introduce you to {who} from our {team_words}, who can help with this"
+    elif form == 0:
+        to_customer = f"{ctx.name}, I'm bringing in {who} from our {team_words}, who'll take it from here"
+        told = f"{address}, {ctx.name} has been in touch {times(n)} about {about}" + (f" since {since}" if n > 1
+                                                                                        else "")
+    elif form == 1:
+        to_customer = f"{ctx.name}, I'm going to pass you to {who} in our {team_words}, who can help with " \
+                      f"{about if about != 'this' else 'this'}"
+        told = f"{address}, I have {ctx.name} here about {about}" + (f", contact number {n} since {since}"
+                                                                       if n > 1 else "")
     else:
-        told = f"{address}, I have {ctx.name} with me"
+        to_customer = f"{ctx.name}, {who} from our {team_words} is joining us and will look after " \
+                      f"{about if about != 'this' else 'this'} from now on"
+        told = f"{address}, this is {ctx.name}, about {about}" + (f"; it's the {_ordinal(n)} contact since {since}"
+                                                                   if n > 1 else "")
+    if steps:
+        told += f"; so far {join_words(steps)}"
     extras = []
-    if len(sections.get("done", [])) >= 2:
-        extras.append(f"has already explained this {times(len(sections['done']))}")
     if any(s.text.startswith("Already verified") for s in sections.get("provided", [])):
-        extras.append("is already verified (no security questions needed)")
+        extras.append(f"{ctx.name} is already verified, so no security questions")
     if sections.get("next_step"):
-        extras.append("is waiting for what we promised")
-    to_colleague = told + (f"; {ctx.name} {join_words(extras)}" if extras else "")
-    used = [s.citations for key in ("reason", "provided", "next_step") for s in sections.get(key, [])]
+        extras.append("they are waiting for what we promised")
+    to_colleague = told + (f"; {'; '.join(extras)}" if extras else "")
+    used = [s.citations for key in ("headline", "done", "provided", "next_step") for s in sections.get(key, [])]
     cites = merge_citations(*used) or [interaction_citation(target)]
     return [DraftSentence(text=sentence(to_customer), citations=cites, grounded=True),
             DraftSentence(text=sentence(to_colleague), citations=cites, grounded=True)]

@@ -4,6 +4,7 @@ what they already gave us, how they feel, and what we promised them."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, merge_citations, quote_of
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
@@ -55,28 +56,37 @@ _VERIFIED = re.compile(r"\b(?:you're|you are) (?:now )?verified|that's (?:all )?
                        r"i've confirmed your|result: match|identified by|thanks, you're verified", re.I)
 
 
-def provided(ctx: CustomerContext, story: list[Interaction]) -> Lines:
-    out: Lines = []
-    checks = story_facts(ctx, story, "verification")
+def provided(ctx: CustomerContext, story: list[Interaction], target: Interaction | None = None) -> Lines:
+    """Identity checks and details already given. A check carries over only within the contact handed over or the
+    window in Settings (a chat moved to a call minutes later); an older one reads "verify again"."""
+    target = target or story[-1]
+    checks: list[tuple[datetime, Interaction, str, list[Citation]]] = []
     by_contact: dict[str, list[Fact]] = {}
-    for f in checks:
+    for f in story_facts(ctx, story, "verification"):
         by_contact.setdefault(f.citations[0].interaction_id if f.citations else "", []).append(f)
-    for inter in story:  # memory may have missed a check: the agent's own words say it happened
-        if inter.interaction_id in by_contact:
+    for inter in story:
+        facts = by_contact.get(inter.interaction_id)
+        if facts:
+            details = [d for f in facts for d in (f.attributes or {}).get("details", [])]
+            what = join_words(list(dict.fromkeys([f.subject or "identity" for f in facts] + details)))
+            at = min(as_utc(f.valid_from or inter.started_at) for f in facts)
+            checks.append((at, inter, what, merge_citations(*[f.citations for f in facts])))
             continue
+        # memory may have missed a check: the agent's own words say it happened
         turn = next((t for t in inter.turns if t.speaker != "customer" and _VERIFIED.search(t.text)), None)
         if turn is not None:
-            what = plain(_check_words(turn.text))
             cite = Citation(interaction_id=inter.interaction_id, turn_ids=[turn.turn_id or ""])
-            out.append(_verified_line(ctx, inter, what, [cite]))
-    for iid, facts in by_contact.items():
-        inter = ctx.by_id.get(iid)
-        if inter is None:
-            continue
-        details = [d for f in facts for d in (f.attributes or {}).get("details", [])]
-        what = join_words(list(dict.fromkeys([f.subject or "identity" for f in facts] + details)))
-        out.append(_verified_line(ctx, inter, what, merge_citations(*[f.citations for f in facts])))
-    out.sort(key=lambda s: s.citations[0].interaction_id if s.citations else "")
+            checks.append((as_utc(turn.at or inter.started_at), inter, plain(_check_words(turn.text)), [cite]))
+    out: Lines = []
+    if checks:
+        at, inter, what, cites = max(checks, key=lambda c: c[0])
+        window = timedelta(minutes=ctx.settings.verification_window_minutes)
+        channel = CHANNEL_NOUNS.get(inter.channel, inter.channel)
+        if inter.interaction_id == target.interaction_id or timedelta(0) <= ctx.now - at <= window:
+            text = f"Already verified by {channel} {_ago(at, ctx.now)}: {what}; no need to ask again"
+        else:
+            text = f"Identity last checked on {day_month(at, ctx.now)} by {channel} ({what}); verify again"
+        out.append(DraftSentence(text=sentence(text), citations=cites, grounded=True))
     for f in story_facts(ctx, story, "detail")[-3:]:
         quote = quote_of(ctx, f)
         text = f"Already told us: \u201c{quote}\u201d" if quote else f"Already told us: {plain(f.text)}"
@@ -84,16 +94,16 @@ def provided(ctx: CustomerContext, story: list[Interaction]) -> Lines:
     return out
 
 
+def _ago(at: datetime, now: datetime) -> str:
+    minutes = int((now - at).total_seconds() // 60)
+    if 0 <= minutes < 90:
+        return "just now" if minutes < 2 else f"{minutes} minutes ago"
+    return when_past(at, now)
+
+
 def _check_words(text: str) -> str:
     m = re.search(r"[^.!?\n]*(?:verified|confirmed|match|identified)[^.!?\n]*", text, re.I)
     return m.group(0).strip() if m else "identity"
-
-
-def _verified_line(ctx: CustomerContext, inter: Interaction, what: str, cites: list[Citation]) -> DraftSentence:
-    when = when_past(as_utc(inter.started_at), ctx.now)
-    channel = CHANNEL_NOUNS.get(inter.channel, inter.channel)
-    return DraftSentence(text=sentence(f"Already verified by {channel} {when}: {what}"), citations=cites,
-                         grounded=True)
 
 
 # ---- how they feel --------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ _MENU = re.compile(
     r"\bmenu ?>|"
     r"\byou are (?:caller )?number \w+ in the queue\b|\bestimated wait(?:ing)? time\b|"
     r"\bplease listen carefully as our (?:menu )?options\b|\bto hear these options again\b|"
-    r"\bwelcome to [A-Z][\w ]{2,40}(?:\.|,) (?:for|if|please|your)\b|\[(?:hold music|music|ringing|"
+    r"\bwelcome to [A-Z][\w ]{2,40}(?:\.|,) (?:for|if|please|your)\b|^welcome to [A-Z][\w' ]{2,50}[.!]?$|"
+    r"^thank(?:s| you) for calling [A-Z][\w' ]{2,50}[.!]?$|\[(?:hold music|music|ringing|"
     r"silence|inaudible|crosstalk|background noise)\]",
     re.I,
 )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from assistant.embedding import Embedder
 from assistant.language import classifiers
 from assistant.language.grammar import Grammar, grammar
-from assistant.memory.facts import issues, life, manner, mood, personal, promises, sales, verification
+from assistant.memory.facts import actions, issues, life, manner, mood, personal, promises, sales, verification
 from assistant.memory.facts.base import Conversation, merge_same_subject
 from assistant.memory.facts.llm_facts import LLMFactReader, merge
 from assistant.memory.facts.prototypes import PrototypeGate
@@ -62,6 +62,7 @@ class Extractor:
             *issues.issues(conversation),
             *promises.promises(conversation),
             *verification.verification(conversation),
+            *actions.actions(conversation),
             *sales.offers(conversation, self.offer_cooldown_days),
             *sales.products(conversation),
             *mood.sentiment(conversation),

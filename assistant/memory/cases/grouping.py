@@ -1,0 +1,95 @@
+"""Threading: which of a customer's contacts are about one and the same problem.
+
+Contacts are taken in time order; each joins the case it fits best, or starts a new one. Fit is the meaning of what
+the customer asked for (cosine of the problem statements' vectors), raised by a shared reference, issue subject or
+topic tag and by closeness in time (a chat moved to a call minutes later), lowered by a long gap or a case closed
+long before. The weights are in one place, here, and were set on the fresh sets' development data (BENCHMARKS.md,
+Cases)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.memory.cases.signals import ContactSignals
+
+JOIN = 0.45  # a contact joins a case when its best pair score reaches this
+SHARED_REFERENCE = 0.45
+SHARED_SUBJECT = 0.2
+SHARED_TAG = 0.08
+MINUTES_APART = 0.2  # the same customer back within the hour is very likely the same matter
+SAME_DAY = 0.06
+LONG_GAP_DAYS = 45
+LONG_GAP = 0.15
+CLOSED_DAYS = 10  # a case resolved this long before the contact is over: a new problem starts a new case
+CLOSED = 0.2
+ACCOUNT_REFERENCE_SHARE = 0.6  # a "reference" in most of a customer's contacts is their account number
+
+
+@dataclass(frozen=True)
+class Pair:
+    score: float
+    why: tuple[str, ...]
+
+
+def pair_score(a: ContactSignals, b: ContactSignals, account_refs: frozenset[str] = frozenset()) -> Pair:
+    why: list[str] = []
+    va, vb = a.array(), b.array()
+    # the best-matching pair of problem sentences: "my wifi keeps cutting out" finds "the broadband's back to
+    # cutting out every evening" however much else either contact says
+    cos = float((va @ vb.T).max()) if va.size and vb.size and va.shape[1] == vb.shape[1] else 0.0
+    score = cos
+    if (set(a.references) & set(b.references)) - account_refs:
+        score += SHARED_REFERENCE
+        why.append("reference")
+    if set(a.subjects) & set(b.subjects):
+        score += SHARED_SUBJECT
+        why.append("subject")
+    if set(a.tags) & set(b.tags):
+        score += SHARED_TAG
+        why.append("tag")
+    hours = abs(a.started_ts - b.started_ts) / 3600
+    if hours <= 1:
+        score += MINUTES_APART
+        why.append("minutes apart")
+    elif hours <= 24:
+        score += SAME_DAY
+    elif hours / 24 > LONG_GAP_DAYS:
+        score -= LONG_GAP
+    return Pair(round(score, 4), tuple(why))
+
+
+def thread(contacts: Sequence[ContactSignals]) -> dict[str, str]:
+    """interaction_id -> case_id (the id of the case's first contact) for one customer's contacts."""
+    ordered = sorted(contacts, key=lambda c: (c.started_ts, c.interaction_id))
+    counts = Counter(r for c in ordered for r in set(c.references))
+    account_refs = frozenset(r for r, n in counts.items() if n >= 3 and n / len(ordered) >= ACCOUNT_REFERENCE_SHARE)
+    cases: dict[str, list[ContactSignals]] = {}
+    out: dict[str, str] = {}
+    for contact in ordered:
+        best, best_score = None, JOIN
+        for case_id, members in cases.items():
+            score = max(pair_score(contact, m, account_refs).score for m in members)
+            last = members[-1]
+            if last.resolved and (contact.started_ts - last.started_ts) / 86400 > CLOSED_DAYS:
+                score -= CLOSED
+            if contact.escalated_to and any(m.escalated_to == contact.escalated_to for m in members):
+                score += SHARED_SUBJECT
+            if score >= best_score:
+                best, best_score = case_id, score
+        case_id = best or f"case-{contact.interaction_id}"
+        cases.setdefault(case_id, []).append(contact)
+        out[contact.interaction_id] = case_id
+    return out
+
+
+def case_vector(members: Sequence[ContactSignals]) -> np.ndarray:
+    vectors = [m.array() for m in members if m.vectors]
+    if not vectors:
+        return np.zeros(0, dtype=np.float32)
+    v = np.mean(np.concatenate(vectors), axis=0)
+    n = float(np.linalg.norm(v))
+    return v / n if n else v

@@ -1,0 +1,113 @@
+"""What threading reads from one contact: the customer's problem in their own words (and its vector), the
+references, issue subjects and topic tags it names, and any escalation a system or the agent recorded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from assistant.language import noise
+from assistant.language.words import sentences
+from assistant.memory.facts import lexicon as lx
+from assistant.models import Fact, Interaction
+
+PROBLEM_SENTENCES = 3  # the customer's first substantive sentences say what the contact is about
+MIN_WORDS = 5  # "yes that's right", "it's 14 Oak Road" are answers, not the problem
+REFERENCE_KEYS = ("escalation_ref", "claim_ref", "dispute_ref", "complaint_ref", "ticket_id", "case_ref",
+                  "reference", "ticket", "case", "complaint_id", "claim_number", "order_id", "incident")
+# A reference as said: letters and digits together ("CMP-20417", "INC0045521"), never a bare number.
+_REF_TOKEN = re.compile(r"\b([A-Z]{2,6}[-/ ]?\d{3,}[A-Z0-9]*)\b")
+_GENERIC_TAGS = frozenset({"repeat contact", "repeat", "escalation", "escalated", "complaint", "resolved", "follow up",
+                           "follow-up", "callback", "verification", "vip", "chat", "phone", "email", "voice",
+                           "branch", "urgent", "vulnerable", "priority", "tier 1", "tier 2", "new", "open"})
+
+
+@dataclass
+class ContactSignals:
+    interaction_id: str
+    customer_id: str
+    started_ts: float
+    problem: str
+    problem_turns: list[str]
+    references: list[str]
+    subjects: list[str]
+    tags: list[str]
+    escalated_to: str
+    resolved: bool  # the system of record closed it (an issue fact read as resolved, or the recorded outcome)
+    said: str = ""  # the customer's first substantive sentence, as said
+    said_turn: str = ""
+    sentences: list[str] = field(default_factory=list)  # what is embedded: each problem sentence on its own
+    vectors: list[list[float]] = field(default_factory=list)
+
+    def as_record(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict[str, object]) -> ContactSignals:
+        return cls(**record)  # type: ignore[arg-type]
+
+    def array(self) -> np.ndarray:
+        """One row per problem sentence."""
+        if not self.vectors:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray(self.vectors, dtype=np.float32)
+
+
+def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[str], list[str]]:
+    """The problem in the customer's words: their first substantive sentences (noise and short answers left out),
+    after the issue memory read in the contact. For an e-mail, only the reply, not the message it quotes."""
+    parts: list[str] = [f.text for f in facts if f.kind == "issue"]
+    turns: list[str] = []
+    for turn in inter.turns:
+        if turn.speaker != "customer":
+            continue
+        for text in sentences(noise.without_quoted_reply(turn.text)):
+            if noise.is_noise(text) or len(text.split()) < MIN_WORDS:
+                continue
+            parts.append(noise.without_placeholders(re.sub(r"^(?:subject|re|fwd?):\s*", "", text, flags=re.I)))
+            turns.append(turn.turn_id or "")
+            break
+        if len(turns) >= PROBLEM_SENTENCES:
+            break
+    if not turns:  # we wrote or rang first and the customer said little: the agent's opening says what about
+        agent = next((t for t in inter.turns if t.speaker == "agent" and len(t.text.split()) >= MIN_WORDS), None)
+        if agent is not None:
+            parts.append(agent.text)
+            turns.append(agent.turn_id or "")
+    return [p[:300] for p in parts], turns
+
+
+def references(inter: Interaction) -> list[str]:
+    """The case references a contact carries: in its metadata, and said in it (claim, complaint, ticket ids)."""
+    found = [str(v).upper() for k, v in inter.metadata.items() if k.lower() in REFERENCE_KEYS and v]
+    for turn in inter.turns:
+        for m in lx.REFERENCE_RE.finditer(turn.text):
+            value = m.group(1)
+            if any(ch.isdigit() for ch in value) and not value.isdigit():
+                found.append(value.upper())
+        found += [m.group(1).replace(" ", "-").upper() for m in _REF_TOKEN.finditer(turn.text)]
+    return list(dict.fromkeys(found))
+
+
+def topic_tags(inter: Interaction) -> list[str]:
+    return sorted({t.lower().strip() for t in inter.tags} - _GENERIC_TAGS)
+
+
+def read_signals(inter: Interaction, facts: Sequence[Fact]) -> ContactSignals:
+    parts, turns = problem_statement(inter, facts)
+    customer_turns = {t.turn_id for t in inter.turns if t.speaker == "customer"} & set(turns[:1])
+    issues = [f for f in facts if f.kind == "issue"]
+    outcome = (inter.outcome or "").lower()
+    resolved = bool(issues) and issues[-1].status == "resolved" or bool(
+        re.search(r"\b(?:resolved|closed|fixed|completed)\b", outcome))
+    return ContactSignals(
+        interaction_id=inter.interaction_id, customer_id=inter.customer_id, started_ts=inter.started_at.timestamp(),
+        problem=" ".join(parts)[:600], problem_turns=turns, sentences=parts,
+        said=parts[len(parts) - len(turns)] if customer_turns else "", said_turn=turns[0] if customer_turns else "",
+        references=references(inter),
+        subjects=sorted({f.subject.lower() for f in issues if f.subject}), tags=topic_tags(inter),
+        escalated_to=str(inter.metadata.get("escalated_to") or ""), resolved=resolved,
+    )
