@@ -92,3 +92,17 @@ def fresh(
     if drafts is not None:
         drafts.write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in result.drafts), encoding="utf-8")
     typer.echo(result.summary())
+
+
+@app.command("cases")
+def cases(
+    folder: Path = typer.Argument(..., help="A fresh case set: customers.jsonl, interactions.jsonl, key.jsonl."),
+    out: Path | None = typer.Option(None, "--out", help="Save the run JSON here (e.g. FOLDER/first-run.json)."),
+    drafts: Path | None = typer.Option(None, "--drafts", help="Write each handover here (JSONL) for a blind reader."),
+) -> None:
+    """Score threading, routing and the case handover against a fresh case set's key."""
+    from assistant.evaluation.fresh_cases import run_cases, write_run
+
+    result = run_cases(folder)
+    write_run(result, out, drafts)
+    typer.echo(result.summary())
