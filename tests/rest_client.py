@@ -31,7 +31,7 @@ def rest(settings: Any, assistant: Any) -> Iterator[Callable[..., Any]]:
     with TestClient(app) as client:
 
         def call(method: str, path: str, role: str | None = "agent", **kw: Any) -> Any:
-            headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+            headers = {**({"Authorization": f"Bearer {tokens[role]}"} if role else {}), **kw.pop("headers", {})}
             return client.request(method, path, headers=headers, **kw)
 
         yield call

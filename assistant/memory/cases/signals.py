@@ -18,8 +18,15 @@ PROBLEM_SENTENCES = 3  # the customer's first substantive sentences say what the
 MIN_WORDS = 5  # "yes that's right", "it's 14 Oak Road" are answers, not the problem
 REFERENCE_KEYS = ("escalation_ref", "claim_ref", "dispute_ref", "complaint_ref", "ticket_id", "case_ref",
                   "reference", "ticket", "case", "complaint_id", "claim_number", "order_id", "incident")
-# A reference as said: letters and digits together ("CMP-20417", "INC0045521"), never a bare number.
-_REF_TOKEN = re.compile(r"\b([A-Z]{2,6}[-/ ]?\d{3,}[A-Z0-9]*)\b")
+# A reference as said: letters and digits together ("CMP-20417", "CL-2026-1016-5839"), never a bare number, and
+# only after a word that makes it a case's ("reference", "claim", "ticket"...): a policy or account number is on
+# every contact of every case.
+_REF_TOKEN = re.compile(r"\b([A-Z]{2,6}(?:-[A-Z0-9]+)*-?\d{3,}(?:-[A-Z0-9]+)*)\b")
+_CASE_WORD = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim|fault|order|incident|request|dispute|"
+                        r"escalation|job|repair|return|rma|refund)\b[\w\s#:.-]{0,20}$", re.I)
+# Openings that say who is calling, not what about: "Hey Renee, it's Marcus Delgado.", "Yes, that's right."
+_OPENING = re.compile(r"^(?:hi|hello|hey|hiya|morning|good (?:morning|afternoon|evening)|yes|yeah|yep|no|ok(?:ay)?|"
+                      r"thanks|thank you|sure|right|dear)\b|\b(?:it's|this is|my name is|i'm) (?-i:[A-Z][a-z]+)", re.I)
 _GENERIC_TAGS = frozenset({"repeat contact", "repeat", "escalation", "escalated", "complaint", "resolved", "follow up",
                            "follow-up", "callback", "verification", "vip", "chat", "phone", "email", "voice",
                            "branch", "urgent", "vulnerable", "priority", "tier 1", "tier 2", "new", "open"})
@@ -59,13 +66,14 @@ class ContactSignals:
 def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[str], list[str]]:
     """The problem in the customer's words: their first substantive sentences (noise and short answers left out),
     after the issue memory read in the contact. For an e-mail, only the reply, not the message it quotes."""
-    parts: list[str] = [f.text for f in facts if f.kind == "issue"]
+    parts: list[str] = []
     turns: list[str] = []
     for turn in inter.turns:
         if turn.speaker != "customer":
             continue
         for text in sentences(noise.without_quoted_reply(turn.text)):
-            if noise.is_noise(text) or len(text.split()) < MIN_WORDS:
+            if noise.is_noise(text) or len(text.split()) < MIN_WORDS or (
+                    len(text.split()) <= 9 and _OPENING.search(text)):
                 continue
             parts.append(noise.without_placeholders(re.sub(r"^(?:subject|re|fwd?):\s*", "", text, flags=re.I)))
             turns.append(turn.turn_id or "")
@@ -88,7 +96,8 @@ def references(inter: Interaction) -> list[str]:
             value = m.group(1)
             if any(ch.isdigit() for ch in value) and not value.isdigit():
                 found.append(value.upper())
-        found += [m.group(1).replace(" ", "-").upper() for m in _REF_TOKEN.finditer(turn.text)]
+        found += [m.group(1).upper() for m in _REF_TOKEN.finditer(turn.text)
+                  if _CASE_WORD.search(turn.text[max(0, m.start() - 40):m.start()])]
     return list(dict.fromkeys(found))
 
 
@@ -106,7 +115,7 @@ def read_signals(inter: Interaction, facts: Sequence[Fact]) -> ContactSignals:
     return ContactSignals(
         interaction_id=inter.interaction_id, customer_id=inter.customer_id, started_ts=inter.started_at.timestamp(),
         problem=" ".join(parts)[:600], problem_turns=turns, sentences=parts,
-        said=parts[len(parts) - len(turns)] if customer_turns else "", said_turn=turns[0] if customer_turns else "",
+        said=parts[0] if customer_turns else "", said_turn=turns[0] if customer_turns else "",
         references=references(inter),
         subjects=sorted({f.subject.lower() for f in issues if f.subject}), tags=topic_tags(inter),
         escalated_to=str(inter.metadata.get("escalated_to") or ""), resolved=resolved,

@@ -18,11 +18,18 @@ from assistant.models import Fact
 
 # A cheap gate before the parse: a first-person sentence with a past or perfect verb near its start.
 _CANDIDATE = re.compile(
-    r"^(?:(?:so|ok(?:ay)?|right|now|and|also|i've also|yes|yeah|well)[, ]+)*(?:i|we)(?:'ve| have| had|'d)?"
-    r"(?: (?:just|already|also|now|gone ahead and|remotely|since|then|actually|both))*"
-    r" \w+(?:ed|ent|ook|an|un|et|ut|one|ade|ew|ave|oke|ote|ound|ought|old|ept|ied)\b", re.I)
+    r"^(?:(?:so|ok(?:ay)?|right|now|and|also|first thing|great|perfect|done|thanks|yes|yeah|well)[, ]+)*"
+    r"(?:i|we)(?:'ve| have| had|'d|'m| am|'re| are|'ll| will)?"
+    r"(?: (?:just|already|also|now|gone ahead and|remotely|since|then|actually|both|going to|go ahead and))*"
+    r" \w+(?:ed|ent|ook|an|un|et|ut|one|ade|ew|ave|oke|ote|ound|ought|old|ept|ied|ing|er|end|ize|ise|ock|ove"
+    r"|ate|ase|ange|ly|ue|est|ay)\b", re.I)
+# Something done while the customer is on the line: "I'm resetting it now", "I'll authorize the rental today".
+_NOW = re.compile(r"\b(?:now|right now|straight away|as we speak|while (?:you're|we're|i'm)|today|for you now)\b",
+                  re.I)
+_LATER = re.compile(r"\b(?:tomorrow|next|within|by (?:the )?\w+day|by the \d|in \d+|back to you|call you back|"
+                    r"working days|business days|later|hours?)\b", re.I)
 MAX_WORDS = 24  # longer sentences are cut at a clause break: a step, not a speech
-MAX_PER_CONTACT = 4
+MAX_PER_CONTACT = 6
 
 
 @lru_cache(maxsize=1)
@@ -44,14 +51,26 @@ def actions(conversation: Conversation) -> list[Fact]:
     for said in candidates:
         doc = (conversation.grammar or grammar()).one(said.text)
         statement = conversation.statement(said)
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if root is None or root.pos_ not in {"VERB", "AUX"} or statement.about != "customer":
-            continue  # "about customer" is the speaker's own first person: the agent's "we" in an agent's turn
-        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in root.children)
-        if statement.negated or not (root.tag_ in {"VBD", "VBN"} or perfect) or root.lemma_.lower() in not_steps:
+        # the step is the verb whose subject is the speaker's "I" or "we" (not the ROOT: in "I'm resetting it now,
+        # you'll get a text" the root is the customer's "get")
+        subject = next((t for t in doc if t.dep_ in {"nsubj", "nsubjpass"} and t.lower_ in {"i", "we"}), None)
+        if subject is None or subject.head.pos_ not in {"VERB", "AUX"}:
             continue
-        if said.speaker == "customer" and root.lemma_.lower() not in customer_steps:
+        root = subject.head
+        if any(c.dep_ == "neg" for c in root.children) or said.text.rstrip().endswith("?"):
             continue
+        verb = _main_verb(root)
+        perfect = any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+        done = verb.tag_ in {"VBD", "VBN"} or perfect
+        going_to = verb is not root  # "I'm going to send you a replacement": done in the contact
+        now = said.speaker == "agent" and (going_to or bool(_NOW.search(said.text))) and \
+            not _LATER.search(said.text) and (verb.tag_ in {"VBG", "VB"} or statement.status in {"ongoing", "planned"})
+        if not (done or now) or verb.lemma_.lower() in not_steps:
+            continue
+        root = verb
+        if said.speaker == "customer" and (root.lemma_.lower() not in customer_steps or not any(
+                c.dep_ in {"dobj", "prt", "xcomp"} for c in root.children)):
+            continue  # "I restarted the router", "I turned it off": a step has a thing it was done to
         words = _clause(said.text)
         by = "agent" if said.speaker == "agent" else "customer"
         channel = conversation.interaction.channel
@@ -65,6 +84,15 @@ def actions(conversation: Conversation) -> list[Fact]:
         if len(out) >= MAX_PER_CONTACT:
             break
     return out
+
+
+def _main_verb(root):  # type: ignore[no-untyped-def]  # spaCy Token
+    """The verb that carries the step: "send" in "I'm going to send you a replacement"."""
+    if root.lemma_ == "go":
+        nxt = next((c for c in root.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if nxt is not None:
+            return nxt
+    return root
 
 
 def _clause(text: str) -> str:
