@@ -7,6 +7,7 @@ so a test run never changes tracked files."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -21,7 +22,16 @@ REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("RAPPORT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-PASSWORDS = {"ann": "ann-agent-password", "sam": "sam-supervisor-password", "dev": "dev-developer-password"}
+PASSWORDS = {"ann": "ann-agent-password", "sam": "sam-supervisor-password", "dev": "dev-developer-password",
+             "bob": "bob-card-team-password", "cat": "cat-savings-password"}
+TEAMS = """teams:
+  - name: card team
+    description: lost, stolen, blocked or damaged debit and credit cards, card payments declined
+    agents: [bob]
+  - name: savings team
+    description: savings accounts, pots, ISAs, interest and transfers into savings
+    agents: [cat]
+"""
 VIEWPORT = {"width": 1600, "height": 1000}
 
 
@@ -37,8 +47,11 @@ def app_url(tmp_path_factory, embedder):
 
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Chromium not installed (apt-get install -y chromium)")
-    settings = Settings(store_dir=tmp_path_factory.mktemp("browser") / "store")
-    for (name, password), role in zip(PASSWORDS.items(), ("agent", "supervisor", "developer"), strict=True):
+    folder = tmp_path_factory.mktemp("browser")
+    (folder / "teams.yaml").write_text(TEAMS, encoding="utf-8")
+    settings = Settings(store_dir=folder / "store", teams_file=folder / "teams.yaml", handover_review="all")
+    roles = ("agent", "supervisor", "developer", "agent", "agent")
+    for (name, password), role in zip(PASSWORDS.items(), roles, strict=True):
         add_user(settings, name, role, password=password)
     assistant = Assistant(settings, embedder=embedder)
     app = create_app(settings, assistant)
@@ -110,9 +123,11 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     expect(page.locator("#answer-feedback-status")).to_contain_text("Recorded used as is")
     page.locator("#greeting-up").click()
     expect(page.locator("#greeting-feedback-status")).to_contain_text("Recorded")
-    page.locator("#handover-target input, #handover-target textarea").first.fill("Savings team")
+    page.locator("#handover-target input").first.click()
+    page.get_by_role("option", name="Team: card team").click()
     page.click("#hand-over")
-    expect(page.locator("#handover-status")).to_contain_text("Sent to supervisor review as #1")
+    expect(page.locator("#handover-status")).to_contain_text("Sent to card team")
+    expect(page.locator("#handover-status")).to_contain_text("supervisor review as #1")
     expect(page.locator("#handover .rp-sec").first).to_be_visible()
     page.locator("#customer-search input, #customer-search textarea").first.click()  # no focus ring on a button
     page.screenshot(path=str(shots / "desk.png"), full_page=True)
@@ -121,6 +136,20 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     expect(page.locator("#profile")).to_contain_text("Miles Okafor")
     page.click("#hand-over")
     expect(page.locator("#handover-status")).to_contain_text("as #2")
+    page.context.close()
+
+    # ---- the card team's agent sees the handovers arrive and takes one; the savings agent sees none ----------
+    page = login(browser, app_url, "bob")
+    expect(page.locator("#inbox")).to_contain_text("cust-maria-lopez")
+    page.locator("#inbox-pick input").first.click()
+    page.get_by_role("option", name=re.compile("cust-maria-lopez")).click()
+    page.click("#take-handover")
+    expect(page.locator("#inbox-status")).to_contain_text("Taken: Maria Lopez")
+    expect(page.locator("#profile")).to_contain_text("Maria Lopez")
+    expect(page.locator("#inbox")).not_to_contain_text("cust-maria-lopez")
+    page.context.close()
+    page = login(browser, app_url, "cat")
+    expect(page.locator("#inbox")).to_contain_text("No handovers waiting for you")
     page.context.close()
 
     # ---- the supervisor: the queue, side by side with sources; approve --------------------------------

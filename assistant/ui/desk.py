@@ -79,6 +79,16 @@ def _recorder(svc: Services, rating: str | None, usage: str | None):  # type: ig
     return record
 
 
+INBOX_POLL_S = 5.0  # how often the desk looks for handovers addressed to the agent or their team
+
+
+def destinations(svc: Services) -> list[tuple[str, str]]:
+    """The teams and agents of the teams file, as the hand-over picker offers them."""
+    where = svc.assistant.inbox.destinations()
+    return [(f"Team: {t}", f"team:{t}") for t in where["teams"]] + [(f"Agent: {a}", f"agent:{a}")
+                                                                    for a in where["agents"]]
+
+
 def build_desk(svc: Services, demo: gr.Blocks) -> None:
     """The desk's components and events, inside the caller's Blocks/Tab context."""
     customer_id = gr.State(None)
@@ -95,6 +105,14 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
             with gr.Accordion("Replay as of a past time", open=False):
                 as_of = gr.Textbox(label="As of (ISO-8601, blank = now)", placeholder="2026-03-01T09:00",
                                    elem_id="as-of")
+            with gr.Accordion("Handovers for you", open=True, elem_id="inbox-panel"):
+                inbox = gr.HTML(render.empty("No handovers waiting for you."), elem_id="inbox")
+                with gr.Row():
+                    pick = gr.Dropdown(label="Handover", choices=[], elem_id="inbox-pick", scale=3)
+                    take = gr.Button("Take it", variant="primary", elem_id="take-handover", scale=1, min_width=80)
+                inbox_status = gr.Markdown(elem_id="inbox-status")
+                seen = gr.State([])  # handover ids already shown, so only a new one raises a notice
+                poll = gr.Timer(INBOX_POLL_S)
             profile = gr.HTML(render.empty("Find a customer to start."), elem_id="profile")
             timeline = gr.HTML("", elem_id="timeline", js_on_load=None)
         with gr.Column(scale=7):
@@ -126,9 +144,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                     gr.Markdown("#### Hand over")
                     with gr.Group():
                         contact = gr.Dropdown(label="Contact being handed over", choices=[], elem_id="handover-contact")
-                        target = gr.Textbox(label="To (agent or team, optional)", placeholder="e.g. Mortgages team",
-                                            elem_id="handover-target", max_lines=1)
-                    hand_over = gr.Button("Hand over → supervisor review", variant="secondary", elem_id="hand-over")
+                        target = gr.Dropdown(label="To (team or agent)", choices=destinations(svc), value=None,
+                                             elem_id="handover-target")
+                    hand_over = gr.Button("Hand over", variant="secondary", elem_id="hand-over")
                     handover_status = gr.Markdown(elem_id="handover-status")
                     handover = gr.HTML("", elem_id="handover", js_on_load=SOURCES_JS)
                     feedback_row(svc, handover_state, "handover")
@@ -154,7 +172,8 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         facts = svc.assistant.facts(cid, now=now)
         latest = history[-1].interaction_id if history else None
         choices = [(contact_label(i), i.interaction_id) for i in reversed(history)]
-        return (cid, render.profile_card(customer, facts, history, now), render.timeline(history, now),
+        cases = svc.assistant.cases(cid, now=now)
+        return (cid, render.profile_card(customer, facts, history, now), render.timeline(history, now, cases),
                 gr.Dropdown(choices=choices, value=latest), [], {}, "", "")
 
     @guarded
@@ -199,19 +218,51 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
             gr.Info("Feedback recorded.")
 
     @guarded
-    def do_handover(cid: str | None, interaction_id: str | None, to: str, when: str, request: gr.Request) -> Any:
+    def do_handover(cid: str | None, interaction_id: str | None, to: str | None, when: str,
+                    request: gr.Request) -> Any:
         user = session_user(svc, request, "handover")
         if not cid:
             raise gr.Error("Pick a customer first.")
+        if not to:
+            raise gr.Error("Pick the team or agent taking over.")
+        kind, _, name = to.partition(":")
         now = parse_as_of(when) or utcnow()
         history = svc.assistant.interactions(cid)
-        draft = svc.assistant.handover(cid, interaction_id=interaction_id, now=now)
-        review = svc.reviews.submit(draft, user=user, now=now, customer=svc.assistant.customer(cid),
-                                    interactions=history, interaction_id=interaction_id, target=to.strip() or None)
+        sent = svc.assistant.send_handover(cid, to_team=name if kind == "team" else None,
+                                           to_agent=name if kind == "agent" else None, sender=user,
+                                           interaction_id=interaction_id, now=now)
+        draft = sent.draft or svc.assistant.handover(cid, interaction_id=interaction_id, now=now)
+        status = f"✓ Sent to **{sent.to_agent or sent.to_team}** (handover {sent.handover_id})."
+        if svc.assistant.inbox.needs_review(sent):
+            review = svc.reviews.submit(draft, user=user, now=now, customer=svc.assistant.customer(cid),
+                                        interactions=history, interaction_id=interaction_id,
+                                        target=sent.to_agent or sent.to_team)
+            status += f" Also sent to supervisor review as **#{review.review_id}**."
         by_id = {i.interaction_id: i for i in history}
-        where = f" for **{to.strip()}**" if to.strip() else ""
-        status = f"✓ Sent to supervisor review as **#{review.review_id}**{where} — status *{review.status}*."
         return render.draft_card(draft, by_id, "hand", "Handover summary"), status, draft.model_dump(mode="json")
+
+    @guarded
+    def refresh_inbox(known: list, request: gr.Request) -> Any:
+        user = session_user(svc, request, "read")
+        waiting = svc.assistant.inbox.for_user(user, waiting_only=True)
+        fresh = [h for h in waiting if h.handover_id not in known]
+        if fresh and known is not None:
+            gr.Info(f"New handover for {fresh[0].to_agent or fresh[0].to_team}: {fresh[0].customer_id}")
+        choices = [(f"{h.customer_id} · {h.to_agent or h.to_team} · {h.created_at:%d %b %H:%M}", h.handover_id)
+                   for h in waiting]
+        return (render.inbox(waiting, utcnow()), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
+                [h.handover_id for h in waiting])
+
+    @guarded
+    def take_handover(handover_id: str | None, request: gr.Request) -> Any:
+        user = session_user(svc, request, "read")
+        if not handover_id:
+            raise gr.Error("No handover picked.")
+        taken = svc.assistant.inbox.take(handover_id, user)
+        customer = svc.assistant.customer(taken.customer_id)
+        return (gr.Radio(choices=[(f"{customer.display_name} · {customer.customer_id}", customer.customer_id)],
+                         value=customer.customer_id),
+                f"✓ Taken: **{customer.display_name}** — {taken.headline}")
 
     private: dict[str, Any] = {"api_visibility": "private"}
     query.submit(find, [query, results], [results], **private)
@@ -232,3 +283,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     hand_over.click(do_handover, [customer_id, contact, target, as_of], [handover, handover_status, handover_state],
                     **private)
     demo.load(find, [query, results], [results], **private)
+    demo.load(refresh_inbox, [seen], [inbox, pick, seen], **private)
+    poll.tick(refresh_inbox, [seen], [inbox, pick, seen], **private)
+    take.click(take_handover, [pick], [results, inbox_status], **private).then(
+        refresh_inbox, [seen], [inbox, pick, seen], **private)

@@ -9,7 +9,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
-from assistant.models import Citation, Customer, Draft, DraftSentence, Fact, Interaction, Suggestion
+from assistant.models import Case, Citation, Customer, Draft, DraftSentence, Fact, Handover, Interaction, Suggestion
 
 _SVG = ('<svg class="rp-svg" viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" '
         'stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round" aria-hidden="true">{}</svg>')
@@ -111,8 +111,9 @@ def _fact_list(title: str, facts: Sequence[Fact], detail) -> str:  # type: ignor
     return f'<div class="rp-facts"><div class="rp-facts-title">{esc(title)}</div><ul>{items}</ul></div>'
 
 
-def timeline(interactions: Sequence[Interaction], now: datetime) -> str:
-    """A strip of contacts over time (one dot per contact, coloured by channel), then the contacts by day."""
+def timeline(interactions: Sequence[Interaction], now: datetime, cases: Sequence[Case] | None = None) -> str:
+    """A strip of contacts over time (one dot per contact, coloured by channel), then the contacts by case (most
+    recently active first), or by day when there are no cases."""
     if not interactions:
         return empty("No contacts on record.")
     first = min(i.started_at for i in interactions)
@@ -131,6 +132,14 @@ def timeline(interactions: Sequence[Interaction], now: datetime) -> str:
         f'<div class="rp-day"><div class="rp-day-label">{esc(day(d))}</div>{"".join(_contact(i) for i in items)}</div>'
         for d, items in days.items()
     )
+    if cases:
+        by_id = {i.interaction_id: i for i in interactions}
+        groups = "".join(
+            f'<div class="rp-day rp-case" data-case="{esc(c.case_id)}"><div class="rp-day-label">'
+            f'{esc(_clip(c.title or "Case", 70))} · <b>{esc(c.status)}</b> · {esc(c.team)} · '
+            f'{len(c.contacts)} contact{"s" if len(c.contacts) != 1 else ""} since {esc(day(c.started_at))}</div>'
+            + "".join(_contact(by_id[k.interaction_id]) for k in reversed(c.contacts) if k.interaction_id in by_id)
+            + "</div>" for c in cases)
     return f"""<div class="rp-card rp-timeline">
   <div class="rp-strip">{dots}</div>
   <div class="rp-strip-axis"><span>{esc(day(first))}</span><span>now</span></div>
@@ -336,3 +345,15 @@ def sources_panel(draft: Draft, interactions: Mapping[str, Interaction], focus: 
         return card
     return (f'{card}<div class="rp-card"><div class="rp-facts-title">Handed-over contact '
             f'{channel_chip(inter.channel)} {esc(day(inter.started_at))}</div>{turns_html(inter, None)}</div>')
+
+
+def inbox(handovers: Sequence[Handover], now: datetime) -> str:
+    """Handovers waiting for the agent or their team, newest first: who, to whom, the headline."""
+    if not handovers:
+        return empty("No handovers waiting for you.")
+    rows = "".join(
+        f'<div class="rp-inbox-item" data-handover="{esc(h.handover_id)}"><div class="rp-day-label">'
+        f'<b>{esc(h.customer_id)}</b> → {esc(h.to_agent or h.to_team)} · from {esc(h.from_agent or "?")} · '
+        f'{esc(day(h.created_at))} {h.created_at:%H:%M}</div><div>{esc(_clip(h.headline, 400))}</div></div>'
+        for h in handovers)
+    return f'<div class="rp-card rp-inbox">{rows}</div>'
