@@ -172,7 +172,12 @@ def contact_line(ctx: CustomerContext, inter: Interaction, case: Case | None = N
 
 
 _FIRST_PERSON = re.compile(
-    r"^(?:(?:so|ok(?:ay)?|right|now|and|also|yes|yeah|well)[, ]+)*(I|We)(\'ve| have| had|\'d)?\b", re.I)
+    r"^(?:(?:so|ok(?:ay)?|right|now|and|also|yes|yeah|well)[, ]+)*(I|We)"
+    r"(\'ve| have| had|\'d|\'m| am|\'re| are|\'ll| will)?\b", re.I)
+_AGENT_AUX = {"'ve": "'ve", "have": " have", "had": " had", "'d": "'d", "'m": "'re", "am": " are", "'re": "'re",
+              "are": " are", "'ll": "'ll", "will": " will"}
+_CUSTOMER_AUX = {"'ve": " has", "have": " has", "had": " had", "'d": " had", "'m": " is", "am": " is", "'re": " are",
+                 "are": " are", "'ll": " will", "will": " will"}
 
 
 def step_words(fact: Fact, name: str) -> str:
@@ -186,11 +191,11 @@ def step_words(fact: Fact, name: str) -> str:
     rest = quote[m.end():]
     aux = (m.group(2) or "").strip().lower()
     if by_agent:
-        subject = "we" + {"'ve": "'ve", "have": " have", "had": " had", "'d": "'d"}.get(aux, "")
+        subject = "we" + _AGENT_AUX.get(aux, "")
         rest = re.sub(r"\byour\b", "their", rest)
         rest = re.sub(r"\byou\b", name if name != "the customer" else "them", rest)
     else:
-        subject = name + {"'ve": " has", "have": " has", "had": " had", "'d": " had"}.get(aux, "")
+        subject = name + _CUSTOMER_AUX.get(aux, "")
         rest = re.sub(r"\bmy\b", "their", rest)
         rest = re.sub(r"\b(?:I|me)\b", "they", rest)
     return subject + rest
@@ -315,7 +320,7 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
         out = [DraftSentence(text=sentence(text), citations=list(f.citations), grounded=True)]
     elif target.outcome:
         when = when_past(as_utc(target.started_at), ctx.now)
-        text = f"{target.outcome.capitalize()} {when}" + (f", reference {ref}" if ref else "")
+        text = f"{target.outcome[:1].upper() + target.outcome[1:]} {when}" + (f", reference {ref}" if ref else "")
         out = [DraftSentence(text=sentence(text), citations=[interaction_citation(target, speaker=None)],
                              grounded=True)]
     else:

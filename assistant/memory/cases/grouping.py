@@ -26,6 +26,7 @@ LONG_GAP_DAYS = 45
 LONG_GAP = 0.15
 CLOSED_DAYS = 10  # a case resolved this long before the contact is over: a new problem starts a new case
 CLOSED = 0.2
+FOLLOW_UP = 0.12  # the customer says they have been in touch about it before: the best earlier case is likely it
 ACCOUNT_REFERENCE_SHARE = 0.6  # a "reference" in most of a customer's contacts is their account number
 
 
@@ -78,6 +79,8 @@ def thread(contacts: Sequence[ContactSignals]) -> dict[str, str]:
                 score -= CLOSED
             if contact.escalated_to and any(m.escalated_to == contact.escalated_to for m in members):
                 score += SHARED_SUBJECT
+            if contact.follow_up and not last.resolved:
+                score += FOLLOW_UP
             if score >= best_score:
                 best, best_score = case_id, score
         case_id = best or f"case-{contact.interaction_id}"

@@ -32,6 +32,14 @@ _GENERIC_TAGS = frozenset({"repeat contact", "repeat", "escalation", "escalated"
                            "branch", "urgent", "vulnerable", "priority", "tier 1", "tier 2", "new", "open"})
 
 
+# The customer says they have been in touch about it before: "I've called about this three times already", "I was
+# just on the chat", "still not working", "again".
+_FOLLOW_UP = re.compile(r"\b(?:again|still|already|(?:third|fourth|fifth|second) time|times? (?:now|already)|"
+                        r"last time|before|chasing|follow(?:ing)? up|just (?:been )?on the (?:chat|phone)|"
+                        r"(?:was|were) (?:just )?(?:told|promised)|nobody (?:has )?(?:called|rang|replied|answered)|"
+                        r"i (?:called|rang|emailed|wrote|chatted))\b", re.I)
+
+
 @dataclass
 class ContactSignals:
     interaction_id: str
@@ -44,6 +52,7 @@ class ContactSignals:
     tags: list[str]
     escalated_to: str
     resolved: bool  # the system of record closed it (an issue fact read as resolved, or the recorded outcome)
+    follow_up: bool = False  # the customer says this is not the first time they are in touch about it
     said: str = ""  # the customer's first substantive sentence, as said
     said_turn: str = ""
     sentences: list[str] = field(default_factory=list)  # what is embedded: each problem sentence on its own
@@ -119,4 +128,5 @@ def read_signals(inter: Interaction, facts: Sequence[Fact]) -> ContactSignals:
         references=references(inter),
         subjects=sorted({f.subject.lower() for f in issues if f.subject}), tags=topic_tags(inter),
         escalated_to=str(inter.metadata.get("escalated_to") or ""), resolved=resolved,
+        follow_up=any(_FOLLOW_UP.search(t) for t in parts),
     )

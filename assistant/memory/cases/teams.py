@@ -73,14 +73,15 @@ class Router:
                 if turn.speaker != "agent":
                     continue
                 for text in sentences(turn.text):
-                    if _HANDING_ON.search(text) and (team := self._named(text)):
+                    m = _HANDING_ON.search(text)  # the team named after "passing this to": not "I'm in customer
+                    if m and (team := self._named(text[m.start():])):  # service, but I'm passing this to claims"
                         return team, f"the agent passed it to {team} ({inter.interaction_id}, turn {turn.turn_id})"
         return None
 
     def _named(self, text: str) -> str | None:
         low = text.lower()
         hits = [t.name for t in self.teams if re.search(rf"\b{re.escape(t.name.lower())}\b", low)]
-        return max(hits, key=len) if hits else None
+        return min(hits, key=lambda name: low.find(name.lower())) if hits else None  # the first named
 
     def closest(self, vector: np.ndarray) -> tuple[str, float]:
         if not self.teams or vector.size == 0:

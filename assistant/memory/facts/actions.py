@@ -71,7 +71,7 @@ def actions(conversation: Conversation) -> list[Fact]:
         if said.speaker == "customer" and (root.lemma_.lower() not in customer_steps or not any(
                 c.dep_ in {"dobj", "prt", "xcomp"} for c in root.children)):
             continue  # "I restarted the router", "I turned it off": a step has a thing it was done to
-        words = _clause(said.text)
+        words = _clause(said.text[subject.idx:] if subject.idx < 25 else said.text)  # from the "I": the step
         by = "agent" if said.speaker == "agent" else "customer"
         channel = conversation.interaction.channel
         subject = f"{root.lemma_.lower()}@{conversation.interaction.interaction_id}/{said.turn_id}"

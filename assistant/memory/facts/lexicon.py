@@ -327,6 +327,7 @@ VERIFY_ASK_RE = re.compile(r"\b(confirm|verify|tell me|give me|can i (?:have|tak
                            r"mother's maiden name|account number|sort code|policy number|phone number|email)\b", re.I)
 VERIFIED_RE = re.compile(r"\b(you(?:'re| are| have been) (?:now )?(?:verified|through security)|passed security|"
                          r"that's (?:all )?(?:verified|confirmed|matched)|all (?:matched|confirmed)|identified by|"
+                         r"that's you (?:verified|through(?: security)?)|(?:you're|you are) all verified|"
                          r"i've (?:confirmed|verified) your|result: match|"
                          r"verification (?:is )?(?:complete|done)|identity (?:is )?(?:confirmed|verified)|"
                          r"(?:that|this) matches)\b", re.I)
