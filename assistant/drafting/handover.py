@@ -193,7 +193,10 @@ def step_words(fact: Fact, name: str) -> str:
     if by_agent:
         subject = "we" + _AGENT_AUX.get(aux, "")
         rest = re.sub(r"\byour\b", "their", rest)
-        rest = re.sub(r"\byou\b", name if name != "the customer" else "them", rest)
+        who = name if name != "the customer" else "the customer"
+        for short, full in (("'ve", " has"), ("'re", " is"), ("'ll", " will"), ("'d", " would")):
+            rest = re.sub(rf"\byou{short}\b", who + full, rest)  # "everything you've told me": Miles has
+        rest = re.sub(r"\byou\b", who, rest)
     else:
         subject = name + _CUSTOMER_AUX.get(aux, "")
         rest = re.sub(r"\bmy\b", "their", rest)
@@ -230,9 +233,10 @@ def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, 
         inter, said = asked  # the problem as first put, in the customer's words
         opening += f"; on {day_month(as_utc(inter.started_at), ctx.now)}: \u201c{said.quote(20)}\u201d"
         cites = [Citation(interaction_id=inter.interaction_id, turn_ids=[said.turn_id]), *cites]
-    lines.append(DraftSentence(text=sentence(opening), citations=merge_citations(cites), grounded=True))
+    if len(story) > 1 or not reason:  # one contact: why they are in touch says it, in reported speech
+        lines.append(DraftSentence(text=sentence(opening), citations=merge_citations(cites), grounded=True))
     if len(story) == 1 or asked is None:
-        lines += reason[-1:]  # why they are in touch today, in reported speech where it reads well
+        lines += reason[-1:]
     steps = sections.get("done", [])
     if steps:
         listed = [s.text.rstrip(".") for s in steps[-MAX_STEPS:]]
@@ -336,7 +340,7 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
 
 
 def _case_line(case: Case | None, target: Interaction, issues: list[Fact]) -> Lines:
-    if case is None:
+    if case is None or len(case.contacts) < 2:  # one contact: its own status says where it stands
         return []
     owner = f", with the {team_phrase(case.team)}" if case.team else ""
     cites = list(issues[-1].citations) if issues else [interaction_citation(target, speaker=None)]
