@@ -112,6 +112,15 @@ class Assistant:
     def ask(self, customer_id: str, question: str, now: datetime | None = None) -> Draft:
         return self.answerer.ask(customer_id, question, now=self._as_of(now))
 
+    def take_handover(self, handover_id: str, user: User) -> Handover:
+        """Take a handover (InputError 409 if someone did first); it carries its case's handover as of now, the
+        case's latest contact included (one that arrived while it waited), never another case's."""
+        taken = self.inbox.take(handover_id, user)
+        case = next((c for c in self.case_memory.cases(taken.customer_id) if c.case_id == taken.case_id), None)
+        latest = case.contacts[-1].interaction_id if case else taken.interaction_id
+        fresh = self.handover(taken.customer_id, interaction_id=latest, team=taken.to_team)
+        return taken.model_copy(update={"draft": fresh})
+
     def cases(self, customer_id: str, now: datetime | None = None) -> list[Case]:
         """The customer's contacts threaded into cases as of `now`, most recently active first."""
         self.store.customer(customer_id)  # UnknownCustomer

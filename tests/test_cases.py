@@ -218,3 +218,16 @@ def test_a_handover_reaches_the_team_it_is_addressed_to_and_is_taken_once(settin
         cases = call("GET", "/api/customers/dana/cases")
         assert cases.status_code == 200 and len(cases.json()[0]["contacts"]) == 3
     a.close()
+
+
+def test_taking_a_handover_drafts_its_own_case_not_the_customer_s_latest_contact(settings, embedder, teams_file):
+    settings = settings.model_copy(update={"teams_file": teams_file, "handover_review": "none"})
+    a = Assistant(settings, embedder=embedder)
+    a.ingest(HISTORY[:2], customers=[CUSTOMER])
+    with rest(settings, a) as call:
+        sent = call("POST", "/api/handovers", json={"customer_id": "dana", "to_team": "card team"}).json()
+        a.ingest([BILLING])  # the customer writes about something else before anyone takes it
+        taken = call("POST", f"/api/handovers/{sent['handover_id']}/take").json()
+        assert taken["draft"]["metadata"]["case_id"] == "case-bb-1", taken["draft"]["metadata"]
+        assert "twelve pounds" not in taken["draft"]["text"]
+    a.close()

@@ -73,6 +73,4 @@ def list_handovers(to: str | None = Query(None, description="Only those addresse
 def take_handover(handover_id: str, user: User = Depends(allow("read")),
                   svc: Services = Depends(services)) -> Handover:
     """Take a handover: it leaves everyone else's inbox; the answer carries the case's handover as of now."""
-    taken = svc.assistant.inbox.take(handover_id, user)
-    fresh = svc.assistant.handover(taken.customer_id, interaction_id=None, team=taken.to_team)
-    return taken.model_copy(update={"draft": fresh})
+    return svc.assistant.take_handover(handover_id, user)

@@ -258,7 +258,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         user = session_user(svc, request, "read")
         if not handover_id:
             raise gr.Error("No handover picked.")
-        taken = svc.assistant.inbox.take(handover_id, user)
+        taken = svc.assistant.take_handover(handover_id, user)
         customer = svc.assistant.customer(taken.customer_id)
         return (gr.Radio(choices=[(f"{customer.display_name} · {customer.customer_id}", customer.customer_id)],
                          value=customer.customer_id),
