@@ -69,15 +69,12 @@ class Inbox:
 
     def for_user(self, user: User, *, to: str | None = None, waiting_only: bool = False) -> list[Handover]:
         """Handovers the user may see, newest first; `to` narrows to one team or agent."""
-        out = []
-        for record in self.store.handover_records():
-            h = Handover.model_validate_json(record)
-            if not self.may_see(user, h) or (waiting_only and h.state != "waiting"):
-                continue
-            if to and to not in {h.to_team, h.to_agent}:
-                continue
-            out.append(h)
-        return out
+        everyone = user.role in SEES_ALL
+        records = self.store.handover_records(
+            to_teams=None if everyone else self.router.teams_of(user.name), to_agent=None if everyone else user.name,
+            state="waiting" if waiting_only else None)
+        found = [Handover.model_validate_json(r) for r in records]
+        return [h for h in found if not to or to in {h.to_team, h.to_agent}]
 
     def may_see(self, user: User, h: Handover) -> bool:
         if user.role in SEES_ALL:

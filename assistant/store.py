@@ -392,12 +392,23 @@ class Store:
                 "state=excluded.state, record=excluded.record",
                 (handover_id, customer_id, to_team, to_agent, state, created_ts, handover.model_dump_json()))
 
-    def handover_records(self, *, handover_id: str | None = None, limit: int = 200) -> list[str]:
-        """Stored handovers (JSON records), newest first."""
+    def handover_records(self, *, handover_id: str | None = None, to_teams: Sequence[str] | None = None,
+                         to_agent: str | None = None, state: str | None = None, limit: int = 200) -> list[str]:
+        """Stored handovers (JSON records), newest first; with to_teams/to_agent only those addressed to one of
+        them (both None: all), with state only those in it."""
         if handover_id is not None:
             rows = self._read().execute("SELECT record FROM handovers WHERE handover_id=?", (handover_id,))
-        else:
-            rows = self._read().execute("SELECT record FROM handovers ORDER BY created_ts DESC LIMIT ?", (limit,))
+            return [r[0] for r in rows]
+        where, args = [], []
+        if to_teams is not None or to_agent is not None:
+            teams = list(to_teams or [])
+            where.append(f"(to_agent=? OR to_team IN ({','.join('?' * len(teams))}))" if teams else "to_agent=?")
+            args += [to_agent or "", *teams]
+        if state is not None:
+            where.append("state=?")
+            args.append(state)
+        sql = "SELECT record FROM handovers" + (f" WHERE {' AND '.join(where)}" if where else "")
+        rows = self._read().execute(sql + " ORDER BY created_ts DESC LIMIT ?", (*args, limit))
         return [r[0] for r in rows]
 
     def meta(self, key: str) -> str | None:

@@ -231,3 +231,18 @@ def test_taking_a_handover_drafts_its_own_case_not_the_customer_s_latest_contact
         assert taken["draft"]["metadata"]["case_id"] == "case-bb-1", taken["draft"]["metadata"]
         assert "twelve pounds" not in taken["draft"]["text"]
     a.close()
+
+
+def test_refresh_rereads_every_customer_however_many_are_pending(settings, embedder, monkeypatch):
+    a = Assistant(settings, embedder=embedder)
+    other = {**BILLING, "interaction_id": "bill-2", "customer_id": "lee"}
+    a.ingest([BROADBAND_1, other], customers=[CUSTOMER, {"customer_id": "lee", "name": "Lee Park"}])
+    page = a.store.cases_pending
+    monkeypatch.setattr(a.store, "cases_pending", lambda limit=1000: page(limit=1))  # one customer per page
+    reread = []
+    thread = a.case_memory.thread_customer
+    monkeypatch.setattr(a.case_memory, "thread_customer",
+                        lambda cid, reread_=False, **kw: (reread.append((cid, kw.get("reread"))), thread(cid, **kw)))
+    assert a.case_memory.refresh() == 2
+    assert sorted(reread) == [("dana", True), ("lee", True)]
+    a.close()

@@ -50,9 +50,12 @@ class CaseMemory:
     def refresh(self) -> int:
         """Read every contact's signals again and re-thread everyone (after the fact reader changed)."""
         self.store.mark_all_cases_pending()
-        for customer_id in self.store.cases_pending():
-            self.thread_customer(customer_id, reread=True)
-        return self.catch_up()
+        done = 0
+        while pending := self.store.cases_pending():  # each threading clears its customer from the list
+            for customer_id in pending:
+                self.thread_customer(customer_id, reread=True)
+            done += len(pending)
+        return done
 
     def thread_customer(self, customer_id: str, *, reread: bool = False) -> None:
         stored = {iid: (digest, record) for iid, _, digest, record in self.store.case_contacts(customer_id)}
