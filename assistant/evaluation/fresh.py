@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -251,37 +253,45 @@ def _correct(answer: str, question: dict[str, Any]) -> bool:
     return (not wanted or any(w in text for w in wanted)) and not any(b and b in text for b in banned)
 
 
-def run_fresh(folder: str | Path, *, settings: Settings | None = None, embedder: Embedder | None = None) -> FreshRun:
-    from assistant.evaluation.runner import _git_commit, shared_embedder
+@contextmanager
+def ingested_set(folder: Path, settings: Settings | None = None, embedder: Embedder | None = None,
+                 ) -> Iterator[Any]:
+    """An Assistant on a temporary store holding the set's customers and interactions (grounded drafter)."""
+    from assistant.evaluation.runner import shared_embedder
     from assistant.facade import Assistant
 
-    folder = Path(folder)
-    customers = _read_jsonl(folder / "customers.jsonl")
-    interactions = _read_jsonl(folder / "interactions.jsonl")
-    keys = _read_jsonl(folder / "key.jsonl")
     settings = (settings or Settings()).model_copy(update={"llm": "none"})
-    embedder = embedder or shared_embedder(settings)
-    run = FreshRun(set_dir=str(folder), created_at=datetime.now().astimezone(), git_commit=_git_commit())
     with tempfile.TemporaryDirectory(prefix="rapport-fresh-") as tmp:
         store_dir = Path(tmp) / "store"
         assistant = Assistant.open(store_dir, settings=settings.model_copy(update={"store_dir": store_dir}),
-                                   embedder=embedder)
+                                   embedder=embedder or shared_embedder(settings))
         try:
-            report = assistant.ingest(interactions, customers=customers)
+            report = assistant.ingest(_read_jsonl(folder / "interactions.jsonl"),
+                                      customers=_read_jsonl(folder / "customers.jsonl"))
             if report.errors:
                 raise InputError("the fresh set does not ingest: " + "; ".join(str(e) for e in report.errors[:3]))
-            facts: dict[str, list[Fact]] = defaultdict(list)
-            for key in keys:
-                cid, now = key["customer_id"], as_utc(datetime.fromisoformat(key["now"].replace("Z", "+00:00")))
-                facts[cid] = [f for f in assistant.store.facts(cid)
-                              if f.recorded_at is None or as_utc(f.recorded_at) <= now]
-                run.drafts.append(_drafts(assistant, cid, now))
-                for q in key.get("questions", []):
-                    answer = assistant.ask(cid, q["question"], now=now).text
-                    run.ask.append(AskCheck(customer_id=cid, question=q["question"], expected=q.get("answer", ""),
-                                            answer=answer, correct=_correct(answer, q)))
+            yield assistant
         finally:
             assistant.close()
+
+
+def run_fresh(folder: str | Path, *, settings: Settings | None = None, embedder: Embedder | None = None) -> FreshRun:
+    from assistant.evaluation.runner import _git_commit
+
+    folder = Path(folder)
+    keys = _read_jsonl(folder / "key.jsonl")
+    run = FreshRun(set_dir=str(folder), created_at=datetime.now().astimezone(), git_commit=_git_commit())
+    with ingested_set(folder, settings, embedder) as assistant:
+        facts: dict[str, list[Fact]] = defaultdict(list)
+        for key in keys:
+            cid, now = key["customer_id"], as_utc(datetime.fromisoformat(key["now"].replace("Z", "+00:00")))
+            facts[cid] = [f for f in assistant.store.facts(cid)
+                          if f.recorded_at is None or as_utc(f.recorded_at) <= now]
+            run.drafts.append(_drafts(assistant, cid, now))
+            for q in key.get("questions", []):
+                answer = assistant.ask(cid, q["question"], now=now).text
+                run.ask.append(AskCheck(customer_id=cid, question=q["question"], expected=q.get("answer", ""),
+                                        answer=answer, correct=_correct(answer, q)))
     run.kinds, run.facts, run.traps_hit, run.traps, run.missed = score_facts(facts, keys)
     return run
 

@@ -6,7 +6,6 @@ and writes each handover for a blind reader. The first run on a set is its held-
 from __future__ import annotations
 
 import json
-import tempfile
 from datetime import datetime
 from itertools import combinations
 from pathlib import Path
@@ -133,32 +132,19 @@ def score_customer(assistant: Any, key: dict[str, Any]) -> tuple[CaseCustomer, d
 
 
 def run_cases(folder: str | Path, *, settings: Settings | None = None, embedder: Embedder | None = None) -> CaseRun:
-    from assistant.evaluation.fresh import _read_jsonl
-    from assistant.evaluation.runner import _git_commit, shared_embedder
-    from assistant.facade import Assistant
+    from assistant.evaluation.fresh import _read_jsonl, ingested_set
+    from assistant.evaluation.runner import _git_commit
 
     folder = Path(folder)
     keys = _read_jsonl(folder / "key.jsonl")
     if not keys or "cases" not in keys[0]:
         raise InputError(f"{folder / 'key.jsonl'} line 1: field 'cases': not a case set's key")
-    settings = (settings or Settings()).model_copy(update={"llm": "none"})
-    embedder = embedder or shared_embedder(settings)
     run = CaseRun(set_dir=str(folder), created_at=datetime.now().astimezone(), git_commit=_git_commit())
-    with tempfile.TemporaryDirectory(prefix="rapport-cases-") as tmp:
-        store_dir = Path(tmp) / "store"
-        assistant = Assistant.open(store_dir, settings=settings.model_copy(update={"store_dir": store_dir}),
-                                   embedder=embedder)
-        try:
-            report = assistant.ingest(_read_jsonl(folder / "interactions.jsonl"),
-                                      customers=_read_jsonl(folder / "customers.jsonl"))
-            if report.errors:
-                raise InputError("the case set does not ingest: " + "; ".join(str(e) for e in report.errors[:3]))
-            for key in keys:
-                scored, drafted = score_customer(assistant, key)
-                run.customers.append(scored)
-                run.drafts.append(drafted)
-        finally:
-            assistant.close()
+    with ingested_set(folder, settings, embedder) as assistant:
+        for key in keys:
+            scored, drafted = score_customer(assistant, key)
+            run.customers.append(scored)
+            run.drafts.append(drafted)
     return run
 
 
