@@ -226,7 +226,8 @@ class Case(BaseModel):
     contacts: list[CaseContact]
     status: CaseStatus = "open"
     team: str = ""
-    team_reason: str = ""  # "escalated to ..." or "fits: <description>"
+    team_reason: str = ""  # "escalated to ..." or "closest description ..."
+    team_escalated: bool = False  # the team was named by an escalation in the contacts, not guessed by routing
     open_promises: list[Fact] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
     subjects: list[str] = Field(default_factory=list)

@@ -118,7 +118,9 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     main_issue = _main_issue(issues, target)
     issues = [f for f in issues if main_issue is not None and f.subject.lower() == main_issue.subject.lower()]
     topic = issue_words(main_issue) if main_issue else ""
-    team = team or (case.team if case and case.team else "specialist team")
+    routed = team or (case.team if case and case.team else "specialist team")
+    # said aloud: the team it is addressed to, else one an escalation named, never routing's guess
+    team = team or (case.team if case and case.team and case.team_escalated else "specialist team")
     asked = None if target.channel in WRITTEN_NOTES else why_in_touch(target, ctx.name)
     sections: dict[str, Lines] = {}
     sections["contacts"] = [line for line in (contact_line(ctx, inter, case) for inter in story[-MAX_DONE:]) if line]
@@ -133,7 +135,7 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     sections["headline"] = headline(ctx, story, case, sections)
     sections["introduction"] = introduction(ctx, target, story, case, team, colleague, sections, asked)
     meta = {"interaction_id": target.interaction_id, "related": [i.interaction_id for i in story[:-1]],
-            "team": team, "topic": topic, "case_id": case.case_id if case else None,
+            "team": routed, "topic": topic, "case_id": case.case_id if case else None,
             "case_status": case.status if case else None, "team_reason": case.team_reason if case else ""}
     return sections, meta
 
@@ -342,7 +344,8 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
 def _case_line(case: Case | None, target: Interaction, issues: list[Fact]) -> Lines:
     if case is None or len(case.contacts) < 2:  # one contact: its own status says where it stands
         return []
-    owner = f", with the {team_phrase(case.team)}" if case.team else ""
+    # a team routing only guessed is a suggestion for the picker, not something to tell a colleague as fact
+    owner = f", with the {team_phrase(case.team)}" if case.team and case.team_escalated else ""
     cites = list(issues[-1].citations) if issues else [interaction_citation(target, speaker=None)]
     return [DraftSentence(text=sentence(f"Case: {case.status}{owner}"), citations=cites, grounded=True)]
 

@@ -127,6 +127,7 @@ class CaseMemory:
                                   ended_at=i.ended_at, agent_id=i.agent_id, problem=s.problem, said=s.said,
                                   said_turn=s.said_turn) for s, i in pairs],
             status=_status(group, contacts, case_facts, promises), team=team, team_reason=why,
+            team_escalated=escalation is not None,
             open_promises=promises,
             references=list(dict.fromkeys(r for s in group for r in s.references)),
             subjects=list(dict.fromkeys(x for s in group for x in s.subjects)),
