@@ -20,19 +20,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from assistant.language.injection import addresses_the_system
 from assistant.models import Citation, DraftSentence, Fact, Interaction
 from assistant.settings import Settings
 
 Source = Literal["template", "llm"]
 
-INJECTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}\b(?:instructions?|prompts?|rules?|guidelines?|polic(?:y|ies))"
-    r"|\b(?:system prompt|developer message|jailbreak)\b"
-    r"|\byou are now\b|\bact as (?:an?|the) \w+"
-    r"|(?:^|[\s\"'(])(?:system|assistant|developer)\s*:\s*\w|\bapprove (?:the|my|this) (?:refund|claim|request)\b"
-    r"|\bnew instructions?\b|\b(?:assistant|ai|model|chatbot)\s*[:,]\s*(?:please\s+)?(?:offer|give|say|tell|write)\b",
-    re.I,
-)
 # What an offer looks like in text: a discount, a percentage off, something free, a waived fee, cashback.
 OFFER_TERMS = re.compile(
     r"\b\d{1,3}(?:\.\d+)?\s*%|\bper ?cent\b|\bdiscount\w*\b|\b(?:free|waive[ds]?|waiver|cash ?back|voucher|refund)\b"
@@ -43,13 +36,9 @@ _SALUTATION = re.compile(
     r"^(?:hello|hi|good (?:morning|afternoon|evening)|welcome back|dear)\b[\s,\w'!.-]{0,30}$", re.I)
 
 
-_INJECTION_CUES = ("ignor", "disregard", "forget", "overrid", "system", "developer", "jailbreak", "you are now",
-                   "act as", "instruction", "assistant", "approve", "chatbot", "model", "ai")
-
-
 def looks_like_injection(text: str) -> bool:
-    lowered = (text or "").lower()
-    return any(cue in lowered for cue in _INJECTION_CUES) and bool(INJECTION.search(lowered))
+    """The language layer decides what addresses the system; drafting only asks."""
+    return addresses_the_system(text)
 
 
 def _may_hold_pii(text: str) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.language.injection import addresses_the_system
+
 # Phone menus and hold messages: recorded prompts, always in the company's voice.
 _MENU = re.compile(
     r"\b(?:press|say) (?:one|two|three|four|five|six|seven|eight|nine|zero|star|hash|pound|\d)\b|"
@@ -83,8 +85,9 @@ def foreign_placeholders(text: str) -> bool:
 
 
 def quotable(text: str) -> bool:
-    """May this sentence be shown as someone's words? Not noise, nothing missing from it."""
-    return not is_noise(text) and not foreign_placeholders(text)
+    """May this sentence be shown as someone's words? Not noise, nothing missing from it, not talking to the
+    system (an injection is never quoted, even as the customer's own words)."""
+    return not is_noise(text) and not foreign_placeholders(text) and not addresses_the_system(text)
 
 
 def is_noise(text: str) -> bool:

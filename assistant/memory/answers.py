@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from assistant.embedding import VectorCache
+from assistant.language import noise
 from assistant.language.time import fmt_day, question_time
 from assistant.language.words import clip, sentences, topic_tokens
 from assistant.memory.answer_llm import llm_answer
@@ -143,7 +144,7 @@ class Answerer:
             for turn_id in hit.turn_ids if interaction is not None else []:
                 turn = interaction.turn(turn_id)
                 for s in sentences(turn.text) if turn is not None else []:
-                    if len(s.split()) >= 3:
+                    if len(s.split()) >= 3 and noise.quotable(s):
                         candidates.append((interaction, turn_id, s))
         if not candidates:
             return None

@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.language import noise
 from assistant.language.grammar import Grammar, grammar
+from assistant.language.injection import addresses_the_system
 from assistant.language.reading import Statement, read
 from assistant.language.words import sentences
 from assistant.models import Citation, Fact, FactKind, Interaction, Turn
@@ -136,7 +137,10 @@ class Conversation:
 
 def _noise(turn: Turn, text: str) -> bool:
     """Menus, hold messages, system lines and bare placeholders are nobody's words; an agent may say "thank you
-    for holding" and go on, so only a system line or bare placeholders count as noise in an agent's turn."""
+    for holding" and go on, so only a system line or bare placeholders count as noise in an agent's turn. Text
+    addressed to the system (an injection) is never read as a fact, whoever's turn holds it."""
+    if addresses_the_system(text):
+        return True
     if turn.speaker == "agent":
         return noise.is_system_line(text) or noise.only_placeholders(text)
     return noise.is_noise(text)
