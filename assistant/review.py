@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from assistant.auth import User, require
 from assistant.errors import InputError, RapportError
 from assistant.models import Customer, Draft, Interaction, as_utc, utcnow
+from assistant.review_metrics import MetricsFilter
 from assistant.settings import Settings
 
 Status = Literal["pending", "approved", "edited", "rejected"]
@@ -44,7 +45,9 @@ CREATE TABLE IF NOT EXISTS reviews (
     created_at TEXT NOT NULL,
     decided_by TEXT,
     decided_at TEXT,
-    comment TEXT NOT NULL DEFAULT ''
+    comment TEXT NOT NULL DEFAULT '',
+    claimed_by TEXT,
+    claimed_at TEXT
 );
 CREATE INDEX IF NOT EXISTS reviews_by_status ON reviews (status, review_id);
 CREATE TABLE IF NOT EXISTS audit (
@@ -102,6 +105,15 @@ class Review(BaseModel):
     decided_by: str | None = None
     decided_at: datetime | None = None
     comment: str = ""
+    claimed_by: str | None = None  # the supervisor working on it; others see who has it
+    claimed_at: datetime | None = None
+
+
+class BulkOutcome(BaseModel):
+    """What a bulk approval did: the reviews approved, and why each other one was not."""
+
+    approved: list[Review] = Field(default_factory=list)
+    refused: dict[int, str] = Field(default_factory=dict)
 
 
 class AuditEntry(BaseModel):
@@ -136,6 +148,10 @@ class ReviewQueue:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(reviews)")}
+        for column in ("claimed_by", "claimed_at"):  # a queue made before claims existed
+            if column not in have:
+                self._db.execute(f"ALTER TABLE reviews ADD COLUMN {column} TEXT")
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReviewQueue:
@@ -199,6 +215,47 @@ class ReviewQueue:
             raise InputError("say why the summary is rejected", field="comment")
         return self._decide(review_id, user, "rejected", None, comment, {"comment": comment})
 
+    def approve_many(self, review_ids: Sequence[int], user: User) -> BulkOutcome:
+        """Approve several as drafted; one already decided, claimed by someone else or unknown is refused alone."""
+        require(user, "review.decide")
+        outcome = BulkOutcome()
+        for review_id in dict.fromkeys(review_ids):
+            try:
+                outcome.approved.append(self.approve(review_id, user))
+            except (ReviewConflict, UnknownReview) as exc:
+                outcome.refused[review_id] = str(exc)
+        return outcome
+
+    def claim(self, review_id: int, user: User) -> Review:
+        """Take a pending review to work on; others see who has it and cannot decide it meanwhile."""
+        require(user, "review.decide")
+        at = utcnow()
+        with self._lock:
+            cur = self._db.execute(
+                "UPDATE reviews SET claimed_by=?, claimed_at=? WHERE review_id=? AND status='pending' "
+                "AND (claimed_by IS NULL OR claimed_by=?)", (user.name, at.isoformat(), review_id, user.name))
+            if cur.rowcount == 0:
+                current = self.get(review_id)
+                why = (f"already {current.status}" if current.status != "pending"
+                       else f"claimed by {current.claimed_by}")
+                raise ReviewConflict(f"review #{review_id} is {why}", field="claimed_by")
+            self._audit(review_id, user.name, "claimed", {}, at)
+        return self.get(review_id)
+
+    def release(self, review_id: int, user: User) -> Review:
+        """Give a claimed review back to the queue (only the one who claimed it)."""
+        require(user, "review.decide")
+        with self._lock:
+            cur = self._db.execute("UPDATE reviews SET claimed_by=NULL, claimed_at=NULL WHERE review_id=? "
+                                   "AND claimed_by=?", (review_id, user.name))
+            if cur.rowcount == 0:
+                current = self.get(review_id)
+                holder = current.claimed_by or "nobody"
+                raise ReviewConflict(f"review #{review_id} is claimed by {holder}, not {user.name}",
+                                     field="claimed_by")
+            self._audit(review_id, user.name, "released", {}, utcnow())
+        return self.get(review_id)
+
     def audit(self, review_id: int | None = None, limit: int = 500) -> list[AuditEntry]:
         sql, args = "SELECT review_id, actor, action, detail, at FROM audit", []
         if review_id is not None:
@@ -232,8 +289,11 @@ class ReviewQueue:
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     # ---- metrics and golden cases -----------------------------------------------------------
-    def metrics(self) -> list[dict[str, Any]]:
+    def metrics(self, only: MetricsFilter | None = None) -> list[dict[str, Any]]:
         """Per draft type and prompt version: review acceptance and edit rate, agents' ratings and use."""
+        only = only or MetricsFilter()
+        review_where, review_args = only.where("created_by", "created_at")
+        feedback_where, feedback_args = only.where("user", "at")
         rows: dict[tuple[str, str], dict[str, Any]] = {}
 
         def row(dt: str, pv: str) -> dict[str, Any]:
@@ -242,14 +302,16 @@ class ReviewQueue:
                                               "agent_edited": 0})
 
         for dt, pv, status, n in self._db.execute(
-            "SELECT draft_type, prompt_version, status, COUNT(*) FROM reviews GROUP BY 1, 2, 3"
+            f"SELECT draft_type, prompt_version, status, COUNT(*) FROM reviews{review_where} GROUP BY 1, 2, 3",
+            review_args,
         ):
             r = row(dt, pv)
             r["queued"] += n
             if status != "pending":
                 r[status] += n
         for dt, pv, rating, usage, n in self._db.execute(
-            "SELECT draft_type, prompt_version, rating, usage, COUNT(*) FROM feedback GROUP BY 1, 2, 3, 4"
+            f"SELECT draft_type, prompt_version, rating, usage, COUNT(*) FROM feedback{feedback_where} "
+            "GROUP BY 1, 2, 3, 4", feedback_args,
         ):
             r = row(dt, pv)
             if rating:
@@ -314,13 +376,17 @@ class ReviewQueue:
         at = utcnow()
         with self._lock:
             # Only a pending review changes: two supervisors clicking at once cannot both decide.
+            # A review another supervisor claimed is theirs to decide.
             cur = self._db.execute(
                 "UPDATE reviews SET status=?, text=COALESCE(?, text), decided_by=?, decided_at=?, comment=? "
-                "WHERE review_id=? AND status='pending'",
-                (status, text, user.name, at.isoformat(), comment, review_id),
+                "WHERE review_id=? AND status='pending' AND (claimed_by IS NULL OR claimed_by=?)",
+                (status, text, user.name, at.isoformat(), comment, review_id, user.name),
             )
             if cur.rowcount == 0:
                 current = self.get(review_id)
+                if current.status == "pending":
+                    raise ReviewConflict(f"review #{review_id} is claimed by {current.claimed_by}",
+                                         field="claimed_by")
                 raise ReviewConflict(
                     f"review #{review_id} is already {current.status} (by {current.decided_by} at "
                     f"{current.decided_at:%Y-%m-%d %H:%M} UTC)", field="status",
@@ -336,7 +402,7 @@ class ReviewQueue:
 
 
 _COLUMNS = ("review_id, status, draft_type, prompt_version, drafter, customer_id, interaction_id, target, now, "
-            "draft, text, created_by, created_at, decided_by, decided_at, comment")
+            "draft, text, created_by, created_at, decided_by, decided_at, comment, claimed_by, claimed_at")
 
 
 def _review(row: Sequence[Any]) -> Review:

@@ -65,6 +65,7 @@ PROTECTED = [
     ("POST", "/api/interactions"), ("POST", "/api/customers"), ("POST", "/api/reviews"), ("GET", "/api/reviews"),
     ("GET", "/api/reviews/metrics"), ("GET", "/api/reviews/golden"), ("GET", "/api/reviews/1"),
     ("POST", "/api/reviews/1/approve"), ("POST", "/api/reviews/1/reject"), ("POST", "/api/feedback"),
+    ("POST", "/api/reviews/approve"), ("POST", "/api/reviews/1/claim"), ("DELETE", "/api/reviews/1/claim"),
     ("GET", "/api/facts/status"), ("POST", "/api/facts/refresh"),
 ]
 
@@ -294,3 +295,25 @@ def test_facts_read_by_other_rules_are_reported_and_refreshed_by_a_service(serve
     refreshed = api("POST", "/api/facts/refresh", "service").json()
     assert refreshed == {"outdated": False, "refreshed": assistant.stats()["interactions"], "quarantined": []}
     assert {c: assistant.facts(c) for c in CUSTOMERS} == before  # same rules, same facts
+
+
+def test_claim_bulk_approve_and_filtered_metrics_over_rest(api):
+    rids = [api("POST", "/api/reviews", "agent", json={"customer_id": c}).json()["review_id"] for c in CUSTOMERS]
+    claimed = api("POST", f"/api/reviews/{rids[0]}/claim", "supervisor")
+    assert claimed.status_code == 200 and claimed.json()["claimed_by"] == "supervisor-1"
+    assert api("GET", f"/api/reviews/{rids[0]}", "developer").json()["claimed_by"] == "supervisor-1"
+    assert api("POST", f"/api/reviews/{rids[0]}/claim", "developer").status_code == 403
+    assert api("DELETE", f"/api/reviews/{rids[0]}/claim", "supervisor").json()["claimed_by"] is None
+    bulk = api("POST", "/api/reviews/approve", "supervisor", json={"review_ids": [*rids, 99999]}).json()
+    assert [r["review_id"] for r in bulk["approved"]] == rids and set(bulk["refused"]) == {"99999"}
+    assert api("POST", "/api/reviews/approve", "agent", json={"review_ids": rids}).status_code == 403
+    mine = api("GET", "/api/reviews/metrics", "supervisor", params={"agent": "agent-1", "draft_type": "handover"})
+    assert [r["draft_type"] for r in mine.json()] == ["handover"] and mine.json()[0]["approved"] >= 2
+    nobody = api("GET", "/api/reviews/metrics", "supervisor", params={"agent": "nobody"}).json()
+    assert nobody == []
+    future = api("GET", "/api/reviews/metrics", "supervisor", params={"since": "2099-01-01T00:00:00Z"}).json()
+    assert future == []
+    assert api("GET", "/api/reviews/metrics", "supervisor", params={"team": "no such team"}).status_code == 422
+    csv_text = api("GET", "/api/reviews/metrics", "supervisor", params={"format": "csv"})
+    assert csv_text.headers["content-type"].startswith("text/csv")
+    assert csv_text.text.splitlines()[0].startswith("draft_type,prompt_version,queued")

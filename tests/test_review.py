@@ -159,3 +159,79 @@ def test_module_level_export_golden_uses_the_store_dir(tmp_path):
     q.approve(_submit(q), SUPERVISOR)
     q.close()
     assert export_golden(tmp_path / "out.jsonl", settings) == 1
+
+
+OTHER_SUPERVISOR = User(name="sue", role="supervisor")
+
+
+def test_a_claimed_review_shows_who_has_it_and_only_they_decide_it(queue):
+    rid = _submit(queue)
+    assert queue.claim(rid, SUPERVISOR).claimed_by == "sam"
+    assert queue.get(rid).claimed_by == "sam"  # stored: every other session sees it
+    with pytest.raises(ReviewConflict, match="claimed by sam"):
+        queue.claim(rid, OTHER_SUPERVISOR)
+    with pytest.raises(ReviewConflict, match="claimed by sam"):
+        queue.approve(rid, OTHER_SUPERVISOR)
+    with pytest.raises(ReviewConflict, match="claimed by sam"):
+        queue.release(rid, OTHER_SUPERVISOR)
+    with pytest.raises(Forbidden):
+        queue.claim(rid, DEVELOPER)
+    assert queue.release(rid, SUPERVISOR).claimed_by is None
+    assert queue.claim(rid, OTHER_SUPERVISOR).claimed_by == "sue"
+    assert queue.approve(rid, OTHER_SUPERVISOR).status == "approved"
+    with pytest.raises(ReviewConflict, match="already approved"):
+        queue.claim(rid, SUPERVISOR)
+    assert [e.action for e in queue.audit(rid)] == ["approved", "claimed", "released", "claimed", "drafted"]
+
+
+def test_a_queue_made_before_claims_gains_the_columns(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE reviews (review_id INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, "
+                   "draft_type TEXT NOT NULL, prompt_version TEXT NOT NULL, drafter TEXT NOT NULL, "
+                   "customer_id TEXT NOT NULL, interaction_id TEXT, target TEXT, now TEXT NOT NULL, draft TEXT "
+                   "NOT NULL, text TEXT NOT NULL, context TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT "
+                   "NOT NULL, decided_by TEXT, decided_at TEXT, comment TEXT NOT NULL DEFAULT '')")
+    q = ReviewQueue(path)
+    try:
+        assert q.claim(_submit(q), SUPERVISOR).claimed_by == "sam"
+    finally:
+        q.close()
+
+
+def test_approve_many_approves_the_pending_and_says_why_not_for_the_rest(queue):
+    a, b, c = _submit(queue), _submit(queue), _submit(queue)
+    queue.reject(b, SUPERVISOR, comment="wrong")
+    queue.claim(c, OTHER_SUPERVISOR)
+    outcome = queue.approve_many([a, b, c, 999, a], SUPERVISOR)
+    assert [r.review_id for r in outcome.approved] == [a]
+    assert set(outcome.refused) == {b, c, 999}
+    assert "already rejected" in outcome.refused[b] and "claimed by sue" in outcome.refused[c]
+    assert queue.get(a).status == "approved" and queue.get(c).status == "pending"
+    with pytest.raises(Forbidden):
+        queue.approve_many([c], AGENT)
+
+
+def test_metrics_filter_by_agent_draft_type_and_time_and_export_csv(queue):
+    from assistant.review_metrics import MetricsFilter, metrics_csv
+
+    bob = User(name="bob", role="agent")
+    _submit(queue)
+    queue.submit(_draft(), user=bob, now=NOW, customer=CUSTOMER, interactions=HISTORY)
+    queue.feedback(Draft(kind="greeting", customer_id="c1", text="Hi Amy", metadata={"drafter": "grounded"}),
+                   user=bob, rating="up")
+    everything = queue.metrics()
+    assert sum(r["queued"] for r in everything) == 2 and sum(r["up"] for r in everything) == 1
+    [only_ann] = queue.metrics(MetricsFilter(agents=frozenset({"ann"})))
+    assert (only_ann["queued"], only_ann["up"]) == (1, 0)
+    assert queue.metrics(MetricsFilter(agents=frozenset())) == []  # a team with nobody in it
+    greetings = queue.metrics(MetricsFilter(draft_type="greeting"))
+    assert [(r["draft_type"], r["queued"], r["up"]) for r in greetings] == [("greeting", 0, 1)]
+    later = datetime(2099, 1, 1, tzinfo=UTC)
+    assert queue.metrics(MetricsFilter(since=later)) == []
+    assert sum(r["queued"] for r in queue.metrics(MetricsFilter(until=later))) == 2
+    lines = metrics_csv(everything).splitlines()
+    assert lines[0].startswith("draft_type,prompt_version,queued,approved")
+    assert len(lines) == 1 + len(everything) and lines[1].split(",")[0] == "greeting"

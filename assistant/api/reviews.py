@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 
 from assistant.api.deps import Services, allow, caller, services
 from assistant.auth import User
-from assistant.errors import Forbidden
+from assistant.errors import Forbidden, InputError
 from assistant.models import Draft, as_utc, utcnow
-from assistant.review import AuditEntry, Review
+from assistant.review import AuditEntry, BulkOutcome, Review
+from assistant.review_metrics import metrics_csv, metrics_filter
 
 router = APIRouter()
 
@@ -70,10 +71,53 @@ def list_reviews(status: Literal["pending", "approved", "edited", "rejected"] | 
     return svc.reviews.reviews(status, limit=limit)
 
 
-@router.get("/reviews/metrics", tags=["reviews"])
-def review_metrics(_: User = Depends(allow("review.read")), svc: Services = Depends(services)) -> list[dict]:
-    """Acceptance and edit rate per draft type and prompt version, with the agents' ratings and use."""
-    return svc.reviews.metrics()
+class BulkApproveRequest(BaseModel):
+    review_ids: list[int] = Field(min_length=1, max_length=500)
+
+
+@router.get("/reviews/metrics", tags=["reviews"], response_model=None)
+def review_metrics(agent: str | None = None, team: str | None = None, draft_type: str | None = None,
+                   since: datetime | None = None, until: datetime | None = None,
+                   format: Literal["json", "csv"] = "json", _: User = Depends(allow("review.read")),
+                   svc: Services = Depends(services)) -> list[dict] | PlainTextResponse:
+    """Acceptance and edit rate per draft type and prompt version, with the agents' ratings and use; filtered by
+    the agent who queued or rated, a team of the teams file, the draft type and a time range [since, until)."""
+    only = metrics_filter(agent=agent, team_agents=team_members(svc, team), draft_type=draft_type, since=since,
+                          until=until)
+    rows = svc.reviews.metrics(only)
+    if format == "csv":
+        return PlainTextResponse(metrics_csv(rows), media_type="text/csv",
+                                 headers={"Content-Disposition": 'attachment; filename="review-metrics.csv"'})
+    return rows
+
+
+def team_members(svc: Services, team: str | None) -> list[str] | None:
+    """The agents of a team in the teams file; None for no team; an InputError for an unknown one."""
+    if not team:
+        return None
+    found = svc.assistant.case_memory.router.team(team)
+    if found is None:
+        raise InputError(f"no team '{team}' in the teams file", field="team")
+    return list(found.agents)
+
+
+@router.post("/reviews/approve", response_model=BulkOutcome, tags=["reviews"])
+def approve_many(body: BulkApproveRequest, user: User = Depends(allow("review.decide")),
+                 svc: Services = Depends(services)) -> BulkOutcome:
+    """Approve several as drafted; each one that cannot be (decided, claimed by another, unknown) says why."""
+    return svc.reviews.approve_many(body.review_ids, user)
+
+
+@router.post("/reviews/{review_id}/claim", response_model=Review, tags=["reviews"])
+def claim(review_id: int, user: User = Depends(allow("review.decide")), svc: Services = Depends(services)) -> Review:
+    """Take a pending review; other supervisors see who has it and cannot decide it (409) until released."""
+    return svc.reviews.claim(review_id, user)
+
+
+@router.delete("/reviews/{review_id}/claim", response_model=Review, tags=["reviews"])
+def release(review_id: int, user: User = Depends(allow("review.decide")),
+            svc: Services = Depends(services)) -> Review:
+    return svc.reviews.release(review_id, user)
 
 
 @router.get("/reviews/golden", response_class=PlainTextResponse, tags=["reviews"])
