@@ -69,6 +69,8 @@ ORDINARY = [
     "Note to self, never pay late again.",
     "Hi there, it's Priya again about the boiler.",
     "Every customer I know has left you for this.",
+    "Agent promised to email the customer with an update about the home insurance on 20 Nov 2026",
+    "Can you send the customer a copy of the letter?",
 ]
 
 

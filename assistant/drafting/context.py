@@ -161,3 +161,28 @@ def quote_of(ctx: CustomerContext, fact: Fact, max_words: int = 22) -> str:
                 words = part.split()
                 return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
     return ""
+
+
+def words_of(ctx: CustomerContext, fact: Fact, max_words: int = 22) -> tuple[str, str, Interaction | None]:
+    """(speaker, words, contact): the sentence a fact rests on, and who said it. The reader keeps that sentence
+    (`quote`, or `value` for a stated wish); failing that, the customer's own words in a cited turn, else the
+    agent's. What memory paraphrased may be wrong; what was said, quoted with its date, is not."""
+    attrs = fact.attributes or {}
+    cited = [(t, inter) for c in fact.citations if (inter := ctx.by_id.get(c.interaction_id)) is not None
+             for t in inter.turns if not c.turn_ids or t.turn_id in c.turn_ids]
+    kept = [str(attrs.get(k) or "").strip() for k in ("quote", "value")]
+    found = [(t.speaker, text, inter) for text in kept if text for t, inter in cited if text in t.text]
+    found += [(t.speaker, part, inter) for speaker in ("customer", "agent") for t, inter in cited
+              if t.speaker == speaker for part in re.split(r"(?<=[.!?])\s+|\n+", noise.without_quoted_reply(t.text))]
+    for speaker, text, inter in found:
+        text = text.strip()
+        if len(text.split()) >= 3 and noise.quotable(text) and not text.lower().startswith("subject:"):
+            words = text.split()
+            return speaker, " ".join(words[:max_words]) + ("…" if len(words) > max_words else ""), inter
+    return "", "", None
+
+
+def later_contacts(ctx: CustomerContext, after: datetime) -> list[Interaction]:
+    """Contacts that started after a time (at `now`): a later contact may have settled what memory saw as open."""
+    return [i for i in ctx.interactions if as_utc(i.started_at) > after]
+

@@ -6,11 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from assistant.drafting import events, promises
-from assistant.drafting.context import CustomerContext, fact_time, merge_citations, quote_of
-from assistant.drafting.phrasing import SAID_ON, day_month, issue_name, possessive, times, when_past
+from assistant.drafting.context import (
+    CustomerContext,
+    event_parts,
+    fact_time,
+    later_contacts,
+    merge_citations,
+    quote_of,
+    words_of,
+)
+from assistant.drafting.phrasing import CHANNEL_NOUNS, SAID_ON, day_month, issue_name, possessive, times, when_past
 from assistant.models import Fact, Suggestion, as_utc
 
 RELATIONSHIP_HORIZON_DAYS = 180
@@ -34,8 +42,10 @@ class Trigger:
 
 
 def _has(*words: str) -> Callable[[Fact], bool]:
+    # Only the customer's own life events make a product relevant: a detail, a preference or a complaint that
+    # shares a word ("refinance rates for my car loan") is not news that calls for a pitch.
     pattern = re.compile(r"\b(?:" + "|".join(words) + r")", re.I)
-    return lambda f: f.kind in {"life_event", "detail", "preference"} and bool(pattern.search(_words(f)))
+    return lambda f: f.kind == "life_event" and bool(pattern.search(_words(f)))
 
 
 _BUY_HOME = _has(r"buy(?:ing)? (?:a |an |the |our |my )?(?:first |two-bed |new )?(?:flat|house|home)",
@@ -64,17 +74,28 @@ def _brief(fact: Fact) -> str:
     return fact.text.strip().rstrip(".") or fact.subject
 
 
+def _pitchable(fact: Fact, ctx: CustomerContext) -> bool:
+    """May this life event lead to a product suggestion? Precision first: the customer's own news (never a
+    relative's, a neighbour's or a colleague's), read with confidence, not called off, and current: ahead of
+    us, or happened within PAST_EVENT_DAYS (a move in August is no reason to pitch home insurance in November)."""
+    person, relation, _ = event_parts(fact, ctx.customer)
+    if person or relation or (fact.attributes or {}).get("about") not in (None, "customer"):
+        return False
+    if not events.confident(fact, ctx) or events.called_off(fact, ctx):
+        return False
+    if events.tense(fact, ctx.now) == "past":
+        return events.distance_days(fact, ctx.now) <= PAST_EVENT_DAYS
+    return (ctx.now - fact_time(fact, ctx.now)).days <= RELATIONSHIP_HORIZON_DAYS
+
+
 def sales_candidates(ctx: CustomerContext) -> list[Suggestion]:
     out: list[Suggestion] = []
     facts = [f for f in ctx.facts if f.kind in {"life_event", "detail", "preference", "product"}]
     for trig in TRIGGERS:
-        hits = [f for f in facts if trig.needs(f)]
+        hits = [f for f in facts if trig.needs(f) and _pitchable(f, ctx)]
         if not hits:
             continue
         fact = max(hits, key=lambda f: fact_time(f, ctx.now))
-        if fact.kind == "life_event" and events.tense(fact, ctx.now) == "past" and \
-                (ctx.now - fact_time(fact, ctx.now)).days > RELATIONSHIP_HORIZON_DAYS:
-            continue
         reason = trig.reason.format(name=ctx.name, why=quote_of(ctx, fact) or _brief(fact))
         cites = list(fact.citations)
         score = 0.45
@@ -114,6 +135,10 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         due = promises.due_time(f)
         what = promises.promise_words(f, ctx.name) or f.subject
         when = promises.timing(f, ctx.now)
+        if due and when == "overdue" and later_contacts(ctx, due):
+            # The customer has been in touch since it fell due: memory may have missed it being kept ("got the
+            # new bill, ta"), so it is not called overdue on memory's word.
+            continue
         if due and when == "overdue" and str((f.attributes or {}).get("action", "")).startswith("send"):
             # A letter or an email we sent may not be a contact on record: check before apologising.
             text, score = f"Check it was sent, it was due {day_month(promises.due_day(due), ctx.now)}: {what}", 0.95
@@ -137,18 +162,31 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         status = f.status.lower() or "open"
         if status not in {"open", "escalated"}:
             continue
-        since = when_past(fact_time(f, ctx.now), ctx.now)
+        raised = _raised_at(ctx, f)
+        if later_contacts(ctx, raised):
+            # A later contact that did not raise it again may well have settled it; memory cannot tell, so the
+            # draft says nothing rather than "still open".
+            continue
         ref = (f.attributes or {}).get("reference")
         repeat = int((f.attributes or {}).get("repeat_contacts") or 0)
-        text = f"Check progress on {_the(issue_name(f.subject))}" + (f" ({ref})" if ref else "")
-        quote = quote_of(ctx, f)
-        reason = f"{status.capitalize()} since {since.removeprefix('on ')}" + (
+        # "Ask whether it is sorted" is true whether or not the contact settled it; "open since" may not be.
+        text = f"Ask whether {_the(issue_name(f.subject))} is sorted now" + (f" ({ref})" if ref else "")
+        speaker, quote, inter = words_of(ctx, f)
+        where = f" ({CHANNEL_NOUNS.get(inter.channel, 'contact')})" if inter else ""
+        reason = ("Escalated" if status == "escalated" else "Raised") + \
+            f" {when_past(raised, ctx.now)}{where}" + (
             f"; {ctx.name} has been in touch {times(repeat)} about it" if repeat > 1 else "") + (
-            f": \u201c{quote}\u201d" if quote else "")
+            f": \u201c{quote}\u201d" if quote and speaker == "customer" else "")
         score = (0.9 if status == "escalated" else 0.8) + min(repeat, 3) * 0.02
         out.append(Suggestion(text=text, reason=reason, kind="service", citations=list(f.citations),
                               score=score, topic=f.subject))
     return out
+
+
+def _raised_at(ctx: CustomerContext, fact: Fact) -> datetime:
+    """When the contact a fact was read from started (its first citation), else when memory recorded it."""
+    inters = [ctx.by_id[c.interaction_id] for c in fact.citations if c.interaction_id in ctx.by_id]
+    return max((as_utc(i.started_at) for i in inters), default=fact_time(fact, ctx.now))
 
 
 def _the(subject: str) -> str:
@@ -178,9 +216,24 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
             kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),
             topic=f.subject or event))
     for f in ctx.of("preference")[-2:]:
-        out.append(Suggestion(text=f"Remember: {f.text.strip().rstrip('.')}", reason=_said(ctx, f),
-                              kind="relationship", citations=list(f.citations), score=0.35, topic=f.subject))
+        text = remembered(ctx, f)
+        if text:
+            out.append(Suggestion(text=f"Remember {text}", reason="A wish the customer stated: keep to it",
+                                  kind="relationship",
+                                  citations=list(f.citations), score=0.35, topic=f.subject))
     return out
+
+
+def remembered(ctx: CustomerContext, fact: Fact) -> str:
+    """A preference in the words it was given ("what Bronwen asked on 24 March (phone): “not before ten if you can
+    help it”"): memory's paraphrase of a wish can invert it ("No phone" for "no calls before 10am"), the words
+    cannot. Empty when no quotable words are cited."""
+    speaker, words, inter = words_of(ctx, fact)
+    if not words or inter is None:
+        return ""
+    when = f"{when_past(as_utc(inter.started_at), ctx.now)} ({CHANNEL_NOUNS.get(inter.channel, 'contact')})"
+    who = f"what {ctx.name} said" if speaker == "customer" else "what we noted"
+    return f"{who} {when}: \u201c{words}\u201d"
 
 
 def _source(ctx: CustomerContext, fact: Fact) -> str:

@@ -45,7 +45,7 @@ _PATTERNS = (
     # Asking for other people's data.
     r"\b(?:list|show|give|tell|send|reveal|export|dump|print|read out|share|email|e-mail|provide|display|output)\b"
     rf"[^.!?\n]{{0,40}}\b(?:every|all|each|any|the other|other|another|the last|the previous|the next|"
-    rf"(?:all )?(?:of )?the) (?:other )?{_PEOPLE}\b(?!\s+(?:service|services|number|support|team|care|"
+    rf"all (?:of )?the) (?:other )?{_PEOPLE}\b(?!\s+(?:service|services|number|support|team|care|"
     r"department|line|area|portal))",
     rf"\b(?:every|all|other|another|the other|the last|the previous)\s+(?:other )?{_PEOPLE}(?:'s|s'|') "
     r"(?:names?|card|cards|numbers?|details|data|records|accounts?|addresses|address|balances?|passwords?|"

@@ -286,7 +286,10 @@ def preferences(conversation: Conversation) -> list[Fact]:
             parts.append(f"{'no' if all_wanted else 'No'} {', '.join(sorted(all_unwanted))}")
         facts.append(make_fact(conversation, "preference", "contact channel", "; ".join(parts), channel_sources,
                                status="stated", valid_from=channel_sources[0].at, wanted=sorted(all_wanted),
-                               unwanted=sorted(all_unwanted), value=" ".join(s.text for s in channel_sources)))
+                               unwanted=sorted(all_unwanted), value=" ".join(s.text for s in channel_sources),
+                               # the words a draft quotes: the customer's own last word on it, else ours
+                               quote=next((s.text for s in reversed(channel_sources) if s.speaker == "customer"),
+                                          channel_sources[-1].text)))
     return facts
 
 
