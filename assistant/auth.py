@@ -16,6 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
@@ -102,17 +103,29 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-_MAX_TRACKED = 10_000  # names with recent failed logins kept in memory
+_MAX_TRACKED = 10_000  # names and addresses with recent failed logins kept in memory
+
+
+@dataclass
+class _Attempts:
+    """Password checks for one name or one client address: failures counted, checks running, lockout."""
+
+    failures: int = 0
+    running: int = 0
+    locked_until: float = 0.0
+    since: float = 0.0  # when the first counted failure happened (an address's count lapses after lockout_s)
 
 
 class Users:
     """The users file, re-read when it changes on disk (so `rapport users ...` applies to a running server)."""
 
-    def __init__(self, path: Path, *, max_failures: int = 5, lockout_s: float = 900.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, path: Path, *, max_failures: int = 5, max_address_failures: int = 20,
+                 lockout_s: float = 900.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.path = Path(path)
-        self.max_failures, self.lockout_s, self._clock = max_failures, lockout_s, clock
-        self._failures: dict[str, tuple[int, float]] = {}  # name -> (failures in a row, locked until)
+        self.max_failures, self.max_address_failures = max_failures, max_address_failures
+        self.lockout_s, self._clock = lockout_s, clock
+        self._attempts: dict[tuple[str, str], _Attempts] = {}  # ("name"|"addr", value) -> its attempts
+        self.checked = 0  # passwords actually checked (not refused by a lockout): what guessing costs
         self._lock = threading.RLock()
         self._mtime: float | None = None
         self._users: dict[str, User] = {}
@@ -122,6 +135,7 @@ class Users:
     @classmethod
     def from_settings(cls, settings: Settings) -> Users:
         return cls(settings.resolved_users_file(), max_failures=settings.login_max_failures,
+                   max_address_failures=settings.login_max_failures_per_address,
                    lockout_s=settings.login_lockout_minutes * 60)
 
     # ---- lookups ------------------------------------------------------------------------
@@ -138,46 +152,82 @@ class Users:
     def is_empty(self) -> bool:
         return not self.all()
 
-    def verify_password(self, name: str, password: str) -> User | None:
+    def verify_password(self, name: str, password: str, client: str | None = None) -> User | None:
         """The user, or None. After max_failures wrong passwords in a row a name is refused, even with the right
         password, for lockout_s: guessing is capped at a few tries per quarter hour. Unknown names count too, so
-        a lockout does not reveal which names exist."""
-        if self.locked(name):
+        a lockout does not reveal which names exist. A client address (when given) is capped the same way at
+        max_address_failures across all names. A check running counts against the cap before it ends, so
+        parallel attempts cannot all slip in before the first failure is counted."""
+        keys = [("name", name, self.max_failures)]
+        if client:
+            keys.append(("addr", client, self.max_address_failures))
+        if not self._admit(keys):
             bcrypt.checkpw(b"timing", _DUMMY_HASH)
-            log.warning("login refused for %r: locked out after %d failed attempts", name, self.max_failures)
+            log.warning("login refused for %r from %s: locked out after failed attempts", name, client or "?")
             return None
-        user = self.get(name)
-        raw = password.encode()
-        if user is None or user.password_hash is None or user.role not in HUMAN_ROLES:
-            bcrypt.checkpw(b"timing", _DUMMY_HASH)  # same cost whether or not the name exists
-            ok = None
-        elif len(raw) > _BCRYPT_MAX_BYTES:
-            ok = None
-        else:
-            ok = user if bcrypt.checkpw(raw, user.password_hash.encode()) else None
-        self._count(name, ok is not None)
+        ok: User | None = None
+        try:
+            user = self.get(name)
+            raw = password.encode()
+            if user is None or user.password_hash is None or user.role not in HUMAN_ROLES:
+                bcrypt.checkpw(b"timing", _DUMMY_HASH)  # same cost whether or not the name exists
+            elif len(raw) <= _BCRYPT_MAX_BYTES and bcrypt.checkpw(raw, user.password_hash.encode()):
+                ok = user
+        finally:
+            self._settle(keys, ok is not None)
         return ok
 
     def locked(self, name: str) -> bool:
-        with self._lock:
-            _, until = self._failures.get(name, (0, 0.0))
-            return until > self._clock()
+        return self._locked(("name", name))
 
-    def _count(self, name: str, success: bool) -> None:
+    def address_locked(self, client: str) -> bool:
+        return self._locked(("addr", client))
+
+    def _locked(self, key: tuple[str, str]) -> bool:
         with self._lock:
-            if success:
-                self._failures.pop(name, None)
-                return
-            failures, _ = self._failures.get(name, (0, 0.0))
-            failures += 1
-            if failures >= self.max_failures:  # locked; the count starts again when the lockout ends
-                self._failures[name] = (0, self._clock() + self.lockout_s)
-            else:
-                self._failures[name] = (failures, 0.0)
-            if len(self._failures) > _MAX_TRACKED:  # names sprayed at random must not grow this without end
-                for stale in list(self._failures)[: _MAX_TRACKED // 10]:
-                    if not self.locked(stale):
-                        del self._failures[stale]
+            a = self._attempts.get(key)
+            return a is not None and a.locked_until > self._clock()
+
+    def _admit(self, keys: list[tuple[str, str, int]]) -> bool:
+        """One step under the lock: refuse if any key is locked or already has its cap of failures and running
+        checks; otherwise reserve a running check on every key."""
+        with self._lock:
+            now = self._clock()
+            found = [self._attempts.setdefault((kind, value), _Attempts()) for kind, value, _ in keys]
+            for (kind, _, cap), a in zip(keys, found, strict=True):
+                if a.locked_until and a.locked_until <= now:  # a lockout ended: the count starts again
+                    a.failures, a.locked_until = 0, 0.0
+                if kind == "addr" and a.failures and now - a.since > self.lockout_s:
+                    a.failures = 0
+                if a.locked_until > now or a.failures + a.running >= cap:
+                    return False
+            for a in found:
+                a.running += 1
+            self.checked += 1
+            return True
+
+    def _settle(self, keys: list[tuple[str, str, int]], success: bool) -> None:
+        with self._lock:
+            now = self._clock()
+            for kind, value, cap in keys:
+                a = self._attempts[(kind, value)]
+                a.running -= 1
+                if success:
+                    if kind == "name":  # a success clears the name; an address keeps its count
+                        a.failures = 0
+                else:
+                    if a.failures == 0:
+                        a.since = now
+                    a.failures += 1
+                    if a.failures >= cap:  # locked; the count starts again when the lockout ends
+                        a.failures, a.locked_until = 0, now + self.lockout_s
+                if not (a.failures or a.running or a.locked_until > now):
+                    del self._attempts[(kind, value)]
+            if len(self._attempts) > _MAX_TRACKED:  # names sprayed at random must not grow this without end
+                for stale in list(self._attempts)[: _MAX_TRACKED // 10]:
+                    a = self._attempts[stale]
+                    if not a.running and a.locked_until <= now:
+                        del self._attempts[stale]
 
     def user_for_token(self, token: str | None) -> User | None:
         if not token:

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     users_file: Path | None = Field(None, description="Users with hashed passwords and tokens; default in store_dir.")
     login_max_failures: int = Field(5, ge=1, description="Failed passwords in a row before a name is locked out.")
     login_lockout_minutes: float = Field(15.0, gt=0, description="How long a locked-out name is refused.")
+    login_max_failures_per_address: int = Field(
+        20, ge=1, description="Failed passwords from one client address (any names) within a lockout period "
+        "before that address is locked out as a name is.")
     demo_mode: bool = Field(False, description="Allow a clearly labelled local demo account (127.0.0.1 only).")
 
     # hardening limits

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
+import time
 
 import pytest
 
@@ -155,3 +156,72 @@ def test_lockout_is_per_name_and_covers_unknown_names(cfg):
 def test_lockout_settings_come_from_settings(cfg):
     users = Users.from_settings(cfg.model_copy(update={"login_max_failures": 7, "login_lockout_minutes": 2}))
     assert (users.max_failures, users.lockout_s) == (7, 120)
+
+
+def _parallel_logins(client, attempts: list[tuple[str, str]], *, last_after_s: float) -> list[int]:
+    """All but the last attempt at once, the last one a moment later; the status of each, in order."""
+    import threading
+
+    statuses: list[int] = [0] * len(attempts)
+    start = threading.Barrier(len(attempts) - 1)
+
+    def attempt(i: int, name: str, password: str, wait: bool) -> None:
+        if wait:
+            start.wait()
+        statuses[i] = client.post("/login", data={"username": name, "password": password}).status_code
+
+    threads = [threading.Thread(target=attempt, args=(i, n, p, i < len(attempts) - 1))
+               for i, (n, p) in enumerate(attempts)]
+    for t in threads[:-1]:
+        t.start()
+    time.sleep(last_after_s)
+    threads[-1].start()
+    for t in threads:
+        t.join(timeout=120)
+    return statuses
+
+
+def test_forty_parallel_logins_cannot_get_past_the_lockout(cfg, embedder):
+    """39 wrong passwords at once, then the right one: only max_failures of them are checked, the name locks,
+    and the right password sent while they run is refused too (the check and the count are one step)."""
+    from fastapi.testclient import TestClient
+
+    from assistant.facade import Assistant
+    from assistant.server import create_app
+
+    add_user(cfg, "carol", "agent", password="correct horse battery")
+    assistant = Assistant(cfg, embedder=embedder)
+    users = Users.from_settings(cfg)
+    try:
+        with TestClient(create_app(cfg, assistant, users=users, demo_data=False)) as client:
+            attempts = [("carol", f"wrong guess {i}") for i in range(39)] + [("carol", "correct horse battery")]
+            statuses = _parallel_logins(client, attempts, last_after_s=0.3)
+    finally:
+        assistant.close()
+    assert statuses == [400] * 40
+    assert users.locked("carol") and users.checked == 5  # the other 35 were refused without a check
+
+
+def test_parallel_logins_across_names_lock_the_client_address(cfg):
+    """One address spraying many names is counted as one: its attempts are checked and counted atomically."""
+    import threading
+
+    users = Users(cfg.resolved_users_file(), max_failures=5, max_address_failures=8, lockout_s=600,
+                  clock=FakeClock())
+    add_user(cfg, "dave", "agent", password="correct horse battery")
+    results: list[object] = []
+    start = threading.Barrier(30)
+
+    def attempt(i: int) -> None:
+        start.wait()
+        results.append(users.verify_password(f"name-{i}", "guess", client="10.0.0.7"))
+
+    threads = [threading.Thread(target=attempt, args=(i,)) for i in range(30)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert users.address_locked("10.0.0.7") and not users.address_locked("10.0.0.8")
+    assert users.verify_password("dave", "correct horse battery", client="10.0.0.7") is None  # that address waits
+    assert users.verify_password("dave", "correct horse battery", client="10.0.0.8") is not None
+    assert users.checked == 8 + 1  # 8 checks from the spraying address before it locked, then dave's from .8

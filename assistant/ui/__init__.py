@@ -12,7 +12,7 @@ from assistant.api.deps import Services
 from assistant.auth import allowed
 from assistant.ui.desk import build_desk
 from assistant.ui.lab import build_lab
-from assistant.ui.login import auth_check, auth_message, header_html
+from assistant.ui.login import LoginClientAddress, auth_check, auth_message, header_html
 from assistant.ui.review import build_review
 from assistant.ui.theme import CSS, theme
 
@@ -45,6 +45,7 @@ def build_ui(svc: Services) -> gr.Blocks:
 
 def mount_ui(app: FastAPI, svc: Services) -> FastAPI:
     """Mount the UI at / on the API's FastAPI app (the REST routes, /docs and /api, are registered first)."""
+    app.add_middleware(LoginClientAddress)
     return gr.mount_gradio_app(
         app, build_ui(svc), path="/", auth=auth_check(svc.users),
         auth_message=auth_message(svc.settings.demo_mode), theme=theme(), css=CSS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import anyio
@@ -21,11 +22,33 @@ F = TypeVar("F", bound=Callable[..., Any])
 CREATE_USER_HINT = "rapport users add NAME --role agent"
 
 
+_login_client: ContextVar[str | None] = ContextVar("login_client", default=None)
+
+
+class LoginClientAddress:
+    """ASGI middleware: Gradio's auth callable gets no request, so the client address of a POST /login is handed
+    to it here; failed logins are then capped per address as well as per name."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not scope["path"].rstrip("/").endswith("/login"):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        token = _login_client.set(client[0] if client else None)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _login_client.reset(token)
+
+
 def auth_check(users: Users) -> Callable[[str, str], Any]:
     """Gradio's auth= callable. bcrypt is slow on purpose, so it runs off the event loop."""
 
     async def check(username: str, password: str) -> bool:
-        ok = await anyio.to_thread.run_sync(users.verify_password, username, password)
+        ok = await anyio.to_thread.run_sync(users.verify_password, username, password, _login_client.get())
         if ok is None:
             log.warning("failed login for %r", username)
         return ok is not None
