@@ -62,6 +62,12 @@ class StoreUnavailable(RapportError):
     """The Chroma store (embedded folder or server) cannot be opened or reached."""
 
 
+class Busy(RapportError):
+    """Every worker for this kind of work is taken and its queue is full: try again shortly (503, Retry-After)."""
+
+    retry_after_s = 5
+
+
 class ModelUnavailable(RapportError):
     """The embedding model or the configured LLM cannot be loaded or reached."""
 

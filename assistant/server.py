@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from assistant.api import install_error_handlers, router
 from assistant.api.deps import Services
+from assistant.api.limits import BodySizeLimit
 from assistant.auth import Users
 from assistant.errors import InputError
 from assistant.facade import Assistant
@@ -68,6 +69,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, users:
         version="0.1.0", docs_url="/docs", redoc_url=None,
     )
     app.state.services = svc
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     install_error_handlers(app)
     app.include_router(router)
     if ui:

@@ -100,6 +100,25 @@ class Settings(BaseSettings):
                                "(ingest, REST, `now`): further out, date arithmetic overflows.")
     latest_year: int = Field(2100, ge=2, le=9998, description="Times after this year are refused, as earliest_year.")
 
+    # Request and record size (REST); `rapport ingest` has its own, higher per-record limits below.
+    max_request_bytes: int = Field(4_000_000, ge=1024, description="A REST request body over this many bytes is "
+                                   "refused with 413 before it is read whole (Content-Length, then counted).")
+    max_records_per_request: int = Field(1000, ge=1, description="Interactions or customers per REST request.")
+    max_turns_per_interaction: int = Field(500, ge=1, description="Turns per interaction sent over REST.")
+    max_turn_chars: int = Field(20_000, ge=1, description="Characters per turn sent over REST.")
+    ingest_max_turns_per_interaction: int = Field(
+        5000, ge=1, description="Turns per interaction at `rapport ingest` / Assistant.ingest; more goes to the "
+        "rejects file.")
+    ingest_max_turn_chars: int = Field(200_000, ge=1, description="Characters per turn at `rapport ingest`.")
+    facts_max_sentences_per_turn: int = Field(
+        200, ge=1, description="Fact reading reads at most this many sentences of one turn (the rest is stored and "
+        "retrievable, but read for no facts), so its cost stays linear and bounded per turn.")
+    facts_max_sentence_chars: int = Field(1000, ge=20, description="A longer sentence is read for facts only up "
+                                          "to this many characters.")
+    ingest_workers: int = Field(1, ge=1, description="REST ingests run on this many worker threads, off the "
+                                "request threads, so a long ingest never starves drafts and questions.")
+    ingest_queue: int = Field(8, ge=1, description="REST ingests waiting for a worker; beyond, 503 with Retry-After.")
+
     def resolved_users_file(self) -> Path:
         return self.users_file or self.store_dir / "users.json"
 

@@ -47,7 +47,7 @@ from ingest.chunking import CHUNK_FORMAT, chunks_for
 from ingest.loaders import Format, RawRecord, Sources, in_memory, read_records, resolve_format, sources
 from ingest.redaction import Redactor, redact_customer, redact_interaction
 from ingest.rejects import write_rejects
-from ingest.validation import AcceptedYears, rejected_at, validate_customer, validate_interaction
+from ingest.validation import AcceptedYears, RecordLimits, rejected_at, validate_customer, validate_interaction
 
 FIRST_BATCH_CHUNKS = 64  # small, so the embedder starts while the reader is still parsing
 COMMIT_CHUNKS = 512  # chunks embedded and committed together; small enough that the last write is short
@@ -155,6 +155,9 @@ class _Run:
         self.read_fully: list[Path] = []
         self.bar: tqdm | None = None  # set while interactions are read
         self.years = AcceptedYears.of(settings)
+        # REST checks its own, lower limits before the records get here
+        self._validate_interaction = functools.partial(validate_interaction, years=self.years,
+                                                       limits=RecordLimits.for_ingest(settings))
         self.conflicts = 0  # records refused because their interaction id belongs to another customer
         self._vectors = VectorCache(embedder, VECTOR_CACHE)
 
@@ -171,7 +174,7 @@ class _Run:
         written; one refused record raises RecordsRejected, or InteractionConflict when an id is another's."""
         for _ in self._valid(customers, functools.partial(validate_customer, years=self.years), "customer_id"):
             pass
-        valid = self._valid(interactions, functools.partial(validate_interaction, years=self.years), "interaction_id")
+        valid = self._valid(interactions, self._validate_interaction, "interaction_id")
         for _ in self._owned(valid):
             pass
         if self.report.errors:
@@ -269,7 +272,7 @@ class _Run:
     def _batches(self, records: Iterator[tuple[Path | None, RawRecord]]) -> Iterator[list[_Pending]]:
         batch: list[_Pending] = []
         size, first_done = 0, False
-        valid = self._valid(records, functools.partial(validate_interaction, years=self.years), "interaction_id")
+        valid = self._valid(records, self._validate_interaction, "interaction_id")
         for group in self._owned(valid):
             if self.redactor is not None:
                 group = [(redact_interaction(i, self.redactor), stored) for i, stored in group]

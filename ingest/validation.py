@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assistant.errors import InputError
-from assistant.models import Customer, Interaction, RejectedRecord, as_utc
+from assistant.models import Customer, Interaction, RejectedRecord, Turn, as_utc
 from assistant.settings import Settings
 from ingest.loaders import RawRecord
 
@@ -113,6 +113,45 @@ class AcceptedYears:
         return out
 
 
+@dataclass(frozen=True)
+class RecordLimits:
+    """How big one interaction may be: turns, and characters per turn. REST takes the lower limits
+    (Settings.max_*), `rapport ingest` the higher ingest_max_* ones; each refusal names the limit's setting."""
+
+    max_turns: int
+    max_turn_chars: int
+    turns_setting: str = "RAPPORT_MAX_TURNS_PER_INTERACTION"
+    chars_setting: str = "RAPPORT_MAX_TURN_CHARS"
+
+    @classmethod
+    def for_api(cls, settings: Settings) -> RecordLimits:
+        return cls(settings.max_turns_per_interaction, settings.max_turn_chars)
+
+    @classmethod
+    def for_ingest(cls, settings: Settings) -> RecordLimits:
+        return cls(settings.ingest_max_turns_per_interaction, settings.ingest_max_turn_chars,
+                   "RAPPORT_INGEST_MAX_TURNS_PER_INTERACTION", "RAPPORT_INGEST_MAX_TURN_CHARS")
+
+    def problems(self, payload: Any) -> list[tuple[Location, str]]:
+        """(where, why) for each limit a raw or validated interaction passes; at most MAX_ERRORS_PER_RECORD."""
+        turns = payload.turns if isinstance(payload, Interaction) else (
+            payload.get("turns") if isinstance(payload, dict) else None)
+        if not isinstance(turns, list):
+            return []
+        out: list[tuple[Location, str]] = []
+        if len(turns) > self.max_turns:
+            out.append((("turns",), f"{len(turns):,} turns, over the limit of {self.max_turns:,} per interaction "
+                                    f"({self.turns_setting})"))
+        for i, turn in enumerate(turns):
+            text = turn.text if isinstance(turn, Turn) else turn.get("text") if isinstance(turn, dict) else None
+            if isinstance(text, str) and len(text) > self.max_turn_chars:
+                out.append((("turns", i, "text"), f"{len(text):,} characters, over the limit of "
+                                                  f"{self.max_turn_chars:,} per turn ({self.chars_setting})"))
+            if len(out) >= MAX_ERRORS_PER_RECORD:
+                break
+        return out
+
+
 def _times(payload: Any, model: type[BaseModel]) -> Iterator[tuple[Location, Any, type]]:
     if isinstance(payload, BaseModel):
         payload = payload.model_dump()
@@ -139,11 +178,14 @@ def rejected_at(raw: RawRecord, loc: Location, reason: str) -> RejectedRecord:
     return RejectedRecord(file=raw.file, line=line, field=name, reason=reason)
 
 
-def validate(raw: RawRecord, model: type[M], years: AcceptedYears = AcceptedYears()) -> M | list[RejectedRecord]:
+def validate(raw: RawRecord, model: type[M], years: AcceptedYears = AcceptedYears(),
+             limits: RecordLimits | None = None) -> M | list[RejectedRecord]:
     if raw.error is not None:
         return [raw.error]
     # Times first: a far-out time with an extreme offset overflows inside the model's own validation.
     refused = [rejected_at(raw, loc, reason) for loc, reason in years.problems(raw.payload, model)]
+    if limits is not None and model is Interaction:  # sizes before the model copies a huge record
+        refused += [rejected_at(raw, loc, reason) for loc, reason in limits.problems(raw.payload)]
     if refused:
         return refused[:MAX_ERRORS_PER_RECORD]
     if isinstance(raw.payload, model):
@@ -156,8 +198,9 @@ def validate(raw: RawRecord, model: type[M], years: AcceptedYears = AcceptedYear
         return [rejected_at(raw, ("<record>",), f"a time outside the accepted years {years.earliest}-{years.latest}")]
 
 
-def validate_interaction(raw: RawRecord, years: AcceptedYears = AcceptedYears()) -> Interaction | list[RejectedRecord]:
-    return validate(raw, Interaction, years)
+def validate_interaction(raw: RawRecord, years: AcceptedYears = AcceptedYears(),
+                         limits: RecordLimits | None = None) -> Interaction | list[RejectedRecord]:
+    return validate(raw, Interaction, years, limits)
 
 
 def validate_customer(raw: RawRecord, years: AcceptedYears = AcceptedYears()) -> Customer | list[RejectedRecord]:

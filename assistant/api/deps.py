@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from assistant.api.limits import IngestWorkers
 from assistant.auth import User, Users, require
 from assistant.review import ReviewQueue
 from assistant.settings import Settings
@@ -26,6 +27,16 @@ class Services:
     users: Users
     reviews: ReviewQueue
     notices: list[str] = field(default_factory=list)  # shown on screen, e.g. "demo data loaded"
+    ingests: IngestWorkers | None = None  # REST ingests run here; built from settings when not given
+
+    def __post_init__(self) -> None:
+        if self.ingests is None:
+            self.ingests = IngestWorkers(self.settings.ingest_workers, self.settings.ingest_queue)
+
+    @property
+    def ingest_workers(self) -> IngestWorkers:
+        assert self.ingests is not None  # set in __post_init__
+        return self.ingests
 
 
 _bearer = HTTPBearer(

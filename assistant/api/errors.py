@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from assistant.errors import (
     AuthError,
+    Busy,
     Forbidden,
     HandoverTaken,
     InputError,
@@ -37,6 +38,7 @@ _STATUS: tuple[tuple[type[RapportError], int], ...] = (
     (AuthError, 401),
     (Forbidden, 403),
     (StoreUnavailable, 503),
+    (Busy, 503),
     (ModelUnavailable, 503),
     (PromptError, 500),
 )
@@ -62,6 +64,8 @@ async def _rapport_error(request: Request, exc: Exception) -> JSONResponse:
         loc = [where, *exc.field.split(".")] if exc.field else [where]
         body["detail"] = [{"type": "input_error", "loc": loc, "msg": exc.reason}]
     headers = {"WWW-Authenticate": "Bearer"} if code == 401 else None
+    if isinstance(exc, Busy):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(body, status_code=code, headers=headers)
 
 

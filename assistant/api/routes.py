@@ -19,8 +19,9 @@ from assistant.api.reviews import router as reviews_router
 from assistant.auth import PERMISSIONS, User
 from assistant.errors import InputError
 from assistant.models import FACT_KINDS, Customer, Draft, Fact, IngestReport, Interaction, Suggestion
+from assistant.settings import Settings
 from assistant.store import QuarantinedContact
-from ingest.validation import AcceptedYears
+from ingest.validation import AcceptedYears, RecordLimits
 
 if TYPE_CHECKING:
     from assistant.facade import Assistant
@@ -29,7 +30,7 @@ router = APIRouter(prefix="/api")
 router.include_router(reviews_router)
 router.include_router(handovers_router)
 
-MAX_RECORDS = 1000  # per request; bulk loads go through `rapport ingest`
+MAX_RECORDS = Settings.model_fields["max_records_per_request"].default  # the schema's; the setting decides
 
 Now = Annotated[
     datetime | None,
@@ -49,22 +50,31 @@ class AskRequest(BaseModel):
     now: datetime | None = None
 
 
-def _records(payload: Any, model: type[BaseModel], years: AcceptedYears) -> list[Any]:
-    """One record or a list of them, validated with field paths (body.2.turns.0.text) in the 422."""
+def _records(payload: Any, model: type[BaseModel], years: AcceptedYears, settings: Settings) -> list[Any]:
+    """One record or a list of them, validated with field paths (body.2.turns.0.text) in the 422; a record over a
+    size limit (RAPPORT_MAX_*) is refused naming the limit, its position and its id."""
     single = not isinstance(payload, list)
     items = [payload] if single else payload
     if not items:
         raise InputError("send at least one record")
-    if len(items) > MAX_RECORDS:
-        raise InputError(f"at most {MAX_RECORDS} records per request; use `rapport ingest` for bulk loads")
+    most = settings.max_records_per_request
+    if len(items) > most:
+        raise InputError(f"{len(items):,} records, over the limit of {most:,} per request "
+                         "(RAPPORT_MAX_RECORDS_PER_REQUEST); send fewer, or use `rapport ingest` for bulk loads")
+    limits = RecordLimits.for_api(settings)
     adapter: TypeAdapter[Any] = TypeAdapter(model)
     out, errors = [], []
     for i, item in enumerate(items):
         prefix: list[str | int] = ["body"] if single else ["body", i]
+        record_id = item.get("interaction_id" if model is Interaction else "customer_id") \
+            if isinstance(item, dict) else None
         # Times first: a far-out time with an extreme offset overflows inside the model's own validation.
         refused = years.problems(item, model)
         errors += [{"type": "time_range", "loc": [*prefix, *loc], "msg": reason} for loc, reason in refused]
-        if refused:
+        oversize = limits.problems(item) if model is Interaction else []
+        errors += [{"type": "too_large", "loc": [*prefix, *loc], "msg": reason, "record_id": record_id}
+                   for loc, reason in oversize]
+        if refused or oversize:
             continue
         try:
             out.append(adapter.validate_python(item))
@@ -89,21 +99,30 @@ def me(user: User = Depends(caller)) -> Me:
 
 @router.post("/interactions", response_model=IngestReport, status_code=201, tags=["ingest"],
              openapi_extra=_one_or_many(Interaction))
-def ingest_interactions(payload: Any = Body(...), _: User = Depends(allow("ingest")),
-                        svc: Services = Depends(services)) -> IngestReport:
+async def ingest_interactions(payload: Any = Body(...), _: User = Depends(allow("ingest")),
+                              svc: Services = Depends(services)) -> IngestReport:
     """Real-time ingest of one interaction or a list; nothing is written unless every record is valid (422), and
-    an interaction id stored under another customer is theirs (409)."""
-    records = _records(payload, Interaction, svc.assistant.years)
-    return svc.assistant.ingest(records, all_or_nothing=True)
+    an interaction id stored under another customer is theirs (409). Runs on the ingest workers (503 when they and
+    their queue are full), so drafts and questions are answered meanwhile."""
+
+    def work() -> IngestReport:
+        records = _records(payload, Interaction, svc.assistant.years, svc.settings)
+        return svc.assistant.ingest(records, all_or_nothing=True)
+
+    return await svc.ingest_workers.run(work)
 
 
 @router.post("/customers", response_model=IngestReport, status_code=201, tags=["ingest"],
              openapi_extra=_one_or_many(Customer))
-def ingest_customers(payload: Any = Body(...), _: User = Depends(allow("ingest")),
-                     svc: Services = Depends(services)) -> IngestReport:
+async def ingest_customers(payload: Any = Body(...), _: User = Depends(allow("ingest")),
+                           svc: Services = Depends(services)) -> IngestReport:
     """Create or update customer records (one or a list); nothing is written unless every record is valid."""
-    records = _records(payload, Customer, svc.assistant.years)
-    return svc.assistant.ingest([], customers=records, all_or_nothing=True)
+
+    def work() -> IngestReport:
+        records = _records(payload, Customer, svc.assistant.years, svc.settings)
+        return svc.assistant.ingest([], customers=records, all_or_nothing=True)
+
+    return await svc.ingest_workers.run(work)
 
 
 class FactsStatus(BaseModel):
