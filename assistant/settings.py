@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DRAFT_TYPES = ("greeting", "handover", "suggestions", "answer")
@@ -94,6 +94,8 @@ class Settings(BaseSettings):
         20, ge=1, description="Failed passwords from one client address (any names) within a lockout period "
         "before that address is locked out as a name is.")
     demo_mode: bool = Field(False, description="Allow a clearly labelled local demo account (127.0.0.1 only).")
+    display_timezone: str | None = Field(None, description="IANA time zone the screens show times in (e.g. "
+                                         "Europe/London); unset: each viewer's browser zone. UTC on hover.")
 
     # hardening limits
     earliest_year: int = Field(1900, ge=2, le=9998, description="Times before this year are refused at validation "
@@ -118,6 +120,19 @@ class Settings(BaseSettings):
     ingest_workers: int = Field(1, ge=1, description="REST ingests run on this many worker threads, off the "
                                 "request threads, so a long ingest never starves drafts and questions.")
     ingest_queue: int = Field(8, ge=1, description="REST ingests waiting for a worker; beyond, 503 with Retry-After.")
+
+    @field_validator("display_timezone")
+    @classmethod
+    def _known_zone(cls, zone: str | None) -> str | None:
+        if not zone:
+            return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"display_timezone: no time zone '{zone}' (an IANA name such as Europe/London)") from exc
+        return zone
 
     def resolved_users_file(self) -> Path:
         return self.users_file or self.store_dir / "users.json"

@@ -1,7 +1,11 @@
 """The prompt lab (developers): run two drafter/prompt variants over an evaluation set, compare per case and in
 aggregate, export the report. It drives assistant.evaluation; without that module it says so and does nothing."""
 
+import difflib
 import json
+import math
+import re
+import statistics
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,15 @@ UNAVAILABLE = ("**Evaluation module not available.** The prompt lab runs `assist
 SHOWN_METRICS = ("groundedness", "citation_validity", "coverage", "rougeL", "words", "violations_total", "errors",
                  "latency_p50_s", "latency_p95_s")
 LOWER_IS_BETTER = ("violations_total", "errors", "latency_p50_s", "latency_p95_s")
+# The per-case metric an aggregate is made of, for the paired noise check.
+PER_CASE = {"latency_p50_s": "latency_s", "latency_p95_s": "latency_s", "violations_total": "violations"}
+# A difference counts only when the mean per-case difference is at least this many standard errors from zero
+# (about 95% two-sided for a paired comparison): smaller is what repeating the same run gives.
+NOISE_SE = 2.0
+# Timings also move with the machine's load: a latency difference under this share of A's is never "better".
+LATENCY_RELATIVE_NOISE = 0.10
+LLM_NEEDS = ("needs an LLM: set RAPPORT_LLM (ollama:<model>, openai:<model> or llamacpp:<path.gguf>) and "
+             "restart the app")
 
 
 def evaluation() -> tuple[Any, str]:
@@ -30,22 +43,42 @@ def evaluation() -> tuple[Any, str]:
     return (runner, sets), ""
 
 
-def variants(svc: Services, draft_type: str) -> list[str]:
-    """'grounded', and 'llm · <version>' per prompt file of the draft type (marked when no LLM is configured)."""
+def variants(svc: Services, draft_type: str) -> list[tuple[str, str]]:
+    """(label, value) per variant: 'grounded', and 'llm:<version>' per prompt file of the draft type; an LLM
+    variant's label says what it needs when no LLM is configured."""
     try:
         from assistant.llm.prompts import available_versions
 
         versions = available_versions(draft_type, svc.settings.prompts_dir)
     except Exception:  # noqa: BLE001 - no prompts folder: the grounded drafter is still there
         versions = []
-    needs = " (needs RAPPORT_LLM)" if svc.settings.llm == "none" else ""
-    return ["grounded", *(f"llm · {v}{needs}" for v in versions)]
+    needs = " — needs RAPPORT_LLM" if svc.settings.llm == "none" else ""
+    return [("grounded", "grounded"), *((f"llm · {v}{needs}", f"llm:{v}") for v in versions)]
+
+
+def default_b(svc: Services, choices: list[tuple[str, str]]) -> str:
+    """Variant B as the lab opens: the newest prompt version where an LLM is configured, else the grounded
+    drafter, so the first Run works on a fresh install."""
+    return choices[-1][1] if svc.settings.llm != "none" else "grounded"
+
+
+def variant_note(svc: Services, a: str | None, b: str | None) -> tuple[str, bool]:
+    """What the chosen variants need, said before Run; and whether Run can work as configured."""
+    llm = [f"{label} ({v.split(':', 1)[1]})" for label, v in (("A", a or ""), ("B", b or "")) if v.startswith("llm")]
+    if not llm:
+        if a == b:
+            return ("Both variants are the grounded drafter (no LLM needed): give B settings overrides to compare "
+                    "settings, or pick an LLM variant."), True
+        return "No LLM needed.", True
+    if svc.settings.llm == "none":
+        return f"⚠ {' and '.join(llm)} {LLM_NEEDS}. Choose 'grounded' to run without one.", False
+    return f"{' and '.join(llm)} call{'s' if len(llm) == 1 else ''} {svc.settings.llm}, once per case.", True
 
 
 def parse_variant(variant: str, draft_type: str) -> tuple[str, dict[str, str]]:
     if variant == "grounded":
         return "grounded", {}
-    return "llm", {draft_type: variant.split("·")[-1].split("(")[0].strip()}
+    return "llm", {draft_type: variant.split(":", 1)[-1].split("·")[-1].split("—")[0].split("(")[0].strip()}
 
 
 def parse_overrides(text: str | None) -> dict[str, Any]:
@@ -64,8 +97,33 @@ def parse_overrides(text: str | None) -> dict[str, Any]:
     return out
 
 
+def beyond_noise(name: str, a: Any, b: Any) -> bool:
+    """Whether B's aggregate differs from A's by more than repeating a run would.
+
+    Paired by case: the mean per-case difference must be NOISE_SE standard errors from zero (a consistent shift,
+    with no spread, always counts: the grounded drafter is deterministic); a latency must also move by more than
+    LATENCY_RELATIVE_NOISE of A's.
+    """
+    va, vb = a.aggregate.get(name), b.aggregate.get(name)
+    if va is None or vb is None or va == vb:
+        return False
+    per_case = PER_CASE.get(name, name)
+    if per_case == "latency_s" and abs(vb - va) <= LATENCY_RELATIVE_NOISE * max(abs(va), 1e-9):
+        return False
+    b_by_id = {c.case_id: c.metrics.get(per_case) for c in b.cases}
+    diffs = [b_by_id[c.case_id] - c.metrics[per_case] for c in a.cases
+             if c.metrics.get(per_case) is not None and b_by_id.get(c.case_id) is not None]
+    if len(diffs) < 2:
+        return per_case != "latency_s" or len(diffs) == 1  # one case: only the relative bound can speak
+    spread = statistics.stdev(diffs)
+    if spread == 0:
+        return statistics.fmean(diffs) != 0
+    return abs(statistics.fmean(diffs)) >= NOISE_SE * spread / math.sqrt(len(diffs))
+
+
 def comparison_rows(a: Any, b: Any, higher: tuple[str, ...] = (), lower: tuple[str, ...] = ()) -> list[list[Any]]:
-    """Aggregate metrics of runs A and B, the difference, and which is better (for metrics with a direction)."""
+    """Aggregate metrics of runs A and B, the difference, and which is better (for metrics with a direction);
+    a difference inside run-to-run noise says so instead."""
     rows = []
     for name in SHOWN_METRICS:
         va, vb = a.aggregate.get(name), b.aggregate.get(name)
@@ -74,9 +132,37 @@ def comparison_rows(a: Any, b: Any, higher: tuple[str, ...] = (), lower: tuple[s
         delta = "" if va is None or vb is None else round(vb - va, 4)
         verdict = ""
         if isinstance(delta, float) and delta and (name in higher or name in lower):
-            verdict = "B better" if (delta > 0) == (name in higher) else "A better"
+            if beyond_noise(name, a, b):
+                verdict = "B better" if (delta > 0) == (name in higher) else "A better"
+            else:
+                verdict = "within noise"
         rows.append([name, va, vb, delta, verdict])
     return rows
+
+
+_TOKENS = re.compile(r"\S+|\s+")
+
+
+def word_diff(a: str, b: str) -> tuple[str, str]:
+    """A's and B's text as HTML (escaped), the words only one of them has marked."""
+    ta, tb = _TOKENS.findall(a), _TOKENS.findall(b)
+    out_a, out_b = [], []
+    matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        left, right = render.esc("".join(ta[i1:i2])), render.esc("".join(tb[j1:j2]))
+        if op == "equal":
+            out_a.append(left)
+            out_b.append(right)
+            continue
+        if left.strip():
+            out_a.append(f'<mark class="rp-diff" title="only in A">{left}</mark>')
+        else:
+            out_a.append(left)
+        if right.strip():
+            out_b.append(f'<mark class="rp-diff" title="only in B">{right}</mark>')
+        else:
+            out_b.append(right)
+    return "".join(out_a), "".join(out_b)
 
 
 def _expected(spec: Any) -> str:
@@ -90,17 +176,20 @@ def cases_html(a: Any, b: Any, specs: dict[str, Any]) -> str:
     blocks = []
     for ca in a.cases:
         cb = b_cases.get(ca.case_id)
+        text_a, text_b = (ca.output.text if ca.output else ""), (cb.output.text if cb and cb.output else "")
+        marked_a, marked_b = word_diff(text_a, text_b)
         reference = ca.reference or _expected(specs.get(ca.case_id))
         blocks.append(
             f'<div class="rp-facts-title">{render.esc(ca.case_id)} · {render.esc(ca.customer_id)}</div>'
             f'<div class="rp-lab-case"><div><b>Expected</b>\n{render.esc(reference)}</div>'
-            f"<div><b>A: {render.esc(a.label)}</b>\n{_case_text(ca)}</div>"
-            f"<div><b>B: {render.esc(b.label)}</b>\n{_case_text(cb)}</div></div>"
+            f"<div><b>A: {render.esc(a.label)}</b>\n{_case_text(ca, marked_a)}</div>"
+            f"<div><b>B: {render.esc(b.label)}</b>\n{_case_text(cb, marked_b)}</div></div>"
         )
     return "".join(blocks) or render.empty("The set has no cases of this draft type.")
 
 
-def _case_text(case: Any) -> str:
+def _case_text(case: Any, marked: str) -> str:
+    """One side of a case: its text (already escaped, differences marked), its scores and its flags."""
     if case is None:
         return "—"
     if case.error:
@@ -110,8 +199,7 @@ def _case_text(case: Any) -> str:
     flags = "".join(f'\n<span class="rp-warn">⚠ {render.esc(v.rule)}</span>' for v in case.violations)
     if case.missing_facts:
         flags += f'\n<span class="rp-warn">missing: {render.esc(", ".join(case.missing_facts))}</span>'
-
-    return f'{render.esc(case.output.text if case.output else "")}\n<span class="rp-sub">{stats}</span>{flags}'
+    return f'{marked}\n<span class="rp-sub">{stats}</span>{flags}'
 
 
 def report_markdown(a: Any, b: Any, set_name: str, draft_type: str, higher: tuple[str, ...]) -> str:
@@ -134,15 +222,17 @@ def build_lab(svc: Services) -> None:
                 "temporary store; nothing touches the live store.")
     with gr.Row():
         draft_type = gr.Dropdown(list(DRAFT_TYPES), value="handover", label="Draft type", elem_id="lab-type")
-        variant_a = gr.Dropdown(variants(svc, "handover"), value="grounded", label="Variant A", elem_id="lab-a")
-        choices_b = variants(svc, "handover")
-        variant_b = gr.Dropdown(choices_b, value=choices_b[-1], label="Variant B", elem_id="lab-b")
+        choices = variants(svc, "handover")
+        variant_a = gr.Dropdown(choices, value="grounded", label="Variant A", elem_id="lab-a")
+        variant_b = gr.Dropdown(choices, value=default_b(svc, choices), label="Variant B", elem_id="lab-b")
         overrides_b = gr.Textbox(label="B: settings overrides (optional)", placeholder="recent_contact_days=30",
                                  elem_id="lab-overrides", max_lines=1)
         eval_set = gr.Dropdown(set_names, value=set_names[0] if set_names else None, label="Evaluation set",
                                elem_id="lab-set")
         limit = gr.Number(10, label="Cases (max)", precision=0, minimum=1, maximum=500, elem_id="lab-limit")
-    run = gr.Button("Run both variants", variant="primary", elem_id="lab-run")
+    first_note, runnable = variant_note(svc, "grounded", default_b(svc, choices))
+    needs = gr.Markdown(first_note, elem_id="lab-needs")
+    run = gr.Button("Run both variants", variant="primary", elem_id="lab-run", interactive=runnable)
     summary = gr.Dataframe(headers=["metric", "A", "B", "Δ (B−A)", "verdict"], value=[], interactive=False,
                            label="Aggregate metrics", elem_id="lab-metrics")
     report = gr.File(label="Report (JSON + Markdown)", interactive=False, file_count="multiple", elem_id="lab-report")
@@ -150,7 +240,12 @@ def build_lab(svc: Services) -> None:
 
     def pick_type(kind: str) -> Any:
         choices = variants(svc, kind)
-        return gr.Dropdown(choices=choices, value="grounded"), gr.Dropdown(choices=choices, value=choices[-1])
+        return gr.Dropdown(choices=choices, value="grounded"), gr.Dropdown(choices=choices,
+                                                                           value=default_b(svc, choices))
+
+    def pick_variant(a: str | None, b: str | None) -> Any:
+        note, ok = variant_note(svc, a, b)
+        return note, gr.Button(interactive=ok)
 
     @guarded
     def run_lab(kind: str, a: str, b: str, tweaks: str, set_name: str | None, n: float | None, request: gr.Request,
@@ -162,6 +257,9 @@ def build_lab(svc: Services) -> None:
         evset = evset.model_copy(update={"cases": [c for c in evset.cases if c.draft_type == kind][: int(n or 10)]})
         if not evset.cases:
             raise gr.Error(f"The set '{set_name}' has no {kind} cases.")
+        note, ok = variant_note(svc, a, b)
+        if not ok:
+            raise gr.Error(note.lstrip("⚠ "))
         runs = []
         for label, variant, overrides in (("A", a, {}), ("B", b, parse_overrides(tweaks))):
             drafter, prompts = parse_variant(variant, kind)
@@ -183,5 +281,7 @@ def build_lab(svc: Services) -> None:
 
     private: dict[str, Any] = {"api_visibility": "private"}
     draft_type.change(pick_type, [draft_type], [variant_a, variant_b], **private)
+    for chosen in (variant_a, variant_b):
+        chosen.change(pick_variant, [variant_a, variant_b], [needs, run], **private)
     run.click(run_lab, [draft_type, variant_a, variant_b, overrides_b, eval_set, limit], [summary, outputs, report],
               **private)
