@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 import bcrypt
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assistant.errors import AuthError, Forbidden, InputError
 from assistant.models import utcnow
@@ -48,6 +48,26 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "lab": frozenset({"developer"}),
 }
 
+# What an API token may do on top of its user's role: "ingest" feeds interactions and customers in (and the facts
+# status/refresh), "read" is every other action (customers, contact details, drafts, ask, reviews...). A token
+# may do an action only if its role allows it and the token carries that action's scope.
+Scope = Literal["ingest", "read"]
+SCOPES: tuple[str, ...] = ("ingest", "read")
+_ACTION_SCOPE: dict[str, str] = {"ingest": "ingest"}  # every other action needs "read"
+
+
+def scope_of(action: str) -> str:
+    return _ACTION_SCOPE.get(action, "read")
+
+
+def default_scopes(role: str) -> list[str]:
+    """A new token's scopes when none are asked for: a service ingests only (it feeds contacts in and reads
+    nothing back unless given "read" explicitly); a person's token can do what their role can."""
+    if role == "service":
+        return ["ingest"]
+    return [s for s in SCOPES if any(role in PERMISSIONS[a] and scope_of(a) == s for a in PERMISSIONS)]
+
+
 TOKEN_PREFIX = "rpt_"
 MIN_PASSWORD = 12
 _BCRYPT_MAX_BYTES = 72  # bcrypt ignores (bcrypt 5 refuses) anything longer
@@ -58,6 +78,12 @@ class TokenRecord(BaseModel):
     sha256: str
     label: str = ""
     created_at: datetime
+    # None only in users files written before scopes: read as the role's default scopes (User below).
+    scopes: list[Scope] | None = None
+    expires_at: datetime | None = None  # refused (401) from then on; None: until revoked
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
 
 
 class User(BaseModel):
@@ -67,9 +93,21 @@ class User(BaseModel):
     tokens: list[TokenRecord] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utcnow)
     demo: bool = False  # an in-memory demo account (demo mode, 127.0.0.1 only); never written to the file
+    # The scopes of the API token this request came with; None for a UI session (the role alone decides).
+    token_scopes: frozenset[str] | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _scoped_tokens(self) -> User:
+        """Tokens stored before scopes existed get their role's default scopes: a service's become ingest-only."""
+        for token in self.tokens:
+            if token.scopes is None:
+                token.scopes = default_scopes(self.role)  # type: ignore[assignment]
+        return self
 
     def can(self, action: str) -> bool:
-        return self.role in PERMISSIONS[action]
+        if self.role not in PERMISSIONS[action]:
+            return False
+        return self.token_scopes is None or scope_of(action) in self.token_scopes
 
 
 class NewCredentials(BaseModel):
@@ -89,8 +127,10 @@ def require(user: User | None, action: str) -> User:
     """The user, if logged in and their role allows the action; AuthError or Forbidden otherwise."""
     if user is None:
         raise AuthError("not logged in")
-    if not user.can(action):
+    if user.role not in PERMISSIONS[action]:
         raise Forbidden(f"role '{user.role}' may not {action.replace('.', ' ')}")
+    if not user.can(action):
+        raise Forbidden(f"this API token lacks the '{scope_of(action)}' scope needed to {action.replace('.', ' ')}")
     return user
 
 
@@ -229,9 +269,7 @@ class Users:
                     if not a.running and a.locked_until <= now:
                         del self._attempts[stale]
 
-    def user_for_token(self, token: str | None) -> User | None:
-        if not token:
-            return None
+    def _token(self, token: str) -> tuple[User, TokenRecord] | None:
         self._refresh()
         digest = hash_token(token)
         name = self._by_token.get(digest)
@@ -239,11 +277,22 @@ class Users:
         if user is None:
             return None
         # The dict lookup found it; compare in constant time anyway before trusting it.
-        return user if any(hmac.compare_digest(t.sha256, digest) for t in user.tokens) else None
+        record = next((t for t in user.tokens if hmac.compare_digest(t.sha256, digest)), None)
+        return (user, record) if record is not None else None
+
+    def user_for_token(self, token: str | None) -> User | None:
+        """The token's user, carrying the token's scopes; None for an unknown or expired token."""
+        found = self._token(token) if token else None
+        if found is None or found[1].expired(utcnow()):
+            return None
+        user, record = found
+        return user.model_copy(update={"token_scopes": frozenset(record.scopes or ())})
 
     def authenticate_bearer(self, token: str | None) -> User:
         user = self.user_for_token(token)
         if user is None:
+            if token and (found := self._token(token)) is not None and found[1].expired(utcnow()):
+                raise AuthError(f"API token '{found[1].token_id}' expired at {found[1].expires_at:%Y-%m-%dT%H:%MZ}")
             raise AuthError("missing or unknown API token" if token else "missing API token")
         return user
 
@@ -329,10 +378,17 @@ def _known(users: dict[str, User], name: str) -> User:
     return users[name]
 
 
-def _new_token(user: User, label: str) -> str:
+def _new_token(user: User, label: str, scopes: list[str] | None = None, expires_at: datetime | None = None) -> str:
+    scopes = default_scopes(user.role) if not scopes else sorted(set(scopes))
+    for scope in scopes:
+        if scope not in SCOPES:
+            raise InputError(f"a token scope is one of {', '.join(SCOPES)}, not '{scope}'", field="scope")
+    if expires_at is not None and expires_at <= utcnow():
+        raise InputError("a token's expiry must be in the future", field="expires_at")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     user.tokens.append(
-        TokenRecord(token_id=secrets.token_hex(4), sha256=hash_token(token), label=label, created_at=utcnow())
+        TokenRecord(token_id=secrets.token_hex(4), sha256=hash_token(token), label=label, created_at=utcnow(),
+                    scopes=scopes, expires_at=expires_at)  # type: ignore[arg-type]
     )
     return token
 
@@ -383,11 +439,13 @@ def set_password(settings: Settings, name: str, password: str | None = None) -> 
     return NewCredentials(name=name, role=user.role, password=new)
 
 
-def create_token(settings: Settings, name: str, label: str = "") -> NewCredentials:
-    """A new API token for the user; only its SHA-256 is kept, so it is shown this once."""
+def create_token(settings: Settings, name: str, label: str = "", *, scopes: list[str] | None = None,
+                 expires_at: datetime | None = None) -> NewCredentials:
+    """A new API token for the user (scopes: default_scopes(role) unless given; no expiry unless given); only
+    its SHA-256 is kept, so it is shown this once."""
     with _edit(settings) as users:
         user = _known(users, name)
-        token = _new_token(user, label)
+        token = _new_token(user, label, scopes, expires_at)
     return NewCredentials(name=name, role=user.role, token=token)
 
 
@@ -408,7 +466,8 @@ def list_users(settings: Settings) -> list[dict[str, object]]:
     return [
         {
             "name": u.name, "role": u.role, "created_at": u.created_at.isoformat(), "password": bool(u.password_hash),
-            "tokens": [{"token_id": t.token_id, "label": t.label, "created_at": t.created_at.isoformat()}
+            "tokens": [{"token_id": t.token_id, "label": t.label, "created_at": t.created_at.isoformat(),
+                        "scopes": t.scopes, "expires_at": t.expires_at.isoformat() if t.expires_at else None}
                        for t in u.tokens],
         }
         for u in sorted(_read(settings.resolved_users_file()).values(), key=lambda u: u.name)

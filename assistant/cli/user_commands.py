@@ -62,11 +62,24 @@ def password(name: str, password: str | None = typer.Option(None, "--password"))
 
 
 @app.command("token")
-def token(name: str, label: str = typer.Option("", "--label")) -> None:
+def token(
+    name: str,
+    label: str = typer.Option("", "--label"),
+    scope: list[str] = typer.Option(  # noqa: B008 (typer reads its options from defaults)
+        [], "--scope", help="ingest | read, repeatable. Default: a service's token ingests only; a person's "
+        "token can do what their role can."),
+    expires_days: float | None = typer.Option(None, "--expires-days", help="Refused (401) after this many days. "
+                                              "Default: until revoked."),
+) -> None:
     """Issue an API bearer token for a user or service."""
-    from assistant.auth import create_token
+    from datetime import timedelta
 
-    _show(create_token(_settings(), name, label))
+    from assistant.auth import create_token
+    from assistant.models import utcnow
+
+    expires_at = utcnow() + timedelta(days=expires_days) if expires_days is not None else None
+    creds = create_token(_settings(), name, label, scopes=scope or None, expires_at=expires_at)
+    _show(creds)
 
 
 @app.command("revoke")
@@ -89,4 +102,7 @@ def list_(json_out: bool = typer.Option(False, "--json")) -> None:
     if not users:
         typer.echo("No users yet: rapport users add NAME --role agent")
     for u in users:
-        typer.echo(f"{u['name']:<16} {u['role']:<11} tokens: {len(u['tokens'])}")  # type: ignore[arg-type]
+        tokens = ", ".join(f"{t['token_id']} [{' '.join(t['scopes'] or [])}]"  # type: ignore[index]
+                           + (f" until {t['expires_at'][:16]}" if t["expires_at"] else "")  # type: ignore[index]
+                           for t in u["tokens"])  # type: ignore[attr-defined]
+        typer.echo(f"{u['name']:<16} {u['role']:<11} tokens: {tokens or 'none'}")
