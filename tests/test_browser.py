@@ -155,7 +155,7 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     # ---- the supervisor: the queue, side by side with sources; approve --------------------------------
     page = login(browser, app_url, "sam")
     page.get_by_role("tab", name="Review queue").click()
-    page.locator("#review-queue").get_by_text("cust-maria-lopez").filter(visible=True).first.click()
+    page.locator("#review-queue").get_by_text("Maria Lopez").filter(visible=True).first.click()
     expect(page.locator("#review-sources .rp-draft")).to_be_visible()
     expect(page.locator("#review-audit")).to_contain_text("drafted")
     page.locator("#review-comment textarea").fill("Clear and complete.")
