@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,15 @@ from assistant.models import Citation, Fact, FactKind, Interaction, Turn
 # "No problem", "no insurance claim on it", "never had an accident": a problem denied is none.
 _NO_PROBLEM = re.compile(r"\b(?:no|not a|without any|never (?:had|made|filed) an?|haven't (?:had|made) an?y?)"
                          r"(?: \w+)? (?:problem|issue|worries|claim|accident)s?\b", re.I)
+
+
+@dataclass(frozen=True)
+class ReadingLimits:
+    """How much of one turn fact reading reads (Settings.facts_max_*): each extractor's work is per sentence, so a
+    100 KB turn costs at most this many sentences of at most this many characters, never more than linear."""
+
+    sentences_per_turn: int = 200
+    sentence_chars: int = 1000
 
 
 @dataclass
@@ -63,13 +73,14 @@ class Conversation:
     _statements: dict[tuple[int, int], Statement] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, interaction: Interaction, prior: list[Fact] | None = None,
-           parser: Grammar | None = None) -> Conversation:
+    def of(cls, interaction: Interaction, prior: list[Fact] | None = None, parser: Grammar | None = None,
+           limits: ReadingLimits | None = None) -> Conversation:
+        limits = limits or ReadingLimits()
         said = [
-            Said(interaction, i, turn, s)
+            Said(interaction, i, turn, s[: limits.sentence_chars])
             for i, turn in enumerate(interaction.turns)
-            for s in sentences(noise.without_quoted_reply(turn.text))
-            if not _noise(turn, s)
+            for s in itertools.islice((s for s in sentences(noise.without_quoted_reply(turn.text))
+                                       if not _noise(turn, s)), limits.sentences_per_turn)
         ]
         conversation = cls(interaction, said, prior or [], grammar=parser)
         # One string for the whole interaction, so each pattern runs once per interaction rather than once per

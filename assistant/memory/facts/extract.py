@@ -9,7 +9,7 @@ from assistant.embedding import Embedder
 from assistant.language import classifiers
 from assistant.language.grammar import Grammar, grammar
 from assistant.memory.facts import actions, issues, life, manner, mood, personal, promises, sales, verification
-from assistant.memory.facts.base import Conversation, merge_same_subject
+from assistant.memory.facts.base import Conversation, ReadingLimits, merge_same_subject
 from assistant.memory.facts.llm_facts import LLMFactReader, merge
 from assistant.memory.facts.prototypes import PrototypeGate
 from assistant.models import Fact, Interaction
@@ -22,7 +22,7 @@ class Extractor:
 
     def __init__(self, embedder: Embedder, *, offer_cooldown_days: int = 90,
                  reader: LLMFactReader | None = None, parser: Grammar | None = None,
-                 embedding_model: str = DEFAULT_EMBEDDING_MODEL) -> None:
+                 embedding_model: str = DEFAULT_EMBEDDING_MODEL, limits: ReadingLimits | None = None) -> None:
         self.gate = PrototypeGate(embedder)
         self.parser = parser or grammar()
         # trained on this embedding model's vectors; absent (None) for another model, and the rules decide alone
@@ -33,6 +33,7 @@ class Extractor:
         self.kinds = classifiers.load("life_kinds", embedding_model)
         self.offer_cooldown_days = offer_cooldown_days
         self.reader = reader  # a language model reading facts next to the rules, when configured
+        self.limits = limits or ReadingLimits()
 
     def extract(self, interactions: Sequence[Interaction],
                 prior: dict[str, list[Fact]] | None = None) -> dict[str, list[Fact]]:
@@ -40,7 +41,7 @@ class Extractor:
         family members, open issues), and grows as this batch is processed in time order."""
         prior = {k: list(v) for k, v in (prior or {}).items()}
         ordered = sorted(interactions, key=lambda i: (i.started_at, i.interaction_id))
-        conversations = [Conversation.of(i, parser=self.parser) for i in ordered]
+        conversations = [Conversation.of(i, parser=self.parser, limits=self.limits) for i in ordered]
         self._check_candidates(conversations)
         out: dict[str, list[Fact]] = {}
         for conversation in conversations:

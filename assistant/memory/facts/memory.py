@@ -18,6 +18,7 @@ from assistant.errors import ModelUnavailable, StoreUnavailable, UnknownCustomer
 from assistant.language.grammar import grammar
 from assistant.language.time import fmt_day
 from assistant.memory.facts import life, mood
+from assistant.memory.facts.base import ReadingLimits
 from assistant.memory.facts.extract import Extractor
 from assistant.memory.facts.lexicon import canonical_product
 from assistant.memory.facts.llm_facts import LLMFactReader
@@ -42,7 +43,9 @@ class FactMemory:
         self.extractor = extractor or Extractor(embedder, offer_cooldown_days=settings.offer_cooldown_days,
                                                 reader=_reader(settings, llm),
                                                 parser=grammar(settings.language_pipeline),
-                                                embedding_model=settings.embedding_model)
+                                                embedding_model=settings.embedding_model,
+                                                limits=ReadingLimits(settings.facts_max_sentences_per_turn,
+                                                                     settings.facts_max_sentence_chars))
         self._cache: dict[str, tuple[int, list[Fact]]] = {}
         self._lock = threading.Lock()
         self.reader_version = reader_version(settings, self.extractor.reader)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Protocol
 
 from assistant.language.time import fmt_day
 from assistant.memory.facts import lexicon as lx
@@ -13,6 +14,7 @@ from assistant.memory.facts.promises import fulfilments
 from assistant.models import Fact
 
 REPEAT_CONTACT_DAYS = 7
+WHOLE_TURN_CHARS = 1000  # a turn up to this long is scored as one text (as it always was)
 # The customer chasing something we said we would do: a promise is not kept by this contact.
 CHASED_RE = re.compile(r"\b((?:nobody|no one|no-one|never) (?:has|called|rang|phoned|got back|came back)|"
                        r"(?:haven't|have not|hasn't) (?:come|arrived|heard)|said (?:she'd|he'd|they'd|you'd)|"
@@ -28,23 +30,32 @@ def _vader():  # type: ignore[no-untyped-def]
     return SentimentIntensityAnalyzer()
 
 
-def sentiment(conversation: Conversation) -> list[Fact]:
+class Analyzer(Protocol):
+    def polarity_scores(self, text: str) -> dict[str, float]: ...
+
+
+def sentiment(conversation: Conversation, analyzer: Analyzer | None = None) -> list[Fact]:
     """Always one fact per interaction (neutral when the customer said little), so contacts can be counted. It also
     carries what the contact tells later reads: whether the customer chased us, which promises it keeps."""
-    analyzer = _vader()
+    analyzer = analyzer or _vader()
     scored = []
     cues = []
     cue_count = 0
     chased = False
-    for turn in conversation.interaction.turns:
-        if turn.speaker != "customer" or len(turn.text.split()) < 4:
+    for index, turn in enumerate(conversation.interaction.turns):
+        if turn.speaker != "customer" or len(turn.text.split(maxsplit=4)) < 4:
             continue  # "Yes." / "Okay." carry no mood (VADER calls "okay" positive)
-        scored.append((analyzer.polarity_scores(turn.text)["compound"], turn))
-        found = len(lx.FRUSTRATION_RE.findall(turn.text))
+        # VADER's cost grows with the square of a text's length: a turn is scored whole only when short; a long
+        # one is scored sentence by sentence over the sentences fact reading reads (capped), and averaged.
+        parts = [turn.text] if len(turn.text) <= WHOLE_TURN_CHARS else [s.text for s in conversation.turn(index)]
+        if not parts:
+            continue
+        scored.append((sum(analyzer.polarity_scores(p)["compound"] for p in parts) / len(parts), turn))
+        found = sum(len(lx.FRUSTRATION_RE.findall(p)) for p in parts)
         if found:
             cues.append(turn)
             cue_count += found
-        chased = chased or bool(CHASED_RE.search(turn.text))
+        chased = chased or any(CHASED_RE.search(p) for p in parts)
     compound = sum(c for c, _ in scored) / len(scored) if scored else 0.0
     # Average hides one angry turn in a long call; the worst turn counts too.
     worst = min((c for c, _ in scored), default=0.0)
