@@ -16,7 +16,8 @@ def main(argv: list[str]) -> None:
     settings = Settings(**({"demo_mode": True} if "--demo" in argv else {}))
     try:
         assistant = Assistant(settings)
-        serve(create_app(settings, assistant), settings)
+        # Only --demo fills an empty store with the invented demo customers (or `rapport demo`, explicitly).
+        serve(create_app(settings, assistant, demo_data=settings.demo_mode), settings)
     except RapportError as exc:  # a clean message, not a traceback (store unreachable, demo off loopback...)
         sys.exit(f"error: {exc}")
 

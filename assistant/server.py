@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -97,4 +98,23 @@ def serve(app: FastAPI, settings: Settings) -> None:
     if settings.demo_mode and not is_loopback(host):
         raise InputError(f"demo mode serves on 127.0.0.1 only, not {host}", field="GRADIO_SERVER_NAME")
     print(f"Rapport: http://{host}:{port}/ (API docs: http://{host}:{port}/docs)", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=settings.shutdown_timeout_s)
+    _exit_soon(EXIT_GRACE_S)
+
+
+EXIT_GRACE_S = 2.0
+
+
+def _exit_soon(grace_s: float) -> None:
+    """uvicorn has stopped (requests in flight got shutdown_timeout_s), but a worker thread may still be mid-ingest,
+    and the interpreter would wait for it without end. Give it grace_s, then exit: stopping there is no worse than
+    the kill -9 the store already survives (an ingest is resumable; a cut-off request was never answered)."""
+    import threading
+
+    def force() -> None:
+        time.sleep(grace_s)
+        log.warning("work still running %.0f s after shutdown; exiting anyway", grace_s)
+        sys.stderr.flush()
+        os._exit(0)
+
+    threading.Thread(target=force, name="rapport-exit", daemon=True).start()

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
         20, ge=1, description="Failed passwords from one client address (any names) within a lockout period "
         "before that address is locked out as a name is.")
     demo_mode: bool = Field(False, description="Allow a clearly labelled local demo account (127.0.0.1 only).")
+    shutdown_timeout_s: float = Field(10.0, gt=0, description="On SIGTERM/SIGINT the server stops taking requests "
+                                      "and gives those in flight this long; then it exits (at most 2 s later).")
     display_timezone: str | None = Field(None, description="IANA time zone the screens show times in (e.g. "
                                          "Europe/London); unset: each viewer's browser zone. UTC on hover.")
 
