@@ -13,7 +13,7 @@ import shutil
 import threading
 import warnings
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol
 
@@ -172,26 +172,46 @@ class OnnxEmbedder:
 
 class VectorCache:
     """Vectors of texts seen recently (LRU): an agent's follow-up questions about one customer quote from the
-    same windows, so their sentences need embedding once. Keyed by text; a vector holds no customer id."""
+    same windows, so their sentences need embedding once. Keyed by text; a vector holds no customer id.
+
+    Concurrent callers share work: a text another thread is embedding right now is waited for, not embedded
+    again (fifty agents asking the same question at once cost one encode, not fifty on two cores)."""
 
     def __init__(self, embedder: Embedder, size: int = 20_000) -> None:
         self.embedder, self.size = embedder, size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._pending: dict[str, Future[dict[str, np.ndarray]]] = {}  # text -> the encode computing it
 
     def embed(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             known = {t: self._vectors[t] for t in texts if t in self._vectors}
             for t in known:
                 self._vectors.move_to_end(t)
-        todo = [t for t in dict.fromkeys(texts) if t not in known]
+            todo = [t for t in dict.fromkeys(texts) if t not in known and t not in self._pending]
+            waiting = {t: self._pending[t] for t in dict.fromkeys(texts) if t not in known and t in self._pending}
+            mine: Future[dict[str, np.ndarray]] = Future()
+            for t in todo:
+                self._pending[t] = mine
         if todo:
-            fresh = dict(zip(todo, self.embedder.embed_batch(todo), strict=True))
+            try:
+                fresh = dict(zip(todo, self.embedder.embed_batch(todo), strict=True))
+            except BaseException as exc:
+                with self._lock:
+                    for t in todo:
+                        self._pending.pop(t, None)
+                mine.set_exception(exc)  # those waiting for these texts raise it too
+                raise
             with self._lock:
                 self._vectors.update(fresh)
+                for t in todo:
+                    self._pending.pop(t, None)
                 while len(self._vectors) > self.size:
                     self._vectors.popitem(last=False)
+            mine.set_result(fresh)
             known.update(fresh)
+        for t, other in waiting.items():
+            known[t] = other.result()[t]
         if not texts:
             return np.zeros((0, self.embedder.dim), dtype=np.float32)
         return np.stack([known[t] for t in texts])

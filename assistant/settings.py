@@ -119,9 +119,10 @@ class Settings(BaseSettings):
         "retrievable, but read for no facts), so its cost stays linear and bounded per turn.")
     facts_max_sentence_chars: int = Field(1000, ge=20, description="A longer sentence is read for facts only up "
                                           "to this many characters.")
-    ingest_workers: int = Field(1, ge=1, description="REST ingests run on this many worker threads, off the "
+    ingest_workers: int = Field(2, ge=1, description="REST ingests run on this many worker threads, off the "
                                 "request threads, so a long ingest never starves drafts and questions.")
-    ingest_queue: int = Field(8, ge=1, description="REST ingests waiting for a worker; beyond, 503 with Retry-After.")
+    ingest_queue: int = Field(256, ge=1, description="REST ingests waiting for a worker (real-time feeds post one "
+                              "contact each, many at once); beyond, 503 with Retry-After.")
 
     @field_validator("display_timezone")
     @classmethod

@@ -12,7 +12,7 @@ from typing import Literal
 
 import numpy as np
 
-from assistant.embedding import Embedder
+from assistant.embedding import Embedder, VectorCache
 from assistant.language.time import QuestionTime, question_time
 from assistant.language.words import normalised, render_turns, tokens, topic_tokens, words
 from assistant.models import Chunk, Evidence, Interaction, Turn, as_utc, utcnow
@@ -77,6 +77,9 @@ class CustomerIndex:
         return render_turns(got) if got else chunk.text
 
 
+QUESTION_CACHE = 4096  # distinct question texts whose vectors are kept (~6 MB)
+
+
 class Retriever:
     """Ranks one customer's turn windows for a question; never looks at another customer's data."""
 
@@ -87,6 +90,9 @@ class Retriever:
         self._cache: OrderedDict[str, CustomerIndex] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        # Agents ask the same few questions of many customers ("what was the last contact about?"): a question's
+        # vector is computed once, not once per request (it holds no customer data, only the question's words).
+        self._questions = VectorCache(embedder, QUESTION_CACHE)
 
     # ---- public ---------------------------------------------------------------------------------
     def retrieve(self, customer_id: str, query: str, k: int = 10, *, mode: Mode = "hybrid",
@@ -163,7 +169,7 @@ class Retriever:
 
     # ---- signals ------------------------------------------------------------------------------------
     def _dense(self, index: CustomerIndex, query: str, vector: np.ndarray | None) -> np.ndarray:
-        q = vector if vector is not None else self.embedder.embed_batch([query])[0]
+        q = vector if vector is not None else self._questions.embed([query])[0]
         return index.matrix @ q.astype(np.float32)
 
     def _lexical(self, index: CustomerIndex, query: str) -> np.ndarray:
