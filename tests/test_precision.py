@@ -86,6 +86,45 @@ def test_a_wish_is_remembered_in_the_customers_own_words(draft):
                         ("customer", "If you need to ring me, not before ten if you can help it, I'm not sleeping "
                                      "well."),
                         ("agent", "Of course, I've noted that on your file.")))
-    remember = [s.split(" || ")[0] for s in got if s.startswith("Remember")]
+    remember = [s.split(" || ")[0] for s in got if s.startswith("Keep to")]
     assert remember and all("\u201c" in s and "not before ten" in s for s in remember), got
     assert not any(s.startswith("Remember: No phone") for s in got), got
+
+
+@pytest.fixture()
+def assistant_with(settings, embedder):
+    made: list[Assistant] = []
+
+    def build(*contacts: dict, name: str | None = "Harold Brennerman") -> Assistant:
+        a = Assistant(settings, embedder=embedder)
+        made.append(a)
+        a.ingest(list(contacts), customers=[{"customer_id": "lena", "name": name}])
+        return a
+
+    yield build
+    for a in made:
+        a.close()
+
+
+@pytest.mark.parametrize(("said", "hello"), [
+    ("But call me Hal, please, nobody calls me Harold except the tax man.", "Hello Hal"),
+    ("It's Mrs Okonjo, not Miss, if you don't mind.", "Hello Mrs Okonjo"),
+])
+def test_the_greeting_uses_the_form_of_address_the_customer_asked_for(assistant_with, said, hello):
+    a = assistant_with(contact("c1", "2026-11-20T10:00:00Z", ("agent", "Good morning, who am I speaking to?"),
+                               ("customer", said), ("customer", "I'm ringing about my home insurance renewal.")))
+    greeting = a.greeting("lena", now=NOW)
+    assert greeting.text.startswith(hello), greeting.text
+    assert "Harold" not in greeting.text
+    assert greeting.sentences[0].citations, "the name rests on the turn it was asked for in"
+
+
+def test_the_handover_gives_preferences_in_the_words_given(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-20T10:00:00Z",
+                               ("customer", "My boiler cover renewal has gone up a lot."),
+                               ("customer", "If you need to ring me, not before ten if you can help it."),
+                               ("agent", "Of course, I've noted that.")))
+    text = a.handover("lena", now=NOW).text
+    line = next(li for li in text.splitlines() if "Preferences" in li)
+    assert "not before ten" in line and "\u201c" in line, line
+    assert "No phone" not in line

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.drafting.guardrails import fact_is_clean
+from assistant.drafting.phrasing import CHANNEL_NOUNS, when_past
 from assistant.drafting.policy import Policy, build_policy
 from assistant.language import noise
 from assistant.models import Citation, Customer, Fact, Interaction, as_utc
@@ -29,12 +30,22 @@ class CustomerContext:
         self.by_id = {i.interaction_id: i for i in self.interactions}
 
     @property
-    def known_name(self) -> str | None:
-        """The name an agent may use: the record's, else the one the customer gave in a contact; never an id."""
+    def name_facts(self) -> list[Fact]:
+        """The facts the name rests on: the form of address the customer asked for ("call me Hal", "it's Mrs
+        Okonjo, please"), else, with no name on record, the name they gave in a contact."""
+        asked = [f for f in self.of("preference") if f.subject == "form of address" and f.attributes.get("name")]
+        if asked:
+            return asked[-1:]
         if self.customer.first_name:
-            return self.customer.first_name
-        given = [f for f in self.of("detail") if f.subject == "name" and f.attributes.get("name")]
-        return str(given[-1].attributes["name"]) if given else None
+            return []
+        return [f for f in self.of("detail") if f.subject == "name" and f.attributes.get("name")][-1:]
+
+    @property
+    def known_name(self) -> str | None:
+        """The name an agent may use: the one the customer asked to be called, the record's, else the one they
+        gave in a contact; never an id."""
+        given = self.name_facts
+        return str(given[0].attributes["name"]) if given else self.customer.first_name
 
     @property
     def name(self) -> str:
@@ -186,3 +197,14 @@ def later_contacts(ctx: CustomerContext, after: datetime) -> list[Interaction]:
     """Contacts that started after a time (at `now`): a later contact may have settled what memory saw as open."""
     return [i for i in ctx.interactions if as_utc(i.started_at) > after]
 
+
+def remembered(ctx: CustomerContext, fact: Fact) -> str:
+    """A preference in the words it was given ("what Bronwen asked on 24 March (phone): “not before ten if you can
+    help it”"): memory's paraphrase of a wish can invert it ("No phone" for "no calls before 10am"), the words
+    cannot. Empty when no quotable words are cited."""
+    speaker, words, inter = words_of(ctx, fact)
+    if not words or inter is None:
+        return ""
+    when = f"{when_past(as_utc(inter.started_at), ctx.now)} ({CHANNEL_NOUNS.get(inter.channel, 'contact')})"
+    who = f"what {ctx.name} said" if speaker == "customer" else "what we noted"
+    return f"{who} {when}: \u201c{words}\u201d"

@@ -42,7 +42,7 @@ def compose_greeting(ctx: CustomerContext) -> tuple[list[DraftSentence], dict[st
         sections["tenure"] = f"customer since {ctx.customer.customer_since.year} ({years} years)"
     # From the customer record, not an interaction: verified against the record, nothing to cite; a name the
     # customer gave in a contact cites the turn they gave it in.
-    given = [] if ctx.customer.first_name else [f for f in ctx.of("detail") if f.subject == "name"][-1:]
+    given = ctx.name_facts
     sentences.append(DraftSentence(text=sentence(salutation), grounded=True,
                                    citations=[c for f in given for c in f.citations]))
     sections["salutation"] = sentences[0].text

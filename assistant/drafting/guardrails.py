@@ -239,7 +239,8 @@ class Guardrails:
 # Template furniture that says where a claim came from, not what it claims: not part of what is grounded.
 _FURNITURE = re.compile(
     r"^\s*(?:\d{1,2} \w+(?: \d{4})?, [\w ]+: |we promised: |already verified by [\w ]+: |already told us: "
-    r"|preferences: |latest outcome: |latest: |in [\w']+ words: |[\w]+ (?:asked|said): )"
+    r"|preferences: |latest outcome: |latest: |in [\w']+ words: |[\w]+ (?:asked|said): "
+    r"|(?:remember )?what (?:[\w' -]{1,30} said|we noted)(?: (?:on |in )?[\w ]{1,30})?(?: \([\w ]+\))?: )"
     r"|\((?:outcome|reference|due)[^)]*\)",
     re.I,
 )

@@ -224,7 +224,9 @@ def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, 
     asked = next(((i, a) for i in story if (a := problem_words(ctx, i, case)) is not None), None)
     channels = join_words(list(dict.fromkeys(CHANNEL_NOUNS.get(i.channel, i.channel) for i in story)))
     if len(story) > 1:
-        opening = f"{_ordinal(len(story)).capitalize()} contact about this since " \
+        # "At least": threading links only the contacts it is sure of (it misses some), so the count it has is a
+        # floor; "third contact" would be false when it missed one.
+        opening = f"At least {len(story)} contacts about this since " \
                   f"{day_month(as_utc(first.started_at), ctx.now)} ({channels})"
     else:
         opening = f"{ctx.name.capitalize() if ctx.name == 'the customer' else ctx.name} got in touch " \
@@ -377,18 +379,18 @@ def introduction(ctx: CustomerContext, target: Interaction, story: list[Interact
         to_customer = f"{ctx.name}, I'd like to introduce you to {who} from our {team_words}, who can help with this"
     elif form == 0:
         to_customer = f"{ctx.name}, I'm bringing in {who} from our {team_words}, who'll take it from here"
-        told = f"{address}, {ctx.name} has been in touch {times(n)} about {about}" + (f" since {since}" if n > 1
-                                                                                        else "")
+        told = f"{address}, {ctx.name} has been in touch about {about}" + (f" at least {times(n)} since {since}"
+                                                                             if n > 1 else "")
     elif form == 1:
         to_customer = f"{ctx.name}, I'm going to pass you to {who} in our {team_words}, who can help with " \
                       f"{about if about != 'this' else 'this'}"
-        told = f"{address}, I have {ctx.name} here about {about}" + (f", contact number {n} since {since}"
-                                                                       if n > 1 else "")
+        told = f"{address}, I have {ctx.name} here about {about}" + (f", at least the {_ordinal(n)} contact since "
+                                                                       f"{since}" if n > 1 else "")
     else:
         to_customer = f"{ctx.name}, {who} from our {team_words} is joining us and will look after " \
                       f"{about if about != 'this' else 'this'} from now on"
-        told = f"{address}, this is {ctx.name}, about {about}" + (f"; it's the {_ordinal(n)} contact since {since}"
-                                                                   if n > 1 else "")
+        told = f"{address}, this is {ctx.name}, about {about}" + (f"; they've been in touch at least {times(n)} "
+                                                                   f"since {since}" if n > 1 else "")
     if steps:
         told += f"; so far {join_words(steps)}"
     extras = []

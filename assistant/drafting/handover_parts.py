@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, merge_citations, quote_of
+from assistant.drafting.context import (
+    CustomerContext,
+    fact_time,
+    interaction_citation,
+    merge_citations,
+    quote_of,
+    remembered,
+)
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
 from assistant.drafting.promises import due_day, due_time, is_open, timing
 from assistant.language.words import a_noun
@@ -43,11 +50,12 @@ def profile(ctx: CustomerContext) -> Lines:
     if c.products:
         parts.append(f", holds {join_words([a_noun(p) for p in c.products])}")
     lines = [DraftSentence(text=sentence("".join(parts)), grounded=True)]
-    prefs = ctx.of("preference")
+    # In the words given, dated: memory's paraphrase of a wish can invert it ("No phone" for "not before ten").
+    prefs = [(f, words) for f in ctx.of("preference")[-3:] if (words := remembered(ctx, f))]
     if prefs:
-        texts = list(dict.fromkeys(plain(f.text) for f in prefs[-3:]))
-        lines.append(DraftSentence(text=sentence("Preferences: " + "; ".join(texts)),
-                                   citations=merge_citations(*[f.citations for f in prefs[-3:]])))
+        texts = list(dict.fromkeys(w[0].upper() + w[1:] for _, w in prefs))
+        lines.append(DraftSentence(text="Preferences: " + "; ".join(texts) + ".",
+                                   citations=merge_citations(*[f.citations for f, _ in prefs])))
     return lines
 
 

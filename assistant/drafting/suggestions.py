@@ -216,24 +216,13 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
             kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),
             topic=f.subject or event))
     for f in ctx.of("preference")[-2:]:
-        text = remembered(ctx, f)
-        if text:
-            out.append(Suggestion(text=f"Remember {text}", reason="A wish the customer stated: keep to it",
-                                  kind="relationship",
-                                  citations=list(f.citations), score=0.35, topic=f.subject))
+        # In the words given (the reason dates them): memory's paraphrase of a wish can invert it.
+        speaker, words, _ = words_of(ctx, f)
+        if words:
+            whose = f"{possessive(ctx.name)} wish" if speaker == "customer" else "what we noted"
+            out.append(Suggestion(text=f"Keep to {whose}: \u201c{words}\u201d", reason=_said(ctx, f),
+                                  kind="relationship", citations=list(f.citations), score=0.35, topic=f.subject))
     return out
-
-
-def remembered(ctx: CustomerContext, fact: Fact) -> str:
-    """A preference in the words it was given ("what Bronwen asked on 24 March (phone): “not before ten if you can
-    help it”"): memory's paraphrase of a wish can invert it ("No phone" for "no calls before 10am"), the words
-    cannot. Empty when no quotable words are cited."""
-    speaker, words, inter = words_of(ctx, fact)
-    if not words or inter is None:
-        return ""
-    when = f"{when_past(as_utc(inter.started_at), ctx.now)} ({CHANNEL_NOUNS.get(inter.channel, 'contact')})"
-    who = f"what {ctx.name} said" if speaker == "customer" else "what we noted"
-    return f"{who} {when}: \u201c{words}\u201d"
 
 
 def _source(ctx: CustomerContext, fact: Fact) -> str:

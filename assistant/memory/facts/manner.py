@@ -104,7 +104,9 @@ def manner(conversation: Conversation) -> list[Fact]:
             m = pattern.search(said.text)
             text = text_of(m) if m and not (must_ask and not _ASKING.search(said.text)) else None
             if text:
+                # the name to use, kept on the fact so drafts use it without re-reading the sentence
+                called = next((g for g in m.groups() if g), None) if subject == "form of address" and m else None
                 facts[subject] = make_fact(conversation, "preference", subject, text, [said], status="stated",
-                                           valid_from=said.at, value=said.text)
+                                           valid_from=said.at, value=said.text, name=called)
                 break
     return list(facts.values())
