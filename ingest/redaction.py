@@ -22,16 +22,17 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from assistant.models import Customer, Interaction
+from ingest import pii_rules
 
 Span = tuple[int, int, str]  # start, end, replacement
 
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 # 13-19 digits, optionally grouped by single spaces or dashes; not glued to other digits or a leading '+'.
-_CARD = re.compile(r"(?<![\d+])(?<!\d[ -])[2-6](?:[ -]?\d){12,18}(?![ -]?\d)")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")
+_CARD = re.compile(r"(?<![\d+])(?<!\d[ .-])[2-6](?:[ .-]?\d){12,18}(?![ .-]?\d)")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.I)
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
 _NI_NUMBER = re.compile(
-    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.I
 )
 # A sort code looks like a date (12-05-24), so it is only masked next to the words or an account number.
 _SORT_CODE = re.compile(
@@ -45,6 +46,11 @@ _ACCOUNT = re.compile(
 _DIGIT_RUN = re.compile(r"\d")
 _GLUED_BEFORE = re.compile(r"\d[ -]?$")
 _GLUED_AFTER = re.compile(r"[ -]?\d")
+
+
+def _may_hold_pii(text: str) -> bool:
+    """Every mask needs a digit, an @ or one of the key words the keyed rules look for."""
+    return any(ch.isdigit() or ch == "@" for ch in text) or bool(pii_rules.KEYWORDS.search(text))
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -87,7 +93,7 @@ def _ibans(text: str) -> Iterable[Span]:
         for end in range(len(raw), 14, -1):
             if raw[end - 1] == " ":
                 continue
-            compact = raw[:end].replace(" ", "")
+            compact = raw[:end].replace(" ", "").upper()
             if _iban_ok(compact):
                 yield m.start(), m.start() + end, f"[IBAN ••••{compact[-4:]}]"
                 break
@@ -145,20 +151,26 @@ class Redactor:
     def __init__(self, phone_regions: Sequence[str] = ("GB", "US")) -> None:
         self._detectors: list[Callable[[str], Iterable[Span]]] = [
             _emails, _ibans, _cards, _ssns, _ni_numbers, _bank_details, _phones(tuple(phone_regions)),
+            *pii_rules.DETECTORS,
         ]
 
-    def redact(self, text: str) -> str:
-        if not any(ch.isdigit() or ch == "@" for ch in text):  # nearly every turn: nothing to look for
-            return text
+    def spans(self, text: str) -> list[Span]:
+        """What would be masked: (start, end, mask), in order, never overlapping."""
+        if not _may_hold_pii(text):  # nearly every turn: nothing to look for
+            return []
         taken: list[Span] = []
         for detect in self._detectors:
             for start, end, mask in detect(text):
                 if all(end <= s or start >= e for s, e, _ in taken):
                     taken.append((start, end, mask))
+        return sorted(taken)
+
+    def redact(self, text: str) -> str:
+        taken = self.spans(text)
         if not taken:
             return text
         out, pos = [], 0
-        for start, end, mask in sorted(taken):
+        for start, end, mask in taken:
             out.append(text[pos:start])
             out.append(mask)
             pos = end

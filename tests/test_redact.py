@@ -50,7 +50,7 @@ def test_masks_pii(redactor: Redactor, text: str, expected: str) -> None:
         "the amount was 1234567.89",
         "policy 12345678",
         "renewal date 12.05.2024",
-        "born 1985-03-14",
+        "paid on 1985-03-14",  # a date, not a birthday (issue 16: a date of birth is masked)
         "total 1,234,567 dollars",
         "it happened 12-05-24",  # looks like a sort code, but no bank context
         "IBAN GB00 WEST 1234 5698 7654 32",  # wrong mod-97 check digits
@@ -96,3 +96,43 @@ def test_customer_metadata_masked_contact_kept(redactor: Redactor) -> None:
     masked = redact_customer(customer, redactor)
     assert masked.metadata == {"note": "old card [CARD ••••1111]"}
     assert masked.contact.email == "ann@example.com"
+
+
+# Issue 16, item 8: what the probe found left in stored text and quoted in drafts.
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("card 4111.1111.1111.1111 please", "4111.1111"),
+        ("the iban is gb82 west 1234 5698 7654 32", "5698"),
+        ("my social is 123456789", "123456789"),
+        ("it's john dot smith at example dot com", "smith"),
+        ("Casey lives at 12 Baker Street, London NW1 6XE.", "Baker Street"),
+        ("Casey lives at 12 Baker Street, London NW1 6XE.", "NW1 6XE"),
+        ("Casey's passport number is 502135326.", "502135326"),
+        ("my PIN is 4321", "4321"),
+        ("the password is Sunflower22!", "Sunflower22"),
+        ("the three digits on the back are 737", "737"),
+        ("date of birth 3rd March 1984", "1984"),
+        ("my mother's maiden name is Thompson", "Thompson"),
+    ],
+)
+def test_masks_what_the_probe_found(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text)
+
+
+def test_the_labelled_dev_set_meets_the_targets() -> None:
+    """The blind dev set (tests/data/pii_dev.jsonl): false masks on near misses stay at or under 2%, and the kinds
+    that carry a checksum or an exact shape are found at the issue's 0.99."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "pii.py"
+    spec = importlib.util.spec_from_file_location("pii_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    result = module.score("dev")
+    assert result["false_masks"] <= 0.02
+    for kind in ("card", "iban", "email", "phone"):
+        assert result["recall"][kind] >= 0.99, (kind, result["recall"])
+    assert min(result["recall"].values()) >= 0.88, result["recall"]
+
