@@ -4,13 +4,27 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Channel = Literal["chat", "voice", "email", "branch", "app", "social", "ticket", "other"]
 CHANNELS: tuple[str, ...] = ("chat", "voice", "email", "branch", "app", "social", "ticket", "other")
 Speaker = Literal["customer", "agent", "system"]
+
+# A customer or interaction id goes into REST paths and store keys as it is: a letter or digit, then up to 127
+# letters, digits or . _ : - (no `/`, spaces, `?` or `#`, which a URL would cut or misread).
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+_ID = re.compile(ID_PATTERN)
+
+
+def _safe_id(value: str) -> str:
+    if not _ID.fullmatch(value):
+        raise ValueError(f"an id is 1-128 letters, digits or . _ : - starting with a letter or digit, not {value!r}")
+    return value
+
+
+RecordId = Annotated[str, AfterValidator(_safe_id)]
 
 
 def as_utc(value: datetime) -> datetime:
@@ -37,8 +51,8 @@ class Turn(_Record):
 class Interaction(_Record):
     """One contact on one channel: a chat, a call transcript, an email thread, a branch visit..."""
 
-    interaction_id: str = Field(min_length=1)
-    customer_id: str = Field(min_length=1)
+    interaction_id: RecordId
+    customer_id: RecordId
     channel: Channel
     started_at: datetime
     ended_at: datetime | None = None
@@ -81,7 +95,7 @@ _ID_LIKE = re.compile(r"^[\w.-]*\d[\w.-]*$|^[\w]+[-_][\w-]+$")
 
 
 class Customer(_Record):
-    customer_id: str = Field(min_length=1)
+    customer_id: RecordId
     name: str | None = Field(None, min_length=1, description="As on record; none when the record has no name.")
     customer_since: date | None = None
     products: list[str] = Field(default_factory=list)

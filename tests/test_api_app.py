@@ -78,9 +78,10 @@ def test_demo_mode_prints_one_time_local_accounts_and_refuses_other_hosts(tmp_pa
 
 def test_customer_text_is_escaped_in_every_panel():
     evil = "<script>alert(1)</script> ${document.cookie} {{x}}"
-    inter = Interaction(interaction_id="i<1>", customer_id="c1", channel="chat",
+    inter = Interaction(interaction_id="i1", customer_id="c1", channel="chat",
                         started_at=datetime(2026, 1, 5, 9, tzinfo=UTC), outcome=evil, tags=[evil],
                         turns=[{"speaker": "customer", "text": evil}])
+    inter = inter.model_copy(update={"interaction_id": "i<1>"})  # ids are validated now; rendering escapes anyway
     customer = Customer(customer_id="c1", name=evil, products=[evil])
     draft = Draft(text=evil, kind="handover", sections={"who": [evil]},
                   sentences=[DraftSentence(text=evil, citations=[Citation(interaction_id="i<1>", turn_ids=["0"])],

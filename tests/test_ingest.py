@@ -251,10 +251,10 @@ def test_csv_export_grouped_by_conversation_with_own_column_names(tmp_path, sett
 
 def test_csv_format_from_a_string(tmp_path, settings, store, embedder):
     source = tmp_path / "export.csv"
-    source.write_text("conv;ts;role;body\nz,1;2025-01-01T00:00:00Z;agent;Hi\n", encoding="utf-8")
+    source.write_text("conv;ts;role;body\nz.1;2025-01-01T00:00:00Z;agent;Hi, there\n", encoding="utf-8")
     report = run_ingest(store, embedder, settings, source,
                         format="csv:conversation_id=conv,timestamp=ts,speaker=role,text=body,delimiter=;")
-    assert report.ingested == 1 and store.interaction("z,1", "z,1") is not None
+    assert report.ingested == 1 and store.interaction("z.1", "z.1").turns[0].text == "Hi, there"
 
 
 def test_missing_csv_column_rejects_the_file(tmp_path, settings, store, embedder):
