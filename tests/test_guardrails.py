@@ -27,6 +27,13 @@ def test_pii_is_masked_again(guard):
     assert report.remasked == 1
 
 
+def test_a_drafted_address_passport_or_pin_is_masked_again(guard):
+    text = "Casey lives at 12 Baker Street, London NW1 6XE. Casey's passport number is 502135326, PIN is 4321."
+    kept, report = guard.check("c-ann", [_s(text)], source="llm")
+    shown = " ".join(s.text for s in kept)
+    assert not any(v in shown for v in ("Baker Street", "NW1 6XE", "502135326", "4321")), shown
+
+
 def test_another_customers_citation_is_removed(guard):
     kept, report = guard.check("c-ann", [_s("Amy has her exams next week.", iid="i-bob-1", turns=("0",))],
                                source="llm")
