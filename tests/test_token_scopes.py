@@ -43,6 +43,7 @@ def test_the_default_service_token_ingests_but_reads_nothing(settings, client):
                          json=one_contact(("customer", "Thanks, it works now.")).model_dump(mode="json")
                          | {"interaction_id": "t-2"})
     assert ingest.status_code == 201, ingest.text
+    assert _get(client, "/api/me", token).json()["permissions"] == ["ingest"]
 
 
 def test_a_token_with_the_read_scope_reads(settings, client):

@@ -94,7 +94,7 @@ def _one_or_many(model: type[BaseModel]) -> dict[str, Any]:
 
 @router.get("/me", response_model=Me, tags=["auth"])
 def me(user: User = Depends(caller)) -> Me:
-    return Me(name=user.name, role=user.role, permissions=[a for a, roles in PERMISSIONS.items() if user.role in roles])
+    return Me(name=user.name, role=user.role, permissions=[a for a in PERMISSIONS if user.can(a)])  # role and scopes
 
 
 @router.post("/interactions", response_model=IngestReport, status_code=201, tags=["ingest"],
