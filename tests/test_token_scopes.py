@@ -98,3 +98,24 @@ def test_tokens_stored_before_scopes_get_their_role_s_default(settings):
     assert users.user_for_token(old_service).token_scopes == {"ingest"}
     assert users.user_for_token(old_agent).token_scopes == {"read"}
     assert users.user_for_token(old_service).can("ingest") and not users.user_for_token(old_service).can("read")
+
+
+def test_the_cli_issues_scoped_expiring_tokens(settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from assistant.cli import app
+
+    monkeypatch.setenv("RAPPORT_STORE_DIR", str(settings.store_dir))
+    runner = CliRunner()
+    assert runner.invoke(app, ["users", "add", "feed", "--role", "service"]).exit_code == 0
+    made = runner.invoke(app, ["users", "token", "feed", "--scope", "read", "--expires-days", "2"])
+    assert made.exit_code == 0, made.output
+    token = made.output.split("API token for feed (service): ")[1].split()[0]
+    user = Users.from_settings(settings).user_for_token(token)
+    assert user.token_scopes == {"read"}
+    [record] = [t for t in user.tokens if t.scopes == ["read"]]
+    assert timedelta(days=1.9) < record.expires_at - utcnow() <= timedelta(days=2)
+    listed = runner.invoke(app, ["users", "list"]).output
+    assert "[ingest]" in listed and "[read] until" in listed
+    bad = runner.invoke(app, ["users", "token", "feed", "--scope", "admin"])
+    assert bad.exit_code != 0 and "token scope is one of ingest, read" in str(bad.exception)
