@@ -243,11 +243,11 @@ def summary(results: list[ClientResult]) -> dict[str, dict[str, float]]:
 
 def markdown(stats: dict[str, dict[str, float]], clients: int, rounds: int, seconds: float, errors: int,
              bulk: int = 0) -> str:
+    total = stats["all"]["n"]
     if bulk:
         stats = {k: v for k, v in stats.items() if k != "all"}  # a batch's minutes are not an agent's latency
     rows = [f"| {name} | {s['n']:.0f} | {s['p50'] * 1000:.0f} | {s['p95'] * 1000:.0f} | {s['max'] * 1000:.0f} |"
             for name, s in sorted(stats.items(), key=lambda kv: (kv[0] == "all", kv[0]))]
-    total = stats["all"]["n"]
     heading = "## Drafts during a maximal ingest" if bulk else f"## API concurrency ({clients} clients)"
     during = (f" Meanwhile a feed posts maximal batches ({bulk:,} interactions per request) back to back; the "
               "agents' rows are measured while they run." if bulk else "")
