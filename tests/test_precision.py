@@ -128,3 +128,13 @@ def test_the_handover_gives_preferences_in_the_words_given(assistant_with):
     line = next(li for li in text.splitlines() if "Preferences" in li)
     assert "not before ten" in line and "\u201c" in line, line
     assert "No phone" not in line
+
+
+def test_what_would_have_been_is_no_event(read_facts):
+    """Set e: "It would've been Mum and Dad's anniversary next week" (her mother has died) was greeted with "I hope
+    your father had a lovely birthday"."""
+    facts = read_facts(("agent", "How are you doing?"),
+                       ("customer", "Ah, thanks. I'm doing a bit better now. It would've been Mum and Dad's "
+                                    "anniversary next week, so it's a bit up and down, but, yeah. Better than I was."))
+    events = [f for f in facts if f.kind == "life_event"]
+    assert not events, [(f.text, f.attributes) for f in events]

@@ -95,6 +95,22 @@ def read(doc: Doc | Span, focus: int | None = None) -> Statement:
                      certainty=certainty)
 
 
+_MODALS = {"would", "could", "might", "should"}
+_HAVE = {"have", "'ve", "\u2019ve", "of"}  # "would of been" is how it is often typed
+
+
+def _counterfactual(doc: Doc | Span, verbs: set[int]) -> bool:
+    """ "It would've been Mum and Dad's anniversary", "he'd have been 80": what did not happen (often said of
+    someone who has died) is no event to ask after."""
+    tokens = list(doc)
+    for t in tokens:
+        if t.lower_ in _MODALS and t.i - tokens[0].i + 1 < len(tokens):
+            following = doc[t.i - tokens[0].i + 1]
+            if following.lower_ in _HAVE and (t.head.i in verbs or following.head.i in verbs):
+                return True
+    return False
+
+
 def _predicate(word: Token) -> Token:
     """The verb (or copula) that carries the word's event: 'exams' in 'Amy's exams are next week' -> 'are'."""
     t = word.head if word.dep_ in {"aux", "auxpass"} else word  # "getting" in "we're getting married"
@@ -137,6 +153,8 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
     verbs = {v.i for v in chain}
     if any(t.lower_ in {"would", "could", "might"} and t.head.i in verbs for t in doc) and "if" in lowered:
         return "hypothetical", 0.8
+    if _counterfactual(doc, verbs):
+        return "hypothetical", 0.85
     if _question(doc, predicate):
         return "question", 0.85
     if any(c.dep_ == "mark" and c.lower_ in {"until", "till", "once"} for c in predicate.children):
