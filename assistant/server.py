@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api import install_error_handlers, router
 from assistant.api.deps import Services
@@ -71,6 +72,7 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, users:
     )
     app.state.services = svc
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(ContentSecurityPolicy)
     install_error_handlers(app)
     app.include_router(router)
     if ui:
@@ -78,6 +80,43 @@ def create_app(settings: Settings, assistant: Assistant | None = None, *, users:
 
         mount_ui(app, svc)
     return app
+
+
+# Nothing is loaded from anywhere but the app itself. Gradio's page runs inline scripts and the UI's js= handlers
+# through Function() ('unsafe-inline', 'unsafe-eval'), and its components set inline styles; data:/blob: are the
+# images and fonts Gradio builds in the page. Customer text never reaches a sink unescaped (assistant/ui/render.py):
+# this is the second line, so that a slip can neither fetch nor post anywhere.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; "
+       "worker-src 'self' blob:; frame-src 'self'; form-action 'self'; object-src 'none'; base-uri 'self'; "
+       "frame-ancestors 'none'")
+# /docs is FastAPI's Swagger UI, which loads its script and style from a CDN (and its icon from FastAPI's site);
+# it shows the OpenAPI schema, never customer data.
+DOCS_CDN, DOCS_ICON = "https://cdn.jsdelivr.net", "https://fastapi.tiangolo.com"
+DOCS_CSP = (f"default-src 'self'; script-src 'self' 'unsafe-inline' {DOCS_CDN}; style-src 'self' 'unsafe-inline' "
+            f"{DOCS_CDN}; img-src 'self' data: {DOCS_ICON}; connect-src 'self'; form-action 'self'; "
+            "object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+
+
+class ContentSecurityPolicy:
+    """Pure ASGI middleware (streams pass through untouched): every HTTP response carries the app's CSP."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        policy = (DOCS_CSP if scope["path"].startswith("/docs") else CSP).encode()
+
+        async def with_policy(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-security-policy"]
+                message = {**message, "headers": [*headers, (b"content-security-policy", policy)]}
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
 
 
 def _announce_demo_accounts(svc: Services) -> None:

@@ -132,7 +132,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                     gr.Markdown("#### Ask about this customer")
                     chat = gr.Chatbot(elem_id="chat", height=340, show_label=False, layout="panel",
                                       placeholder="Every answer cites the contacts it comes from.",
-                                      buttons=["copy"])
+                                      buttons=["copy"], render_markdown=False, latex_delimiters=[])
                     with gr.Row():
                         question = gr.Textbox(show_label=False, placeholder="e.g. What was the last contact about?",
                                               elem_id="question", scale=5, lines=1, max_lines=3)
@@ -199,10 +199,11 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         draft = svc.assistant.ask(cid, text.strip(), now=parse_as_of(when))
         by_id = {i.interaction_id: i for i in svc.assistant.interactions(cid)}
         answer, cited = render.numbered_answer(draft)
-        history = [*history, {"role": "user", "content": text.strip()}, {"role": "assistant", "content": answer}]
+        history = [*history, {"role": "user", "content": render.chat_text(text.strip())},
+                   {"role": "assistant", "content": render.chat_text(answer)}]
         known = {**known, str(len(history) - 1): draft.model_dump(mode="json")}
         if cited:
-            history.append({"role": "assistant", "content": render.answer_sources_markdown(cited, by_id),
+            history.append({"role": "assistant", "content": render.answer_sources_html(cited, by_id),
                             "metadata": {"title": f"Sources ({len(cited)}): the turns this answer rests on",
                                          "status": "done"}})
             known[str(len(history) - 1)] = known[str(len(history) - 2)]
@@ -232,7 +233,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                                            to_agent=name if kind == "agent" else None, sender=user,
                                            interaction_id=interaction_id, now=now)
         draft = sent.draft or svc.assistant.handover(cid, interaction_id=interaction_id, now=now)
-        status = f"✓ Sent to **{sent.to_agent or sent.to_team}** (handover {sent.handover_id})."
+        status = f"✓ Sent to **{render.md_text(sent.to_agent or sent.to_team)}** (handover {sent.handover_id})."
         if svc.assistant.inbox.needs_review(sent):
             review = svc.reviews.submit(draft, user=user, now=now, customer=svc.assistant.customer(cid),
                                         interactions=history, interaction_id=interaction_id,
@@ -247,7 +248,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         waiting = svc.assistant.inbox.for_user(user, waiting_only=True)
         fresh = [h for h in waiting if h.handover_id not in known]
         if fresh and known is not None:
-            gr.Info(f"New handover for {fresh[0].to_agent or fresh[0].to_team}: {fresh[0].customer_id}")
+            gr.Info(render.esc(f"New handover for {fresh[0].to_agent or fresh[0].to_team}: {fresh[0].customer_id}"))
         choices = [(f"{h.customer_id} · {h.to_agent or h.to_team} · {h.created_at:%d %b %H:%M}", h.handover_id)
                    for h in waiting]
         return (render.inbox(waiting, utcnow()), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
@@ -262,7 +263,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         customer = svc.assistant.customer(taken.customer_id)
         return (gr.Radio(choices=[(f"{customer.display_name} · {customer.customer_id}", customer.customer_id)],
                          value=customer.customer_id),
-                f"✓ Taken: **{customer.display_name}** — {taken.headline}")
+                f"✓ Taken: **{render.md_text(customer.display_name)}** — {render.md_text(taken.headline)}")
 
     private: dict[str, Any] = {"api_visibility": "private"}
     query.submit(find, [query, results], [results], **private)

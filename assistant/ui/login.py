@@ -86,9 +86,9 @@ def guarded(fn: F) -> F:
         except gr.Error:
             raise
         except Forbidden as exc:
-            raise gr.Error(f"Not allowed: {exc}.", title="Not allowed") from exc
+            raise gr.Error(esc(f"Not allowed: {exc}."), title="Not allowed") from exc
         except RapportError as exc:
-            raise gr.Error(str(exc), title="Cannot do that") from exc
+            raise gr.Error(esc(exc), title="Cannot do that") from exc  # toasts render HTML; a message may quote input
 
     return wrapper  # type: ignore[return-value]
 

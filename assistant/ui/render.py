@@ -1,13 +1,16 @@
 """HTML for the desk and the review queue: profile card, contact timeline, drafts with clickable sources.
 
-Everything from the store is customer text: it is escaped here, always (html.escape plus the template braces).
+Everything from the store, an agent or an API caller is text: it is escaped here, and only here, for the sink it
+goes to: esc() for HTML (gr.HTML, toasts), md_text() for gr.Markdown, chat_text() for the chatbot.
 """
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from html.entities import html5
 
 from assistant.models import Case, Citation, Customer, Draft, DraftSentence, Fact, Handover, Interaction, Suggestion
 
@@ -36,6 +39,25 @@ def esc(value: object) -> str:
     """HTML-escape, and neutralise the braces and dollars gr.HTML's template engine would read."""
     text = html.escape(str(value), quote=True)
     return text.replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+
+
+# A '&' the HTML parser would read as a character reference: '&#', '&name;', or a legacy name without ';'.
+_STARTS_REF = re.compile("&(?=#|[A-Za-z][A-Za-z0-9]*;|"
+                         + "|".join(sorted((re.escape(k) for k in html5 if not k.endswith(";")), key=len,
+                                           reverse=True)) + ")")
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark, each escapable in CommonMark
+
+
+def chat_text(value: object) -> str:
+    """Text for the chatbot (Markdown off): it still parses a message as HTML, so '<' and any '&' that would start
+    a character reference are escaped, and nothing else: the copy button copies the message as written."""
+    return _STARTS_REF.sub("&amp;", str(value)).replace("<", "&lt;")
+
+
+def md_text(value: object) -> str:
+    """Text for a Markdown sink (gr.Markdown): one line, every ASCII punctuation mark backslash-escaped, so no
+    link, image, tag, heading or emphasis can come of it."""
+    return _MD_PUNCT.sub(r"\\\1", " ".join(str(value).split()))
 
 
 def day(value: datetime | date | None) -> str:
@@ -304,24 +326,20 @@ def numbered_answer(draft: Draft) -> tuple[str, list[Citation]]:
     return text, cited
 
 
-def answer_sources_markdown(citations: Sequence[Citation], interactions: Mapping[str, Interaction]) -> str:
-    """The cited turns of a chat answer, as Markdown for the collapsible 'Sources' message."""
+def answer_sources_html(citations: Sequence[Citation], interactions: Mapping[str, Interaction]) -> str:
+    """The cited turns of a chat answer, as HTML for the collapsible 'Sources' message (the turns escaped)."""
     lines = []
     for n, c in enumerate(citations, start=1):
         inter = interactions.get(c.interaction_id)
         if inter is None:
-            lines.append(f"**[{n}]** {c.interaction_id}")
+            lines.append(f"<div><b>[{n}]</b> {esc(c.interaction_id)}</div>")
             continue
         label = CHANNELS.get(inter.channel, CHANNELS["other"])[2]
-        lines.append(f"**[{n}] {label} · {day(inter.started_at)}** · {c.interaction_id}")
+        lines.append(f"<div><b>[{n}] {esc(label)} · {esc(day(inter.started_at))}</b> · {esc(c.interaction_id)}</div>")
         wanted = set(c.turn_ids)
-        lines += [f"> *{t.speaker}:* {_md(t.text)}" for t in inter.turns if not wanted or t.turn_id in wanted]
-        lines.append("")
-    return "\n".join(lines) or "No sources."
-
-
-def _md(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\`*_[]<>#|" else ch for ch in text)
+        lines += [f"<blockquote><i>{esc(t.speaker)}:</i> {esc(t.text)}</blockquote>" for t in inter.turns
+                  if not wanted or t.turn_id in wanted]
+    return "".join(lines) or "No sources."
 
 
 def audit_table(entries: Sequence[object]) -> str:

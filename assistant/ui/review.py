@@ -244,9 +244,10 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
         else:
             review = svc.reviews.release(review_id, user)
         shown = show_review(review.review_id, browser, request)
-        done = {"claim": f"**#{review.review_id}** is yours: others see it as claimed by {user.name}.",
+        who = render.md_text(user.name)
+        done = {"claim": f"**#{review.review_id}** is yours: others see it as claimed by {who}.",
                 "release": f"**#{review.review_id}** is back in the queue."}.get(
-            action, f"**#{review.review_id} {STATUS_ICON[review.status]}** by {user.name}.")
+            action, f"**#{review.review_id} {STATUS_ICON[review.status]}** by {who}.")
         return (*shown[:6], done, *shown[7:], *load_queue(show, browser, request))
 
     @guarded
@@ -257,7 +258,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
         result = svc.reviews.approve_many([int(i) for i in ids], user)
         done = f"Approved {len(result.approved)} of {len(ids)}."
         if result.refused:
-            done += " Not approved: " + "; ".join(render.esc(why) for why in result.refused.values()) + "."
+            done += " Not approved: " + "; ".join(render.md_text(why) for why in result.refused.values()) + "."
         return (done, *load_queue(show, browser, request))
 
     @guarded

@@ -1,0 +1,333 @@
+"""No text from a customer, an agent or an API caller renders as a page (issue 16 item 7), and the UI carries its
+own icons and passes axe-core (issue 17 items 6 and 8).
+
+Fast tests check the escaping helpers and the Content-Security-Policy; the browser test ingests a customer whose
+turns, name and handover target are hostile markup, counts what a local listener receives (nothing), looks for the
+payload's tags in the DOM of the desk, the chat and the review queue (none), scans the rendered screens for emoji,
+and runs axe-core on the desk, the review queue and the prompt lab.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import shutil
+import socket
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+
+from assistant.ui import render
+
+# Emoji and pictographs that need an emoji font (or a symbol font a minimal machine lacks): the UI draws these as
+# inline SVG instead. Punctuation such as "·", "—", "→" and "…" is in every text font and stays.
+EMOJI = re.compile("[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]")
+
+
+class _Tags(HTMLParser):
+    """What a browser's HTML parser would make of a string: its start tags and its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parsed(markup: str) -> _Tags:
+    out = _Tags()
+    out.feed(markup)
+    out.close()
+    return out
+
+
+def hostile(port: int) -> list[str]:
+    """Markup and Markdown that would fetch from, link to or draw a form for the listener on port."""
+    base = f"http://127.0.0.1:{port}"
+    return [
+        f'<img src="{base}/img-turn" alt="x">',
+        f'<form action="{base}/form"><p>Please re-enter your password</p><input type="password" name="pw">'
+        '<button type="submit">Submit</button></form>',
+        f"[click here]({base}/md-link)",
+        f"![x]({base}/md-image)",
+        f"<script>fetch('{base}/script')</script>",
+        f"<svg><image href='{base}/svg-image'/></svg>",
+        f"{base}/bare-url and www.example.invalid",
+    ]
+
+
+PAYLOAD_TAGS = ("img", "form", "input", "script", "a", "svg", "image", "button", "iframe")
+
+
+@pytest.mark.parametrize("payload", hostile(9))
+def test_chat_text_is_shown_as_written_never_as_markup(payload):
+    """The chatbot parses its messages as HTML: what render.chat_text gives it parses to the text itself."""
+    shown = parsed(render.chat_text(payload))
+    assert shown.tags == []
+    assert "".join(shown.text) == payload
+
+
+def test_chat_text_leaves_ordinary_text_as_typed():
+    """Only what would start a tag or a character reference is escaped: the copy button copies plain text."""
+    for text in ("M&S refund of £86.40 — 2 > 1", "R&D, Q&A and 50% off", "a & b"):
+        assert render.chat_text(text) == text
+    assert parsed(render.chat_text("&amp; &lt;b&gt; &copy &#60;")).text == ["&amp; &lt;b&gt; &copy &#60;"]
+
+
+@pytest.mark.parametrize("payload", hostile(9))
+def test_markdown_text_renders_as_plain_text(payload):
+    """gr.Markdown reads Markdown and HTML: render.md_text makes a payload one line of plain text."""
+    from markdown_it import MarkdownIt
+
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(f"Taken: {render.md_text(payload)}")
+    shown = parsed(page)
+    assert shown.tags == ["p"]
+    assert "".join(shown.text).strip() == "Taken: " + " ".join(payload.split())
+
+
+def test_answer_sources_quote_turns_as_text(embedder):
+    """The chat's Sources message quotes the cited turns: the turns' markup is text, only ours is markup."""
+    from datetime import UTC, datetime
+
+    from assistant.models import Citation, Interaction
+
+    turns = [{"turn_id": str(i), "speaker": "customer", "text": text} for i, text in enumerate(hostile(9))]
+    inter = Interaction.model_validate({"interaction_id": "int-x", "customer_id": "cust-x", "channel": "chat",
+                                        "started_at": datetime(2026, 3, 1, tzinfo=UTC), "turns": turns})
+    html = render.answer_sources_html([Citation(interaction_id="int-x", turn_ids=[])], {"int-x": inter})
+    shown = parsed(html)
+    assert not set(shown.tags) & set(PAYLOAD_TAGS)
+    assert all(text in "".join(shown.text) for text in hostile(9))
+
+
+def test_every_response_carries_a_content_security_policy(tmp_path, embedder):
+    """Images, scripts, styles, fonts, frames and form targets only from the app itself, on the UI and the API."""
+    from fastapi.testclient import TestClient
+
+    from assistant.facade import Assistant
+    from assistant.server import create_app
+    from assistant.settings import Settings
+
+    settings = Settings(store_dir=tmp_path / "store")
+    assistant = Assistant(settings, embedder=embedder)
+    try:
+        with TestClient(create_app(settings, assistant, demo_data=False)) as client:
+            for path in ("/", "/api/health", "/login"):
+                policy = _policy(client.get(path).headers.get("content-security-policy", ""))
+                assert policy["default-src"] == ["'self'"], path
+                for directive in ("img-src", "script-src", "style-src", "font-src", "connect-src", "form-action",
+                                  "frame-src"):
+                    sources = policy.get(directive, policy["default-src"])
+                    assert all(s.startswith("'") or s in ("data:", "blob:") for s in sources), (path, directive)
+                assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'self'"]
+                assert policy["frame-ancestors"] == ["'none'"]
+    finally:
+        assistant.close()
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    out = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        out[name] = sources
+    return out
+
+
+# ---- in the browser ------------------------------------------------------------------------------------------
+
+class Listener:
+    """A tiny HTTP server on 127.0.0.1 that counts every request made to it (the payloads all point here)."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _count(self) -> None:
+                owner.paths.append(self.path)
+                self.send_response(204)
+                self.end_headers()
+
+            do_GET = do_POST = do_HEAD = _count  # noqa: N815 - the names http.server looks up
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def hostile_records(port: int) -> tuple[list[dict], list[dict]]:
+    """A customer whose name and turns are hostile markup, with one contact that mixes it with a real request."""
+    base = f"http://127.0.0.1:{port}"
+    customer = {"customer_id": "cust-eve-hostile", "name": f'Eve <img src="{base}/name"> Hostile',
+                "customer_since": "2020-01-01", "products": [f"<img src={base}/product>"],
+                "consent": {"marketing": True}, "contact": {"email": "eve@example.com"}, "metadata": {}}
+    lines = ["Hello, I want to dispute a card payment of forty pounds to Greenacre, it was taken twice.",
+             *hostile(port), "The payment to Greenacre was taken twice, please refund the second one."]
+    turns = []
+    for i, text in enumerate(lines):
+        turns.append({"turn_id": str(2 * i), "speaker": "agent", "text": "Thanks, go on.",
+                      "at": f"2026-02-10T10:{i:02d}:00Z"})
+        turns.append({"turn_id": str(2 * i + 1), "speaker": "customer", "text": text,
+                      "at": f"2026-02-10T10:{i:02d}:30Z"})
+    interaction = {"interaction_id": "int-eve-01", "customer_id": "cust-eve-hostile", "channel": "chat",
+                   "started_at": "2026-02-10T10:00:00Z", "ended_at": "2026-02-10T10:20:00Z",
+                   "agent_id": "agent-raj", "outcome": f"<img src={base}/outcome>", "tags": ["card", "dispute"],
+                   "metadata": {}, "turns": turns}
+    return [customer], [interaction]
+
+
+PASSWORDS = {"ann": "ann-agent-password", "sam": "sam-supervisor-password", "dev": "dev-developer-password"}
+ROLES = {"ann": "agent", "sam": "supervisor", "dev": "developer"}
+TEAMS = """teams:
+  - name: card team
+    description: lost, stolen, blocked or damaged debit and credit cards, card payments declined
+    agents: [bob]
+"""
+# Run in every page before Gradio: CSP violations are collected, so a slip in the escaping shows up here too.
+WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+             "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+
+
+@pytest.fixture(scope="module")
+def hostile_app(tmp_path_factory, embedder):
+    """The real app on 127.0.0.1 with the demo data, the hostile customer, and a review whose target is markup."""
+    import uvicorn
+
+    from assistant.auth import add_user
+    from assistant.facade import Assistant
+    from assistant.models import utcnow
+    from assistant.server import create_app
+    from assistant.settings import Settings
+
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Chromium not installed (apt-get install -y chromium)")
+    listener = Listener()
+    folder = tmp_path_factory.mktemp("browser-safety")
+    (folder / "teams.yaml").write_text(TEAMS, encoding="utf-8")
+    settings = Settings(store_dir=folder / "store", teams_file=folder / "teams.yaml", handover_review="all")
+    for name, role in ROLES.items():
+        add_user(settings, name, role, password=PASSWORDS[name])
+    assistant = Assistant(settings, embedder=embedder)
+    app = create_app(settings, assistant)
+    customers, interactions = hostile_records(listener.port)
+    for path, records in ((folder / "customers.jsonl", customers), (folder / "interactions.jsonl", interactions)):
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = assistant.ingest(folder / "interactions.jsonl", customers=folder / "customers.jsonl")
+    assert report.ingested == 1, report
+    svc = app.state.services
+    now = utcnow()
+    svc.reviews.submit(assistant.handover("cust-eve-hostile", now=now), user=svc.users.get("ann"), now=now,
+                       customer=assistant.customer("cust-eve-hostile"),
+                       interactions=assistant.interactions("cust-eve-hostile"),
+                       target=f"<img src=http://127.0.0.1:{listener.port}/target> card team")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 90
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/", listener
+    server.should_exit = True
+    thread.join(timeout=30)
+    listener.close()
+    assistant.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def open_as(browser, url: str, name: str, outside: list[str]):
+    """A fresh session logged in as name; every request that leaves the app's origin is noted in outside."""
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.set_default_timeout(60_000)
+    page.add_init_script(WATCH_CSP)
+    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
+    page.goto(url)
+    page.fill("input[type=text]", name)
+    page.fill("input[type=password]", PASSWORDS[name])
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#rp-header .rp-role")
+    return page
+
+
+def payload_elements(page, port: int) -> list[str]:
+    """Elements the payload would have made: anything pointing at the listener, any form or password field."""
+    return page.evaluate("""(port) => [...document.querySelectorAll(
+        `form, input[type=password], script:not([src]):not([type]), [src*=":${port}"], [href*=":${port}"],
+         [action*=":${port}"], [srcset*=":${port}"]`)].filter(e => e.tagName !== 'SCRIPT' ||
+         e.textContent.includes(':' + port)).map(e => e.outerHTML.slice(0, 160))""", port)
+
+
+@pytest.mark.slow
+def test_hostile_text_is_shown_as_text_and_fetches_nothing(hostile_app, chromium):
+    from playwright.sync_api import expect
+
+    url, listener = hostile_app
+    outside: list[str] = []
+    # ---- the agent: the desk, a chat answer, the agent's own markup as a question, a handover --------------
+    page = open_as(chromium, url, "ann", outside)
+    page.locator("#customer-search input, #customer-search textarea").first.fill("cust-eve-hostile")
+    page.locator("#customer-results label").filter(has_text="cust-eve-hostile").click()
+    expect(page.locator("#profile")).to_contain_text("cust-eve-hostile")
+    expect(page.locator("#profile .rp-name")).to_contain_text(f'<img src="http://127.0.0.1:{listener.port}/name">')
+    expect(page.locator("#timeline")).to_contain_text("re-enter your password")
+    expect(page.locator("#greeting .rp-draft-text")).to_be_visible()
+    page.locator("#question textarea").fill("Did they ask us to re-enter a password or click a link?")
+    page.click("#ask")
+    expect(page.locator("#chat [data-testid=bot]").first).to_be_visible(timeout=60_000)
+    page.locator("#question textarea").fill(f"<img src=http://127.0.0.1:{listener.port}/question> what now?")
+    page.click("#ask")
+    expect(page.locator("#chat [data-testid=user]").nth(1)).to_contain_text("<img src=")
+    for source in page.locator("#chat button").filter(has_text="Sources (").all():
+        source.click()  # open the quoted turns
+    page.locator("#handover-target input").first.click()
+    page.get_by_role("option", name="Team: card team").click()
+    page.click("#hand-over")
+    expect(page.locator("#handover-status")).to_contain_text("Sent to card team")
+    expect(page.locator("#handover .rp-draft-text")).to_be_visible()
+    assert payload_elements(page, listener.port) == []
+    assert page.evaluate("window.__csp") == []
+    page.context.close()
+
+    # ---- the supervisor: the queue and the review whose target is markup --------------------------------
+    page = open_as(chromium, url, "sam", outside)
+    page.get_by_role("tab", name="Review queue").click()
+    expect(page.locator("#review-queue")).to_contain_text('Eve <img src="http')  # the name, as text
+    page.locator("#review-queue").get_by_text("/target> card team").filter(visible=True).first.click()
+    heading = page.locator("#review-heading")
+    expect(heading).to_contain_text(f"<img src=http://127.0.0.1:{listener.port}/target> card team")
+    expect(page.locator("#review-sources .rp-draft")).to_be_visible()
+    assert payload_elements(page, listener.port) == []
+    assert page.evaluate("window.__csp") == []
+    page.context.close()
+
+    time.sleep(1.0)  # a fetch the page started would have arrived by now
+    assert listener.paths == [] and outside == []
