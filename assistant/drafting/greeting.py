@@ -26,6 +26,7 @@ from assistant.drafting.phrasing import (
 )
 from assistant.drafting.policy import same_topic
 from assistant.language.time import reanchor
+from assistant.language.words import STOPWORDS, stem, words
 from assistant.models import Citation, DraftSentence, Interaction, as_utc
 
 NOTABLE_TENURE_YEARS = 5
@@ -118,6 +119,10 @@ def contact_topic(ctx: CustomerContext, inter: Interaction) -> tuple[str, list[C
                                spoken=True)
             cites = [c for c in f.citations if c.interaction_id == inter.interaction_id]
             return topic[0].lower() + topic[1:], cites
+    # A tag is the CRM's word: said to the customer only when it is theirs too ("minor account" for "a savings
+    # account for a baby" would tell them they hold one).
+    theirs = {stem(w) for t in inter.turns if t.speaker == "customer" for w in words(t.text)}
+    tags = [t for t in tags if all(stem(w) in theirs for w in words(t) if w not in STOPWORDS)]
     if not tags:
         return "", []
     product = next((t for t in tags if any(w in t.lower() for w in _PRODUCT_WORDS)), tags[0])

@@ -44,13 +44,14 @@ def short_date(when: datetime | date) -> str:
 
 
 def when_past(when: datetime, now: datetime) -> str:
-    """A past time relative to now: 'today', 'yesterday', 'on Monday', 'on 3 November'."""
+    """A past time relative to now: 'today', 'yesterday', 'on Monday' (this week), 'on 19 November'. A weekday of
+    last week is dated: said on a Wednesday, "on Thursday" reads as tomorrow."""
     days = (now.date() - when.date()).days
     if days <= 0:
         return "today"
     if days == 1:
         return "yesterday"
-    if days < 7:
+    if days < 7 and when.weekday() < now.weekday():
         return f"on {_WEEKDAYS[when.weekday()]}"
     return f"on {day_month(when, now)}"
 

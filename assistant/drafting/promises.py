@@ -67,7 +67,8 @@ _DUE_WORDS = re.compile(r"\s+(?:by \d{1,2}:\d{2} )?(?:on|by) \d{1,2} [A-Z][a-z]{
 
 _ASIDE = re.compile(r",\s*(?:whether|so (?:it|that|you)|because|as soon as)\b", re.I)
 _RELATIVE_DAY = re.compile(r"\b(?:today|tomorrow|tonight|this (?:morning|afternoon|evening))\b", re.I)
-_WE_WILL = re.compile(r"\b(?:I'll|I will|we'll|we will)\s+(?P<what>[^.!?]+)", re.I)
+# "What I'll do is chase the team" promises the chase, not "to do is chase".
+_WE_WILL = re.compile(r"\b(?:I'll|I will|we'll|we will)\s+(?:do is,?\s+)?(?P<what>[^.!?]+)", re.I)
 
 
 def promise_words(fact: Fact, name: str) -> str:

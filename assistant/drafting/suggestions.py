@@ -174,7 +174,7 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         speaker, quote, inter = words_of(ctx, f)
         where = f" ({CHANNEL_NOUNS.get(inter.channel, 'contact')})" if inter else ""
         reason = ("Escalated" if status == "escalated" else "Raised") + \
-            f" {when_past(raised, ctx.now)}{where}" + (
+            f" {when_past(_first_raised(ctx, f), ctx.now)}{where}" + (
             f"; {ctx.name} has been in touch {times(repeat)} about it" if repeat > 1 else "") + (
             f": \u201c{quote}\u201d" if quote and speaker == "customer" else "")
         score = (0.9 if status == "escalated" else 0.8) + min(repeat, 3) * 0.02
@@ -187,6 +187,12 @@ def _raised_at(ctx: CustomerContext, fact: Fact) -> datetime:
     """When the contact a fact was read from started (its first citation), else when memory recorded it."""
     inters = [ctx.by_id[c.interaction_id] for c in fact.citations if c.interaction_id in ctx.by_id]
     return max((as_utc(i.started_at) for i in inters), default=fact_time(fact, ctx.now))
+
+
+def _first_raised(ctx: CustomerContext, fact: Fact) -> datetime:
+    """When the customer first raised it (memory keeps that on the latest fact): a chase is not when it was raised."""
+    raised = (fact.attributes or {}).get("raised_at")
+    return min(as_utc(datetime.fromisoformat(str(raised))), _raised_at(ctx, fact)) if raised else _raised_at(ctx, fact)
 
 
 def _the(subject: str) -> str:

@@ -22,6 +22,11 @@ _MENU = re.compile(
     r"\bmenu ?>|"
     r"\byou are (?:caller )?number \w+ in the queue\b|\bestimated wait(?:ing)? time\b|"
     r"\bplease listen carefully as our (?:menu )?options\b|\bto hear these options again\b|"
+    # the recorded redirect before a queue: "If this is an emergency, please hang up and dial 911"
+    r"^if (?:this is an emergency|you(?:'re| are) calling (?:about|to|regarding|from)|you (?:smell|have lost|need "
+    r"to report))\b[^.?!]{0,80}\b(?:please )?(?:hang up|stay on the line|press|dial|call|visit)\b|"
+    r"\bplease (?:hang up and (?:dial|call)|stay on the line)\b(?![^.?!]*\?)|"
+    r"\ban? (?:adviser|advisor|agent|colleague|operator) will be with you (?:shortly|soon|in a moment)\b|"
     r"\bwelcome to [A-Z][\w ]{2,40}(?:\.|,) (?:for|if|please|your)\b|^welcome to [A-Z][\w' ]{2,50}[.!]?$|"
     r"^thank(?:s| you) for calling [A-Z][\w' ]{2,50}[.!]?$|\[(?:hold music|music|ringing|"
     r"silence|inaudible|crosstalk|background noise)\]",

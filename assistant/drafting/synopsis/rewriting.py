@@ -129,7 +129,9 @@ def rewrite_pronouns(
             out.append(Tok(Names.mid(Names.poss(who)), tk.sp))
         elif low in {"myself", "yourself"}:
             who = spk if low == "myself" else lst
-            out.append(Tok("themselves" if who in mentioned else Names.mid(who), tk.sp))
+            # "I'll chase it myself", retold as ours: "we'll chase it ourselves"
+            own = "ourselves" if who == "We" else "themselves"
+            out.append(Tok(own if who in mentioned or who == "We" else Names.mid(who), tk.sp))
         elif low == "yourselves":
             out.append(Tok("themselves", tk.sp))
         elif low == "we":

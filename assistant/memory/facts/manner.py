@@ -27,11 +27,15 @@ _TITLE = r"(?:Dr|Doctor|Prof|Professor|Mx|Ms|Miss|Mrs|Mr|Reverend|Rev)\.?"
 _NOT_A_NAME = (r"(?:Back|On|After|Before|In|At|Tomorrow|Later|When|If|Any\w*|Monday|Tuesday|Wednesday|Thursday|"
                r"Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|"
                r"November|December)\b")
-_ADDRESS_RE = re.compile(rf"\b[Cc]all me (?!{_NOT_A_NAME})([A-Z][a-z]+)\b|"
+_ADDRESS_RE = re.compile(rf"\b[Cc]all me (?!{_NOT_A_NAME}|{_TITLE}\s)([A-Z][a-z]+)\b|"
                          rf"\b(?:[Ii]t's|[Ii]t is|I'm|I am) ({_TITLE} [A-Z][\w'-]+),? not (?:{_TITLE})|"
                          rf"\b[Aa]ddress (?:any |all |the |my )?(?:letters|post|mail|me|post to me) (?:to|as) "
                          rf"({_TITLE} [A-Z][\w'-]+)|"
-                         rf"\b(?:use|call me by) my first name(?:,? ([A-Z][a-z]+))?")
+                         rf"\b(?:use|call me by) my first name(?:,? ([A-Z][a-z]+))?|"
+                         # a title and surname asked for ("It's Mrs Okonjo, please", "call me Mrs Okonjo"), not
+                         # someone else's ("Mrs Okonjo's neighbour"), nor a bare introduction ("I'm Mr Patel, ...")
+                         rf"\b(?:[Ii]t's|[Ii]t is|I'm|I am|[Tt]his is) ({_TITLE} [A-Z][\w-]+),? please\b|"
+                         rf"\b(?:[Cc]all me|[Aa]ddress me as) ({_TITLE} [A-Z][\w-]+)\b(?!'s|’s|-)")
 _PERSON_RE = re.compile(r"\b(?:deal with|speak (?:to|with)|talk (?:to|with)) ([A-Z][a-z]+) again\b|"
                         r"\b(same) (?:adviser|advisor|person|agent|colleague) (?:each|every) time\b|"
                         r"\b(female|woman|lady|male) (?:adviser|advisor|member of staff|colleague)\b")

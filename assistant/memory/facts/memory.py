@@ -10,13 +10,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from assistant.embedding import Embedder
 from assistant.errors import ModelUnavailable, StoreUnavailable, UnknownCustomer
 from assistant.language.grammar import grammar
 from assistant.language.time import fmt_day
+from assistant.memory.fact_rules import READER_KEY, outdated, rules_version
 from assistant.memory.facts import life, mood
 from assistant.memory.facts.base import ReadingLimits
 from assistant.memory.facts.extract import Extractor
@@ -100,8 +100,7 @@ class FactMemory:
 
     def outdated(self) -> bool:
         """True when stored facts were read by another version of the fact reader (or one before versions)."""
-        stamp = self.store.meta(READER_KEY)
-        return self.store.has_interactions() if stamp is None else stamp != self.reader_version
+        return outdated(self.store, self.reader_version)
 
     def refresh(self) -> int:
         """Read every stored interaction's facts again with this reader, the quarantined ones excepted.
@@ -178,15 +177,18 @@ class FactMemory:
             if kind == "consent" and group[0].status == "withdrawn":
                 # Opting back in needs the record to change; a remark in a call does not override it.
                 group = [f for f in group if f.status == "withdrawn"]
-            contacts = 0
+            contacts, raised = 0, None
             for i, fact in enumerate(group):
                 newer = group[i + 1] if i + 1 < len(group) else None
                 update: dict[str, object] = {}
                 if newer is not None:
                     update["superseded_at"] = newer.recorded_at or fact.recorded_at
                 if kind == "issue":
-                    update["attributes"] = {**fact.attributes, "repeat_contacts": contacts}
+                    # when it was first raised, for a chase of it: since the last time it was resolved
+                    raised = raised or (fact.recorded_at.isoformat() if fact.recorded_at else None)
+                    update["attributes"] = {**fact.attributes, "repeat_contacts": contacts, "raised_at": raised}
                     contacts = 0 if fact.status == "resolved" else contacts + 1
+                    raised = None if fact.status == "resolved" else raised
                 out.append(fact.model_copy(update=update) if update else fact)
         return out
 
@@ -288,22 +290,9 @@ def _record_fact(customer_id: str, kind: str, subject: str, text: str, status: s
                 attributes={"source": "customer record", **attributes})
 
 
-READER_KEY = "facts_reader"
-
-
 def reader_version(settings: Settings, reader: LLMFactReader | None) -> str:
     """Changes when the rules (this package's code), the settings they read or the model's prompt change."""
-    digest = hashlib.sha256(f"{settings.offer_cooldown_days}|{settings.language_pipeline}|"
-                            f"{reader.prompt.content_hash if reader else ''}".encode())
-    package = Path(__file__).resolve().parents[2]
-    # assistant/memory (rules and helpers) and assistant/language (grammar, word lists, classifiers' data)
-    sources = [*(package / "memory").rglob("*.py"), *(package / "language").rglob("*.py"),
-               *(package / "language" / "data").glob("*")]
-    for source in sorted(sources):
-        if source.is_file():
-            digest.update(source.name.encode())
-            digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
+    return rules_version(settings, reader.prompt.content_hash if reader else "")
 
 
 def _reader(settings: Settings, llm: Any) -> LLMFactReader | None:

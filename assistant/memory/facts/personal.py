@@ -200,7 +200,9 @@ def _welcomed(t: Token) -> bool:
         return False  # "email rather than phone": phone is the one they don't want (the comparison rule reads it)
     if t.dep_ in {"nsubj", "nsubjpass"} and head.lemma_ == "be" and any(
             c.dep_ in {"acomp", "attr"} and c.lower_ in _WARM for c in head.children):
-        return True
+        # "email is fine", "texts would be best" is a wish; "calls have been fine since", "the app was good" is a
+        # report on how something went
+        return head.tag_ != "VBD" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in head.children)
     if any(c.lower_ == "only" for c in t.children):
         return True
     chain = [t, head, head.head]
@@ -288,9 +290,26 @@ def preferences(conversation: Conversation) -> list[Fact]:
                                status="stated", valid_from=channel_sources[0].at, wanted=sorted(all_wanted),
                                unwanted=sorted(all_unwanted), value=" ".join(s.text for s in channel_sources),
                                # the words a draft quotes: the customer's own last word on it, else ours
-                               quote=next((s.text for s in reversed(channel_sources) if s.speaker == "customer"),
-                                          channel_sources[-1].text)))
+                               quote=_wish_words(next((s.text for s in reversed(channel_sources)
+                                                       if s.speaker == "customer"), channel_sources[-1].text))))
     return facts
+
+
+_PIECE = re.compile(r"[^,.;!?]+[,.;!?]*")
+
+
+def _wish_words(text: str) -> str:
+    """The part of a sentence that names the channels, cut from the reply around it: "That would be brilliant,
+    email's best, yeah." -> "email's best". Contiguous and exact (a draft quotes it as said); at least three words
+    where the sentence has them."""
+    pieces = [(m.start(), m.end()) for m in _PIECE.finditer(text) if m.group(0).strip()]
+    named = [i for i, (a, b) in enumerate(pieces) if _ANY_CHANNEL.search(text[a:b])]
+    if not named:
+        return text
+    first, last = named[0], named[-1]
+    while len(text[pieces[first][0]:pieces[last][1]].split()) < 3 and (first > 0 or last < len(pieces) - 1):
+        first, last = (first, last + 1) if last < len(pieces) - 1 else (first - 1, last)  # an afterthought first
+    return text[pieces[first][0]:pieces[last][1]].strip().rstrip(",;")
 
 
 def _time_words(text: str) -> str:

@@ -173,7 +173,10 @@ def _due(said: Said, conversation: Conversation) -> tuple[datetime | None, str]:
     clock = _CLOCK.search(said.text)
     if not spans and clock is None:  # "I'll post the documents. They should arrive within a week."
         rest = " ".join(s.text for s in conversation.turn_sentences(said) if s.index == said.index)
-        spans = [s for s in find_spans(rest, said.at, "future") if s.end > said.at]
+        # Another sentence's time is this promise's only when it says how soon ("within a week"), not when it
+        # names a season or a month something else happens in ("your postcode is in the autumn batch").
+        spans = [s for s in find_spans(rest, said.at, "future") if s.end > said.at
+                 and s.precision not in {"season", "month", "year"}]
     if not spans and clock is None:
         return None, ""
     if spans:
