@@ -62,6 +62,11 @@ class StoreUnavailable(RapportError):
     """The Chroma store (embedded folder or server) cannot be opened or reached."""
 
 
+class StoreInUse(RapportError):
+    """Another process (a running server, or a CLI command that writes) is the store's one writer: writing beside it
+    would go behind its back (assistant.store_lock). The message says who holds it and what to do instead."""
+
+
 class Busy(RapportError):
     """Every worker for this kind of work is taken and its queue is full: try again shortly (503, Retry-After)."""
 

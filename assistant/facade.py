@@ -12,6 +12,7 @@ from assistant.embedding import Embedder, load_embedder
 from assistant.models import Case, Customer, Draft, Evidence, Fact, Handover, IngestReport, Interaction, Suggestion
 from assistant.settings import Settings
 from assistant.store import QuarantinedContact, Store
+from assistant.store_lock import refuse_if_held
 
 InteractionsInput = str | Path | Sequence[str | Path] | Sequence[dict[str, Any] | Interaction]
 CustomersInput = str | Path | Sequence[dict[str, Any] | Customer] | None
@@ -57,6 +58,7 @@ class Assistant:
         nothing is written unless every record is accepted (RecordsRejected / InteractionConflict otherwise)."""
         from ingest.pipeline import run_ingest
 
+        refuse_if_held(self.settings.store_dir, "ingest")  # a server (or a CLI write) elsewhere owns this store
         self.catch_up()  # an earlier run killed between a commit and its facts or cases left them to do
         return run_ingest(
             self.store, self.embedder, self.settings, interactions, customers=customers,
@@ -88,6 +90,7 @@ class Assistant:
     def refresh_facts(self, *, quarantined: bool = False) -> int:
         """Read every stored contact's facts again, after an upgrade changed the fact rules; quarantined contacts
         are left alone unless `quarantined`, which reads only them again. Returns how many were read."""
+        refuse_if_held(self.settings.store_dir, "refresh facts")
         read = self.memory.retry_quarantined() if quarantined else self.memory.refresh()
         self.case_memory.refresh()
         return read

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import logging
 import os
@@ -21,6 +22,7 @@ from assistant.errors import InputError
 from assistant.facade import Assistant
 from assistant.review import ReviewQueue
 from assistant.settings import Settings
+from assistant.store_lock import SERVER, WriterLock
 
 log = logging.getLogger("rapport")
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -128,23 +130,37 @@ def _announce_demo_accounts(svc: Services) -> None:
     print("\n".join(lines), file=sys.stderr, flush=True)
 
 
-def serve(app: FastAPI, settings: Settings) -> None:
-    """Run the app on 127.0.0.1:7860 (GRADIO_SERVER_NAME / GRADIO_SERVER_PORT override)."""
+def bind_address() -> tuple[str, int]:
+    """127.0.0.1:7860 unless GRADIO_SERVER_NAME / GRADIO_SERVER_PORT say otherwise."""
+    return os.environ.get("GRADIO_SERVER_NAME", DEFAULT_HOST), int(os.environ.get("GRADIO_SERVER_PORT", DEFAULT_PORT))
+
+
+def claim_store(settings: Settings) -> WriterLock:
+    """Before anything opens the store: this server becomes its one writer, or refuses to start (StoreInUse) when
+    another server or a CLI write command has it. Let go at exit; a server killed outright leaves a stale
+    writer.json that the next claim replaces."""
+    host, port = bind_address()
+    lock = WriterLock.claim(settings.store_dir, SERVER, url=f"http://{host}:{port}")
+    atexit.register(lock.release)  # after the interpreter has waited for the ingest workers (see _exit_soon)
+    return lock
+
+
+def serve(app: FastAPI, settings: Settings, lock: WriterLock | None = None) -> None:
+    """Run the app on bind_address(); `lock` (claim_store) is let go once the work in flight has stopped."""
     import uvicorn
 
-    host = os.environ.get("GRADIO_SERVER_NAME", DEFAULT_HOST)
-    port = int(os.environ.get("GRADIO_SERVER_PORT", DEFAULT_PORT))
+    host, port = bind_address()
     if settings.demo_mode and not is_loopback(host):
         raise InputError(f"demo mode serves on 127.0.0.1 only, not {host}", field="GRADIO_SERVER_NAME")
     print(f"Rapport: http://{host}:{port}/ (API docs: http://{host}:{port}/docs)", file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=settings.shutdown_timeout_s)
-    _exit_soon(EXIT_GRACE_S)
+    _exit_soon(EXIT_GRACE_S, lock)
 
 
 EXIT_GRACE_S = 2.0
 
 
-def _exit_soon(grace_s: float) -> None:
+def _exit_soon(grace_s: float, lock: WriterLock | None = None) -> None:
     """uvicorn has stopped (requests in flight got shutdown_timeout_s), but a worker thread may still be mid-ingest,
     and the interpreter would wait for it without end. Give it grace_s, then exit: stopping there is no worse than
     the kill -9 the store already survives (an ingest is resumable; a cut-off request was never answered)."""
@@ -154,6 +170,8 @@ def _exit_soon(grace_s: float) -> None:
         time.sleep(grace_s)
         log.warning("work still running %.0f s after shutdown; exiting anyway", grace_s)
         sys.stderr.flush()
+        if lock is not None:
+            lock.release()  # os._exit skips atexit; the work it cuts off is resumable (above)
         os._exit(0)
 
     threading.Thread(target=force, name="rapport-exit", daemon=True).start()

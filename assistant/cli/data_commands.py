@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -39,6 +41,17 @@ def _print_quarantined(quarantined: list[dict[str, str]]) -> None:
         typer.echo(f"  {q['interaction_id']:<20} {q['customer_id']:<20} since {q['since'][:16]}  {q['reason']}")
 
 
+@contextmanager
+def _sole_writer(command: str) -> Iterator[None]:
+    """A write command is the store's one writer while it runs: it refuses at once (StoreInUse: exit 2, saying what
+    to do) while a server or another write command has the store, and no server starts behind its back meanwhile."""
+    from assistant.settings import Settings
+    from assistant.store_lock import WriterLock
+
+    with WriterLock.claim(Settings().store_dir, command):
+        yield
+
+
 def register(app: typer.Typer) -> None:
     @app.command()
     def ingest(
@@ -49,8 +62,8 @@ def register(app: typer.Typer) -> None:
         """Load interactions (and customers) into the store: validate, redact, chunk, embed, upsert."""
         if not files and customers is None:
             raise typer.BadParameter("give interaction files, --customers, or both")
-        a = open_assistant()
-        report = a.ingest(list(files or []), customers=customers, format=format, progress=True)
+        with _sole_writer("rapport ingest"):
+            report = open_assistant().ingest(list(files or []), customers=customers, format=format, progress=True)
         _print_report(report)
         if report.rejected:
             raise typer.Exit(1)
@@ -58,8 +71,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def demo() -> None:
         """Load the bundled demo customers and their contacts."""
-        a = open_assistant()
-        report = a.ingest(DEMO_DIR / "interactions.jsonl", customers=DEMO_DIR / "customers.jsonl", progress=True)
+        with _sole_writer("rapport demo"):
+            a = open_assistant()
+            report = a.ingest(DEMO_DIR / "interactions.jsonl", customers=DEMO_DIR / "customers.jsonl", progress=True)
         _print_report(report)
         typer.echo(f"demo data is in {a.settings.store_dir}; try: rapport greet cust-maria-lopez  or  python app.py")
 
@@ -85,8 +99,9 @@ def register(app: typer.Typer) -> None:
                                          "read (see `rapport stats`), after a fix; one that fails again stays."),
     ) -> None:
         """Read every stored contact's facts again (after an upgrade changed the fact rules)."""
-        a = open_assistant()
-        read = a.refresh_facts(quarantined=quarantined)
+        with _sole_writer("rapport refresh-facts"):
+            a = open_assistant()
+            read = a.refresh_facts(quarantined=quarantined)
         typer.echo(f"facts read again for {_count(read, 'quarantined interaction' if quarantined else 'interaction')}")
         left = a.facts_quarantined()
         _print_quarantined([q.model_dump(mode="json") for q in left])
