@@ -143,6 +143,52 @@ def _policy(header: str) -> dict[str, list[str]]:
     return out
 
 
+def emoji_in(text: str) -> list[str]:
+    return sorted(set(EMOJI.findall(text)))
+
+
+def test_no_emoji_in_the_screens_labels(tmp_path, embedder):
+    """Every label, choice, placeholder and initial value of the desk, the review queue and the prompt lab (the
+    whole Blocks config, as the browser receives it) draws without an emoji font."""
+    from assistant.facade import Assistant
+    from assistant.server import create_app
+    from assistant.settings import Settings
+    from assistant.ui import build_ui
+
+    settings = Settings(store_dir=tmp_path / "store")
+    assistant = Assistant(settings, embedder=embedder)
+    try:
+        app = create_app(settings, assistant, ui=False, demo_data=False)
+        config = build_ui(app.state.services).get_config_file()
+    finally:
+        assistant.close()
+    labels = json.dumps(config, ensure_ascii=False, default=str)
+    assert "Agent desk" in labels and "Review queue" in labels
+    assert emoji_in(labels) == []
+
+
+def test_no_emoji_in_what_the_screens_fill_in(embedder):
+    """What handlers put on screen later: review statuses and headings, the lab's notes and flags, consent."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from assistant.models import Customer
+    from assistant.review import STATUSES
+    from assistant.ui import lab, review
+
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    texts = [review.counts_html(dict.fromkeys(STATUSES, 1)), *(review.status_html(s) for s in STATUSES)]
+    svc = SimpleNamespace(settings=SimpleNamespace(llm="none"))
+    texts += [lab.variant_note(svc, "grounded", "llm:v3")[0], lab.variant_note(svc, "grounded", "grounded")[0]]
+    case = SimpleNamespace(error=None, metrics={"groundedness": 0.5}, violations=[SimpleNamespace(rule="pii")],
+                           missing_facts=["due date"])
+    texts.append(lab._case_text(case, "text"))
+    for marketing in (True, False):
+        customer = Customer.model_validate({"customer_id": "cust-x", "name": "X", "consent": {"marketing": marketing}})
+        texts.append(render.profile_card(customer, [], [], now))
+    assert emoji_in(" ".join(texts)) == []
+
+
 # ---- in the browser ------------------------------------------------------------------------------------------
 
 class Listener:
@@ -331,3 +377,53 @@ def test_hostile_text_is_shown_as_text_and_fetches_nothing(hostile_app, chromium
 
     time.sleep(1.0)  # a fetch the page started would have arrived by now
     assert listener.paths == [] and outside == []
+
+
+SCREEN_TEXT = """() => [document.body.innerText, ...[...document.querySelectorAll('[aria-label],[title],[placeholder]')]
+    .flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('title'), e.getAttribute('placeholder')])]
+    .filter(Boolean).join('\\n')"""
+
+
+def screen_emoji(page) -> list[str]:
+    """Emoji anywhere a user reads: the visible text and the labels, titles and placeholders."""
+    return emoji_in(page.evaluate(SCREEN_TEXT))
+
+
+@pytest.mark.slow
+def test_screens_draw_their_own_icons(hostile_app, chromium):
+    """The desk, the review queue and the prompt lab, after the actions that fill them in: no emoji, and the
+    buttons' icons are the app's own files."""
+    from playwright.sync_api import expect
+
+    url, _ = hostile_app
+    outside: list[str] = []
+    page = open_as(chromium, url, "ann", outside)
+    page.locator("#customer-search input, #customer-search textarea").first.fill("maria.lopez@example")
+    page.locator("#customer-results label").filter(has_text="cust-maria-lopez").click()
+    expect(page.locator("#profile")).to_contain_text("marketing consent")
+    expect(page.locator("#greeting .rp-draft-text")).to_contain_text("Maria")
+    page.locator("#greeting-up").click()
+    expect(page.locator("#greeting-feedback-status")).to_contain_text("Recorded helpful")
+    icon = page.locator("#greeting-up img").first
+    assert icon.get_attribute("src").startswith("/") or icon.get_attribute("src").startswith(url)
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", icon.element_handle())
+    assert screen_emoji(page) == []
+    page.context.close()
+
+    page = open_as(chromium, url, "sam", outside)
+    page.get_by_role("tab", name="Review queue").click()
+    page.locator("#review-queue").get_by_text("/target> card team").filter(visible=True).first.click()
+    expect(page.locator("#review-heading")).to_contain_text("pending")
+    page.locator("#review-metrics-panel").get_by_text("Acceptance and edit rates").click()
+    expect(page.locator("#review-metrics")).to_contain_text("Thumbs up")
+    assert screen_emoji(page) == []
+    page.context.close()
+
+    page = open_as(chromium, url, "dev", outside)
+    page.get_by_role("tab", name="Prompt lab").click()
+    page.locator("#lab-b input").first.click()
+    page.get_by_role("option", name=re.compile("^llm")).first.click()
+    expect(page.locator("#lab-needs")).to_contain_text("needs an LLM")
+    assert screen_emoji(page) == []
+    page.context.close()
+    assert outside == []

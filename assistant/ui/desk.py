@@ -9,7 +9,7 @@ import gradio as gr
 from assistant.api.deps import Services
 from assistant.errors import InputError
 from assistant.models import Draft, Interaction, Suggestion, as_utc, utcnow
-from assistant.ui import render
+from assistant.ui import icons, render
 from assistant.ui.login import guarded, session_user
 from assistant.ui.theme import SOURCES_JS
 
@@ -50,16 +50,19 @@ def suggestions_draft(customer_id: str, suggestions: list[Suggestion], svc: Serv
 
 
 def feedback_row(svc: Services, draft_state: gr.State, what: str, *, thumbs: bool = True) -> None:
-    """👍 / 👎 / used / edited on a draft, recorded with its type, prompt version, user and time. thumbs=False where
-    the component rates on its own (the chat's per-message 👍/👎)."""
+    """Helpful / not helpful / used / edited on a draft, recorded with its type, prompt version, user and time.
+    thumbs=False where the component rates on its own (the chat's per-message thumbs). Icons are the app's SVG
+    files, so they draw on a machine without an emoji font."""
     with gr.Row(elem_classes="rp-feedback"):
         buttons = [
-            (gr.Button("👍", size="sm", scale=0, min_width=48, elem_id=f"{what}-up", visible=thumbs), "up", None),
-            (gr.Button("👎", size="sm", scale=0, min_width=48, elem_id=f"{what}-down", visible=thumbs), "down",
-             None),
-            (gr.Button("✓ Used as is", size="sm", scale=0, min_width=110, elem_id=f"{what}-used"), None, "used"),
-            (gr.Button("✎ Used with edits", size="sm", scale=0, min_width=140, elem_id=f"{what}-edited"), None,
-             "edited"),
+            (gr.Button("Helpful", icon=icons.file("thumb-up"), size="sm", scale=0, min_width=96,
+                       elem_id=f"{what}-up", visible=thumbs), "up", None),
+            (gr.Button("Not helpful", icon=icons.file("thumb-down"), size="sm", scale=0, min_width=116,
+                       elem_id=f"{what}-down", visible=thumbs), "down", None),
+            (gr.Button("Used as is", icon=icons.file("check"), size="sm", scale=0, min_width=110,
+                       elem_id=f"{what}-used"), None, "used"),
+            (gr.Button("Used with edits", icon=icons.file("pencil"), size="sm", scale=0, min_width=140,
+                       elem_id=f"{what}-edited"), None, "edited"),
         ]
         status = gr.Markdown(elem_classes="rp-status", elem_id=f"{what}-feedback-status")
     for button, rating, usage in buttons:
@@ -73,7 +76,8 @@ def _recorder(svc: Services, rating: str | None, usage: str | None):  # type: ig
         if not draft:
             return "Nothing to rate yet."
         svc.reviews.feedback(Draft.model_validate(draft), user=user, rating=rating, usage=usage)
-        said = {"up": "👍", "down": "👎", "used": "used as is", "edited": "used with edits"}[rating or usage or ""]
+        said = {"up": "helpful", "down": "not helpful", "used": "used as is",
+                "edited": "used with edits"}[rating or usage or ""]
         return f"Recorded {said}"
 
     return record
@@ -93,7 +97,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     """The desk's components and events, inside the caller's Blocks/Tab context."""
     customer_id = gr.State(None)
     greeting_state, suggestions_state, handover_state = gr.State(None), gr.State(None), gr.State(None)
-    answers = gr.State({})  # chat message index -> the answer Draft, for 👍/👎 on answers
+    answers = gr.State({})  # chat message index -> the answer Draft, for thumbs on answers
     last_answer = gr.State(None)  # the latest answer Draft, for used / used with edits
 
     with gr.Row(equal_height=False):
@@ -233,7 +237,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                                            to_agent=name if kind == "agent" else None, sender=user,
                                            interaction_id=interaction_id, now=now)
         draft = sent.draft or svc.assistant.handover(cid, interaction_id=interaction_id, now=now)
-        status = f"✓ Sent to **{render.md_text(sent.to_agent or sent.to_team)}** (handover {sent.handover_id})."
+        status = f"Sent to **{render.md_text(sent.to_agent or sent.to_team)}** (handover {sent.handover_id})."
         if svc.assistant.inbox.needs_review(sent):
             review = svc.reviews.submit(draft, user=user, now=now, customer=svc.assistant.customer(cid),
                                         interactions=history, interaction_id=interaction_id,
@@ -263,7 +267,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         customer = svc.assistant.customer(taken.customer_id)
         return (gr.Radio(choices=[(f"{customer.display_name} · {customer.customer_id}", customer.customer_id)],
                          value=customer.customer_id),
-                f"✓ Taken: **{render.md_text(customer.display_name)}** — {render.md_text(taken.headline)}")
+                f"Taken: **{render.md_text(customer.display_name)}** — {render.md_text(taken.headline)}")
 
     private: dict[str, Any] = {"api_visibility": "private"}
     query.submit(find, [query, results], [results], **private)

@@ -15,7 +15,7 @@ import gradio as gr
 from assistant.api.deps import Services
 from assistant.errors import InputError
 from assistant.settings import DRAFT_TYPES
-from assistant.ui import render
+from assistant.ui import icons, render
 from assistant.ui.login import guarded, session_user
 
 UNAVAILABLE = ("**Evaluation module not available.** The prompt lab runs `assistant.evaluation.runner.run_eval`; "
@@ -73,7 +73,7 @@ def variant_note(svc: Services, a: str | None, b: str | None) -> tuple[str, bool
                     "settings, or pick an LLM variant."), True
         return "No LLM needed.", True
     if svc.settings.llm == "none":
-        return f"⚠ {' and '.join(llm)} {LLM_NEEDS}. Choose 'grounded' to run without one.", False
+        return f"{' and '.join(llm)} {LLM_NEEDS}. Choose 'grounded' to run without one.", False
     return f"{' and '.join(llm)} call{'s' if len(llm) == 1 else ''} {svc.settings.llm}, once per case.", True
 
 
@@ -198,7 +198,8 @@ def _case_text(case: Any, marked: str) -> str:
         return f'<span class="rp-warn">{render.esc(case.error)}</span>'
     m = case.metrics
     stats = " · ".join(f"{k} {m[k]:.2f}" for k in ("groundedness", "coverage", "rougeL") if m.get(k) is not None)
-    flags = "".join(f'\n<span class="rp-warn">⚠ {render.esc(v.rule)}</span>' for v in case.violations)
+    flags = "".join(f'\n<span class="rp-warn">{icons.inline("warning")} {render.esc(v.rule)}</span>'
+                    for v in case.violations)
     if case.missing_facts:
         flags += f'\n<span class="rp-warn">missing: {render.esc(", ".join(case.missing_facts))}</span>'
     return f'{marked}\n<span class="rp-sub">{stats}</span>{flags}'
@@ -261,7 +262,7 @@ def build_lab(svc: Services) -> None:
             raise gr.Error(f"The set '{set_name}' has no {kind} cases.")
         note, ok = variant_note(svc, a, b)
         if not ok:
-            raise gr.Error(note.lstrip("⚠ "))
+            raise gr.Error(note)
         runs = []
         for label, variant, overrides in (("A", a, {}), ("B", b, parse_overrides(tweaks))):
             drafter, prompts = parse_variant(variant, kind)

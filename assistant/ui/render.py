@@ -13,6 +13,7 @@ from datetime import date, datetime
 from html.entities import html5
 
 from assistant.models import Case, Citation, Customer, Draft, DraftSentence, Fact, Handover, Interaction, Suggestion
+from assistant.ui import icons
 
 _SVG = ('<svg class="rp-svg" viewBox="0 0 16 16" width="14" height="14" fill="none" stroke="currentColor" '
         'stroke-width="1.4" stroke-linejoin="round" stroke-linecap="round" aria-hidden="true">{}</svg>')
@@ -90,8 +91,8 @@ def _current(facts: Iterable[Fact], now: datetime, kind: str, statuses: Sequence
 def profile_card(customer: Customer, facts: Sequence[Fact], interactions: Sequence[Interaction],
                  now: datetime) -> str:
     products = "".join(f'<span class="rp-tag">{esc(p)}</span>' for p in customer.products) or "none on record"
-    consent = ('<span class="rp-ok">✓ marketing consent</span>' if customer.consent.marketing
-               else '<span class="rp-warn">✕ no marketing — do not sell</span>')
+    consent = (f'<span class="rp-ok">{icons.inline("check")} marketing consent</span>' if customer.consent.marketing
+               else f'<span class="rp-warn">{icons.inline("cross")} no marketing — do not sell</span>')
     contact = " · ".join(esc(x) for x in (customer.contact.email, customer.contact.phone) if x)
     issues = _current(facts, now, "issue", ("open", "escalated"))
     declined = _current(facts, now, "offer", ("declined",))

@@ -16,7 +16,7 @@ from assistant.errors import InputError
 from assistant.review import STATUSES, Review
 from assistant.review_metrics import METRIC_COLUMNS, MetricsFilter, metrics_csv, metrics_filter
 from assistant.settings import DRAFT_TYPES
-from assistant.ui import render
+from assistant.ui import icons, render
 from assistant.ui.login import guarded, session_user
 from assistant.ui.theme import SOURCES_JS
 
@@ -25,7 +25,7 @@ QUEUE_TYPES = ["number", "str", "str", "str", "str", "html", "str", "str"]
 METRIC_HEADERS = ["Draft type", "Prompt version", "Queued", "Approved", "Approved with edits", "Rejected",
                   "Acceptance", "Supervisor edit rate", "Thumbs up", "Thumbs down", "Thumbs-up rate", "Used as is",
                   "Used with edits", "Agent edit rate"]
-STATUS_ICON = {"pending": "● pending", "approved": "✓ approved", "edited": "✎ edited", "rejected": "✕ rejected"}
+STATUS_GLYPH = {"pending": "dot", "approved": "check", "edited": "pencil", "rejected": "cross"}  # assistant/ui/icons
 ANY = "(any)"
 BROWSER_ZONE_JS = "(...args) => [...args.slice(0, -1), Intl.DateTimeFormat().resolvedOptions().timeZone]"
 
@@ -49,9 +49,14 @@ def local_time(at: datetime, zone: ZoneInfo) -> str:
             f"{here:%Y-%m-%d %H:%M} {render.esc(here.tzname() or '')}</time>")
 
 
+def status_html(status: str) -> str:
+    """A review's status as its icon (inline SVG, no font needed) and its word."""
+    return f'<span class="rp-status-{status}">{icons.inline(STATUS_GLYPH[status])} {render.esc(status)}</span>'
+
+
 def queue_rows(reviews: list[Review], names: dict[str, str], zone: ZoneInfo) -> list[list[Any]]:
     """One row per review: the customer by name (their id where the store has no name)."""
-    return [[r.review_id, STATUS_ICON[r.status], names.get(r.customer_id) or r.customer_id, r.target or "",
+    return [[r.review_id, r.status, names.get(r.customer_id) or r.customer_id, r.target or "",
              r.created_by, local_time(r.created_at, zone), r.claimed_by or "", r.prompt_version] for r in reviews]
 
 
@@ -64,7 +69,7 @@ def heading_html(review: Review, customer_name: str, zone: ZoneInfo) -> str:
     """The selected review's header; every name in it is escaped text."""
     who = render.esc(customer_name or review.customer_id)
     to = f" → <b>{render.esc(review.target)}</b>" if review.target else ""
-    parts = [render.esc(STATUS_ICON[review.status]),
+    parts = [status_html(review.status),
              f"queued by {render.esc(review.created_by)} at {local_time(review.created_at, zone)}",
              render.esc(drafted_with(review))]
     if review.decided_at:
@@ -87,7 +92,7 @@ def decision_buttons(review: Review | None, user: User | None) -> dict[str, bool
 
 def counts_html(counts: dict[str, int]) -> str:
     return '<div class="rp-counts">' + "".join(
-        f"<span>{render.esc(STATUS_ICON[s])}: <b>{counts.get(s, 0)}</b></span>" for s in STATUSES) + "</div>"
+        f"<span>{status_html(s)}: <b>{counts.get(s, 0)}</b></span>" for s in STATUSES) + "</div>"
 
 
 def metric_rows(metrics: list[dict[str, Any]]) -> list[list[Any]]:
@@ -130,7 +135,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
     with gr.Row():
         status = gr.Radio(["pending", *[s for s in STATUSES if s != "pending"], "all"], value="pending",
                           label="Show", elem_id="review-filter", scale=3)
-        refresh = gr.Button("↻ Refresh", scale=0, min_width=100, elem_id="review-refresh")
+        refresh = gr.Button("Refresh", icon=icons.file("refresh"), scale=0, min_width=100, elem_id="review-refresh")
         counts = gr.HTML(elem_id="review-counts")
     queue = gr.Dataframe(headers=QUEUE_COLUMNS, datatype=QUEUE_TYPES, value=[], interactive=False,
                          elem_id="review-queue", label="Handover summaries (click a row)", max_height=260, wrap=True)
@@ -247,7 +252,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
         who = render.md_text(user.name)
         done = {"claim": f"**#{review.review_id}** is yours: others see it as claimed by {who}.",
                 "release": f"**#{review.review_id}** is back in the queue."}.get(
-            action, f"**#{review.review_id} {STATUS_ICON[review.status]}** by {who}.")
+            action, f"**#{review.review_id} {review.status}** by {who}.")
         return (*shown[:6], done, *shown[7:], *load_queue(show, browser, request))
 
     @guarded
