@@ -122,7 +122,7 @@ def test_a_confirmed_reason_is_written_with_its_source_and_said_without_it(setti
                   {"speaker": "customer", "text": "A 2018 Ford Focus, I've had it four years now."}]})
     assistant = Assistant(settings, embedder=embedder)
     assistant.ingest([call], customers=[{"customer_id": "cust-sc", "name": "Sam Carter"}])
-    handover = assistant.handover("cust-sc", now=NOW)
+    handover = assistant.handover("cust-sc", now=at("2026-11-19T15:10:00", hour=15))  # on the line: introduced
     assert _section(handover, "reason").startswith("Sam wanted to compare rates on auto insurance (as they confirmed")
     spoken = _section(handover, "introduction")
     assert spoken.endswith("I have Sam with me: Sam wanted to compare rates on auto insurance.")

@@ -149,3 +149,30 @@ def test_an_issue_is_raised_when_it_was_first_raised(assistant_with):
                 ("agent", "I can see the complaint is still open, sorry.")))
     raised = [s.reason for s in a.suggestions("ada", now=NOW) if s.text.startswith("Ask whether")]
     assert all("23 November" not in r and "Monday" not in r for r in raised), raised
+
+
+def _past_contact() -> dict:
+    return contact("c1", "2026-11-18T14:00:00Z",
+                   ("agent", "Thanks, you're verified. How can I help?"),
+                   ("customer", "When does my contract end? I had a letter last week about a price rise."),
+                   ("agent", "Your contract ends on 22 March next year."),
+                   channel="chat") | {"ended_at": "2026-11-18T14:10:00Z"}
+
+
+def test_a_handover_days_later_does_not_call_the_last_contact_this_one(assistant_with):
+    """Set e: every handover labelled a contact a week old "This contact", verified it as if just now, and
+    scripted a live transfer ("I'm bringing in my colleague") for a customer nobody was speaking to."""
+    a = assistant_with(_past_contact())
+    text = a.handover("ada", now=NOW).text
+    assert "This contact:" not in text, text
+    assert "Last contact" in text and "18 November" in text, text
+    assert "no need to ask again" not in text, text
+    assert "bringing in" not in text and "pass you to" not in text and "introduce you" not in text, text
+    assert "last week [" in text or "last week" not in text, text  # relative time re-anchored or left out
+
+
+def test_a_handover_during_the_contact_is_of_this_contact(assistant_with):
+    a = assistant_with(_past_contact())
+    text = a.handover("ada", now=datetime(2026, 11, 18, 14, 12, tzinfo=UTC)).text
+    assert "This contact:" in text and "no need to ask again" in text, text
+    assert "Introduction:" in text

@@ -155,7 +155,9 @@ class Drafter:
             elif name == "introduction":
                 lines.append(f"{SECTION_TITLES[name]}: " + " ".join(f"\u201c{s.text}\u201d" for s in got))
             else:
-                lines.append(f"{SECTION_TITLES[name]}: " + " ".join(s.text for s in got))
+                title = str(meta.get("summary_title") or SECTION_TITLES[name]) if name == "summary" else \
+                    SECTION_TITLES[name]
+                lines.append(f"{title}: " + " ".join(s.text for s in got))
         sentences = [s for name in names for s in sections.get(name, [])]
         draft = self._draft("handover", ctx, sentences, {n: [s.text for s in sections.get(n, [])]
                                                           for n in names}, report, meta)

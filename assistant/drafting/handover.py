@@ -30,7 +30,7 @@ from assistant.drafting.context import (
     references,
     topic_tags,
 )
-from assistant.drafting.handover_parts import feeling, next_step, profile, provided, story_facts, the
+from assistant.drafting.handover_parts import feeling, live, next_step, profile, provided, story_facts, the
 from assistant.drafting.phrasing import (
     CHANNEL_NOUNS,
     day_month,
@@ -43,6 +43,7 @@ from assistant.drafting.phrasing import (
 )
 from assistant.drafting.synopsis import synopsis
 from assistant.language import noise
+from assistant.language.time import reanchor
 from assistant.models import Case, Citation, DraftSentence, Fact, Interaction, as_utc
 
 MAX_DONE = 5  # contacts listed under "done", most recent
@@ -131,10 +132,16 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     sections["feeling"] = feeling(ctx, story, topic)
     sections["next_step"] = next_step(ctx, story)
     sections["who"] = profile(ctx)
+    on_now = live(ctx, target)
     sections["summary"] = synopsis_lines(target, ctx.name)
+    if not on_now:  # an earlier contact: its "last week" and "tomorrow" are dated, nobody is introduced
+        sections["summary"] = [s.model_copy(update={"text": reanchor(s.text, as_utc(target.started_at), ctx.now)})
+                               for s in sections["summary"]]
     sections["headline"] = headline(ctx, story, case, sections)
-    sections["introduction"] = introduction(ctx, target, story, case, team, colleague, sections, asked)
+    sections["introduction"] = introduction(ctx, target, story, case, team, colleague, sections, asked) \
+        if on_now else []
     meta = {"interaction_id": target.interaction_id, "related": [i.interaction_id for i in story[:-1]],
+            "summary_title": "This contact" if on_now else f"Last contact ({_when_where(target, ctx)})",
             "team": routed, "topic": topic, "case_id": case.case_id if case else None,
             "case_status": case.status if case else None, "team_reason": case.team_reason if case else ""}
     return sections, meta

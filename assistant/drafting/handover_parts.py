@@ -90,7 +90,8 @@ def provided(ctx: CustomerContext, story: list[Interaction], target: Interaction
         at, inter, what, cites = max(checks, key=lambda c: c[0])
         window = timedelta(minutes=ctx.settings.verification_window_minutes)
         channel = CHANNEL_NOUNS.get(inter.channel, inter.channel)
-        if inter.interaction_id == target.interaction_id or timedelta(0) <= ctx.now - at <= window:
+        this_one = inter.interaction_id == target.interaction_id and live(ctx, target)
+        if this_one or timedelta(0) <= ctx.now - at <= window:
             text = f"Already verified by {channel} {_ago(at, ctx.now)}: {what}; no need to ask again"
         else:
             text = f"Identity last checked on {day_month(at, ctx.now)} by {channel} ({what}); verify again"
@@ -100,6 +101,14 @@ def provided(ctx: CustomerContext, story: list[Interaction], target: Interaction
         text = f"Already told us: \u201c{quote}\u201d" if quote else f"Already told us: {plain(f.text)}"
         out.append(DraftSentence(text=text, citations=list(f.citations)))
     return out
+
+
+def live(ctx: CustomerContext, inter: Interaction) -> bool:
+    """Is the contact still going on at now (or just over, within the verification window)? Only then is it "this
+    contact": a handover written days later hands over a case, not a customer on the line."""
+    window = timedelta(minutes=ctx.settings.verification_window_minutes)
+    last = max([as_utc(t.at) for t in inter.turns if t.at] + [as_utc(inter.ended_at or inter.started_at)])
+    return as_utc(inter.started_at) <= ctx.now <= last + window
 
 
 def _ago(at: datetime, now: datetime) -> str:
