@@ -7,6 +7,7 @@ is shipped: the first user is created with `rapport users add NAME --role agent`
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import json
@@ -171,6 +172,7 @@ class Users:
         self._users: dict[str, User] = {}
         self._by_token: dict[str, str] = {}
         self._demo: dict[str, User] = {}
+        _dummy_hash()  # now, so the first wrong name is no faster to refuse than the next
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Users:
@@ -202,7 +204,7 @@ class Users:
         if client:
             keys.append(("addr", client, self.max_address_failures))
         if not self._admit(keys):
-            bcrypt.checkpw(b"timing", _DUMMY_HASH)
+            bcrypt.checkpw(b"timing", _dummy_hash())
             log.warning("login refused for %r from %s: locked out after failed attempts", name, client or "?")
             return None
         ok: User | None = None
@@ -210,7 +212,7 @@ class Users:
             user = self.get(name)
             raw = password.encode()
             if user is None or user.password_hash is None or user.role not in HUMAN_ROLES:
-                bcrypt.checkpw(b"timing", _DUMMY_HASH)  # same cost whether or not the name exists
+                bcrypt.checkpw(b"timing", _dummy_hash())  # same cost whether or not the name exists
             elif len(raw) <= _BCRYPT_MAX_BYTES and bcrypt.checkpw(raw, user.password_hash.encode()):
                 ok = user
         finally:
@@ -322,7 +324,11 @@ class Users:
             self._mtime = mtime
 
 
-_DUMMY_HASH = bcrypt.hashpw(b"timing", bcrypt.gensalt())
+@functools.cache
+def _dummy_hash() -> bytes:
+    """Checked against for a name without a password, so a wrong name costs what a wrong password does. Made
+    when a Users is (not at import: `rapport stats` has no login to time, and a hash costs ~0.3 s)."""
+    return bcrypt.hashpw(b"timing", bcrypt.gensalt())
 
 
 def _check_password(password: str) -> None:

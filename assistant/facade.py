@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from assistant.auth import User
 from assistant.embedding import Embedder, load_embedder
@@ -14,6 +15,17 @@ from assistant.settings import Settings
 from assistant.store import QuarantinedContact, Store
 from assistant.store_lock import refuse_if_held
 
+if TYPE_CHECKING:
+    from assistant.drafting.drafter import Drafter
+    from assistant.inbox import Inbox
+    from assistant.memory.answers import Answerer
+    from assistant.memory.cases import CaseMemory
+    from assistant.memory.facts import FactMemory
+    from assistant.memory.retrieval import Retriever
+
+T = TypeVar("T")
+_NO_LLM = object()  # built, and there is none (RAPPORT_LLM=none)
+
 InteractionsInput = str | Path | Sequence[str | Path] | Sequence[dict[str, Any] | Interaction]
 CustomersInput = str | Path | Sequence[dict[str, Any] | Customer] | None
 
@@ -21,28 +33,83 @@ CustomersInput = str | Path | Sequence[dict[str, Any] | Customer] | None
 class Assistant:
     """Remembers customers across channels and drafts greetings, handovers, suggestions and answers."""
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, llm: Any = None) -> None:
-        from assistant.drafting.drafter import Drafter
-        from assistant.llm.chat import build_llm
-        from assistant.memory.answers import Answerer
-        from assistant.memory.cases import CaseMemory
-        from assistant.memory.facts import FactMemory
-        from assistant.memory.retrieval import Retriever
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, llm: Any = None,
+                 lazy: bool = False) -> None:
+        """With `lazy`, the embedding model, the LLM client and the parts that use them are built when first
+        needed, so reading the catalog (stats, customers, the timeline) never loads a model: the CLI opens
+        its Assistant this way. Otherwise everything is ready before the first request (the server)."""
         from ingest.validation import AcceptedYears  # not at the top: `import ingest.loaders` imports this package
 
         self.settings = settings
         self.years = AcceptedYears.of(settings)
-        llm = llm if llm is not None else build_llm(settings)  # one client for facts, answers and drafts
-        self.embedder = embedder or load_embedder(settings)
-        self.store = Store(settings)
-        self.retriever = Retriever(self.store, self.embedder, settings)
-        self.memory = FactMemory(self.store, self.embedder, settings, llm=llm)
-        self.case_memory = CaseMemory(self.store, self.embedder, settings, self.memory)
-        self.answerer = Answerer(self.store, self.retriever, self.memory, settings, llm=llm)
+        self._given_embedder, self._given_llm = embedder, llm
+        self._parts: dict[str, Any] = {}
+        self._building = threading.RLock()  # one build of each part, whichever thread asks first
+        self.store = Store(settings, lazy=lazy)
+        if not lazy:
+            _ = self.drafter, self.inbox, self.answerer  # every part, each built once
+
+    def _part(self, name: str, build: Callable[[], T]) -> T:
+        part = self._parts.get(name)
+        if part is None:
+            with self._building:
+                part = self._parts.get(name)
+                if part is None:
+                    part = self._parts[name] = build()
+        return part  # type: ignore[no-any-return]  # _parts holds what build() returned for this name
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._part("embedder", lambda: self._given_embedder or load_embedder(self.settings))
+
+    @property
+    def llm(self) -> Any:
+        """One chat-model client for facts, answers and drafts; None: the grounded drafter."""
+        def build() -> Any:
+            from assistant.llm.chat import build_llm
+
+            return self._given_llm if self._given_llm is not None else (build_llm(self.settings) or _NO_LLM)
+
+        found = self._part("llm", build)
+        return None if found is _NO_LLM else found
+
+    @property
+    def retriever(self) -> Retriever:
+        from assistant.memory.retrieval import Retriever
+
+        return self._part("retriever", lambda: Retriever(self.store, self.embedder, self.settings))
+
+    @property
+    def memory(self) -> FactMemory:
+        from assistant.memory.facts import FactMemory
+
+        return self._part("memory", lambda: FactMemory(self.store, self.embedder, self.settings, llm=self.llm))
+
+    @property
+    def case_memory(self) -> CaseMemory:
+        from assistant.memory.cases import CaseMemory
+
+        return self._part("case_memory", lambda: CaseMemory(self.store, self.embedder, self.settings, self.memory))
+
+    @property
+    def answerer(self) -> Answerer:
+        from assistant.memory.answers import Answerer
+
+        return self._part("answerer",
+                          lambda: Answerer(self.store, self.retriever, self.memory, self.settings, llm=self.llm))
+
+    @property
+    def inbox(self) -> Inbox:
         from assistant.inbox import Inbox
 
-        self.inbox = Inbox(self.store, self.case_memory.router, settings)
-        self.drafter = Drafter(self.store, self.retriever, self.memory, settings, llm=llm, cases=self.case_memory)
+        return self._part("inbox", lambda: Inbox(self.store, self.case_memory.router, self.settings))
+
+    @property
+    def drafter(self) -> Drafter:
+        from assistant.drafting.drafter import Drafter
+
+        return self._part("drafter", lambda: Drafter(self.store, self.retriever, self.memory, self.settings,
+                                                     llm=self.llm, cases=self.case_memory))
 
     @classmethod
     def open(cls, store_dir: str | Path | None = None, settings: Settings | None = None, **kwargs: Any) -> Assistant:
@@ -80,8 +147,12 @@ class Assistant:
         return {**self.store.stats(), "quarantined": quarantined}
 
     def facts_outdated(self) -> bool:
-        """True when stored facts were read by other fact rules than this version's (see refresh_facts)."""
-        return self.memory.outdated()
+        """True when stored facts were read by other fact rules than this version's (see refresh_facts).
+        Asks the rules' version, not the rules: no model or parser is loaded for it."""
+        from assistant.memory import fact_rules
+
+        prompt = fact_rules.facts_prompt_hash(self.settings, self.llm)
+        return fact_rules.outdated(self.store, fact_rules.rules_version(self.settings, prompt))
 
     def facts_quarantined(self) -> list[QuarantinedContact]:
         """Contacts whose facts could not be read: no catch-up retries them; refresh_facts(quarantined=True) does."""

@@ -115,7 +115,9 @@ class StoredChunk:
 
 
 class Store:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, lazy: bool = False) -> None:
+        """With `lazy`, Chroma is opened on the first read or write of turn windows: the catalog alone (customers,
+        interactions, facts, stats) needs only SQLite, and importing Chroma takes seconds."""
         self.settings = settings
         settings.store_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()  # writes: one connection, one writer at a time
@@ -128,7 +130,7 @@ class Store:
         self._local = threading.local()
         self._readers: list[tuple[weakref.ref[threading.Thread], sqlite3.Connection]] = []
         self._readers_lock = threading.Lock()  # not the write lock: a reader must not wait for a write
-        self._collection = _open_collection(settings)
+        self._chroma = None if lazy else _open_collection(settings)
         # Bumped on every write for a customer, so per-customer caches know when to refresh.
         self._versions: dict[str, int] = {}
         self._chunk_cache: dict[str, tuple[int, list[StoredChunk]]] = {}
@@ -442,9 +444,20 @@ class Store:
         return {
             "customers": customers,
             "interactions": interactions,
-            "chunks": self._collection.count(),
+            # the committed interactions' chunks, from the catalog (equal to Chroma's count once a killed
+            # run is resumed; read here so stats need not open Chroma)
+            "chunks": self._read().execute(
+                "SELECT COALESCE(SUM(json_array_length(chunk_ids)), 0) FROM interactions").fetchone()[0],
             "by_channel": by_channel,
         }
+
+    @property
+    def _collection(self):  # type: ignore[no-untyped-def]
+        if self._chroma is None:
+            with self._lock:
+                if self._chroma is None:
+                    self._chroma = _open_collection(self.settings)
+        return self._chroma
 
     def close(self) -> None:
         with self._readers_lock:

@@ -13,10 +13,11 @@ from assistant.errors import InputError
 
 
 def open_assistant():  # type: ignore[no-untyped-def]
+    """The Assistant, lazily: a command loads the embedding model only when it embeds (stats does not)."""
     from assistant.facade import Assistant
     from assistant.settings import Settings
 
-    return Assistant(Settings())
+    return Assistant(Settings(), lazy=True)
 
 
 def parse_now(value: str | None) -> datetime | None:

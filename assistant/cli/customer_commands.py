@@ -26,6 +26,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def ask(customer: str, question: str, now: str | None = NOW, json_out: bool = JSON) -> None:
         """Ask about a customer; every sentence of the answer is cited."""
+        if not question.strip():
+            raise typer.BadParameter("the question is empty: ask something about the customer",
+                                     param_hint="QUESTION")
         _print_draft(open_assistant().ask(customer, question, now=parse_now(now)), json_out)
 
     @app.command()
@@ -51,7 +54,7 @@ def register(app: typer.Typer) -> None:
             print_json(entries)
             return
         for e in entries:
-            typer.echo(f"{e.started_at:%Y-%m-%d %H:%M}  {e.channel:<7} {e.interaction_id:<14} {e.summary}")
+            typer.echo(f"{e.date:%Y-%m-%d %H:%M}  {e.channel:<7} {e.interaction_id:<14} {e.summary}")
 
     @app.command()
     def cases(customer: str, now: str | None = NOW, json_out: bool = JSON) -> None:

@@ -7,14 +7,17 @@ from functools import lru_cache
 
 from assistant.models import Turn
 
-# nltk's Porter stemmer is pure Python and needs no downloaded data (nltk arrives with rouge-score).
-try:
-    from nltk.stem.porter import PorterStemmer
 
-    _stem_word = PorterStemmer(mode=PorterStemmer.NLTK_EXTENSIONS).stem
-except ImportError:  # pragma: no cover - a crude fallback keeps BM25 working without nltk
-    def _stem_word(word: str) -> str:
-        return re.sub(r"(?:ing|ed|es|s)$", "", word) if len(word) > 4 else word
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    """nltk's Porter stemmer: pure Python, no downloaded data (nltk arrives with rouge-score). Loaded on the first
+    stem: `import nltk` pulls in scipy (seconds), which reading a timeline or a sentence never needs."""
+    try:
+        from nltk.stem.porter import PorterStemmer
+    except ImportError:  # pragma: no cover - a crude fallback keeps BM25 working without nltk
+        return lambda word: re.sub(r"(?:ing|ed|es|s)$", "", word) if len(word) > 4 else word
+    return PorterStemmer(mode=PorterStemmer.NLTK_EXTENSIONS).stem
+
 
 def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -45,7 +48,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9])")
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stem_word(word)
+    return _stemmer()(word)  # type: ignore[no-any-return]
 
 
 def words(text: str) -> list[str]:
