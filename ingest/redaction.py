@@ -44,8 +44,15 @@ _ACCOUNT = re.compile(
     r"|(?<=\d{2}-\d{2}-\d{2})(\D{1,20})\b(\d{8})\b"
 )
 _DIGIT_RUN = re.compile(r"\d")
-_GLUED_BEFORE = re.compile(r"\d[ -]?$")
-_GLUED_AFTER = re.compile(r"[ -]?\d")
+# Digits joined to more digits, or hyphened to a reference's letters ("CLM-PB-260720-4471"): not a phone.
+_GLUED_BEFORE = re.compile(r"(?:\d[ -]?|[A-Za-z0-9]-)$")
+_GLUED_AFTER = re.compile(r"[ -]?\d|-[A-Za-z]")
+# An agent asking for the code we just sent; the customer's answer to it is that code ("471 928").
+_CODE_ASKED = re.compile(r"\b(?:pass ?code|one[- ]time (?:pass ?)?code|otp|verification code|security code|"
+                         r"(?:the|a) code (?:we|I)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)|"
+                         r"code on your screen)\b",
+                         re.I)
+_CODE = re.compile(r"(?<![\d.,£$€])\d{3}[ -]\d{3}(?![\d])|(?<![\d.,£$€])\d{4,8}(?![\d.,])")
 
 
 def _may_hold_pii(text: str) -> bool:
@@ -188,10 +195,22 @@ class Redactor:
         return value
 
 
+def _codes_given(turns: list[Any]) -> list[bool]:
+    """Per turn: is it the customer's answer to an agent asking for the code we sent?"""
+    out, asked = [], False
+    for t in turns:
+        out.append(asked and t.speaker == "customer")
+        if t.speaker != "customer":
+            asked = bool(_CODE_ASKED.search(t.text))
+    return out
+
+
 def redact_interaction(interaction: Interaction, redactor: Redactor) -> Interaction:
     """A masked copy: turn text, outcome, tags and metadata strings. Ids are kept (they join records)."""
+    coded = _codes_given(interaction.turns)
     return interaction.model_copy(update={
-        "turns": [t.model_copy(update={"text": redactor.redact(t.text)}) for t in interaction.turns],
+        "turns": [t.model_copy(update={"text": redactor.redact(_CODE.sub("[CODE]", t.text) if code else t.text)})
+                  for t, code in zip(interaction.turns, coded, strict=True)],
         "outcome": redactor.redact(interaction.outcome) if interaction.outcome else interaction.outcome,
         "tags": [redactor.redact(tag) for tag in interaction.tags],
         "metadata": redactor.redact_value(interaction.metadata),

@@ -136,3 +136,27 @@ def test_the_labelled_dev_set_meets_the_targets() -> None:
         assert result["recall"][kind] >= 0.99, (kind, result["recall"])
     assert min(result["recall"].values()) >= 0.88, result["recall"]
 
+
+
+def test_a_reference_with_digit_groups_is_not_a_phone(redactor: Redactor) -> None:
+    """Set d: a claim reference came out as "CLM-PB-[PHONE ••••4471]", useless to the colleague who needs it."""
+    text = "I've opened the claim, reference CLM-PB-260720-4471. Ring me on 07700 900456 if you need me."
+    out = redactor.redact(text)
+    assert "CLM-PB-260720-4471" in out and "900456" not in out, out
+
+
+@pytest.mark.parametrize(("asked", "answer", "code"), [
+    ("I'll send a passcode to your mobile now, can you read it out to me?", "Yeah. Four seven one... no, 471 928.",
+     "471 928"),
+    ("Can you tell me the one-time code we just texted you?", "it's 552 019 I think", "552 019"),
+    ("What's the verification code on your screen?", "883104", "883104"),
+])
+def test_a_one_time_code_read_out_is_masked(redactor: Redactor, asked: str, answer: str, code: str) -> None:
+    """Set d: the handover quoted the customer's one-time passcode back ("471 928")."""
+    call = Interaction.model_validate({
+        "interaction_id": "otp-1", "customer_id": "c", "channel": "voice", "started_at": "2026-11-20T10:00:00Z",
+        "turns": [{"speaker": "agent", "text": asked}, {"speaker": "customer", "text": answer},
+                  {"speaker": "agent", "text": "Thanks, that's matched. You ordered 2 items for 120 dollars."}]})
+    masked = redact_interaction(call, redactor)
+    assert code not in masked.turns[1].text and "[CODE]" in masked.turns[1].text, masked.turns[1].text
+    assert "120" in masked.turns[2].text, "only the answer to the request is a code"

@@ -81,7 +81,8 @@ def without_quoted_reply(text: str) -> str:
 
 # The masks Rapport's own redaction writes: they stand for a value the customer did give ("my email is [EMAIL]").
 _OWN_MASKS = frozenset({"[EMAIL]", "[SSN]", "[NI NUMBER]", "[SORT CODE]", "[DOB]", "[PASSPORT]", "[CVV]", "[PIN]",
-                        "[ROUTING]", "[ACCOUNT]", "[POSTCODE]", "[PASSWORD]", "[SECRET ANSWER]", "[ADDRESS]"})
+                        "[ROUTING]", "[ACCOUNT]", "[POSTCODE]", "[PASSWORD]", "[SECRET ANSWER]", "[ADDRESS]",
+                        "[CODE]"})
 
 
 def foreign_placeholders(text: str) -> bool:
