@@ -314,7 +314,8 @@ class IngestReport(BaseModel):
     turns: int = 0
     seconds: float = 0.0
     errors: list[RejectedRecord] = Field(default_factory=list)
-    rejects_file: str | None = None
+    rejects_file: str | None = None  # the refused lines as they were, to fix and ingest again
+    reasons_file: str | None = None  # why each was refused (for people; never ingested)
 
     @property
     def turns_per_second(self) -> float:

@@ -2,7 +2,8 @@
 
 A CSV export is grouped into interactions by its conversation id column. Nothing here validates
 a record's fields; a record that cannot even be read (bad JSON, not UTF-8) carries its error.
-A rejects file (``<input>.rejects.jsonl``, see ingest.rejects) is read back as its original lines.
+A rejects file (``calls.jsonl.rejects.jsonl``, see ingest.rejects) holds the refused lines as they were, so it
+reads like any other input; its reasons file is refused.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -20,8 +22,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assistant.errors import InputError
 from assistant.models import CHANNELS, RejectedRecord, as_utc
-
-REJECTS_SUFFIX = ".rejects.jsonl"
+from ingest.rejects import REASONS_SUFFIX, is_reasons_file, rejects_path
 
 SPEAKER_ALIASES = {
     **dict.fromkeys(("customer", "client", "caller", "user", "member", "consumer", "visitor", "end_user",
@@ -101,8 +102,12 @@ def resolve_format(path: Path, format: Format) -> str | CsvFormat:
         if format.split(":", 1)[0] == "csv":
             return CsvFormat.parse(format)
         raise InputError(f"unknown format '{format}': use jsonl, csv or csv:<column options>")
-    name = path.name[: -len(REJECTS_SUFFIX)] if path.name.endswith(REJECTS_SUFFIX) else path.name
-    suffix = Path(name).suffix.lower()
+    if is_reasons_file(path):
+        source = path.name.removesuffix(REASONS_SUFFIX)
+        raise InputError(f"this file says why lines of {source} were rejected, for people to read; it is never "
+                         f"ingested. Fix the lines in {rejects_path(path.with_name(source)).name} and ingest that",
+                         file=str(path))
+    suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"}:
         return "jsonl"
     if suffix == ".csv":
@@ -110,23 +115,28 @@ def resolve_format(path: Path, format: Format) -> str | CsvFormat:
     raise InputError(f"cannot tell the format of {path} from its name: use .jsonl or .csv, or pass format=")
 
 
-def _text_lines(path: Path) -> Iterator[tuple[int, str | None]]:
-    """(line number, text) for each non-blank line; text is None where the bytes are not UTF-8."""
+def _text_lines(path: Path) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, text, original) for each non-blank line; text is None where the bytes are not UTF-8, and
+    the original then keeps them (surrogateescape), so a rejects file gets the line back byte for byte."""
     with path.open("rb") as fh:
         for number, data in enumerate(fh, start=1):
+            encoding = "utf-8-sig" if number == 1 else "utf-8"
             try:
-                text = data.decode("utf-8-sig" if number == 1 else "utf-8")
+                text = data.decode(encoding)
             except UnicodeDecodeError:
-                yield number, None
+                yield number, None, data.decode(encoding, errors="surrogateescape").rstrip("\r\n")
                 continue
             if text.strip():
-                yield number, text.rstrip("\r\n")
+                yield number, text.rstrip("\r\n"), text.rstrip("\r\n")
 
 
-def _from_json_line(file: str, line: int, text: str | None) -> RawRecord:
-    original = text
+# The entry an earlier Rapport wrote to a rejects file, wrapping the refused line: its keys.
+_WRAPPED_ENTRY = {"file", "line", "errors", "original"}
+
+
+def _from_json_line(file: str, line: int, text: str | None, original: str) -> RawRecord:
     if text is None:
-        return RawRecord(file, line, original="",
+        return RawRecord(file, line, original=original,
                          error=RejectedRecord(file=file, line=line, field="<line>", reason="not UTF-8 text"))
     try:
         payload = json.loads(text)
@@ -136,75 +146,47 @@ def _from_json_line(file: str, line: int, text: str | None) -> RawRecord:
     if not isinstance(payload, dict):
         return RawRecord(file, line, original=original, error=RejectedRecord(
             file=file, line=line, field="<line>", reason=f"expected a JSON object, got {type(payload).__name__}"))
+    if payload.keys() >= _WRAPPED_ENTRY and "interaction_id" not in payload and "customer_id" not in payload:
+        return RawRecord(file, line, original=original, error=RejectedRecord(
+            file=file, line=line, field="<line>", reason="a rejects entry written by an earlier Rapport: replace "
+            "the line with its 'original' text (the refused line as it was), fixed"))
     return RawRecord(file, line, payload=payload, original=original)
 
 
 def read_jsonl(path: Path) -> Iterator[RawRecord]:
-    for line, text in _text_lines(path):
-        yield _from_json_line(str(path), line, text)
-
-
-def read_rejects(path: Path, fmt: str | CsvFormat) -> Iterator[RawRecord]:
-    """A rejects file read back: each entry's (fixed) original line, numbered by its line in the rejects file."""
-    file = str(path)
-    entries: list[tuple[int, dict[str, Any]]] = []
-    for line, text in _text_lines(path):
-        raw = _from_json_line(file, line, text)
-        if raw.error is None and not isinstance(raw.payload.get("original"), str):
-            raw = RawRecord(file, line, original=text, error=RejectedRecord(
-                file=file, line=line, field="original", reason="a rejects entry needs the original line as text"))
-        if raw.error is not None:
-            yield raw
-        else:
-            entries.append((line, raw.payload))
-    if isinstance(fmt, CsvFormat):
-        header = next((e["header"] for _, e in entries if e.get("header")), None)
-        if header is None:
-            for line, entry in entries:  # every entry stays in the rejects file, none is dropped
-                yield RawRecord(file, line, original=entry["original"], error=RejectedRecord(
-                    file=file, line=line, field="header", reason="no CSV header in this rejects file"))
-            return
-        rows = []
-        for line, entry in entries:
-            for row in csv.reader(io.StringIO(entry["original"]), delimiter=fmt.delimiter):
-                rows.append((line, row))
-        yield from _group_csv(file, next(csv.reader([header], delimiter=fmt.delimiter)), rows, fmt)
-        return
-    for line, entry in entries:
-        yield _from_json_line(file, line, entry["original"])
+    for line, text, original in _text_lines(path):
+        yield _from_json_line(str(path), line, text, original)
 
 
 def read_csv(path: Path, fmt: CsvFormat) -> Iterator[RawRecord]:
     file = str(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("utf-8-sig", errors="replace")  # rows with U+FFFD are rejected below
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=fmt.delimiter)
+    # surrogateescape: bytes that are not UTF-8 survive to the rejects file; their rows are rejected below
+    text = path.read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    physical = list(io.StringIO(text, newline=""))  # the lines the reader reads, so rows keep their own text
+    reader = csv.reader(iter(physical), delimiter=fmt.delimiter)
     header = next(reader, None)
     if header is None:
         return
+    header_text = _strip_newline("".join(physical[: reader.line_num]))
     rows, last = [], reader.line_num
     for row in reader:
         if any(cell.strip() for cell in row):
-            rows.append((last + 1, row))
+            rows.append((last + 1, row, _strip_newline("".join(physical[last: reader.line_num]))))
         last = reader.line_num
-    yield from _group_csv(file, header, rows, fmt)
+    yield from _group_csv(file, header, header_text, rows, fmt, whole=_strip_newline(text))
 
 
-def _row_text(row: list[str], delimiter: str) -> str:
-    out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="").writerow(row)
-    return out.getvalue()
+def _strip_newline(text: str) -> str:
+    return text[:-2] if text.endswith("\r\n") else text.rstrip("\n")
 
 
-def _group_csv(file: str, header: list[str], rows: list[tuple[int, list[str]]], fmt: CsvFormat) -> Iterator[RawRecord]:
-    header_text = _row_text(header, fmt.delimiter)
+def _group_csv(file: str, header: list[str], header_text: str, rows: list[tuple[int, list[str], str]],
+               fmt: CsvFormat, whole: str) -> Iterator[RawRecord]:
+    """Rows grouped into conversations; `whole` is the file's text, which a header missing a column rejects."""
     columns = {name.strip(): i for i, name in enumerate(header)}
     missing = [c for c in fmt.required() if c not in columns]
     if missing:
-        yield RawRecord(file, 1, original=header_text, error=RejectedRecord(
+        yield RawRecord(file, 1, original=whole, error=RejectedRecord(
             file=file, line=1, field=missing[0],
             reason=f"column not in the header (columns: {', '.join(columns)}); set the CSV column names"))
         return
@@ -214,25 +196,29 @@ def _group_csv(file: str, header: list[str], rows: list[tuple[int, list[str]]], 
         return row[i].strip() if i is not None and i < len(row) else ""
 
     groups: dict[str, list[tuple[int, list[str]]]] = {}
-    for line, row in rows:
-        raw = _row_text(row, fmt.delimiter)
+    texts: dict[int, str] = {}  # line -> the row as it was in the file
+    for line, row, raw in rows:
         conversation = cell(row, fmt.conversation_id)
-        if "\ufffd" in raw or not conversation:
+        if _NOT_UTF8.search(raw) or not conversation:
             what = ("<line>", "not UTF-8 text") if conversation else (fmt.conversation_id, "must not be empty")
             yield RawRecord(file, line, original=raw, header=header_text,
                             error=RejectedRecord(file=file, line=line, field=what[0], reason=what[1]))
             continue
         groups.setdefault(conversation, []).append((line, row))
+        texts[line] = raw
 
     for conversation, members in groups.items():
-        yield _conversation(file, conversation, members, fmt, cell, header_text)
+        original = "\n".join(texts[line] for line, _ in members)  # in file order, as they were
+        yield _conversation(file, conversation, members, fmt, cell, header_text, original)
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes kept by surrogateescape
 
 
 def _conversation(file: str, conversation: str, members: list[tuple[int, list[str]]], fmt: CsvFormat,
-                  cell: Callable[[list[str], str | None], str], header_text: str) -> RawRecord:
+                  cell: Callable[[list[str], str | None], str], header_text: str, original: str) -> RawRecord:
     members = _chronological(members, lambda row: cell(row, fmt.timestamp))
     lines = [line for line, _ in members]
-    original = "\n".join(_row_text(row, fmt.delimiter) for _, row in members)
     customers = sorted({cell(row, fmt.customer_id) for _, row in members} - {""})
     if len(customers) > 1:
         return RawRecord(file, lines[0], original=original, header=header_text, error=RejectedRecord(
@@ -282,8 +268,6 @@ def read_records(path: Path, format: Format = None) -> Iterator[RawRecord]:
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     fmt = resolve_format(path, format)
-    if path.name.endswith(REJECTS_SUFFIX):
-        return read_rejects(path, fmt)
     return read_jsonl(path) if fmt == "jsonl" else read_csv(path, fmt)  # type: ignore[arg-type]
 
 

@@ -46,7 +46,7 @@ from assistant.store import Store
 from ingest.chunking import CHUNK_FORMAT, chunks_for
 from ingest.loaders import Format, RawRecord, Sources, in_memory, read_records, resolve_format, sources
 from ingest.redaction import Redactor, redact_customer, redact_interaction
-from ingest.rejects import write_rejects
+from ingest.rejects import reasons_path, write_rejects
 from ingest.validation import AcceptedYears, RecordLimits, rejected_at, validate_customer, validate_interaction
 
 FIRST_BATCH_CHUNKS = 64  # small, so the embedder starts while the reader is still parsing
@@ -83,7 +83,7 @@ def summary_line(report: IngestReport) -> str:
         f"{report.unchanged} unchanged, {report.rejected} rejected, {report.customers} customers "
         f"in {report.seconds:.1f} s: {report.turns_per_second:,.0f} turns/s"
     )
-    return line + (f"; rejects in {report.rejects_file}" if report.rejects_file else "")
+    return line + (f"; rejects in {report.rejects_file} (why: {report.reasons_file})" if report.rejects_file else "")
 
 
 def run_ingest(store: Store, embedder: Embedder, settings: Settings, interactions: Any,
@@ -120,6 +120,7 @@ def run_ingest(store: Store, embedder: Embedder, settings: Settings, interaction
     finally:
         written = [p for p in (write_rejects(path, run.refused.get(path, [])) for path in run.read_fully) if p]
         report.rejects_file = "; ".join(str(p) for p in written) or None
+        report.reasons_file = "; ".join(str(reasons_path(p)) for p in written) or None
         report.seconds = time.perf_counter() - started
         report.summary = summary_line(report)
     return report

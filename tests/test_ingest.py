@@ -84,10 +84,10 @@ def test_schema_errors_name_file_line_and_field_and_good_lines_survive(tmp_path,
 
     rejects = tmp_path / "calls.jsonl.rejects.jsonl"
     assert report.rejects_file == str(rejects)
-    entries = [json.loads(line) for line in rejects.read_text().splitlines()]
-    assert [e["line"] for e in entries] == [2, 3, 4, 5, 7]
-    assert json.loads(entries[0]["original"]) == bad_speaker
-    assert entries[0]["errors"][0]["field"] == "turns.2.speaker"
+    assert rejects.read_text().splitlines() == source.read_text().splitlines()[1:5] + ["[1, 2]"]
+    reasons = [json.loads(line) for line in (tmp_path / "calls.jsonl.rejects.reasons.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["field"], r["rejects_line"]) for r in reasons] == [
+        (2, "turns.2.speaker", 1), (3, "<line>", 2), (4, "started_at", 3), (5, "customer_id", 4), (7, "<line>", 5)]
     assert "rejected" in report.summary and "2 interactions" in report.summary
 
 
@@ -96,14 +96,12 @@ def test_fixed_rejects_file_is_ingested_and_cleared(tmp_path, settings, store, e
     source = write_jsonl(tmp_path / "calls.jsonl", [interaction("i-1"), bad])
     run_ingest(store, embedder, settings, source)
     rejects = tmp_path / "calls.jsonl.rejects.jsonl"
-    entry = json.loads(rejects.read_text())
-    entry["original"] = entry["original"].replace("not a date", "2025-03-03T09:00:00Z")
-    rejects.write_text(json.dumps(entry) + "\n")
+    rejects.write_text(rejects.read_text().replace("not a date", "2025-03-03T09:00:00Z"))
 
     report = run_ingest(store, embedder, settings, rejects)
 
     assert (report.ingested, report.rejected) == (1, 0)
-    assert not rejects.exists()
+    assert not rejects.exists() and not (tmp_path / "calls.jsonl.rejects.reasons.jsonl").exists()
     assert store.interaction("c1", "i-2") is not None
 
 
@@ -113,6 +111,7 @@ def test_clean_rerun_removes_stale_rejects_file(tmp_path, settings, store, embed
     write_jsonl(source, [interaction("i-1")])
     assert run_ingest(store, embedder, settings, source).rejects_file is None
     assert not (tmp_path / "calls.jsonl.rejects.jsonl").exists()
+    assert not (tmp_path / "calls.jsonl.rejects.reasons.jsonl").exists()
 
 
 def test_reingest_adds_nothing(tmp_path, settings, store, embedder, capsys):
@@ -215,8 +214,8 @@ def test_an_interaction_id_under_another_customer_is_rejected_and_the_owner_keep
     assert (report.ingested, report.rejected) == (1, 1)
     assert (report.errors[0].line, report.errors[0].field) == (2, "interaction_id")
     assert "another customer" in report.errors[0].reason and "c1" not in report.errors[0].reason
-    [entry] = [json.loads(x) for x in (tmp_path / "calls.jsonl.rejects.jsonl").read_text().splitlines()]
-    assert entry["line"] == 2 and entry["errors"][0]["field"] == "interaction_id"
+    [entry] = [json.loads(x) for x in (tmp_path / "calls.jsonl.rejects.reasons.jsonl").read_text().splitlines()]
+    assert entry["line"] == 2 and entry["field"] == "interaction_id"
     assert store.interaction("c1", "i-1").turns[0].text.startswith("policy")
     assert [i.interaction_id for i in store.interactions("c2")] == ["i-2"]
     assert len(store.chunks("c1")) == 1
@@ -245,8 +244,8 @@ def test_csv_export_grouped_by_conversation_with_own_column_names(tmp_path, sett
     assert [t.speaker for t in call.turns] == ["customer", "agent"]  # put in time order
     assert call.turns[0].text == "Hello, my number is [PHONE ••••0123]"
     assert store.interaction("c", "c").channel == "email"  # no customer column value: its own customer
-    entry = json.loads((tmp_path / "export.csv.rejects.jsonl").read_text())
-    assert entry["header"].startswith("ConvId,When") and entry["original"].count("\n") == 1  # both rows of 'b'
+    rejects = (tmp_path / "export.csv.rejects.csv").read_text().splitlines()
+    assert rejects[0].startswith("ConvId,When") and [r[:2] for r in rejects[1:]] == ["b,", "b,"]  # both rows of 'b'
 
 
 def test_csv_format_from_a_string(tmp_path, settings, store, embedder):
@@ -291,10 +290,8 @@ def test_fixed_csv_rejects_are_ingested_with_their_header(tmp_path, settings, st
         encoding="utf-8",
     )
     run_ingest(store, embedder, settings, source)
-    rejects = tmp_path / "export.csv.rejects.jsonl"
-    entry = json.loads(rejects.read_text())
-    entry["original"] = entry["original"].replace("robot", "agent")
-    rejects.write_text(json.dumps(entry) + "\n")
+    rejects = tmp_path / "export.csv.rejects.csv"
+    rejects.write_text(rejects.read_text().replace("robot", "agent"))
 
     report = run_ingest(store, embedder, settings, rejects)
 

@@ -126,8 +126,10 @@ def test_cli_ingest_has_higher_limits_and_rejects_what_passes_them(tmp_path, set
     errors = {(e.line, e.field): e.reason for e in report.errors}
     assert "RAPPORT_INGEST_MAX_TURN_CHARS" in errors[(2, "turns.1.text")]
     assert "RAPPORT_INGEST_MAX_TURNS_PER_INTERACTION" in errors[(3, "turns")]
-    rejects = (tmp_path / "calls.jsonl.rejects.jsonl").read_text()
-    assert "RAPPORT_INGEST_MAX_TURN_CHARS" in rejects and "RAPPORT_INGEST_MAX_TURNS_PER_INTERACTION" in rejects
+    reasons = (tmp_path / "calls.jsonl.rejects.reasons.jsonl").read_text()
+    assert "RAPPORT_INGEST_MAX_TURN_CHARS" in reasons and "RAPPORT_INGEST_MAX_TURNS_PER_INTERACTION" in reasons
+    rejects = (tmp_path / "calls.jsonl.rejects.jsonl").read_text().splitlines()
+    assert [json.loads(x)["interaction_id"] for x in rejects] == ["a-2", "a-3"]  # the records as they were
 
 
 def test_drafts_are_answered_while_long_ingests_run(app_with):

@@ -62,8 +62,8 @@ def test_ingest_writes_a_rejects_line_naming_the_field(tmp_path, assistant):
     report = assistant.ingest(source)
     assert (report.ingested, report.rejected) == (1, 2)
     assert {(e.line, e.field) for e in report.errors} == {(2, "customer_id"), (3, "interaction_id")}
-    rejects = [json.loads(x) for x in (tmp_path / "calls.jsonl.rejects.jsonl").read_text().splitlines()]
-    assert [r["errors"][0]["field"] for r in rejects] == ["customer_id", "interaction_id"]
+    reasons = [json.loads(x) for x in (tmp_path / "calls.jsonl.rejects.reasons.jsonl").read_text().splitlines()]
+    assert [r["field"] for r in reasons] == ["customer_id", "interaction_id"]
 
 
 def test_rest_refuses_an_id_with_a_slash_with_a_422_naming_the_field(settings, assistant):

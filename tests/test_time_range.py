@@ -59,8 +59,8 @@ def test_out_of_range_times_are_rejected_naming_the_field_and_block_nothing(tmp_
                      ("calls.jsonl", 4, "started_at"), ("calls.jsonl", 5, "ended_at"),
                      ("calls.jsonl", 6, "turns.1.at")}
     assert all("outside the accepted years 1900-2100" in e.reason for e in report.errors)
-    rejects = [json.loads(x) for x in (tmp_path / "calls.jsonl.rejects.jsonl").read_text().splitlines()]
-    assert [r["errors"][0]["field"] for r in rejects] == [
+    reasons = [json.loads(x) for x in (tmp_path / "calls.jsonl.rejects.reasons.jsonl").read_text().splitlines()]
+    assert [r["field"] for r in reasons] == [
         "started_at", "started_at", "started_at", "started_at", "ended_at", "turns.1.at"]
     assert {i.interaction_id for i in assistant.interactions("c1")} == {"east-edge", "west-edge"}
     assert assistant.facts("c1") and assistant.greeting("c1").text  # nothing poisoned is stored

@@ -19,7 +19,8 @@ def _print_report(report) -> None:  # type: ignore[no-untyped-def]
     if len(report.errors) > 20:
         typer.secho(f"... and {len(report.errors) - 20} more", fg=typer.colors.YELLOW, err=True)
     if report.rejects_file:
-        typer.echo(f"rejected lines written to {report.rejects_file} (fix them and ingest that file again)")
+        typer.echo(f"rejected lines written, as they were, to {report.rejects_file}: fix them and ingest that file "
+                   f"again (why each was rejected: {report.reasons_file})")
     typer.echo(
         f"ingested {report.ingested} interactions ({report.unchanged} unchanged, {report.rejected} rejected), "
         f"{report.customers} customers, {report.chunks} chunks, {report.turns} turns "
