@@ -7,6 +7,7 @@ import atexit
 import ipaddress
 import logging
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -153,8 +154,18 @@ def serve(app: FastAPI, settings: Settings, lock: WriterLock | None = None) -> N
     if settings.demo_mode and not is_loopback(host):
         raise InputError(f"demo mode serves on 127.0.0.1 only, not {host}", field="GRADIO_SERVER_NAME")
     print(f"Rapport: http://{host}:{port}/ (API docs: http://{host}:{port}/docs)", file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=settings.shutdown_timeout_s)
-    _exit_soon(EXIT_GRACE_S, lock)
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again for the handler it found: let that one be a
+    # SystemExit, so the ingest workers get their grace and atexit lets go of the store (not a default kill).
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning",
+                    timeout_graceful_shutdown=settings.shutdown_timeout_s)
+    finally:
+        _exit_soon(EXIT_GRACE_S, lock)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 EXIT_GRACE_S = 2.0

@@ -203,8 +203,9 @@ def test_cli_ingest_while_the_server_runs_is_refused_and_every_new_customer_is_t
 
 
 @pytest.mark.slow
-def test_a_second_server_on_the_same_store_refuses_to_start(served):
-    store, url, _, proc = served
+def test_a_second_server_refuses_to_start_and_the_first_lets_go_at_sigterm(tmp_path):
+    store = tmp_path / "store"
+    proc, url = _start(store)
     port = _free_port()
     env = {**os.environ, "RAPPORT_STORE_DIR": str(store), "GRADIO_SERVER_PORT": str(port), "HF_HUB_OFFLINE": "1"}
     second = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, text=True,
@@ -223,5 +224,13 @@ def test_a_second_server_on_the_same_store_refuses_to_start(served):
         assert f"cannot start a server: the store {store.resolve()} is in use by a Rapport server (pid {proc.pid}, " \
                f"{url}" in said, said[-2000:]
         assert httpx.get(f"{url}/api/health", timeout=5).status_code == 200  # the first one is undisturbed
+
+        assert Holder.model_validate_json((store / HOLDER_FILE).read_text()).pid == proc.pid
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 128 + signal.SIGTERM  # a clean shutdown, not a default kill
+        assert not (store / HOLDER_FILE).exists() and current_holder(store) is None
     finally:
         _stop(second)
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
