@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from assistant.inbox import Inbox
     from assistant.memory.answers import Answerer
     from assistant.memory.cases import CaseMemory
+    from assistant.memory.customer_search import CustomerMatch
     from assistant.memory.facts import FactMemory
     from assistant.memory.retrieval import Retriever
 
@@ -38,6 +39,7 @@ class Assistant:
         """With `lazy`, the embedding model, the LLM client and the parts that use them are built when first
         needed, so reading the catalog (stats, customers, the timeline) never loads a model: the CLI opens
         its Assistant this way. Otherwise everything is ready before the first request (the server)."""
+        from assistant.memory.customer_search import CustomerSearch
         from ingest.validation import AcceptedYears  # not at the top: `import ingest.loaders` imports this package
 
         self.settings = settings
@@ -46,6 +48,7 @@ class Assistant:
         self._parts: dict[str, Any] = {}
         self._building = threading.RLock()  # one build of each part, whichever thread asks first
         self.store = Store(settings, lazy=lazy)
+        self.customer_search = CustomerSearch(self.store, settings.phone_regions)  # catalog only: no model
         if not lazy:
             _ = self.drafter, self.inbox, self.answerer  # every part, each built once
 
@@ -168,7 +171,13 @@ class Assistant:
 
     # ---- reading the customer -----------------------------------------------------------------
     def customers(self, search: str | None = None, limit: int = 50) -> list[Customer]:
-        return self.store.search_customers(search, limit)
+        """The customers find_customers finds, best first (by name when nothing is typed)."""
+        return [m.customer for m in self.find_customers(search, limit)]
+
+    def find_customers(self, search: str | None = None, limit: int = 50) -> list[CustomerMatch]:
+        """Customers by name (typos and word order forgiven), phone number in any format of the configured
+        regions (settings.phone_regions), part of an e-mail or id; best first, each saying why it matched."""
+        return self.customer_search.find(search, limit)
 
     def customer(self, customer_id: str) -> Customer:
         return self.store.customer(customer_id)

@@ -94,6 +94,20 @@ CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+-- Counts every change to the customers table, whichever process makes it: the customer search rebuilds its
+-- index when the count moves (a new customer from `rapport ingest` while the server runs, a changed phone).
+CREATE TRIGGER IF NOT EXISTS customers_inserted AFTER INSERT ON customers BEGIN
+    INSERT INTO meta VALUES ('customers_version', 1)
+        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS customers_updated AFTER UPDATE ON customers BEGIN
+    INSERT INTO meta VALUES ('customers_version', 1)
+        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS customers_deleted AFTER DELETE ON customers BEGIN
+    INSERT INTO meta VALUES ('customers_version', 1)
+        ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+END;
 """
 
 
@@ -144,7 +158,8 @@ class Store:
         with self._lock, _transaction(self._db):
             self._db.executemany(
                 "INSERT INTO customers VALUES (?,?,?,?) ON CONFLICT(customer_id) DO UPDATE SET "
-                "name=excluded.name, search=excluded.search, record=excluded.record",
+                "name=excluded.name, search=excluded.search, record=excluded.record "
+                "WHERE record != excluded.record",  # the same record again is no change (customers_version)
                 rows,
             )
         for cid, *_ in rows:
@@ -309,15 +324,15 @@ class Store:
         return self._versions.get(customer_id, 0)
 
     # ---- catalog-wide (no customer text) --------------------------------------------------
-    def search_customers(self, text: str | None = None, limit: int = 50) -> list[Customer]:
-        if text:
-            rows = self._read().execute(
-                "SELECT record FROM customers WHERE search LIKE ? ORDER BY name LIMIT ?",
-                (f"%{text.lower()}%", limit),
-            )
-        else:
-            rows = self._read().execute("SELECT record FROM customers ORDER BY name LIMIT ?", (limit,))
-        return [Customer.model_validate_json(r[0]) for r in rows]
+    def all_customers(self) -> list[Customer]:
+        """Every customer record, for the customer search (assistant.memory.customer_search), which ranks them in
+        memory and rebuilds its index when customers_version() moves."""
+        return [Customer.model_validate_json(r[0]) for r in self._read().execute("SELECT record FROM customers")]
+
+    def customers_version(self) -> int:
+        """Moves on every change to the customers table, from this process or another (a trigger counts them)."""
+        row = self._read().execute("SELECT value FROM meta WHERE key='customers_version'").fetchone()
+        return int(row[0]) if row else 0
 
     def has_interactions(self) -> bool:
         return self._read().execute("SELECT 1 FROM interactions LIMIT 1").fetchone() is not None

@@ -100,6 +100,17 @@ def test_find_customers_by_name_email_and_phone(api):
     assert len(api("GET", "/api/customers").json()) == 2
 
 
+def test_customer_search_forgives_formats_and_typos_and_says_why(api):
+    expected = {"07700 900456": ("cust-miles-okafor", "phone +447700900456"),
+                "Okafor, Miles": ("cust-miles-okafor", "name, words in another order"),
+                "Mria Lopez": ("cust-maria-lopez", "name close to 'Mria Lopez'")}
+    for query, (customer_id, why) in expected.items():
+        found = api("GET", "/api/customers", params={"search": query}).json()
+        assert [(c["customer_id"], c["why"]) for c in found] == [(customer_id, why)], query
+        assert found[0]["name"] and 0 < found[0]["score"] <= 100
+    assert api("GET", "/api/customers", params={"search": "Zed Quinn"}).json() == []
+
+
 def test_customer_record_and_unknown_customers(api):
     assert api("GET", "/api/customers/cust-miles-okafor").json()["name"] == "Miles Okafor"
     for path in ("", "/greeting", "/handover", "/suggestions", "/facts", "/interactions"):

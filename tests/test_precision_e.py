@@ -176,3 +176,32 @@ def test_a_handover_during_the_contact_is_of_this_contact(assistant_with):
     text = a.handover("ada", now=datetime(2026, 11, 18, 14, 12, tzinfo=UTC)).text
     assert "This contact:" in text and "no need to ask again" in text, text
     assert "Introduction:" in text
+
+
+def test_nobody_is_introduced_on_an_email(assistant_with):
+    """Set d: four handovers of e-mails scripted "I have Rosalind here" for a customer nobody was speaking to."""
+    email = contact("c1", "2026-11-25T08:50:00Z",
+                    ("customer", "Hello, the contractor still hasn't been to fix the kitchen ceiling after the leak. "
+                                 "Please can someone call me, I'm home all day."), channel="email")
+    text = assistant_with(email).handover("ada", now=NOW).text
+    assert "Introduction:" not in text and "I have Adaeze" not in text, text
+
+
+def test_an_automatic_acknowledgement_is_nobodys_promise(read_facts):
+    facts = read_facts(("customer", "I've attached the plumber's invoice for the repair."),
+                       ("agent", "Thank you for your email. We aim to reply within 5 working days. This is an "
+                                 "automated response, please do not reply to this email."), channel="email")
+    assert not [f for f in facts if f.kind == "promise"], [(f.kind, f.text) for f in facts]
+
+
+def test_an_out_of_office_is_no_news(read_facts):
+    facts = read_facts(("customer", "I'm currently out of the office until Monday 30 November on annual leave. "
+                                    "For urgent matters please contact my colleague."), channel="email")
+    assert not [f for f in facts if f.kind in {"life_event", "promise"}], [(f.kind, f.text) for f in facts]
+
+
+def test_the_transfer_in_progress_is_no_step_tried(read_facts):
+    facts = read_facts(("agent", "I've blocked the card and I'm going to transfer you to our fraud team now, "
+                                 "they're open until 10pm."))
+    steps = [f.text for f in facts if f.kind == "action"]
+    assert steps and not any("transfer" in s for s in steps), steps

@@ -151,11 +151,21 @@ def refresh_facts(quarantined: bool = Query(False, description="Only the quarant
     return _facts_status(svc.assistant, svc.assistant.refresh_facts(quarantined=quarantined))
 
 
-@router.get("/customers", response_model=list[Customer], tags=["customers"])
-def search_customers(search: str | None = Query(None, description="Part of a name, id, email or phone."),
+class CustomerFound(Customer):
+    """A customer record as the search found it: best first, with why it matched."""
+
+    why: str = Field(description="What matched, in words: \"phone +447700900456\", \"name close to 'Mria Lopez'\"; "
+                                 "empty without a search.")
+    score: float = Field(description="0-100; 100 is the same id, e-mail or phone number.")
+
+
+@router.get("/customers", response_model=list[CustomerFound], tags=["customers"])
+def search_customers(search: str | None = Query(None, description="A name (typos and word order forgiven), a phone "
+                                                "number in any format of RAPPORT_PHONE_REGIONS, part of an e-mail "
+                                                "or id. No match is an empty list."),
                      limit: int = Query(50, ge=1, le=500), _: User = Depends(allow("read")),
-                     svc: Services = Depends(services)) -> list[Customer]:
-    return svc.assistant.customers(search, limit=limit)
+                     svc: Services = Depends(services)) -> list[CustomerFound]:
+    return [CustomerFound.model_validate(m.record()) for m in svc.assistant.find_customers(search, limit=limit)]
 
 
 @router.get("/customers/{customer_id}", response_model=Customer, tags=["customers"])

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from assistant.cli.common import open_assistant, print_json
+from assistant.memory.customer_search import no_match
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "demo"
 
@@ -111,14 +112,20 @@ def register(app: typer.Typer) -> None:
 
     @app.command("customers")
     def customers_(
-        search: str | None = typer.Option(None, "--search", help="Part of a name, id, email or phone."),
-        json_out: bool = typer.Option(False, "--json"),
+        search: str | None = typer.Option(None, "--search", help="A name (typos and word order forgiven), a phone "
+                                          "number in any format, part of an e-mail or id."),
+        json_out: bool = typer.Option(False, "--json", help="With `why` and `score` beside each record."),
     ) -> None:
-        """List customers, optionally filtered."""
-        found = open_assistant().customers(search)
+        """List customers, or find them: best match first, each saying why it matched."""
+        found = open_assistant().find_customers(search)
         if json_out:
-            print_json(found)
+            print_json([m.record() for m in found])
             return
-        for c in found:
+        if search and not found:
+            typer.echo(no_match(search))
+        for m in found:
+            c = m.customer
             since = f"since {c.customer_since.year}" if c.customer_since else ""
-            typer.echo(f"{c.customer_id:<20} {c.display_name:<24} {since:<11} {', '.join(c.products)}")
+            typer.echo(f"{c.customer_id:<20} {c.display_name:<24} {since:<11} {', '.join(c.products)}".rstrip())
+            if m.why:
+                typer.echo(f"{'':<20} matched: {m.why}")

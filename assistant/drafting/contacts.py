@@ -21,6 +21,8 @@ _EMAIL_NOISE = re.compile(
     re.I,
 )
 WRITTEN_NOTES = {"ticket", "other"}  # channels whose agent and system turns are notes, not speech
+# Channels where the customer is there while the agent hands over, so an introduction can be said to them.
+LIVE_CHANNELS = {"voice", "phone", "chat", "webchat", "branch", "video"}
 _SOCIAL_NOISE = re.compile(r"^\s*(?:@\w+\s+)+|\s+\^\w+\s*$")  # a leading @handle, a trailing "^Jo" signature
 # a portal's framing of the customer's words: "Message from customer via claims portal:", "Customer upload via...:"
 _PORTAL_PREFIX = re.compile(r"^(?:customer |message |upload |reply )[^:]{0,60}:\s*", re.I)

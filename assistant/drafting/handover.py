@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from assistant.drafting.contacts import (
     CONFIRMED,
+    LIVE_CHANNELS,
     WRITTEN_NOTES,
     Said,
     clean_turn_text,
@@ -139,7 +140,7 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
                                for s in sections["summary"]]
     sections["headline"] = headline(ctx, story, case, sections)
     sections["introduction"] = introduction(ctx, target, story, case, team, colleague, sections, asked) \
-        if on_now else []
+        if on_now and target.channel in LIVE_CHANNELS else []
     meta = {"interaction_id": target.interaction_id, "related": [i.interaction_id for i in story[:-1]],
             "summary_title": "This contact" if on_now else f"Last contact ({_when_where(target, ctx)})",
             "team": routed, "topic": topic, "case_id": case.case_id if case else None,

@@ -50,6 +50,21 @@ _QUOTE_HEADER = re.compile(
     r"from: [^\n]+\n\s*sent: |>\s)", re.I)
 
 
+# An automatic e-mail: an acknowledgement or an out-of-office. Its "we will reply within 5 working days" is nobody's
+# promise and its "I'm away until Monday" nobody's news.
+_AUTO_REPLY = re.compile(
+    r"\b(?:this is an? )?(?:automated|automatic|auto)[- ]?(?:generated )?(?:reply|response|message|e-?mail|"
+    r"acknowledge?ment|notification)\b|\bthis is an automated\b|\bplease do not reply (?:to|directly to) this\b|"
+    r"\bthis (?:mailbox|inbox|address) is not monitored\b|\b(?:i am|i'm) (?:currently )?out of (?:the )?office\b|"
+    r"\bthank you for (?:your (?:e-?mail|message|enquiry)|contacting [A-Z][\w ]{1,30})[^.!?]{0,40}[.!]\s+"
+    r"(?:we|our team|one of our team|a member of our team) (?:aim|will|endeavour|try) to (?:reply|respond|get back)",
+    re.I)
+
+
+def is_auto_reply(text: str) -> bool:
+    return bool(_AUTO_REPLY.search(text))
+
+
 def is_menu(text: str) -> bool:
     return bool(_MENU.search(text))
 

@@ -1,6 +1,5 @@
 """The agent desk: find the customer, see who they are and their contacts, greet, suggest, ask, hand over."""
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -8,12 +7,12 @@ import gradio as gr
 
 from assistant.api.deps import Services
 from assistant.errors import InputError
+from assistant.memory.customer_search import CustomerMatch, no_match
 from assistant.models import Draft, Interaction, Suggestion, as_utc, utcnow
 from assistant.ui import icons, render
 from assistant.ui.login import guarded, session_user
 from assistant.ui.theme import SOURCES_JS
 
-_PHONE = re.compile(r"[+\d\s().-]{6,}")
 EXAMPLE_QUESTIONS = ["What was the last contact about?", "Is anything still open?", "Has she declined any offers?"]
 
 
@@ -27,12 +26,19 @@ def parse_as_of(text: str | None) -> datetime | None:
         raise InputError(f"not an ISO-8601 time ('{text}'), e.g. 2026-03-01T09:00", field="as_of") from exc
 
 
-def search_text(text: str | None) -> str | None:
-    """Phone numbers are stored without spaces; let the agent type them as the customer says them."""
-    text = (text or "").strip()
-    if _PHONE.fullmatch(text):
-        return re.sub(r"[\s().-]", "", text)
-    return text or None
+def result_choices(found: list[CustomerMatch]) -> list[tuple[str, str]]:
+    """One choice per customer found, with a second line saying why it matched (none when nothing was typed)."""
+    return [(f"{m.customer.display_name} · {m.customer.customer_id}" + (f"\nmatched: {m.why}" if m.why else ""),
+             m.customer.customer_id) for m in found]
+
+
+def results_label(text: str | None, found: list[CustomerMatch]) -> str:
+    if not (text or "").strip():
+        return f"Customers ({len(found)})"
+    if found:
+        return f"Customers ({len(found)} found)"
+    message = no_match(text or "")
+    return message[0].upper() + message[1:]
 
 
 def contact_label(inter: Interaction) -> str:
@@ -158,11 +164,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     @guarded
     def find(text: str, current: str | None, request: gr.Request) -> Any:
         session_user(svc, request, "read")
-        found = svc.assistant.customers(search_text(text), limit=50)
-        choices = [(f"{c.display_name} · {c.customer_id}", c.customer_id) for c in found]
-        label = f"Customers ({len(found)} found)" if text else f"Customers ({len(found)})"
-        keep = current if current in {c.customer_id for c in found} else None  # typing keeps the open customer
-        return gr.Radio(choices=choices, value=keep, label=label)
+        found = svc.assistant.find_customers(text, limit=50)
+        keep = current if current in {m.customer.customer_id for m in found} else None  # typing keeps it open
+        return gr.Radio(choices=result_choices(found), value=keep, label=results_label(text, found))
 
     @guarded
     def open_customer(cid: str | None, when: str, request: gr.Request) -> Any:

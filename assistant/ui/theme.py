@@ -124,6 +124,7 @@ footer { display: none !important; }
 .rp-svg { display:inline-block; vertical-align:-2px; flex:none; }
 .rp-icon { display:inline-flex; color:var(--c); }
 #customer-results .wrap { max-height:210px; overflow-y:auto; }
+#customer-results label span { white-space:pre-line; }  /* the second line says why the customer matched */
 .rp-status { font-size:13px; }
 .rp-lab-case { display:grid; grid-template-columns: 1fr 1fr 1fr; gap:10px; margin-bottom:10px; }
 .rp-lab-case > div { background:#f8fafc; border-radius:8px; padding:8px; font-size:13px; white-space:pre-wrap; }

@@ -71,7 +71,13 @@ def actions(conversation: Conversation) -> list[Fact]:
         if said.speaker == "customer" and (root.lemma_.lower() not in customer_steps or not any(
                 c.dep_ in {"dobj", "prt", "xcomp"} for c in root.children)):
             continue  # "I restarted the router", "I turned it off": a step has a thing it was done to
-        words = _clause(said.text[subject.idx:] if subject.idx < 25 else said.text)  # from the "I": the step
+        # from the "I" to the end of the step's own clause: "I've blocked the card and I'm going to transfer
+        # you" tried one thing (the next "I" is another step, or the handover itself); "and it came back clear" stays
+        own = [c for c in root.children if c.dep_ == "conj" and any(
+            g.dep_ in {"nsubj", "nsubjpass"} and g.lower_ in {"i", "we"} for g in c.children)]
+        end = min((min(t.idx for t in c.subtree) for c in own), default=len(said.text))
+        step = re.sub(r"[\s,;]*\b(?:and|but|so)?\s*$", "", said.text[:end])
+        words = _clause(step[subject.idx:] if subject.idx < 25 else step)
         by = "agent" if said.speaker == "agent" else "customer"
         channel = conversation.interaction.channel
         subject = f"{root.lemma_.lower()}@{conversation.interaction.interaction_id}/{said.turn_id}"

@@ -78,7 +78,7 @@ class Conversation:
         limits = limits or ReadingLimits()
         said = [
             Said(interaction, i, turn, s[: limits.sentence_chars])
-            for i, turn in enumerate(interaction.turns)
+            for i, turn in enumerate(interaction.turns) if not noise.is_auto_reply(turn.text)
             for s in itertools.islice((s for s in sentences(noise.without_quoted_reply(turn.text))
                                        if not _noise(turn, s)), limits.sentences_per_turn)
         ]
