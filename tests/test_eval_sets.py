@@ -10,8 +10,7 @@ import pytest
 
 from assistant.errors import InputError
 from assistant.evaluation.builders import dialogsum_cases, insurance_expectations
-from assistant.evaluation.cli_support import list_sets
-from assistant.evaluation.sets import available_sets, load_set
+from assistant.evaluation.sets import available_sets, list_sets, load_set
 
 SHARED = Path("/work/shared/data")
 

@@ -15,7 +15,7 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("sets")
 def sets(json_out: bool = typer.Option(False, "--json")) -> None:
     """The shipped evaluation sets."""
-    from assistant.evaluation.cli_support import list_sets
+    from assistant.evaluation.sets import list_sets  # not cli_support: that imports the runner and its models
 
     found = list_sets()
     if json_out:

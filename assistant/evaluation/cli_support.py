@@ -1,6 +1,6 @@
 """Plain functions behind `rapport eval ...`: the typer commands only parse options and print what these return.
 
-    rapport eval sets                       -> list_sets()
+    rapport eval sets                       -> assistant.evaluation.sets.list_sets()
     rapport eval run --set S --drafter D --prompt greeting@v2 --option offer_cooldown_days=0 --limit N --out F
                                             -> run_command(...)
     rapport eval compare A.json B.json --html F --md F --json F
@@ -23,19 +23,8 @@ from assistant.evaluation.compare import Comparison, compare
 from assistant.evaluation.gate import gate, gate_markdown, load_thresholds, replace_section
 from assistant.evaluation.report_md import fmt
 from assistant.evaluation.runner import DrafterName, EvalRun, run_eval
-from assistant.evaluation.sets import available_sets, default_sets_dir, load_set
+from assistant.evaluation.sets import default_sets_dir
 from assistant.settings import DRAFT_TYPES, Settings
-
-
-def list_sets(sets_dir: Path | None = None) -> list[dict[str, Any]]:
-    """One row per set: name, cases, draft types, licence, description."""
-    rows = []
-    for name in available_sets(sets_dir):
-        evset = load_set(name, sets_dir)
-        types = sorted({c.draft_type for c in evset.cases})
-        rows.append({"name": name, "cases": len(evset.cases), "draft_types": types, "license": evset.license,
-                     "description": evset.description})
-    return rows
 
 
 def parse_prompt_pins(values: Sequence[str]) -> dict[str, str]:

@@ -153,6 +153,17 @@ def available_sets(sets_dir: Path | None = None) -> list[str]:
     return sorted({p.stem for p in folder.iterdir() if p.suffix in {".jsonl", ".yaml", ".yml"}})
 
 
+def list_sets(sets_dir: Path | None = None) -> list[dict[str, Any]]:
+    """One row per set (`rapport eval sets`): name, cases, draft types, licence, description."""
+    rows = []
+    for name in available_sets(sets_dir):
+        evset = load_set(name, sets_dir)
+        types = sorted({c.draft_type for c in evset.cases})
+        rows.append({"name": name, "cases": len(evset.cases), "draft_types": types, "license": evset.license,
+                     "description": evset.description})
+    return rows
+
+
 def load_set(name_or_path: str | Path, sets_dir: Path | None = None, limit: int | None = None) -> EvalSet:
     """Load a set by name (from the sets folder) or by file path; `limit` keeps the first N cases."""
     path = Path(name_or_path)
