@@ -10,6 +10,8 @@ from assistant.errors import InputError
 from assistant.memory.customer_search import CustomerMatch, no_match
 from assistant.models import Draft, Interaction, Suggestion, as_utc, utcnow
 from assistant.ui import icons, render
+from assistant.ui.copying import COPY_JS, answer_copy_recorder, copy_recorder
+from assistant.ui.keys import KEYS_JS
 from assistant.ui.login import guarded, session_user
 from assistant.ui.theme import SOURCES_JS
 
@@ -55,7 +57,7 @@ def suggestions_draft(customer_id: str, suggestions: list[Suggestion], svc: Serv
                  metadata={"drafter": drafter, "prompt_version": version})
 
 
-def feedback_row(svc: Services, draft_state: gr.State, what: str, *, thumbs: bool = True) -> None:
+def feedback_row(svc: Services, draft_state: gr.State, what: str, *, thumbs: bool = True) -> gr.Markdown:
     """Helpful / not helpful / used / edited on a draft, recorded with its type, prompt version, user and time.
     thumbs=False where the component rates on its own (the chat's per-message thumbs). Icons are the app's SVG
     files, so they draw on a machine without an emoji font."""
@@ -73,6 +75,7 @@ def feedback_row(svc: Services, draft_state: gr.State, what: str, *, thumbs: boo
         status = gr.Markdown(elem_classes="rp-status", elem_id=f"{what}-feedback-status")
     for button, rating, usage in buttons:
         button.click(_recorder(svc, rating, usage), [draft_state], [status], api_visibility="private")
+    return status  # the desk clears it when the customer changes
 
 
 def _recorder(svc: Services, rating: str | None, usage: str | None):  # type: ignore[no-untyped-def]
@@ -90,6 +93,31 @@ def _recorder(svc: Services, rating: str | None, usage: str | None):  # type: ig
 
 
 INBOX_POLL_S = 5.0  # how often the desk looks for handovers addressed to the agent or their team
+TOAST_S = 4.0  # a notice goes by itself, before it hides the suggestions for long (Gradio's default is 10 s)
+OK = gr.validate(True, "")  # a validator's answer for a field with nothing wrong
+
+
+def as_of_valid(text: str | None) -> dict[str, Any]:
+    try:
+        parse_as_of(text)
+    except InputError as exc:
+        return gr.validate(False, f"As of: {exc.reason}")
+    return OK
+
+
+def check_open(cid: str | None, when: str | None) -> list[dict[str, Any]]:
+    """Validator of opening a customer (a bad 'as of' is said beside that field, nothing else is touched).
+    Validators see only what the browser sends: a State reads as its initial value there, so none is checked."""
+    return [OK, as_of_valid(when)]
+
+
+def check_ask(cid: str | None, text: str | None, history: list, known: dict, when: str | None) -> list[dict[str, Any]]:
+    return [OK, OK, OK, OK, as_of_valid(when)]
+
+
+def check_handover(cid: str | None, interaction_id: str | None, to: str | None,
+                   when: str | None) -> list[dict[str, Any]]:
+    return [OK, OK, gr.validate(bool(to), "Pick the team or agent taking over."), as_of_valid(when)]
 
 
 def destinations(svc: Services) -> list[tuple[str, str]]:
@@ -106,6 +134,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     answers = gr.State({})  # chat message index -> the answer Draft, for thumbs on answers
     last_answer = gr.State(None)  # the latest answer Draft, for used / used with edits
 
+    overdue = gr.HTML("", elem_id="overdue", js_on_load=KEYS_JS)  # the first thing to deal with, at the top
     with gr.Row(equal_height=False):
         with gr.Column(scale=4, min_width=320):
             with gr.Group():
@@ -130,13 +159,13 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                 with gr.Column():
                     gr.Markdown("#### Greeting")
                     greeting = gr.HTML(render.empty("The greeting appears here."), elem_id="greeting",
-                                       js_on_load=SOURCES_JS)
-                    feedback_row(svc, greeting_state, "greeting")
+                                       js_on_load=SOURCES_JS + COPY_JS)
+                    greeting_status = feedback_row(svc, greeting_state, "greeting")
                 with gr.Column():
                     gr.Markdown("#### Suggestions")
                     suggestions = gr.HTML(render.empty("Suggestions appear here."), elem_id="suggestions",
-                                          js_on_load=SOURCES_JS)
-                    feedback_row(svc, suggestions_state, "suggestions")
+                                          js_on_load=SOURCES_JS + COPY_JS)
+                    suggestions_status = feedback_row(svc, suggestions_state, "suggestions")
             with gr.Row(equal_height=False):
                 with gr.Column():
                     gr.Markdown("#### Ask about this customer")
@@ -148,7 +177,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                                               elem_id="question", scale=5, lines=1, max_lines=3)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
                     gr.Markdown("Latest answer:", elem_classes="rp-status")
-                    feedback_row(svc, last_answer, "answer", thumbs=False)
+                    answer_status = feedback_row(svc, last_answer, "answer", thumbs=False)
                     gr.Examples(EXAMPLE_QUESTIONS, inputs=[question], label="Try")
                 with gr.Column():
                     gr.Markdown("#### Hand over")
@@ -159,7 +188,11 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                     hand_over = gr.Button("Hand over", variant="secondary", elem_id="hand-over")
                     handover_status = gr.Markdown(elem_id="handover-status")
                     handover = gr.HTML("", elem_id="handover", js_on_load=SOURCES_JS)
-                    feedback_row(svc, handover_state, "handover")
+                    handover_status_fb = feedback_row(svc, handover_state, "handover")
+    # Everything of one customer the next must not inherit: set on opening a customer, blank without one.
+    per_customer = [customer_id, profile, timeline, contact, chat, answers, handover, handover_status, overdue, target,
+                    handover_state, last_answer, question, greeting_status, suggestions_status, answer_status,
+                    handover_status_fb]
 
     @guarded
     def find(text: str, current: str | None, request: gr.Request) -> Any:
@@ -172,8 +205,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     def open_customer(cid: str | None, when: str, request: gr.Request) -> Any:
         session_user(svc, request, "read")
         blank = render.empty("Find a customer to start.")
+        fresh = ("", gr.Dropdown(value=None), None, None, "", "", "", "", "")  # banner .. feedback statuses
         if not cid:
-            return None, blank, "", gr.Dropdown(choices=[], value=None), [], {}, "", ""
+            return None, blank, "", gr.Dropdown(choices=[], value=None), [], {}, "", "", *fresh
         now = parse_as_of(when) or utcnow()
         customer = svc.assistant.customer(cid)
         history = [i for i in svc.assistant.interactions(cid) if i.started_at <= now]
@@ -182,7 +216,8 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         choices = [(contact_label(i), i.interaction_id) for i in reversed(history)]
         cases = svc.assistant.cases(cid, now=now)
         return (cid, render.profile_card(customer, facts, history, now), render.timeline(history, now, cases),
-                gr.Dropdown(choices=choices, value=latest), [], {}, "", "")
+                gr.Dropdown(choices=choices, value=latest), [], {}, "", "", render.overdue_promises(facts, now),
+                *fresh[1:])
 
     @guarded
     def drafts(cid: str | None, when: str, request: gr.Request) -> Any:
@@ -193,7 +228,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         by_id = {i.interaction_id: i for i in svc.assistant.interactions(cid)}
         greet = svc.assistant.greeting(cid, now=now)
         sugg = svc.assistant.suggestions(cid, now=now)
-        return (render.draft_card(greet, by_id, "greet"), greet.model_dump(mode="json"),
+        return (render.draft_card(greet, by_id, "greet", copy_as="the greeting"), greet.model_dump(mode="json"),
                 render.suggestion_cards(sugg, by_id), suggestions_draft(cid, sugg, svc).model_dump(mode="json"))
 
     @guarded
@@ -201,9 +236,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                      request: gr.Request) -> Any:
         session_user(svc, request, "read")
         if not cid:
-            raise gr.Error("Pick a customer first.")
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), "Pick a customer first."
         if not text or not text.strip():
-            return history, known, text, gr.skip()
+            return history, known, text, gr.skip(), gr.skip()
         draft = svc.assistant.ask(cid, text.strip(), now=parse_as_of(when))
         by_id = {i.interaction_id: i for i in svc.assistant.interactions(cid)}
         answer, cited = render.numbered_answer(draft)
@@ -215,23 +250,24 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                             "metadata": {"title": f"Sources ({len(cited)}): the turns this answer rests on",
                                          "status": "done"}})
             known[str(len(history) - 1)] = known[str(len(history) - 2)]
-        return history, known, "", draft.model_dump(mode="json")
+        return history, known, "", draft.model_dump(mode="json"), ""
 
     @guarded
-    def rate_answer(known: dict, event: gr.LikeData, request: gr.Request) -> None:
+    def rate_answer(known: dict, event: gr.LikeData, request: gr.Request) -> Any:
         user = session_user(svc, request, "feedback")
         index = event.index if isinstance(event.index, int) else event.index[0]
         draft = known.get(str(index))
-        if draft and event.liked in (True, False):
-            svc.reviews.feedback(Draft.model_validate(draft), user=user, rating="up" if event.liked else "down")
-            gr.Info("Feedback recorded.")
+        if not draft or event.liked not in (True, False):
+            return gr.skip()
+        svc.reviews.feedback(Draft.model_validate(draft), user=user, rating="up" if event.liked else "down")
+        return f"Recorded: answer rated {'helpful' if event.liked else 'not helpful'}"  # beside it, not a toast
 
     @guarded
     def do_handover(cid: str | None, interaction_id: str | None, to: str | None, when: str,
                     request: gr.Request) -> Any:
         user = session_user(svc, request, "handover")
         if not cid:
-            raise gr.Error("Pick a customer first.")
+            return gr.skip(), "Pick a customer first.", gr.skip()
         if not to:
             raise gr.Error("Pick the team or agent taking over.")
         kind, _, name = to.partition(":")
@@ -256,7 +292,8 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         waiting = svc.assistant.inbox.for_user(user, waiting_only=True)
         fresh = [h for h in waiting if h.handover_id not in known]
         if fresh and known is not None:
-            gr.Info(render.esc(f"New handover for {fresh[0].to_agent or fresh[0].to_team}: {fresh[0].customer_id}"))
+            gr.Info(render.esc(f"New handover for {fresh[0].to_agent or fresh[0].to_team}: {fresh[0].customer_id}"),
+                    duration=TOAST_S)
         choices = [(f"{h.customer_id} · {h.to_agent or h.to_team} · {h.created_at:%d %b %H:%M}", h.handover_id)
                    for h in waiting]
         return (render.inbox(waiting, utcnow()), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
@@ -276,21 +313,24 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     private: dict[str, Any] = {"api_visibility": "private"}
     query.submit(find, [query, results], [results], **private)
     query.change(find, [query, results], [results], trigger_mode="always_last", **private)
-    opened = results.change(open_customer, [results, as_of],
-                            [customer_id, profile, timeline, contact, chat, answers, handover, handover_status],
-                            **private)
-    opened.then(drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state], **private)
-    opened.then(lambda: None, None, [last_answer], **private)  # another customer: no answer to mark used
-    as_of.submit(open_customer, [results, as_of],
-                 [customer_id, profile, timeline, contact, chat, answers, handover, handover_status], **private
-                 ).then(drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state],
-                        **private)
+    # A validator runs first: a wrong field gets its message beside it, and nothing else on screen changes. It reads
+    # the picked customer and contact from States: Gradio's validator checks a Radio's or Dropdown's value against
+    # the choices it was built with, not those the session was given since.
+    chosen, contact_choice = gr.State(None), gr.State(None)
+    contact.change(lambda value: value, [contact], [contact_choice], queue=False, **private)
+    for trigger in (results.change(lambda value: value, [results], [chosen], queue=False, **private).then,
+                    as_of.submit):
+        trigger(open_customer, [chosen, as_of], per_customer, validator=check_open, **private).then(
+            drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state], **private)
     for trigger in (question.submit, ask.click):
-        trigger(ask_question, [customer_id, question, chat, answers, as_of], [chat, answers, question, last_answer],
-                **private)
-    chat.like(rate_answer, [answers], None, **private)
-    hand_over.click(do_handover, [customer_id, contact, target, as_of], [handover, handover_status, handover_state],
-                    **private)
+        trigger(ask_question, [customer_id, question, chat, answers, as_of],
+                [chat, answers, question, last_answer, answer_status], validator=check_ask, **private)
+    chat.like(rate_answer, [answers], [answer_status], **private)
+    chat.copy(answer_copy_recorder(svc), [answers], [answer_status], **private)
+    greeting.copy(copy_recorder(svc), [greeting_state], [greeting_status], **private)
+    suggestions.copy(copy_recorder(svc), [suggestions_state], [suggestions_status], **private)
+    hand_over.click(do_handover, [customer_id, contact_choice, target, as_of],
+                    [handover, handover_status, handover_state], validator=check_handover, **private)
     demo.load(find, [query, results], [results], **private)
     demo.load(refresh_inbox, [seen], [inbox, pick, seen], **private)
     poll.tick(refresh_inbox, [seen], [inbox, pick, seen], **private)

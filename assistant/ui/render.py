@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from html.entities import html5
 
+from assistant.drafting.promises import due_day, due_time
 from assistant.models import Case, Citation, Customer, Draft, DraftSentence, Fact, Handover, Interaction, Suggestion
 from assistant.ui import icons
 
@@ -211,7 +212,8 @@ class Sources:
             n = self.order.setdefault(c.key(), len(self.order) + 1)
             if n > len(self.citations):
                 self.citations.append(c)
-            chips.append(f'<a class="rp-cite" data-src="{esc(self.prefix)}-{n}" title="Show the source">{n}</a>')
+            chips.append(f'<a class="rp-cite" data-src="{esc(self.prefix)}-{n}" title="Show the source" '
+                         f'contenteditable="false">{n}</a>')  # in an editable draft, typing never lands in a chip
         return "".join(chips)
 
     def html(self) -> str:
@@ -267,7 +269,10 @@ def _sectioned(draft: Draft, sources: Sources) -> str | None:
     return "".join(rows) + "".join(f"<div>{_sentence(s, sources)}</div>" for s in pool)
 
 
-def draft_card(draft: Draft, interactions: Mapping[str, Interaction], prefix: str, title: str = "") -> str:
+def draft_card(draft: Draft, interactions: Mapping[str, Interaction], prefix: str, title: str = "",
+               copy_as: str = "") -> str:
+    """A draft with numbered sources; copy_as names it ("the greeting") to make its text editable, with a copy
+    button (copying.COPY_JS)."""
     sources = Sources(interactions, prefix)
     body = _sectioned(draft, sources)
     if body is None and draft.sentences:
@@ -275,6 +280,9 @@ def draft_card(draft: Draft, interactions: Mapping[str, Interaction], prefix: st
     if body is None:
         body = f"{esc(draft.text)}{sources.mark(draft.citations)}"
     sources.mark(draft.citations)
+    if copy_as:
+        body = (f'<div class="rp-copy-holder" data-copy-holder>{copy_text(body, copy_as)}'
+                f'{copy_button(0, copy_as)}</div>')
     avoid = draft.sections.get("do_not_ask") if draft.kind != "handover" else None
     if isinstance(avoid, list) and avoid:
         body += ('<div class="rp-avoid"><b>Don\'t ask or offer again:</b> '
@@ -294,10 +302,11 @@ def suggestion_cards(suggestions: Sequence[Suggestion], interactions: Mapping[st
         return empty("Nothing to suggest for this customer right now.")
     sources = Sources(interactions, "sug")
     cards = "".join(
-        f'<div class="rp-sugg" style="--c:{SUGGESTION_KINDS.get(s.kind, "#64748b")}">'
-        f'<span class="rp-kind">{esc(s.kind)}</span> <b>{esc(s.text)}</b>{sources.mark(s.citations)}'
+        f'<div class="rp-sugg" data-copy-holder style="--c:{SUGGESTION_KINDS.get(s.kind, "#64748b")}">'
+        f'<span class="rp-kind">{esc(s.kind)}</span> <b>{copy_text(esc(s.text), f"suggestion {n}", "span")}</b>'
+        f'{sources.mark(s.citations)} {copy_button(n - 1, f"suggestion {n}")}'
         f'<div class="rp-sub">Why: {esc(s.reason)}</div></div>'
-        for s in suggestions
+        for n, s in enumerate(suggestions, start=1)
     )
     return f'<div class="rp-card">{cards}{sources.html()}</div>'
 
@@ -376,3 +385,35 @@ def inbox(handovers: Sequence[Handover], now: datetime) -> str:
         f'{esc(day(h.created_at))} {h.created_at:%H:%M}</div><div>{esc(_clip(h.headline, 400))}</div></div>'
         for h in handovers)
     return f'<div class="rp-card rp-inbox">{rows}</div>'
+
+
+COPY_ICON = _SVG.format('<rect x="5.5" y="5.5" width="8.5" height="9" rx="1.5"/><path d="M10.5 5.5V3a1.5 1.5 0 0 '
+                        '0-1.5-1.5H3.5A1.5 1.5 0 0 0 2 3v6.5A1.5 1.5 0 0 0 3.5 11h2"/>')
+OVERDUE_ICON = _SVG.format('<circle cx="8" cy="8" r="6.3"/><path d="M8 4.3V8l2.6 1.6"/>')
+
+
+def copy_text(body: str, what: str, tag: str = "div") -> str:
+    """Already-rendered draft text the agent may reword before copying it (the copy says whether they did)."""
+    return (f'<{tag} class="rp-copy-text" contenteditable="plaintext-only" role="textbox" spellcheck="true" '
+            f'aria-label="{esc(what.capitalize())}: edit before copying if needed">{body}</{tag}>')
+
+
+def copy_button(index: int, what: str) -> str:
+    """The copy-to-reply button of a [data-copy-holder]; index tells the server which text was copied."""
+    return (f'<button type="button" class="rp-copy" data-copy="{index}" title="Copy {esc(what)} to your reply" '
+            f'aria-label="Copy {esc(what)}">{COPY_ICON}<span>Copy</span></button>')
+
+
+def overdue_promises(facts: Sequence[Fact], now: datetime) -> str:
+    """The promises memory calls overdue at `now` (its status and due date, not decided again here), oldest first,
+    for the top of the desk; '' when there are none."""
+    overdue = sorted(_current(facts, now, "promise", ("overdue",)), key=lambda f: f.valid_to or now)
+    if not overdue:
+        return ""
+    dues = [due_time(f) for f in overdue]
+    items = "".join(f'<li><b>{esc(f.subject or f.text)}</b>'
+                    + (f' <span class="rp-sub">was due {esc(day(due_day(due)))}</span>' if due else "") + "</li>"
+                    for f, due in zip(overdue, dues, strict=True))
+    title = "Overdue promise" if len(overdue) == 1 else f"{len(overdue)} overdue promises"
+    return (f'<div class="rp-overdue" role="status">{OVERDUE_ICON}<div><div class="rp-overdue-title">{title}: '
+            f'follow up first</div><ul>{items}</ul></div></div>')

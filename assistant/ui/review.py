@@ -129,6 +129,13 @@ def screen_filter(svc: Services, agent: str | None, team: str | None, draft_type
         until=datetime(last.year, last.month, last.day, tzinfo=UTC) + timedelta(days=1) if last else None)
 
 
+def check_reject(review_id: int | None, text: str | None, comment: str | None, show: str | None,
+                 browser: str | None) -> list[dict[str, Any]]:
+    """Validator of Reject: without a comment it says so beside the comment box, and the pane stays as it is."""
+    ok = gr.validate(True, "")
+    return [ok, ok, gr.validate(bool((comment or "").strip()), "Say why: a comment is required to reject."), ok, ok]
+
+
 def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
     selected = gr.State(None)
     browser_zone = gr.Textbox(visible=False, elem_id="review-tz")
@@ -303,7 +310,8 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
 
     for button, action in zip(buttons, ("claim", "release", "approve", "reject"), strict=True):
         button.click(on(action), [selected, text, comment, status, browser_zone], [*detail, *listing],
-                     js=BROWSER_ZONE_JS, **private).then(load_metrics, filters, metric_outputs, **private)
+                     js=BROWSER_ZONE_JS, validator=check_reject if action == "reject" else None, **private
+                     ).then(load_metrics, filters, metric_outputs, **private)
     approve_many.click(approve_selected, [bulk, status, browser_zone], [outcome, *listing], js=BROWSER_ZONE_JS,
                        **private).then(load_metrics, filters, metric_outputs, **private)
     export_csv.click(export_metrics, filters, [metrics_file], **private)

@@ -128,4 +128,20 @@ footer { display: none !important; }
 .rp-status { font-size:13px; }
 .rp-lab-case { display:grid; grid-template-columns: 1fr 1fr 1fr; gap:10px; margin-bottom:10px; }
 .rp-lab-case > div { background:#f8fafc; border-radius:8px; padding:8px; font-size:13px; white-space:pre-wrap; }
+/* The desk: overdue promises on top, copy to reply, and a focus ring a keyboard user can see everywhere. */
+.rp-overdue { display:flex; gap:10px; align-items:flex-start; background:#fef2f2; border:1px solid #fca5a5;
+  border-left:5px solid #b91c1c; color:#7f1d1d; border-radius:10px; padding:8px 14px; }
+.rp-overdue .rp-svg { width:18px; height:18px; margin-top:2px; color:#b91c1c; }
+.rp-overdue-title { font-weight:700; }
+.rp-overdue ul { margin:2px 0 0; padding-left:18px; }
+.rp-overdue .rp-sub { color:#7f1d1d; }
+.rp-copy-text { border-radius:6px; outline:1px dashed transparent; }
+.rp-copy-text:hover { outline-color:#cbd5e1; }
+.rp-copy { display:inline-flex; align-items:center; gap:4px; margin:6px 0 0; padding:2px 8px; font-size:12px;
+  color:#3730a3; background:#eef2ff; border:1px solid #c7d2fe; border-radius:6px; cursor:pointer; }
+.rp-sugg .rp-copy { margin:0 0 0 6px; vertical-align:middle; }
+.rp-copy:hover { background:#e0e7ff; }
+.rp-copy.rp-copied { background:#dcfce7; border-color:#86efac; color:#166534; }
+.gradio-container :is(button, a, summary, input, textarea, select, [tabindex], [contenteditable]):focus-visible {
+  outline:2px solid #4f46e5 !important; outline-offset:2px; }
 """
