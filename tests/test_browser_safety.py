@@ -20,13 +20,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import regex
 from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
 
 from assistant.ui import render
 
-# Emoji and pictographs that need an emoji font (or a symbol font a minimal machine lacks): the UI draws these as
-# inline SVG instead. Punctuation such as "·", "—", "→" and "…" is in every text font and stays.
-EMOJI = re.compile("[\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\ufe0f\U0001f000-\U0001faff]")
+# What needs an emoji font to draw: Unicode's pictographs (the emoji set) and the emoji presentation selector.
+# The UI draws its icons as SVG instead; text symbols such as "·", "—", "→" or Gradio's own "✓" stay.
+EMOJI = regex.compile(r"[\p{Extended_Pictographic}\uFE0F]")
 
 
 class _Tags(HTMLParser):
@@ -352,7 +353,7 @@ def test_hostile_text_is_shown_as_text_and_fetches_nothing(hostile_app, chromium
     page.locator("#question textarea").fill(f"<img src=http://127.0.0.1:{listener.port}/question> what now?")
     page.click("#ask")
     expect(page.locator("#chat [data-testid=user]").nth(1)).to_contain_text("<img src=")
-    for source in page.locator("#chat button").filter(has_text="Sources (").all():
+    for source in page.locator("#chat summary").filter(has_text="Sources (").all():
         source.click()  # open the quoted turns
     page.locator("#handover-target input").first.click()
     page.get_by_role("option", name="Team: card team").click()
@@ -384,15 +385,28 @@ SCREEN_TEXT = """() => [document.body.innerText, ...[...document.querySelectorAl
     .filter(Boolean).join('\\n')"""
 
 
+def axe_serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page (axe ships inside the package)."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    # Gradio's own toast nests its close button in a role=button header (nested-interactive); notices dismiss
+    # themselves after a few seconds, so the screen is checked once they have gone.
+    expect(page.locator(".toast-body")).to_have_count(0, timeout=20_000)
+    found = Axe().run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:4]}" for v in found
+            if v["impact"] in ("serious", "critical")]
+
+
 def screen_emoji(page) -> list[str]:
     """Emoji anywhere a user reads: the visible text and the labels, titles and placeholders."""
     return emoji_in(page.evaluate(SCREEN_TEXT))
 
 
 @pytest.mark.slow
-def test_screens_draw_their_own_icons(hostile_app, chromium):
-    """The desk, the review queue and the prompt lab, after the actions that fill them in: no emoji, and the
-    buttons' icons are the app's own files."""
+def test_screens_draw_their_own_icons_and_pass_axe(hostile_app, chromium):
+    """The desk, the review queue and the prompt lab, after the actions that fill them in: no emoji, the buttons'
+    icons are the app's own files, and axe-core finds no serious or critical violation (contrast, names, roles)."""
     from playwright.sync_api import expect
 
     url, _ = hostile_app
@@ -407,7 +421,15 @@ def test_screens_draw_their_own_icons(hostile_app, chromium):
     icon = page.locator("#greeting-up img").first
     assert icon.get_attribute("src").startswith("/") or icon.get_attribute("src").startswith(url)
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", icon.element_handle())
+    page.locator("#question textarea").fill("What was the last contact about?")
+    page.click("#ask")
+    expect(page.locator("#chat")).to_contain_text("Sources (", timeout=60_000)
+    page.locator("#handover-target input").first.click()
+    page.get_by_role("option", name="Team: card team").click()
+    page.click("#hand-over")
+    expect(page.locator("#handover .rp-draft-text")).to_be_visible()
     assert screen_emoji(page) == []
+    assert axe_serious(page) == []
     page.context.close()
 
     page = open_as(chromium, url, "sam", outside)
@@ -417,6 +439,7 @@ def test_screens_draw_their_own_icons(hostile_app, chromium):
     page.locator("#review-metrics-panel").get_by_text("Acceptance and edit rates").click()
     expect(page.locator("#review-metrics")).to_contain_text("Thumbs up")
     assert screen_emoji(page) == []
+    assert axe_serious(page) == []
     page.context.close()
 
     page = open_as(chromium, url, "dev", outside)
@@ -425,5 +448,6 @@ def test_screens_draw_their_own_icons(hostile_app, chromium):
     page.get_by_role("option", name=re.compile("^llm")).first.click()
     expect(page.locator("#lab-needs")).to_contain_text("needs an LLM")
     assert screen_emoji(page) == []
+    assert axe_serious(page) == []
     page.context.close()
     assert outside == []

@@ -246,9 +246,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                    {"role": "assistant", "content": render.chat_text(answer)}]
         known = {**known, str(len(history) - 1): draft.model_dump(mode="json")}
         if cited:
-            history.append({"role": "assistant", "content": render.answer_sources_html(cited, by_id),
-                            "metadata": {"title": f"Sources ({len(cited)}): the turns this answer rests on",
-                                         "status": "done"}})
+            # A <details> of our own, not Gradio's metadata panel: that one nests an unnamed button in a
+            # role=button title (axe: critical and serious).
+            history.append({"role": "assistant", "content": render.answer_sources_html(cited, by_id)})
             known[str(len(history) - 1)] = known[str(len(history) - 2)]
         return history, known, "", draft.model_dump(mode="json"), ""
 

@@ -238,7 +238,9 @@ def build_lab(svc: Services) -> None:
     run = gr.Button("Run both variants", variant="primary", elem_id="lab-run", interactive=runnable)
     summary = gr.Dataframe(headers=["metric", "A", "B", "Δ (B−A)", "verdict"], value=[], interactive=False,
                            label="Aggregate metrics", elem_id="lab-metrics")
-    report = gr.File(label="Report (JSON + Markdown)", interactive=False, file_count="multiple", elem_id="lab-report")
+    # Shown once there is a report: Gradio's empty file box carries an aria-label on a role-less div (axe: serious).
+    report = gr.File(label="Report (JSON + Markdown)", interactive=False, file_count="multiple", elem_id="lab-report",
+                     visible=False)
     outputs = gr.HTML(render.empty("Outputs appear here side by side, case by case."), elem_id="lab-cases")
 
     def pick_type(kind: str) -> Any:
@@ -280,7 +282,8 @@ def build_lab(svc: Services) -> None:
         (folder / "lab_report.md").write_text(report_markdown(first, second, set_name, kind, higher), encoding="utf-8")
         files = [str(folder / "lab_report.json"), str(folder / "lab_report.md")]
         specs = {c.case_id: c for c in evset.cases}
-        return comparison_rows(first, second, higher, LOWER_IS_BETTER), cases_html(first, second, specs), files
+        return (comparison_rows(first, second, higher, LOWER_IS_BETTER), cases_html(first, second, specs),
+                gr.File(value=files, visible=True))
 
     private: dict[str, Any] = {"api_visibility": "private"}
     draft_type.change(pick_type, [draft_type], [variant_a, variant_b], **private)

@@ -21,20 +21,21 @@ _SVG = ('<svg class="rp-svg" viewBox="0 0 16 16" width="14" height="14" fill="no
 CHANNELS: dict[str, tuple[str, str, str]] = {  # channel -> (icon, colour, label); icons are inline SVG, no fonts
     "chat": (_SVG.format('<path d="M2 3h12v8H7l-3.5 3v-3H2z"/>'), "#2563eb", "Chat"),
     "voice": (_SVG.format('<path d="M4 1.8l2.2 3-1.6 1.6a8 8 0 0 0 5 5l1.6-1.6 3 2.2-1 2.3C7.5 14.4 1.6 8.5 '
-                          '1.7 2.8z"/>'), "#059669", "Call"),
+                          '1.7 2.8z"/>'), "#047857", "Call"),
     "email": (_SVG.format('<rect x="1.5" y="3.5" width="13" height="9" rx="1"/><path d="M2 4.2l6 4.6 6-4.6"/>'),
               "#7c3aed", "Email"),
     "branch": (_SVG.format('<path d="M1.5 6L8 2l6.5 4M3 7v5M6.3 7v5M9.7 7v5M13 7v5M1.5 13.5h13"/>'), "#b45309",
                "Branch"),
-    "app": (_SVG.format('<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/><path d="M7 12.3h2"/>'), "#0891b2",
+    "app": (_SVG.format('<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/><path d="M7 12.3h2"/>'), "#0e7490",
             "App"),
     "social": (_SVG.format('<circle cx="8" cy="8" r="6.3"/><path d="M1.7 8h12.6M8 1.7c2.6 3 2.6 9.6 0 12.6M8 '
-                           '1.7c-2.6 3-2.6 9.6 0 12.6"/>'), "#db2777", "Social"),
+                           '1.7c-2.6 3-2.6 9.6 0 12.6"/>'), "#be185d", "Social"),
     "ticket": (_SVG.format('<path d="M1.5 4.5h13v2a1.5 1.5 0 0 0 0 3v2h-13v-2a1.5 1.5 0 0 0 0-3z"/>'), "#dc2626",
                "Ticket"),
     "other": (_SVG.format('<circle cx="8" cy="8" r="3"/>'), "#64748b", "Other"),
 }
-SUGGESTION_KINDS = {"relationship": "#0d9488", "service": "#2563eb", "sales": "#c2410c"}
+# Channel and kind colours are text on white (or white on them): each is at least 4.5:1 (WCAG AA).
+SUGGESTION_KINDS = {"relationship": "#0f766e", "service": "#2563eb", "sales": "#c2410c"}
 
 
 def esc(value: object) -> str:
@@ -337,7 +338,7 @@ def numbered_answer(draft: Draft) -> tuple[str, list[Citation]]:
 
 
 def answer_sources_html(citations: Sequence[Citation], interactions: Mapping[str, Interaction]) -> str:
-    """The cited turns of a chat answer, as HTML for the collapsible 'Sources' message (the turns escaped)."""
+    """The cited turns of a chat answer, as the collapsible 'Sources' message (HTML, the turns escaped)."""
     lines = []
     for n, c in enumerate(citations, start=1):
         inter = interactions.get(c.interaction_id)
@@ -349,7 +350,10 @@ def answer_sources_html(citations: Sequence[Citation], interactions: Mapping[str
         wanted = set(c.turn_ids)
         lines += [f"<blockquote><i>{esc(t.speaker)}:</i> {esc(t.text)}</blockquote>" for t in inter.turns
                   if not wanted or t.turn_id in wanted]
-    return "".join(lines) or "No sources."
+    if not lines:
+        return "No sources."
+    return (f'<details class="rp-chat-sources"><summary>Sources ({len(citations)}): the turns this answer rests on'
+            f'</summary>{"".join(lines)}</details>')
 
 
 def audit_table(entries: Sequence[object]) -> str:
