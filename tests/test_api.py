@@ -111,6 +111,15 @@ def test_customer_search_forgives_formats_and_typos_and_says_why(api):
     assert api("GET", "/api/customers", params={"search": "Zed Quinn"}).json() == []
 
 
+def test_an_empty_customer_search_is_refused_naming_the_parameter(api):
+    for query in ("", "   ", "\t"):
+        refused = api("GET", "/api/customers", params={"search": query})
+        assert refused.status_code == 422, query
+        detail = refused.json()["detail"][0]
+        assert detail["loc"] == ["query", "search"] and "search" in detail["msg"], detail
+    assert len(api("GET", "/api/customers").json()) == 2  # no search at all still lists them
+
+
 def test_customer_record_and_unknown_customers(api):
     assert api("GET", "/api/customers/cust-miles-okafor").json()["name"] == "Miles Okafor"
     for path in ("", "/greeting", "/handover", "/suggestions", "/facts", "/interactions"):

@@ -162,9 +162,13 @@ class CustomerFound(Customer):
 @router.get("/customers", response_model=list[CustomerFound], tags=["customers"])
 def search_customers(search: str | None = Query(None, description="A name (typos and word order forgiven), a phone "
                                                 "number in any format of RAPPORT_PHONE_REGIONS, part of an e-mail "
-                                                "or id. No match is an empty list."),
+                                                "or id. No match is an empty list; an empty or blank search "
+                                                "is a 422 (leave it out to list customers)."),
                      limit: int = Query(50, ge=1, le=500), _: User = Depends(allow("read")),
                      svc: Services = Depends(services)) -> list[CustomerFound]:
+    if search is not None and not search.strip():
+        raise InputError("the 'search' parameter is empty: give a name, phone number, e-mail or id, or leave "
+                         "'search' out to list customers", field="search")
     return [CustomerFound.model_validate(m.record()) for m in svc.assistant.find_customers(search, limit=limit)]
 
 
