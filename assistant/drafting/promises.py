@@ -4,6 +4,7 @@ plain words. Shared by the handover's next step and the service suggestions."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from assistant.drafting.context import CustomerContext, fact_time, same_matter
@@ -24,6 +25,29 @@ def due_time(fact: Fact) -> datetime | None:
 def due_day(due: datetime) -> date:
     """The day a deadline falls on. Memory stores "by Friday" as Saturday 00:00; that is still Friday's promise."""
     return (due - timedelta(microseconds=1)).date() if due.time() == time(0) else due.date()
+
+
+@dataclass(frozen=True)
+class PromiseDue:
+    """A promise's deadline as every screen says it: `state` is memory's status at `now` ("due today" where that is
+    "due" and the deadline falls today), `day` the day the deadline falls on (None when undated)."""
+
+    state: str
+    day: date | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "overdue"
+
+
+def promise_due(fact: Fact, now: datetime) -> PromiseDue:
+    """The one answer to "when is this promise due, and is it late?" for `fact` as memory gives it at `now`:
+    overdue is memory's word (not decided again here), and the day is the deadline's own day, so "by Friday"
+    (stored as Saturday 00:00) reads as Friday before and after midnight."""
+    due = due_time(fact)
+    day = due_day(due) if due else None
+    state = "due today" if fact.status == "due" and day == as_utc(now).date() else fact.status
+    return PromiseDue(state=state, day=day)
 
 
 def due_words(due: datetime, now: datetime) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from html.entities import html5
 
-from assistant.drafting.promises import due_day, due_time
+from assistant.drafting.promises import promise_due
 from assistant.models import Case, Citation, Customer, Draft, DraftSentence, Fact, Handover, Interaction, Suggestion
 from assistant.ui import icons
 
@@ -106,7 +106,7 @@ def profile_card(customer: Customer, facts: Sequence[Fact], interactions: Sequen
         _fact_list("Declined offers", declined, lambda f: (
             f"declined {day(f.valid_from or f.recorded_at)}",
             f"no re-offer until {day(f.valid_to)}" if f.valid_to and f.valid_to > now else "cool-down over")),
-        _fact_list("Promises", promises, lambda f: (f.status, f"due {day(f.valid_to)}")),
+        _fact_list("Promises", promises, lambda f: _promise_detail(f, now)),
         _fact_list("Coming up", upcoming, lambda f: (f.status, day(f.valid_from))),
     ]
     last_line = (f"Last contact {day(last.started_at)} {channel_chip(last.channel)}" if last else "No contacts yet")
@@ -123,6 +123,12 @@ def profile_card(customer: Customer, facts: Sequence[Fact], interactions: Sequen
   <div class="rp-row rp-sub">{last_line} · {len(interactions)} contacts</div>
   {''.join(rows)}
 </div>"""
+
+
+def _promise_detail(fact: Fact, now: datetime) -> tuple[str, ...]:
+    """The profile's line for a promise, from the same decision as the overdue banner's."""
+    due = promise_due(fact, now)
+    return (due.state, f"due {day(due.day)}") if due.day else (due.state,)
 
 
 def _fact_list(title: str, facts: Sequence[Fact], detail) -> str:  # type: ignore[no-untyped-def]
@@ -409,15 +415,15 @@ def copy_button(index: int, what: str) -> str:
 
 
 def overdue_promises(facts: Sequence[Fact], now: datetime) -> str:
-    """The promises memory calls overdue at `now` (its status and due date, not decided again here), oldest first,
-    for the top of the desk; '' when there are none."""
-    overdue = sorted(_current(facts, now, "promise", ("overdue",)), key=lambda f: f.valid_to or now)
-    if not overdue:
+    """The promises overdue at `now`, oldest first, for the top of the desk ('' when there are none): state and day
+    from promise_due, as the profile's list says them."""
+    late = sorted(((f, due) for f in facts if f.kind == "promise" and (f.superseded_at is None or f.superseded_at > now)
+                   and (due := promise_due(f, now)).overdue), key=lambda pair: pair[1].day or now.date())
+    if not late:
         return ""
-    dues = [due_time(f) for f in overdue]
     items = "".join(f'<li><b>{esc(f.subject or f.text)}</b>'
-                    + (f' <span class="rp-sub">was due {esc(day(due_day(due)))}</span>' if due else "") + "</li>"
-                    for f, due in zip(overdue, dues, strict=True))
-    title = "Overdue promise" if len(overdue) == 1 else f"{len(overdue)} overdue promises"
+                    + (f' <span class="rp-sub">was due {esc(day(due.day))}</span>' if due.day else "") + "</li>"
+                    for f, due in late)
+    title = "Overdue promise" if len(late) == 1 else f"{len(late)} overdue promises"
     return (f'<div class="rp-overdue" role="status">{OVERDUE_ICON}<div><div class="rp-overdue-title">{title}: '
             f'follow up first</div><ul>{items}</ul></div></div>')
