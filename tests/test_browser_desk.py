@@ -4,6 +4,7 @@ field that is wrong (and toasts that go away), and the keyboard: `/`, Enter, Esc
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -88,6 +89,15 @@ def clipboard(page) -> str:
     return page.evaluate("navigator.clipboard.readText()")
 
 
+MARKUP = re.compile(r"<[a-z/!]|&(?:#\d+|#x[0-9a-f]+|[a-z]+);|\[\d+\]", re.I)  # a tag, an entity, a citation [n]
+
+
+def plain(text: str) -> str:
+    """The clipboard's text, checked to be what an agent pastes: no tag, no entity, no citation number."""
+    assert text and not MARKUP.search(text), text
+    return text
+
+
 def test_switching_customer_resets_what_was_the_last_customers(desk_app, browser):  # noqa: F811
     from playwright.sync_api import expect
 
@@ -126,7 +136,7 @@ def test_copy_buttons_copy_the_text_and_count_as_used(desk_app, browser):  # noq
     greeting.locator(".rp-copy").click()
     expect(page.locator("#greeting-feedback-status")).to_contain_text("used as is")
     drafted = svc.assistant.greeting("cust-maria-lopez")
-    assert clipboard(page) == " ".join(" ".join(s.text for s in drafted.sentences).split())  # no citation numbers
+    assert plain(clipboard(page)) == " ".join(" ".join(s.text for s in drafted.sentences).split())
     row = svc.reviews.feedback_rows(limit=1)[0]
     assert (row["draft_type"], row["usage"], row["user"]) == ("greeting", "used", "ann")
 
@@ -144,17 +154,22 @@ def test_copy_buttons_copy_the_text_and_count_as_used(desk_app, browser):  # noq
     expect(page.locator("#suggestions .rp-copy")).to_have_count(page.locator("#suggestions .rp-sugg").count())
     first.locator(".rp-copy").click()
     expect(page.locator("#suggestions-feedback-status")).to_contain_text("used as is")
-    assert clipboard(page) == svc.assistant.suggestions("cust-maria-lopez")[0].text
+    assert plain(clipboard(page)) == svc.assistant.suggestions("cust-maria-lopez")[0].text
     row = svc.reviews.feedback_rows(limit=1)[0]
     assert (row["draft_type"], row["usage"]) == ("suggestions", "used")
 
     page.locator("#question textarea").fill("What was the last contact about?")
     page.click("#ask")
     expect(page.locator("#chat")).to_contain_text("Sources (", timeout=60_000)
-    copies = page.locator("#chat").get_by_role("button", name="Copy message")  # per message: question, answer, sources
-    expect(copies).to_have_count(3)
-    copies.nth(1).click(force=True)  # shown on hover
+    for button in page.locator("#chat").get_by_role("button", name="Copy message").all():
+        button.click(force=True)  # any copy button the chat shows (on hover) copies plain text
+        plain(clipboard(page))
+    answer = page.locator("#answer-copy")
+    expect(answer.locator(".rp-copy")).to_have_count(1)
+    answer.locator(".rp-copy").click()
     expect(page.locator("#answer-feedback-status")).to_contain_text("used as is")
+    asked = svc.assistant.ask("cust-maria-lopez", "What was the last contact about?")
+    assert plain(clipboard(page)) == " ".join(" ".join(s.text for s in asked.sentences).split())
     row = svc.reviews.feedback_rows(limit=1)[0]
     assert (row["draft_type"], row["usage"]) == ("answer", "used")
     page.context.close()

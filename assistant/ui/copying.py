@@ -1,5 +1,6 @@
-"""Copy to reply: the copy buttons of the greeting and the suggestions (browser side), and recording a copy as the
-draft used as is, or used with edits when the agent reworded it first."""
+"""Copy to reply: the copy buttons of the greeting, the suggestions and the latest answer (browser side), and
+recording a copy as the draft used as is, or used with edits when the agent reworded it first. The clipboard gets
+plain text: the sentences, without citation numbers, sources or markup."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import gradio as gr
 
 from assistant.api.deps import Services
 from assistant.models import Draft
-from assistant.ui import render
 from assistant.ui.login import guarded, session_user
 
 # A copy button ([data-copy]) copies the editable text (.rp-copy-text) of its [data-copy-holder], without the
@@ -41,7 +41,6 @@ element.addEventListener('click', async (e) => {
   trigger('copy', {value: text, index: Number(button.dataset.copy)});
 });
 """
-
 
 
 def offered_text(draft: Draft, index: int) -> str | None:
@@ -77,21 +76,3 @@ def copy_recorder(svc: Services) -> Callable[..., str]:
 
     return copied
 
-
-def answer_copy_recorder(svc: Services) -> Callable[..., Any]:
-    """The chat's per-message copy button: copying an answer is using it as is. Gradio's chatbot sends only the
-    copied text, so the answer is found by its text (the latest answer with that text)."""
-
-    @guarded
-    def copied(known: dict, event: gr.CopyData, request: gr.Request) -> Any:
-        user = session_user(svc, request, "feedback")
-        text = str(event.value or "").split("<details", 1)[0]  # the answer, without its sources block if inline
-        for key in sorted(known, key=int, reverse=True):
-            draft = Draft.model_validate(known[key])
-            answer = render.numbered_answer(draft)[0]
-            if same_words(text, answer) or same_words(text, render.chat_text(answer)):
-                svc.reviews.feedback(draft, user=user, usage="used", comment="copied answer")
-                return "Copied answer · recorded used as is"
-        return gr.skip()  # the agent's own question, or an answer's sources
-
-    return copied

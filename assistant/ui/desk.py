@@ -10,7 +10,7 @@ from assistant.errors import InputError
 from assistant.memory.customer_search import CustomerMatch, no_match
 from assistant.models import Draft, Interaction, Suggestion, as_utc, utcnow
 from assistant.ui import icons, render
-from assistant.ui.copying import COPY_JS, answer_copy_recorder, copy_recorder
+from assistant.ui.copying import COPY_JS, copy_recorder
 from assistant.ui.keys import KEYS_JS
 from assistant.ui.login import guarded, session_user
 from assistant.ui.theme import SOURCES_JS
@@ -171,12 +171,13 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                     gr.Markdown("#### Ask about this customer")
                     chat = gr.Chatbot(elem_id="chat", height=340, show_label=False, layout="panel",
                                       placeholder="Every answer cites the contacts it comes from.",
-                                      buttons=["copy"], render_markdown=False, latex_delimiters=[])
+                                      buttons=[], render_markdown=False, latex_delimiters=[])  # its copy: markup
                     with gr.Row():
                         question = gr.Textbox(show_label=False, placeholder="e.g. What was the last contact about?",
                                               elem_id="question", scale=5, lines=1, max_lines=3)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask", min_width=80)
                     gr.Markdown("Latest answer:", elem_classes="rp-status")
+                    answer_copy = gr.HTML("", elem_id="answer-copy", js_on_load=COPY_JS)
                     answer_status = feedback_row(svc, last_answer, "answer", thumbs=False)
                     gr.Examples(EXAMPLE_QUESTIONS, inputs=[question], label="Try")
                 with gr.Column():
@@ -192,7 +193,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     # Everything of one customer the next must not inherit: set on opening a customer, blank without one.
     per_customer = [customer_id, profile, timeline, contact, chat, answers, handover, handover_status, overdue, target,
                     handover_state, last_answer, question, greeting_status, suggestions_status, answer_status,
-                    handover_status_fb]
+                    handover_status_fb, answer_copy]
 
     @guarded
     def find(text: str, current: str | None, request: gr.Request) -> Any:
@@ -205,7 +206,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     def open_customer(cid: str | None, when: str, request: gr.Request) -> Any:
         session_user(svc, request, "read")
         blank = render.empty("Find a customer to start.")
-        fresh = ("", gr.Dropdown(value=None), None, None, "", "", "", "", "")  # banner .. feedback statuses
+        fresh = ("", gr.Dropdown(value=None), None, None, "", "", "", "", "", "")  # banner .. the answer's copy
         if not cid:
             return None, blank, "", gr.Dropdown(choices=[], value=None), [], {}, "", "", *fresh
         now = parse_as_of(when) or utcnow()
@@ -236,9 +237,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                      request: gr.Request) -> Any:
         session_user(svc, request, "read")
         if not cid:
-            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), "Pick a customer first."
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), "Pick a customer first.", gr.skip()
         if not text or not text.strip():
-            return history, known, text, gr.skip(), gr.skip()
+            return history, known, text, gr.skip(), gr.skip(), gr.skip()
         draft = svc.assistant.ask(cid, text.strip(), now=parse_as_of(when))
         by_id = {i.interaction_id: i for i in svc.assistant.interactions(cid)}
         answer, cited = render.numbered_answer(draft)
@@ -250,7 +251,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
             # role=button title (axe: critical and serious).
             history.append({"role": "assistant", "content": render.answer_sources_html(cited, by_id)})
             known[str(len(history) - 1)] = known[str(len(history) - 2)]
-        return history, known, "", draft.model_dump(mode="json"), ""
+        return history, known, "", draft.model_dump(mode="json"), "", render.answer_copy(draft)
 
     @guarded
     def rate_answer(known: dict, event: gr.LikeData, request: gr.Request) -> Any:
@@ -324,9 +325,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
             drafts, [customer_id, as_of], [greeting, greeting_state, suggestions, suggestions_state], **private)
     for trigger in (question.submit, ask.click):
         trigger(ask_question, [customer_id, question, chat, answers, as_of],
-                [chat, answers, question, last_answer, answer_status], validator=check_ask, **private)
+                [chat, answers, question, last_answer, answer_status, answer_copy], validator=check_ask, **private)
     chat.like(rate_answer, [answers], [answer_status], **private)
-    chat.copy(answer_copy_recorder(svc), [answers], [answer_status], **private)
+    answer_copy.copy(copy_recorder(svc), [last_answer], [answer_status], **private)
     greeting.copy(copy_recorder(svc), [greeting_state], [greeting_status], **private)
     suggestions.copy(copy_recorder(svc), [suggestions_state], [suggestions_status], **private)
     hand_over.click(do_handover, [customer_id, contact_choice, target, as_of],

@@ -414,6 +414,14 @@ def copy_button(index: int, what: str) -> str:
             f'aria-label="Copy {esc(what)}">{COPY_ICON}<span>Copy</span></button>')
 
 
+def answer_copy(draft: Draft) -> str:
+    """The latest chat answer as text the agent may reword and copy: its sentences only, no citation numbers or
+    sources (the chat's own copy button would copy those as markup)."""
+    text = " ".join(s.text for s in draft.sentences) if draft.sentences else draft.text
+    return (f'<div class="rp-copy-holder" data-copy-holder>{copy_text(esc(text), "the answer")}'
+            f'{copy_button(0, "the answer")}</div>')
+
+
 def overdue_promises(facts: Sequence[Fact], now: datetime) -> str:
     """The promises overdue at `now`, oldest first, for the top of the desk ('' when there are none): state and day
     from promise_due, as the profile's list says them."""
