@@ -45,7 +45,12 @@ class CustomerContext:
         """The name an agent may use: the one the customer asked to be called, the record's, else the one they
         gave in a contact; never an id."""
         given = self.name_facts
-        return str(given[0].attributes["name"]) if given else self.customer.first_name
+        if given:
+            return str(given[0].attributes["name"])
+        refused = {str(f.attributes["not_name"]).lower() for f in self.of("preference")
+                   if f.subject == "form of address" and f.attributes.get("not_name")}
+        first = self.customer.first_name
+        return None if first and first.lower() in refused else first
 
     @property
     def name(self) -> str:

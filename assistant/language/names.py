@@ -21,6 +21,11 @@ bank support team customer
 """.split())  # noqa: SIM905 - a word list reads better as text
 
 
+def plausible_name(word: str) -> bool:
+    """Whether a capitalised word may be a person's name at all (not "Thursday", "Email", "Hello")."""
+    return bool(word[:1].isupper()) and word.lower() not in _NOT_NAMES
+
+
 def introduced_name(text: str, parser: Grammar | None = None) -> str | None:
     """The first name a speaker gives for themselves in `text`, or None. Not "I'm Jo's husband" (Jo is
     someone else), not "this is Raj from Northwind" in a customer's mouth quoting the agent... callers pass only

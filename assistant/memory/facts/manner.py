@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.memory.facts.base import Conversation, make_fact
+from assistant.language.names import plausible_name
+from assistant.memory.facts.base import Conversation, Said, make_fact
 from assistant.models import Fact
 
 _LANGUAGES = ("welsh|polish|urdu|punjabi|bengali|arabic|spanish|french|portuguese|romanian|gujarati|cantonese|"
@@ -36,6 +37,21 @@ _ADDRESS_RE = re.compile(rf"\b[Cc]all me (?!{_NOT_A_NAME}|{_TITLE}\s)([A-Z][a-z]
                          # someone else's ("Mrs Okonjo's neighbour"), nor a bare introduction ("I'm Mr Patel, ...")
                          rf"\b(?:[Ii]t's|[Ii]t is|I'm|I am|[Tt]his is) ({_TITLE} [A-Z][\w-]+),? please\b|"
                          rf"\b(?:[Cc]all me|[Aa]ddress me as) ({_TITLE} [A-Z][\w-]+)\b(?!'s|’s|-)")
+_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_TITLED = rf"{_TITLE} [A-Z][\w-]+(?!['’]s)"
+# A name offered as the one to use, in the roundabout ways people say it: "everyone calls me Len", "(Tosh to
+# everyone)", "Mrs Adebayo is fine", "Sam's fine", "it's Mr Pybus if you don't mind". Only the first two are
+# explicit; the others count when the agent then addresses the customer by that name (_addressed_as).
+_OFFERED_RE = re.compile(rf"\b(?:[Ee]very(?:one|body)|[Aa]ll my friends|[Mm]y friends|[Pp]eople|[Mm]ost people) "
+                         rf"calls? me (?P<explicit>{_NAME})\b|"
+                         rf"(?:^|[(\n])\s*(?P<explicit2>{_NAME}) to (?:every(?:one|body)|my friends|friends)\b|"
+                         rf"\b(?P<fine>{_TITLED}|{_NAME})(?: is|'s|’s) (?:fine|grand|ok|okay|good)\b|"
+                         rf"\b(?:[Ii]t's|[Ii]t is|I'm|I am|[Tt]his is) (?P<titled>{_TITLED})\b")
+# A name the customer does not want: "please don't call me Robert", "nobody's called me Harold since my mother".
+_REFUSED_RE = re.compile(rf"\b(?:don't|do not|never|please don't|pls dont|dont) call me (?P<no>{_NAME})\b|"
+                         rf"\bnobody(?:'s| has| ever)? call(?:s|ed)? me (?P<no2>{_NAME})\b|"
+                         rf"\b(?P<no3>{_NAME}) is (?:for|only for|just for) (?:the taxman|my mother|my mum|my mom|"
+                         rf"the bank|official|letters|forms)\b")
 _PERSON_RE = re.compile(r"\b(?:deal with|speak (?:to|with)|talk (?:to|with)) ([A-Z][a-z]+) again\b|"
                         r"\b(same) (?:adviser|advisor|person|agent|colleague) (?:each|every) time\b|"
                         r"\b(female|woman|lady|male) (?:adviser|advisor|member of staff|colleague)\b")
@@ -100,12 +116,50 @@ _RULES: list[tuple[re.Pattern[str], str, Callable[[re.Match[str]], str | None], 
 ]
 
 
+def _refused(text: str) -> set[str]:
+    return {g for m in _REFUSED_RE.finditer(text) for g in m.groups() if g}
+
+
+def _addressed_as(conversation: Conversation, name: str, after: Said) -> bool:
+    """Whether an agent calls the customer `name` later in the contact ("None taken, Mrs Adebayo", "Hi Tosh,")."""
+    vocative = re.compile(rf"(?:^|\b(?:hi|hello|hey|dear|morning|afternoon|evening|thanks|thank you|care|bye|"
+                          rf"taken|right|sorry|okay|ok|sure|course|cheers)\b,?\s+|,\s*){re.escape(name)}"
+                          rf"(?=\s*[,.!?]|\s*$)", re.I)
+    start = conversation.position(after)
+    return any(conversation.position(s) > start for s in conversation.matching(vocative, "agent"))
+
+
+def _offered_name(conversation: Conversation) -> Fact | None:
+    """The form of address a customer offers without "call me": explicit ("everyone calls me Len"), or confirmed by
+    the agent using it. A name the customer refuses is kept too, so the record's name is not used against it."""
+    for said in conversation.matching(_OFFERED_RE, "customer"):
+        for m in _OFFERED_RE.finditer(said.text):
+            name = next(g for g in m.groups() if g)
+            single = " " not in name
+            if single and not plausible_name(name):
+                continue
+            explicit = bool(m.group("explicit") or m.group("explicit2"))
+            if explicit or _addressed_as(conversation, name, said):
+                text = f"Likes to be called {name}" if single else f"Address as {name}"
+                return make_fact(conversation, "preference", "form of address", text, [said], status="stated",
+                                 valid_from=said.at, value=said.text, name=name)
+    for said in conversation.matching(_REFUSED_RE, "customer"):
+        m = _REFUSED_RE.search(said.text)
+        refused = next((g for g in m.groups() if g), None) if m else None
+        if refused and plausible_name(refused):
+            return make_fact(conversation, "preference", "form of address", f"Does not want to be called {refused}",
+                             [said], status="stated", valid_from=said.at, value=said.text, not_name=refused)
+    return None
+
+
 def manner(conversation: Conversation) -> list[Fact]:
     """One fact per subject per contact: the first thing the customer says about it."""
     facts: dict[str, Fact] = {}
     for pattern, subject, text_of, must_ask in _RULES:
         for said in conversation.matching(pattern, "customer"):  # one pass over the contact, not one per sentence
             m = pattern.search(said.text)
+            if subject == "form of address" and m and _refused(said.text) & {g for g in m.groups() if g}:
+                continue  # "don't call me Robert" is the opposite of "call me Robert"
             text = text_of(m) if m and not (must_ask and not _ASKING.search(said.text)) else None
             if text:
                 # the name to use, kept on the fact so drafts use it without re-reading the sentence
@@ -113,4 +167,6 @@ def manner(conversation: Conversation) -> list[Fact]:
                 facts[subject] = make_fact(conversation, "preference", subject, text, [said], status="stated",
                                            valid_from=said.at, value=said.text, name=called)
                 break
+    if "form of address" not in facts and (offered := _offered_name(conversation)) is not None:
+        facts["form of address"] = offered
     return list(facts.values())

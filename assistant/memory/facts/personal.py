@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from assistant.language.grammar import grammar
-from assistant.language.names import introduced_name
+from assistant.language.names import introduced_name, plausible_name
 from assistant.language.reading import negation_scope
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
@@ -210,6 +210,21 @@ def _welcomed(t: Token) -> bool:
                for x in chain)
 
 
+# "call me Hal", "don't call me Robert", "everyone calls me Len": naming, not phoning
+_NAMING = re.compile(r"\bcall(?:s|ed|ing)? me (?:by )?(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor)\.? )?(?P<name>[A-Z][a-z]+)\b")
+
+
+def _names_only(text: str) -> bool:
+    """The sentence's only channel word is a "call me <name>"."""
+    named = [m for m in _NAMING.finditer(text) if plausible_name(m.group("name"))]
+    if not named:
+        return False
+    rest = text
+    for m in reversed(named):
+        rest = rest[:m.start()] + rest[m.end():]
+    return not _ANY_CHANNEL.search(rest)
+
+
 def preferences(conversation: Conversation) -> list[Fact]:
     """Contact channel (wanted and unwanted), contact time, and pace, from the customer or an agent's note of it."""
     facts = []
@@ -219,6 +234,8 @@ def preferences(conversation: Conversation) -> list[Fact]:
     candidates = [s for s in conversation.said if s.speaker == "customer" or _AGENT_NOTE.search(s.text)]
     for said in candidates:
         text, lowered = said.text, said.text.lower()
+        if _names_only(text):
+            continue  # "don't call me Robert" is about a name, not the phone
         wanted = {_channel(m.group(1)) for m in _WANTED.finditer(text)}
         for m in _ONLY.finditer(text):
             wanted |= {_channel(g) for g in m.groups() if g}

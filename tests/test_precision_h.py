@@ -1,0 +1,72 @@
+"""Precision, third round (issues 14/15): each case is one the blind reviews of fresh sets 2026-12-03-f and -g found
+false in a draft, written here in new wording. A form of address offered without "call me" ("everyone calls me
+Rags", "Ms Oduya is fine" answered by the agent in kind), a name the customer refuses, ..."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from assistant.facade import Assistant
+
+NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)  # a Wednesday
+
+
+def contact(iid: str, at: str, *turns: tuple[str, str], channel: str = "voice", outcome: str | None = None,
+            customer: str = "kem") -> dict:
+    return {"interaction_id": iid, "customer_id": customer, "channel": channel, "started_at": at, "tags": [],
+            "outcome": outcome, "turns": [{"speaker": s, "text": t} for s, t in turns]}
+
+
+@pytest.fixture()
+def assistant_with(settings, embedder):
+    made: list[Assistant] = []
+
+    def build(*contacts: dict, name: str | None = "Kemi Oduya") -> Assistant:
+        a = Assistant(settings, embedder=embedder)
+        made.append(a)
+        a.ingest(list(contacts), customers=[{"customer_id": "kem", "name": name}])
+        return a
+
+    yield build
+    for a in made:
+        a.close()
+
+
+@pytest.mark.parametrize(("said", "agent", "hello"), [
+    ("Honestly everyone calls me Rags, have done since school.", "No problem at all.", "Hello Rags"),
+    ("Kemi Oduya (Kem to everyone), about the boiler cover.", "Thanks for that.", "Hello Kem"),
+    ("Ms Oduya is fine, I don't really do first names on the phone.", "Of course, Ms Oduya.", "Hello Ms Oduya"),
+    ("Hello, it's Ms Oduya, about my renewal letter.", "Thanks, Ms Oduya, let me pull that up.", "Hello Ms Oduya"),
+])
+def test_a_form_of_address_offered_without_call_me(assistant_with, said, agent, hello):
+    a = assistant_with(contact("c1", "2026-11-20T10:00:00Z", ("agent", "Hello, who am I speaking to?"),
+                               ("customer", said), ("agent", agent),
+                               ("customer", "My renewal went up by ninety pounds and I'd like to know why.")))
+    greeting = a.greeting("kem", now=NOW).text
+    assert greeting.startswith(hello), greeting
+    # the record's full name may stand as who the customer is; they are never called "Kemi"
+    assert "Kemi" not in greeting and "Kemi" not in a.handover("kem", now=NOW).text.replace("Kemi Oduya", "")
+
+
+def test_a_name_said_in_passing_is_not_a_form_of_address(assistant_with):
+    # "Thursday is fine" names no one; "Dana's fine" is about someone else unless the agent then calls her Dana
+    a = assistant_with(contact("c1", "2026-11-20T10:00:00Z",
+                               ("customer", "Thursday is fine for the engineer, and Dana's fine with letting him in."),
+                               ("agent", "Lovely, Thursday it is.")))
+    assert a.greeting("kem", now=NOW).text.startswith("Hello Kemi")
+
+
+def test_a_refused_name_is_never_used(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-20T10:00:00Z",
+                               ("customer", "Please don't call me Kemi, only my mother does that."),
+                               ("agent", "Understood."),
+                               ("customer", "I'm ringing about the direct debit date.")))
+    greeting = a.greeting("kem", now=NOW).text
+    assert "Kemi" not in greeting, greeting
+    handover = a.handover("kem", now=NOW).text
+    assert not re.search(r"\bKemi (?:says|asks|has|is|wants|said)\b", handover), handover
+    channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+    assert not channel, [f.text for f in channel]  # about a name, not about phoning
