@@ -70,3 +70,42 @@ def test_a_refused_name_is_never_used(assistant_with):
     assert not re.search(r"\bKemi (?:says|asks|has|is|wants|said)\b", handover), handover
     channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
     assert not channel, [f.text for f in channel]  # about a name, not about phoning
+
+
+def test_an_out_of_office_heading_is_not_the_problem(assistant_with):
+    a = assistant_with(
+        contact("e1", "2026-08-26T08:00:00Z", ("agent", "Subject: Your prices are changing\n\nDear Kem, from 1 "
+                                                        "October your unit rates change. Reply to fix your price."),
+                ("customer", "Subject: Automatic reply: Your prices are changing\n\nThanks for your message. I'm "
+                             "away sailing until 2nd September. I'll reply when I'm back."), channel="email"),
+        contact("e2", "2026-09-04T08:00:00Z", ("customer", "Subject: RE: Your prices are changing\n\nBack now. "
+                                                           "I'll stay on the variable, not fixing at those prices."),
+                ("agent", "Thanks Kem, you'll stay on the variable rate."), channel="email"))
+    text = a.handover("kem", now=NOW).text
+    assert "Automatic reply" not in text and "sailing" not in text, text
+
+
+def test_you_will_get_an_automatic_email_is_still_the_agents_words():
+    from assistant.language.noise import is_auto_reply
+    assert not is_auto_reply("Done. You'll get an automatic email confirming the new date within the hour.")
+    assert is_auto_reply("Automatic reply: Your claim\n\nI'm away until Monday.")
+
+
+def test_a_speech_menu_is_noise():
+    from assistant.language.noise import is_noise
+    assert is_noise("To help us route your call, please tell us briefly why you're calling.")
+    assert not is_noise("I'm calling to help my mum with her account, she's here with me.")
+
+
+def test_case_open_is_not_said_when_nothing_shows_it(assistant_with):
+    a = assistant_with(
+        contact("c1", "2026-09-08T10:00:00Z", ("customer", "Is it true you're closing the branch on Bridge Street?"),
+                ("agent", "I'll ask the manager to ring you back about that, your reference is QRY-88412."),
+                channel="branch",
+                outcome="Query about branch closure passed to manager."),
+        contact("c2", "2026-09-17T10:00:00Z", ("agent", "Hi Kemi, it's the branch manager, about your reference "
+                                                       "QRY-88412, the closure."),
+                ("customer", "Oh good, so it's staying open then?"), ("agent", "Yes, it isn't closing."),
+                outcome="Callback: branch not closing."))
+    text = a.handover("kem", interaction_id="c2", now=NOW).text
+    assert "Case: open" not in text, text

@@ -32,6 +32,8 @@ _EMOJI = re.compile(r"\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+\s*")
 def clean_turn_text(text: str, channel: str) -> str:
     """Drop channel furniture (email subject, salutation and sign-off; social handles and signatures; a ticket's
     "Message from customer via the portal:") and any instruction-like sentence."""
+    if noise.is_auto_reply(text):
+        return ""  # an automatic reply or out-of-office: nobody's words
     if channel == "email":
         text = noise.without_quoted_reply(text)
     lines = text.splitlines() if channel == "email" else [text]

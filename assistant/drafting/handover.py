@@ -336,7 +336,8 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
         out = [DraftSentence(text=sentence(text), citations=list(f.citations), grounded=True)]
     elif target.outcome:
         when = when_past(as_utc(target.started_at), ctx.now)
-        text = f"{target.outcome[:1].upper() + target.outcome[1:]} {when}" + (f", reference {ref}" if ref else "")
+        outcome = target.outcome.strip().rstrip(".")
+        text = f"{outcome[:1].upper() + outcome[1:]} {when}" + (f", reference {ref}" if ref else "")
         out = [DraftSentence(text=sentence(text), citations=[interaction_citation(target, speaker=None)],
                              grounded=True)]
     else:
@@ -354,6 +355,8 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
 def _case_line(case: Case | None, target: Interaction, issues: list[Fact]) -> Lines:
     if case is None or len(case.contacts) < 2:  # one contact: its own status says where it stands
         return []
+    if case.status == "open" and not case.team_escalated:
+        return []  # "open" only means no one closed it or owes anything we saw: often resolved in fact, say nothing
     # a team routing only guessed is a suggestion for the picker, not something to tell a colleague as fact
     owner = f", with the {team_phrase(case.team)}" if case.team and case.team_escalated else ""
     cites = list(issues[-1].citations) if issues else [interaction_citation(target, speaker=None)]

@@ -96,7 +96,9 @@ def provided(ctx: CustomerContext, story: list[Interaction], target: Interaction
         else:
             text = f"Identity last checked on {day_month(at, ctx.now)} by {channel} ({what}); verify again"
         out.append(DraftSentence(text=sentence(text), citations=cites, grounded=True))
-    for f in story_facts(ctx, story, "detail")[-3:]:
+    # what they told us about themselves that a colleague must not ask again; a name given ("hey, it's Rafi")
+    # or small talk about work and pets is no detail of the case
+    for f in [f for f in story_facts(ctx, story, "detail") if f.subject == "accessibility"][-3:]:
         quote = quote_of(ctx, f)
         text = f"Already told us: \u201c{quote}\u201d" if quote else f"Already told us: {plain(f.text)}"
         out.append(DraftSentence(text=text, citations=list(f.citations)))

@@ -22,6 +22,8 @@ _MENU = re.compile(
     r"\bmenu ?>|"
     r"\byou are (?:caller )?number \w+ in the queue\b|\bestimated wait(?:ing)? time\b|"
     r"\bplease listen carefully as our (?:menu )?options\b|\bto hear these options again\b|"
+    # a speech-recognition menu: "To help us direct your call, please say in a few words what you're calling about"
+    r"\bto help us (?:direct|route|connect|deal with) your call\b|\b(?:say|tell us),? (?:briefly|in a few words)\b|"
     # the recorded redirect before a queue: "If this is an emergency, please hang up and dial 911"
     r"^if (?:this is an emergency|you(?:'re| are) calling (?:about|to|regarding|from)|you (?:smell|have lost|need "
     r"to report))\b[^.?!]{0,80}\b(?:please )?(?:hang up|stay on the line|press|dial|call|visit)\b|"
@@ -53,12 +55,14 @@ _QUOTE_HEADER = re.compile(
 # An automatic e-mail: an acknowledgement or an out-of-office. Its "we will reply within 5 working days" is nobody's
 # promise and its "I'm away until Monday" nobody's news.
 _AUTO_REPLY = re.compile(
-    r"\b(?:this is an? )?(?:automated|automatic|auto)[- ]?(?:generated )?(?:reply|response|message|e-?mail|"
-    r"acknowledge?ment|notification)\b|\bthis is an automated\b|\bplease do not reply (?:to|directly to) this\b|"
+    # "Automatic reply: ..." heading a line (a subject or first line), not "you'll get an automatic e-mail"
+    r"^\W*(?:subject:\s*)?(?:(?:re|fwd?):\s*)?(?:this is an? )?(?:automated|automatic|auto)[- ]?(?:generated )?"
+    r"(?:reply|response|message|e-?mail|acknowledge?ment|notification)\b|\bthis is an automated\b|"
+    r"\bplease do not reply (?:to|directly to) this\b|"
     r"\bthis (?:mailbox|inbox|address) is not monitored\b|\b(?:i am|i'm) (?:currently )?out of (?:the )?office\b|"
     r"\bthank you for (?:your (?:e-?mail|message|enquiry)|contacting [A-Z][\w ]{1,30})[^.!?]{0,40}[.!]\s+"
     r"(?:we|our team|one of our team|a member of our team) (?:aim|will|endeavour|try) to (?:reply|respond|get back)",
-    re.I)
+    re.I | re.M)
 
 
 def is_auto_reply(text: str) -> bool:

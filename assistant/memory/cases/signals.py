@@ -78,8 +78,8 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
     parts: list[str] = []
     turns: list[str] = []
     for turn in inter.turns:
-        if turn.speaker != "customer":
-            continue
+        if turn.speaker != "customer" or noise.is_auto_reply(turn.text):
+            continue  # an out-of-office is nobody's problem
         for text in sentences(noise.without_quoted_reply(turn.text)):
             if noise.is_noise(text) or len(text.split()) < MIN_WORDS or (
                     len(text.split()) <= 9 and _OPENING.search(text)):
