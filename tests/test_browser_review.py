@@ -122,6 +122,9 @@ def test_queue_claims_decisions_bulk_and_metrics(queued_app, browser):  # noqa: 
     expect(bulk).to_be_visible()
     boxes = bulk.locator("input[type=checkbox]")
     expect(boxes).to_have_count(len(names) - 1)
+    page.click("#review-approve-many")  # nothing ticked: said beside the queue's outcome, no pop-up
+    expect(page.locator("#review-outcome")).to_contain_text("Tick the summaries to approve first")
+    expect(page.locator(".toast-body")).to_have_count(0)
     for i in range(boxes.count()):
         boxes.nth(i).check()
     page.click("#review-approve-many")
@@ -144,6 +147,10 @@ def test_queue_claims_decisions_bulk_and_metrics(queued_app, browser):  # noqa: 
     csv_text = Path(got.value.path()).read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("draft_type,prompt_version,queued,approved")
     assert f"handover,grounded,{len(names)},{len(names)}" in csv_text
+    page.click("#golden-export")
+    expect(page.locator("#golden-status [role=status][aria-live=polite]")).to_contain_text(
+        f"{len(names)} golden case(s) exported")
+    expect(page.locator(".toast-body")).to_have_count(0)
     page.context.close()
 
 

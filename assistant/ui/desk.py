@@ -13,6 +13,7 @@ from assistant.ui import icons, render
 from assistant.ui.copying import COPY_JS, copy_recorder
 from assistant.ui.keys import KEYS_JS
 from assistant.ui.login import guarded, session_user
+from assistant.ui.status import live_status
 from assistant.ui.theme import SOURCES_JS
 
 EXAMPLE_QUESTIONS = ["What was the last contact about?", "Is anything still open?", "Has she declined any offers?"]
@@ -93,7 +94,6 @@ def _recorder(svc: Services, rating: str | None, usage: str | None):  # type: ig
 
 
 INBOX_POLL_S = 5.0  # how often the desk looks for handovers addressed to the agent or their team
-TOAST_S = 4.0  # a notice goes by itself, before it hides the suggestions for long (Gradio's default is 10 s)
 OK = gr.validate(True, "")  # a validator's answer for a field with nothing wrong
 
 
@@ -149,8 +149,9 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                 with gr.Row():
                     pick = gr.Dropdown(label="Handover", choices=[], elem_id="inbox-pick", scale=3)
                     take = gr.Button("Take it", variant="primary", elem_id="take-handover", scale=1, min_width=80)
-                inbox_status = gr.Markdown(elem_id="inbox-status")
-                seen = gr.State([])  # handover ids already shown, so only a new one raises a notice
+                inbox_notice = live_status("inbox-notice")  # a handover that just arrived
+                inbox_status = live_status("inbox-status")  # what Take it did
+                seen = gr.State(None)  # handover ids already listed (None before the first look): a new one, a notice
                 poll = gr.Timer(INBOX_POLL_S)
             profile = gr.HTML(render.empty("Find a customer to start."), elem_id="profile")
             timeline = gr.HTML("", elem_id="timeline", js_on_load=None)
@@ -187,7 +188,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                         target = gr.Dropdown(label="To (team or agent)", choices=destinations(svc), value=None,
                                              elem_id="handover-target")
                     hand_over = gr.Button("Hand over", variant="secondary", elem_id="hand-over")
-                    handover_status = gr.Markdown(elem_id="handover-status")
+                    handover_status = live_status("handover-status")
                     handover = gr.HTML("", elem_id="handover", js_on_load=SOURCES_JS)
                     handover_status_fb = feedback_row(svc, handover_state, "handover")
     # Everything of one customer the next must not inherit: set on opening a customer, blank without one.
@@ -269,8 +270,8 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
         user = session_user(svc, request, "handover")
         if not cid:
             return gr.skip(), "Pick a customer first.", gr.skip()
-        if not to:
-            raise gr.Error("Pick the team or agent taking over.")
+        if not to:  # the validator says it beside the picker; this is for a caller that skips it
+            return gr.skip(), "Pick the team or agent taking over.", gr.skip()
         kind, _, name = to.partition(":")
         now = parse_as_of(when) or utcnow()
         history = svc.assistant.interactions(cid)
@@ -278,38 +279,40 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
                                            to_agent=name if kind == "agent" else None, sender=user,
                                            interaction_id=interaction_id, now=now)
         draft = sent.draft or svc.assistant.handover(cid, interaction_id=interaction_id, now=now)
-        status = f"Sent to **{render.md_text(sent.to_agent or sent.to_team)}** (handover {sent.handover_id})."
+        status = f"Sent to <b>{render.esc(sent.to_agent or sent.to_team)}</b>" \
+                 f" (handover {render.esc(sent.handover_id)})."
         if svc.assistant.inbox.needs_review(sent):
             review = svc.reviews.submit(draft, user=user, now=now, customer=svc.assistant.customer(cid),
                                         interactions=history, interaction_id=interaction_id,
                                         target=sent.to_agent or sent.to_team)
-            status += f" Also sent to supervisor review as **#{review.review_id}**."
+            status += f" Also sent to supervisor review as <b>#{review.review_id}</b>."
         by_id = {i.interaction_id: i for i in history}
         return render.draft_card(draft, by_id, "hand", "Handover summary"), status, draft.model_dump(mode="json")
 
     @guarded
-    def refresh_inbox(known: list, request: gr.Request) -> Any:
+    def refresh_inbox(known: list | None, request: gr.Request) -> Any:
         user = session_user(svc, request, "read")
         waiting = svc.assistant.inbox.for_user(user, waiting_only=True)
-        fresh = [h for h in waiting if h.handover_id not in known]
-        if fresh and known is not None:
-            gr.Info(render.esc(f"New handover for {fresh[0].to_agent or fresh[0].to_team}: {fresh[0].customer_id}"),
-                    duration=TOAST_S)
+        fresh = [h for h in waiting if h.handover_id not in (known or [])]
+        notice = gr.skip()  # the last notice stays until a newer one: it is no pop-up covering anything
+        if fresh and known is not None:  # on opening the desk, the list itself says what is waiting
+            notice = render.esc(f"New handover at {utcnow():%H:%M} UTC for {fresh[0].to_agent or fresh[0].to_team}: "
+                                f"{fresh[0].customer_id}" + (f" (and {len(fresh) - 1} more)" if len(fresh) > 1 else ""))
         choices = [(f"{h.customer_id} · {h.to_agent or h.to_team} · {h.created_at:%d %b %H:%M}", h.handover_id)
                    for h in waiting]
         return (render.inbox(waiting, utcnow()), gr.Dropdown(choices=choices, value=choices[0][1] if choices else None),
-                [h.handover_id for h in waiting])
+                [h.handover_id for h in waiting], notice)
 
     @guarded
     def take_handover(handover_id: str | None, request: gr.Request) -> Any:
         user = session_user(svc, request, "read")
         if not handover_id:
-            raise gr.Error("No handover picked.")
+            return gr.skip(), "No handover picked."
         taken = svc.assistant.take_handover(handover_id, user)
         customer = svc.assistant.customer(taken.customer_id)
         return (gr.Radio(choices=[(f"{customer.display_name} · {customer.customer_id}", customer.customer_id)],
                          value=customer.customer_id),
-                f"Taken: **{render.md_text(customer.display_name)}** — {render.md_text(taken.headline)}")
+                f"Taken: <b>{render.esc(customer.display_name)}</b> — {render.esc(taken.headline)}")
 
     private: dict[str, Any] = {"api_visibility": "private"}
     query.submit(find, [query, results], [results], **private)
@@ -333,7 +336,7 @@ def build_desk(svc: Services, demo: gr.Blocks) -> None:
     hand_over.click(do_handover, [customer_id, contact_choice, target, as_of],
                     [handover, handover_status, handover_state], validator=check_handover, **private)
     demo.load(find, [query, results], [results], **private)
-    demo.load(refresh_inbox, [seen], [inbox, pick, seen], **private)
-    poll.tick(refresh_inbox, [seen], [inbox, pick, seen], **private)
+    demo.load(refresh_inbox, [seen], [inbox, pick, seen, inbox_notice], **private)
+    poll.tick(refresh_inbox, [seen], [inbox, pick, seen, inbox_notice], **private)
     take.click(take_handover, [pick], [results, inbox_status], **private).then(
-        refresh_inbox, [seen], [inbox, pick, seen], **private)
+        refresh_inbox, [seen], [inbox, pick, seen, inbox_notice], **private)

@@ -17,6 +17,7 @@ from assistant.errors import InputError
 from assistant.settings import DRAFT_TYPES
 from assistant.ui import icons, render
 from assistant.ui.login import guarded, session_user
+from assistant.ui.status import live_status
 
 UNAVAILABLE = ("**Evaluation module not available.** The prompt lab runs `assistant.evaluation.runner.run_eval`; "
                "it appears here once that module is installed ({reason}).")
@@ -236,6 +237,7 @@ def build_lab(svc: Services) -> None:
     first_note, runnable = variant_note(svc, "grounded", default_b(svc, choices))
     needs = gr.Markdown(first_note, elem_id="lab-needs")
     run = gr.Button("Run both variants", variant="primary", elem_id="lab-run", interactive=runnable)
+    lab_status = live_status("lab-status")  # why a run could not start, beside the button
     summary = gr.Dataframe(headers=["metric", "A", "B", "Δ (B−A)", "verdict"], value=[], interactive=False,
                            label="Aggregate metrics", elem_id="lab-metrics")
     # Shown once there is a report: Gradio's empty file box carries an aria-label on a role-less div (axe: serious).
@@ -257,14 +259,14 @@ def build_lab(svc: Services) -> None:
                 progress: gr.Progress = gr.Progress()) -> Any:  # noqa: B008 - Gradio injects it by default value
         session_user(svc, request, "lab")
         if not set_name:
-            raise gr.Error("No evaluation set found (evaluation/sets/*.jsonl).")
+            return gr.skip(), gr.skip(), gr.skip(), "No evaluation set found (evaluation/sets/*.jsonl)."
         evset = sets.load_set(set_name)
         evset = evset.model_copy(update={"cases": [c for c in evset.cases if c.draft_type == kind][: int(n or 10)]})
         if not evset.cases:
-            raise gr.Error(f"The set '{set_name}' has no {kind} cases.")
+            return gr.skip(), gr.skip(), gr.skip(), render.esc(f"The set '{set_name}' has no {kind} cases.")
         note, ok = variant_note(svc, a, b)
         if not ok:
-            raise gr.Error(note)
+            return gr.skip(), gr.skip(), gr.skip(), render.esc(note)
         runs = []
         for label, variant, overrides in (("A", a, {}), ("B", b, parse_overrides(tweaks))):
             drafter, prompts = parse_variant(variant, kind)
@@ -283,11 +285,11 @@ def build_lab(svc: Services) -> None:
         files = [str(folder / "lab_report.json"), str(folder / "lab_report.md")]
         specs = {c.case_id: c for c in evset.cases}
         return (comparison_rows(first, second, higher, LOWER_IS_BETTER), cases_html(first, second, specs),
-                gr.File(value=files, visible=True))
+                gr.File(value=files, visible=True), "")
 
     private: dict[str, Any] = {"api_visibility": "private"}
     draft_type.change(pick_type, [draft_type], [variant_a, variant_b], **private)
     for chosen in (variant_a, variant_b):
         chosen.change(pick_variant, [variant_a, variant_b], [needs, run], **private)
-    run.click(run_lab, [draft_type, variant_a, variant_b, overrides_b, eval_set, limit], [summary, outputs, report],
-              **private)
+    run.click(run_lab, [draft_type, variant_a, variant_b, overrides_b, eval_set, limit],
+              [summary, outputs, report, lab_status], **private)

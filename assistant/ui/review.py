@@ -18,6 +18,7 @@ from assistant.review_metrics import METRIC_COLUMNS, MetricsFilter, metrics_csv,
 from assistant.settings import DRAFT_TYPES
 from assistant.ui import icons, render
 from assistant.ui.login import guarded, session_user
+from assistant.ui.status import live_status
 from assistant.ui.theme import SOURCES_JS
 
 QUEUE_COLUMNS = ["#", "Status", "Customer", "To", "Queued by", "Queued", "Claimed by", "Prompt"]
@@ -182,6 +183,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
             export = gr.Button("Export approved summaries as golden cases (JSONL)", elem_id="golden-export", scale=0,
                                min_width=380)
         metrics_file = gr.File(label="Metrics (CSV)", elem_id="metrics-file", interactive=False, visible=False)
+        golden_status = live_status("golden-status")
         golden = gr.File(label="Golden cases", elem_id="golden-file", interactive=False, visible=False)
     timer = gr.Timer(20)  # new handovers arrive while the supervisor has the queue open
     filters = [agent, team, draft_type, since, until]
@@ -245,8 +247,8 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
     def decide(action: str, review_id: int | None, new_text: str, note: str, show: str, browser: str | None,
                request: gr.Request) -> Any:
         user = session_user(svc, request, "review.decide")
-        if review_id is None:
-            raise gr.Error("Select a summary first.")
+        if review_id is None:  # said where the outcome of a decision goes, nothing else changes
+            return (*[gr.skip()] * 6, "Select a summary first.", *[gr.skip()] * 8)
         if action == "approve":
             review = svc.reviews.approve(review_id, user, text=new_text, comment=note)
         elif action == "reject":
@@ -266,7 +268,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
     def approve_selected(ids: list[int] | None, show: str, browser: str | None, request: gr.Request) -> Any:
         user = session_user(svc, request, "review.decide")
         if not ids:
-            raise gr.Error("Tick the summaries to approve first.")
+            return ("Tick the summaries to approve first.", *[gr.skip()] * 4)
         result = svc.reviews.approve_many([int(i) for i in ids], user)
         done = f"Approved {len(result.approved)} of {len(ids)}."
         if result.refused:
@@ -287,8 +289,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
         session_user(svc, request, "golden.export")
         path = Path(tempfile.mkdtemp(prefix="rapport-golden-")) / "golden_handover.jsonl"
         n = svc.reviews.export_golden(path)
-        gr.Info(f"{n} golden case(s) exported.")
-        return gr.File(value=str(path), visible=True)
+        return gr.File(value=str(path), visible=True), f"{n} golden case(s) exported."
 
     private: dict[str, Any] = {"api_visibility": "private"}
     buttons = [claim, release, approve, reject]
@@ -315,7 +316,7 @@ def build_review(svc: Services, tab: gr.Tab) -> list[gr.Button]:
     approve_many.click(approve_selected, [bulk, status, browser_zone], [outcome, *listing], js=BROWSER_ZONE_JS,
                        **private).then(load_metrics, filters, metric_outputs, **private)
     export_csv.click(export_metrics, filters, [metrics_file], **private)
-    export.click(export_golden, None, [golden], **private)
+    export.click(export_golden, None, [golden, golden_status], **private)
 
     def auto_refresh(show: str, browser: str | None, request: gr.Request) -> Any:
         user = svc.users.get(getattr(request, "username", None))
