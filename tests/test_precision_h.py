@@ -109,3 +109,27 @@ def test_case_open_is_not_said_when_nothing_shows_it(assistant_with):
                 outcome="Callback: branch not closing."))
     text = a.handover("kem", interaction_id="c2", now=NOW).text
     assert "Case: open" not in text, text
+
+
+def _case_groups(a: Assistant) -> list[list[str]]:
+    return sorted(sorted(c.interaction_ids()) for c in a.cases("kem", now=NOW))
+
+
+def test_two_billing_problems_months_apart_are_two_cases(assistant_with):
+    first = contact("b1", "2026-05-12T10:00:00Z", ("customer", "My bill for April is far too high, it's estimated "
+                                                               "again and nobody has read the meter."), channel="chat")
+    later = contact("b2", "2026-11-03T10:00:00Z", ("customer", "My bill is wrong again, you've taken my direct debit "
+                                                               "twice this month."), channel="chat")
+    first["tags"], later["tags"] = ["billing", "estimated bill"], ["billing", "duplicate payment"]
+    a = assistant_with(first, later)
+    assert _case_groups(a) == [["b1"], ["b2"]]
+
+
+def test_contacts_sharing_two_topic_tags_are_one_case(assistant_with):
+    first = contact("w1", "2026-10-01T09:00:00Z", ("customer", "Water's coming through the kitchen ceiling from the "
+                                                               "bathroom, it's everywhere."))
+    later = contact("w2", "2026-10-20T09:00:00Z", ("customer", "Tuesday suits me for the loss adjuster to see "
+                                                               "the water damage in the kitchen."))
+    first["tags"] = later["tags"] = ["claims", "escape of water"]
+    a = assistant_with(first, later)
+    assert _case_groups(a) == [["w1", "w2"]]

@@ -20,10 +20,13 @@ JOIN = 0.48  # a contact joins a case when its best pair score reaches this
 SHARED_REFERENCE = 0.45
 SHARED_SUBJECT = 0.2
 SHARED_TAG = 0.08
+SHARED_TAGS = 0.2  # a second topic tag in common ("claims" + "escape of water"): most likely the same matter
 MINUTES_APART = 0.2  # the same customer back within the hour is very likely the same matter
 SAME_DAY = 0.06
 LONG_GAP_DAYS = 45
 LONG_GAP = 0.15
+VERY_LONG_GAP_DAYS = 120  # months apart with nothing shared but the wording: two problems that sound alike
+VERY_LONG_GAP = 0.15
 CLOSED_DAYS = 10  # a case resolved this long before the contact is over: a new problem starts a new case
 CLOSED = 0.2
 FOLLOW_UP = 0.12  # the customer says they have been in touch about it before: the best earlier case is likely it
@@ -49,8 +52,9 @@ def pair_score(a: ContactSignals, b: ContactSignals, account_refs: frozenset[str
     if set(a.subjects) & set(b.subjects):
         score += SHARED_SUBJECT
         why.append("subject")
-    if set(a.tags) & set(b.tags):
-        score += SHARED_TAG
+    shared_tags = set(a.tags) & set(b.tags)
+    if shared_tags:
+        score += SHARED_TAG + (SHARED_TAGS if len(shared_tags) >= 2 else 0.0)
         why.append("tag")
     hours = abs(a.started_ts - b.started_ts) / 3600
     if hours <= 1:
@@ -59,7 +63,7 @@ def pair_score(a: ContactSignals, b: ContactSignals, account_refs: frozenset[str
     elif hours <= 24:
         score += SAME_DAY
     elif hours / 24 > LONG_GAP_DAYS:
-        score -= LONG_GAP
+        score -= LONG_GAP + (VERY_LONG_GAP if hours / 24 > VERY_LONG_GAP_DAYS else 0.0)
     return Pair(round(score, 4), tuple(why))
 
 
@@ -79,7 +83,8 @@ def thread(contacts: Sequence[ContactSignals]) -> dict[str, str]:
                 score -= CLOSED
             if contact.escalated_to and any(m.escalated_to == contact.escalated_to for m in members):
                 score += SHARED_SUBJECT
-            if contact.follow_up and not last.resolved:
+            if contact.follow_up and not last.resolved and \
+                    (contact.started_ts - last.started_ts) / 86400 <= LONG_GAP_DAYS:
                 score += FOLLOW_UP
             if score >= best_score:
                 best, best_score = case_id, score
