@@ -22,7 +22,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 from assistant.models import Customer, Interaction
-from ingest import pii_rules
+from ingest import pii_answers, pii_rules, pii_secrets, pii_words
 
 Span = tuple[int, int, str]  # start, end, replacement
 
@@ -44,20 +44,19 @@ _ACCOUNT = re.compile(
     r"|(?<=\d{2}-\d{2}-\d{2})(\D{1,20})\b(\d{8})\b"
 )
 _DIGIT_RUN = re.compile(r"\d")
+_DIGIT_OR_AT = re.compile(r"[\d@]")
 # Digits joined to more digits, or hyphened to a reference's letters ("CLM-PB-260720-4471"): not a phone.
 _GLUED_BEFORE = re.compile(r"(?:\d[ -]?|[A-Za-z0-9]-)$")
 _GLUED_AFTER = re.compile(r"[ -]?\d|-[A-Za-z]")
-# An agent asking for the code we just sent; the customer's answer to it is that code ("471 928").
-_CODE_ASKED = re.compile(r"\b(?:pass ?code|one[- ]time (?:pass ?)?code|otp|verification code|security code|"
-                         r"(?:the|a) code (?:we|I)(?:'ve| have)? (?:just )?(?:sent|texted|emailed)|"
-                         r"code on your screen)\b",
-                         re.I)
-_CODE = re.compile(r"(?<![\d.,£$€])\d{3}[ -]\d{3}(?![\d])|(?<![\d.,£$€])\d{4,8}(?![\d.,])")
+_WORD = re.compile(r"[a-z]+")
 
 
 def _may_hold_pii(text: str) -> bool:
     """Every mask needs a digit, an @ or one of the key words the keyed rules look for."""
-    return any(ch.isdigit() or ch == "@" for ch in text) or bool(pii_rules.KEYWORDS.search(text))
+    if _DIGIT_OR_AT.search(text):
+        return True
+    low = text.lower()
+    return not pii_rules.KEY_WORDS.isdisjoint(_WORD.findall(low)) or any(m in low for m in pii_rules.KEY_MARKS)
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -158,22 +157,33 @@ class Redactor:
     def __init__(self, phone_regions: Sequence[str] = ("GB", "US")) -> None:
         self._detectors: list[Callable[[str], Iterable[Span]]] = [
             _emails, _ibans, _cards, _ssns, _ni_numbers, _bank_details, _phones(tuple(phone_regions)),
-            *pii_rules.DETECTORS,
+            *pii_rules.DETECTORS, pii_secrets.passwords, pii_secrets.secret_answers,
         ]
 
-    def spans(self, text: str) -> list[Span]:
-        """What would be masked: (start, end, mask), in order, never overlapping."""
-        if not _may_hold_pii(text):  # nearly every turn: nothing to look for
-            return []
+    def spans(self, text: str, asked: str = "") -> list[Span]:
+        """What would be masked: (start, end, mask), in order, never overlapping. ``asked`` is the agent's turn
+        just before, when ``text`` is the customer's answer to it."""
+        fixed = pii_words.put_right(text)  # "pasword", "a/c": the rules read the key words written out
+        read = fixed[0] if fixed else text
         taken: list[Span] = []
-        for detect in self._detectors:
-            for start, end, mask in detect(text):
+
+        def take(found: Iterable[Span]) -> None:
+            for start, end, mask in found:
                 if all(end <= s or start >= e for s, e, _ in taken):
                     taken.append((start, end, mask))
+
+        if fixed or _may_hold_pii(read):  # nearly every turn has nothing to look for
+            for detect in self._detectors:
+                take(detect(read))
+        take(pii_answers.answers(read, asked))
+        take(pii_answers.inline_answers(read))
+        if fixed:
+            _, starts, ends = fixed
+            taken = [(starts[s], ends[e], mask) for s, e, mask in taken]
         return sorted(taken)
 
-    def redact(self, text: str) -> str:
-        taken = self.spans(text)
+    def redact(self, text: str, asked: str = "") -> str:
+        taken = self.spans(text, asked)
         if not taken:
             return text
         out, pos = [], 0
@@ -195,22 +205,22 @@ class Redactor:
         return value
 
 
-def _codes_given(turns: list[Any]) -> list[bool]:
-    """Per turn: is it the customer's answer to an agent asking for the code we sent?"""
-    out, asked = [], False
+def _asked_before(turns: list[Any]) -> list[str]:
+    """Per turn: the agent's turn a customer's turn answers ("" for the agent's own turns)."""
+    out, asked = [], ""
     for t in turns:
-        out.append(asked and t.speaker == "customer")
+        out.append(asked if t.speaker == "customer" else "")
         if t.speaker != "customer":
-            asked = bool(_CODE_ASKED.search(t.text))
+            asked = t.text
     return out
 
 
 def redact_interaction(interaction: Interaction, redactor: Redactor) -> Interaction:
     """A masked copy: turn text, outcome, tags and metadata strings. Ids are kept (they join records)."""
-    coded = _codes_given(interaction.turns)
+    asked = _asked_before(interaction.turns)
     return interaction.model_copy(update={
-        "turns": [t.model_copy(update={"text": redactor.redact(_CODE.sub("[CODE]", t.text) if code else t.text)})
-                  for t, code in zip(interaction.turns, coded, strict=True)],
+        "turns": [t.model_copy(update={"text": redactor.redact(t.text, before)})
+                  for t, before in zip(interaction.turns, asked, strict=True)],
         "outcome": redactor.redact(interaction.outcome) if interaction.outcome else interaction.outcome,
         "tags": [redactor.redact(tag) for tag in interaction.tags],
         "metadata": redactor.redact_value(interaction.metadata),

@@ -160,3 +160,118 @@ def test_a_one_time_code_read_out_is_masked(redactor: Redactor, asked: str, answ
     masked = redact_interaction(call, redactor)
     assert code not in masked.turns[1].text and "[CODE]" in masked.turns[1].text, masked.turns[1].text
     assert "120" in masked.turns[2].text, "only the answer to the request is a code"
+
+
+# Issue 16, item 8 (round 2): the classes of wording the held-out set missed, each in new words.
+@pytest.mark.parametrize(("text", "gone"), [
+    ("Biscuit, that was the name of my first pet.", "Biscuit"),
+    ("8812 is my PIN, I think.", "8812"),
+    ("Marigold7 is the password I chose.", "Marigold7"),
+    ("It'd be Penrose — that was my primary school.", "Penrose"),
+    ("517 is the security code on it", "517"),
+    ("E44821093 — that's the number in my passport.", "E44821093"),
+])
+def test_a_value_said_before_its_key_word(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("my PIN is nine two zero four", "nine two zero four"),
+    ("the security code is five five one", "five five one"),
+    ("pin's nineteen eighty-eight, same as my birth year", "eighty-eight"),
+    ("account number seven seven one two, four four zero nine", "four four zero nine"),
+])
+def test_digits_said_as_words_after_a_key(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("The tiny number by the signature panel is 318.", "318"),
+    ("The digits printed on the reverse are 402.", "402"),
+    ("My password is currently Otter!42.", "Otter!42"),
+    ("the site keeps saying wrong password when I enter Maple_2019", "Maple_2019"),
+    ("my password has been changed to quartz-river-owl", "quartz-river-owl"),
+    ("favourite film: casablanca", "casablanca"),
+    ("Place where I was born - Galway", "Galway"),
+    ("My PIN is 1234, no sorry, 4321.", "4321"),
+    ("born 3 May 1980 — sorry, I mean 5 March 1980", "5 March 1980"),
+])
+def test_words_between_a_key_and_its_value(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("pwd Heron2020", "Heron2020"),
+    ("my pasword is Heron2020", "Heron2020"),
+    ("passowrd: heron-twenty", "heron-twenty"),
+    ("acount number 55667788", "55667788"),
+    ("a/c no 55667788", "55667788"),
+    ("s/c 40-11-22", "40-11-22"),
+    ("my ccv is 442", "442"),
+    ("securty code 442", "442"),
+    ("maidan name is Holloway", "Holloway"),
+    ("passprot number 120931882", "120931882"),
+])
+def test_key_words_typed_wrong_or_shortened(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "My password is on a sticky note somewhere.",
+    "my passwrd stopped working yesterday",
+    "The PIN is one I chose myself.",
+    "Which is my password, the old one?",
+    "My mother's maiden name is required for that?",
+    "favourite film: the one with the shark, can't remember the name",
+    "I typed it twice but it says wrong password.",
+    "The pwd reset link never came.",
+    "Order 4412 arrived, is that my PIN reset letter?",
+])
+def test_key_words_without_a_value_stay(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text) == text
+
+
+def call(*turns: tuple[str, str]) -> Interaction:
+    return Interaction.model_validate({
+        "interaction_id": "ctx-1", "customer_id": "c", "channel": "voice", "started_at": "2026-11-20T10:00:00Z",
+        "turns": [{"speaker": s, "text": t} for s, t in turns]})
+
+
+@pytest.mark.parametrize(("asked", "answer", "gone"), [
+    ("What's the four-digit PIN on the card?", "Right, it's 2741.", "2741"),
+    ("Please don't ever read your PIN out to anyone.", "Bit late, it's 2741 anyway.", "2741"),
+    ("And the answer to your security question?", "Blackpool.", "Blackpool"),
+    ("Which was your first pet?", "it was a hamster called Nibbles", "Nibbles"),
+    ("Could you confirm the password for the portal?", "sure, it's tangerine.", "tangerine"),
+    ("What's the three-digit code on the back of the card?", "three one nine", "three one nine"),
+    ("Can I take your passport number?", "Yes — K2219034.", "K2219034"),
+    ("And your date of birth?", "the 4th of June 1962", "4th of June 1962"),
+])
+def test_an_answer_to_the_agents_question_is_masked(redactor: Redactor, asked: str, answer: str, gone: str) -> None:
+    masked = redact_interaction(call(("agent", asked), ("customer", answer),
+                                     ("agent", "Thanks. Your order 2741 ships on the 4th."),
+                                     ("customer", "Great, Blackpool it is then, 2741 tangerine.")), redactor)
+    assert gone not in masked.turns[1].text, masked.turns[1].text
+    assert masked.turns[3].text == "Great, Blackpool it is then, 2741 tangerine.", "only the answer is masked"
+
+
+@pytest.mark.parametrize(("asked", "answer"), [
+    ("I've reset your PIN.", "Thanks, my order number is 558120 by the way."),
+    ("What's your PIN?", "I'd rather not say."),
+    ("And the answer to your security question?", "Sorry, I can't remember it."),
+    ("Could you confirm your password?", "I don't know it, that's why I'm calling."),
+    ("What's the security code on the back?", "It's £120 I owe, isn't it?"),
+    ("Can you confirm the security code on the back of your card?", "I paid 450 for it last year"),
+    ("Please set a password with 8 characters.", "Done, thanks."),
+    ("Have you tried resetting your password?", "Yes, twice, it still says error 4032."),
+    ("And which security question did you set?", "I think it was my first pet."),
+])
+def test_a_reply_without_the_value_stays(redactor: Redactor, asked: str, answer: str) -> None:
+    masked = redact_interaction(call(("agent", asked), ("customer", answer)), redactor)
+    assert masked.turns[1].text == answer
+
+
+def test_an_inline_exchange_reads_the_agents_part(redactor: Redactor) -> None:
+    """Notes and e-mails quote a call as one line: "Agent: ... Customer: ..."."""
+    out = redactor.redact("Agent: Never share your PIN with us. Customer: Too late, it's 6203. Agent: Noted.")
+    assert "6203" not in out and out.startswith("Agent: Never share your PIN with us. Customer: Too late"), out
