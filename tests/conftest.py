@@ -44,3 +44,12 @@ def read_facts(embedder):
 
     extractor = Extractor(embedder)
     return lambda *lines, channel="chat": extractor.extract([one_contact(*lines, channel=channel)])[CONTACT]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests (tests/live_app.py starts the app they look at)."""
+    from live_app import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -8,88 +8,21 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+from live_app import TEAMS, USERS, live_app, log_in
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("RAPPORT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-PASSWORDS = {"ann": "ann-agent-password", "sam": "sam-supervisor-password", "dev": "dev-developer-password",
-             "bob": "bob-card-team-password", "cat": "cat-savings-password"}
-TEAMS = """teams:
-  - name: card team
-    description: lost, stolen, blocked or damaged debit and credit cards, card payments declined
-    agents: [bob]
-  - name: savings team
-    description: savings accounts, pots, ISAs, interest and transfers into savings
-    agents: [cat]
-"""
-VIEWPORT = {"width": 1600, "height": 1000}
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, embedder):
     """The real app (UI + API) on 127.0.0.1, demo data loaded on first start, one user per role."""
-    import uvicorn
-
-    from assistant.auth import add_user
-    from assistant.facade import Assistant
-    from assistant.server import create_app
-    from assistant.settings import Settings
-
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium not installed (apt-get install -y chromium)")
-    folder = tmp_path_factory.mktemp("browser")
-    (folder / "teams.yaml").write_text(TEAMS, encoding="utf-8")
-    settings = Settings(store_dir=folder / "store", teams_file=folder / "teams.yaml", handover_review="all")
-    roles = ("agent", "supervisor", "developer", "agent", "agent")
-    for (name, password), role in zip(PASSWORDS.items(), roles, strict=True):
-        add_user(settings, name, role, password=password)
-    assistant = Assistant(settings, embedder=embedder)
-    app = create_app(settings, assistant)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 90
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/"
-    server.should_exit = True
-    thread.join(timeout=30)
-    assistant.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def login(browser, url: str, name: str):
-    page = browser.new_context(viewport=VIEWPORT).new_page()
-    page.set_default_timeout(60_000)
-    page.goto(url)
-    page.fill("input[type=text]", name)
-    page.fill("input[type=password]", PASSWORDS[name])
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#customer-results")
-    page.wait_for_selector("#rp-header .rp-role")
-    return page
+    with live_app(tmp_path_factory.mktemp("browser"), embedder, USERS, teams=TEAMS) as app:
+        yield app.url
 
 
 @pytest.fixture
@@ -104,7 +37,7 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     from playwright.sync_api import expect
 
     # ---- the agent: find, greet, ask, hand over ---------------------------------------------------------
-    page = login(browser, app_url, "ann")
+    page = log_in(browser, app_url, "ann")
     expect(page.locator("#rp-header")).to_contain_text("demo data was loaded")
     expect(page.get_by_role("tab", name="Review queue")).to_have_count(0)  # agents cannot reach approval
     expect(page.get_by_role("tab", name="Prompt lab")).to_have_count(0)
@@ -142,7 +75,7 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     page.context.close()
 
     # ---- the card team's agent sees the handovers arrive and takes one; the savings agent sees none ----------
-    page = login(browser, app_url, "bob")
+    page = log_in(browser, app_url, "bob")
     expect(page.locator("#inbox")).to_contain_text("cust-maria-lopez")
     page.locator("#inbox-pick input").first.click()
     page.get_by_role("option", name=re.compile("cust-maria-lopez")).click()
@@ -151,12 +84,12 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     expect(page.locator("#profile")).to_contain_text("Maria Lopez")
     expect(page.locator("#inbox")).not_to_contain_text("cust-maria-lopez")
     page.context.close()
-    page = login(browser, app_url, "cat")
+    page = log_in(browser, app_url, "cat")
     expect(page.locator("#inbox")).to_contain_text("No handovers waiting for you")
     page.context.close()
 
     # ---- the supervisor: the queue, side by side with sources; approve --------------------------------
-    page = login(browser, app_url, "sam")
+    page = log_in(browser, app_url, "sam")
     page.get_by_role("tab", name="Review queue").click()
     page.locator("#review-queue").get_by_text("Maria Lopez").filter(visible=True).first.click()
     expect(page.locator("#review-sources .rp-draft")).to_be_visible()
@@ -175,7 +108,7 @@ def test_agent_desk_supervisor_review_and_prompt_lab(app_url, browser, shots):
     page.context.close()
 
     # ---- the developer: two variants over an evaluation set, side by side -----------------------------
-    page = login(browser, app_url, "dev")
+    page = log_in(browser, app_url, "dev")
     page.get_by_role("tab", name="Review queue").click()  # developers see the queue, read-only
     expect(page.locator("#review-approve")).to_be_hidden()
     page.get_by_role("tab", name="Prompt lab").click()

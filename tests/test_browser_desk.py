@@ -5,14 +5,9 @@ field that is wrong (and no toasts), and the keyboard: `/`, Enter, Escape and a 
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORDS, TEAMS, VIEWPORT, browser  # noqa: F401 - a fixture
+from live_app import TEAMS, USERS, live_app, log_in
 
 pytestmark = pytest.mark.slow
 
@@ -23,50 +18,13 @@ ERROR_BADGE = "Error"  # what Gradio paints on an output whose event raised
 @pytest.fixture(scope="module")
 def desk_app(tmp_path_factory, embedder):
     """The real app on 127.0.0.1 with the demo data, one user per role; yields the URL and the app's services."""
-    import uvicorn
-
-    from assistant.auth import add_user
-    from assistant.facade import Assistant
-    from assistant.server import create_app
-    from assistant.settings import Settings
-
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium not installed (apt-get install -y chromium)")
-    folder = tmp_path_factory.mktemp("browser-desk")
-    (folder / "teams.yaml").write_text(TEAMS, encoding="utf-8")
-    settings = Settings(store_dir=folder / "store", teams_file=folder / "teams.yaml", handover_review="all")
-    roles = ("agent", "supervisor", "developer", "agent", "agent")
-    for (name, password), role in zip(PASSWORDS.items(), roles, strict=True):
-        add_user(settings, name, role, password=password)
-    assistant = Assistant(settings, embedder=embedder)
-    app = create_app(settings, assistant)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 90
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/", app.state.services
-    server.should_exit = True
-    thread.join(timeout=30)
-    assistant.close()
+    with live_app(tmp_path_factory.mktemp("browser-desk"), embedder, USERS, teams=TEAMS) as app:
+        yield app.url, app.services
 
 
-def desk(browser, url: str, name: str = "ann"):  # noqa: F811 - browser is the fixture
+def desk(browser, url: str, name: str = "ann"):
     """A fresh context (clipboard allowed, as an agent's browser would ask once) logged in as `name`."""
-    context = browser.new_context(viewport=VIEWPORT, permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(url)
-    page.fill("input[type=text]", name)
-    page.fill("input[type=password]", PASSWORDS[name])
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#customer-results")
-    page.wait_for_selector("#rp-header .rp-role")
-    return page
+    return log_in(browser, url, name, permissions=["clipboard-read", "clipboard-write"])
 
 
 def open_customer(page, text: str, label: str) -> None:
@@ -98,7 +56,7 @@ def plain(text: str) -> str:
     return text
 
 
-def test_switching_customer_resets_what_was_the_last_customers(desk_app, browser):  # noqa: F811
+def test_switching_customer_resets_what_was_the_last_customers(desk_app, browser):
     from playwright.sync_api import expect
 
     url, _ = desk_app
@@ -125,7 +83,7 @@ def test_switching_customer_resets_what_was_the_last_customers(desk_app, browser
     page.context.close()
 
 
-def test_copy_buttons_copy_the_text_and_count_as_used(desk_app, browser):  # noqa: F811
+def test_copy_buttons_copy_the_text_and_count_as_used(desk_app, browser):
     from playwright.sync_api import expect
 
     url, svc = desk_app
@@ -175,7 +133,7 @@ def test_copy_buttons_copy_the_text_and_count_as_used(desk_app, browser):  # noq
     page.context.close()
 
 
-def test_an_overdue_promise_shows_at_the_top_of_the_desk(desk_app, browser):  # noqa: F811
+def test_an_overdue_promise_shows_at_the_top_of_the_desk(desk_app, browser):
     from playwright.sync_api import expect
 
     url, svc = desk_app
@@ -194,7 +152,7 @@ def test_an_overdue_promise_shows_at_the_top_of_the_desk(desk_app, browser):  # 
     page.context.close()
 
 
-def test_errors_and_notices_show_next_to_what_they_are_about_with_no_toasts(desk_app, browser):  # noqa: F811
+def test_errors_and_notices_show_next_to_what_they_are_about_with_no_toasts(desk_app, browser):
     from playwright.sync_api import expect
 
     from assistant.models import utcnow
@@ -249,7 +207,7 @@ def test_errors_and_notices_show_next_to_what_they_are_about_with_no_toasts(desk
     page.context.close()
 
 
-def test_keyboard_slash_enter_escape_and_a_visible_focus_ring(desk_app, browser):  # noqa: F811
+def test_keyboard_slash_enter_escape_and_a_visible_focus_ring(desk_app, browser):
     from playwright.sync_api import expect
 
     url, _ = desk_app

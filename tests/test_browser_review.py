@@ -5,19 +5,13 @@ approval, filtered metrics exported as CSV, and a prompt lab whose defaults run 
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, browser  # noqa: F401 - browser is a fixture
+from live_app import live_app, log_in
 
 pytestmark = pytest.mark.slow
 
-PASSWORDS = {"ann": "ann-agent-password", "sam": "sam-supervisor-password", "sue": "sue-supervisor-password",
-             "dev": "dev-developer-password"}
 ROLES = {"ann": "agent", "sam": "supervisor", "sue": "supervisor", "dev": "developer"}
 CUSTOMERS = ("cust-maria-lopez", "cust-miles-okafor", "cust-priya-shah")
 
@@ -25,60 +19,28 @@ CUSTOMERS = ("cust-maria-lopez", "cust-miles-okafor", "cust-priya-shah")
 @pytest.fixture(scope="module")
 def queued_app(tmp_path_factory, embedder):
     """The real app on 127.0.0.1 with demo data and three handovers queued by the agent ann."""
-    import uvicorn
-
-    from assistant.auth import add_user
-    from assistant.facade import Assistant
     from assistant.models import utcnow
-    from assistant.server import create_app
-    from assistant.settings import Settings
 
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium not installed (apt-get install -y chromium)")
-    folder = tmp_path_factory.mktemp("browser-review")
-    settings = Settings(store_dir=folder / "store", handover_review="all")
-    for name, role in ROLES.items():
-        add_user(settings, name, role, password=PASSWORDS[name])
-    assistant = Assistant(settings, embedder=embedder)
-    app = create_app(settings, assistant)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 90
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    svc = app.state.services
-    ann = svc.users.get("ann")
-    for customer_id in CUSTOMERS:
-        now = utcnow()
-        svc.reviews.submit(assistant.handover(customer_id, now=now), user=ann, now=now,
-                           customer=assistant.customer(customer_id), interactions=assistant.interactions(customer_id),
-                           target="card team")
-    yield f"http://127.0.0.1:{port}/", svc
-    server.should_exit = True
-    thread.join(timeout=30)
-    assistant.close()
+    with live_app(tmp_path_factory.mktemp("browser-review"), embedder, ROLES) as app:
+        svc = app.services
+        ann = svc.users.get("ann")
+        for customer_id in CUSTOMERS:
+            now = utcnow()
+            svc.reviews.submit(app.assistant.handover(customer_id, now=now), user=ann, now=now,
+                               customer=app.assistant.customer(customer_id),
+                               interactions=app.assistant.interactions(customer_id), target="card team")
+        yield app.url, svc
 
 
-def login(browser, url: str, name: str, zone: str = "UTC"):  # noqa: F811 - browser is the fixture's value
-    page = browser.new_context(viewport=VIEWPORT, timezone_id=zone).new_page()
-    page.set_default_timeout(60_000)
-    page.goto(url)
-    page.fill("input[type=text]", name)
-    page.fill("input[type=password]", PASSWORDS[name])
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#rp-header .rp-role")
-    return page
+def login(browser, url: str, name: str, zone: str = "UTC"):
+    return log_in(browser, url, name, timezone_id=zone)
 
 
 def _row(page, text: str):
     return page.locator("#review-queue").get_by_text(text).filter(visible=True).first
 
 
-def test_queue_claims_decisions_bulk_and_metrics(queued_app, browser):  # noqa: F811
+def test_queue_claims_decisions_bulk_and_metrics(queued_app, browser):
     from playwright.sync_api import expect
 
     url, svc = queued_app
@@ -154,7 +116,7 @@ def test_queue_claims_decisions_bulk_and_metrics(queued_app, browser):  # noqa: 
     page.context.close()
 
 
-def test_prompt_lab_defaults_run_without_an_llm(queued_app, browser):  # noqa: F811
+def test_prompt_lab_defaults_run_without_an_llm(queued_app, browser):
     from playwright.sync_api import expect
 
     url, _ = queued_app

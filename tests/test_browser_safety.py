@@ -12,16 +12,14 @@ from __future__ import annotations
 import http.server
 import json
 import re
-import shutil
-import socket
 import threading
 import time
+from contextlib import closing
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import regex
-from test_browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT
+from live_app import live_app, log_in
 
 from assistant.ui import render
 
@@ -241,7 +239,6 @@ def hostile_records(port: int) -> tuple[list[dict], list[dict]]:
     return [customer], [interaction]
 
 
-PASSWORDS = {"ann": "ann-agent-password", "sam": "sam-supervisor-password", "dev": "dev-developer-password"}
 ROLES = {"ann": "agent", "sam": "supervisor", "dev": "developer"}
 TEAMS = """teams:
   - name: card team
@@ -256,73 +253,31 @@ WATCH_CSP = ("window.__csp = []; document.addEventListener('securitypolicyviolat
 @pytest.fixture(scope="module")
 def hostile_app(tmp_path_factory, embedder):
     """The real app on 127.0.0.1 with the demo data, the hostile customer, and a review whose target is markup."""
-    import uvicorn
-
-    from assistant.auth import add_user
-    from assistant.facade import Assistant
     from assistant.models import utcnow
-    from assistant.server import create_app
-    from assistant.settings import Settings
 
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium not installed (apt-get install -y chromium)")
-    listener = Listener()
-    folder = tmp_path_factory.mktemp("browser-safety")
-    (folder / "teams.yaml").write_text(TEAMS, encoding="utf-8")
-    settings = Settings(store_dir=folder / "store", teams_file=folder / "teams.yaml", handover_review="all")
-    for name, role in ROLES.items():
-        add_user(settings, name, role, password=PASSWORDS[name])
-    assistant = Assistant(settings, embedder=embedder)
-    app = create_app(settings, assistant)
-    customers, interactions = hostile_records(listener.port)
-    for path, records in ((folder / "customers.jsonl", customers), (folder / "interactions.jsonl", interactions)):
-        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    report = assistant.ingest(folder / "interactions.jsonl", customers=folder / "customers.jsonl")
-    assert report.ingested == 1, report
-    svc = app.state.services
-    now = utcnow()
-    svc.reviews.submit(assistant.handover("cust-eve-hostile", now=now), user=svc.users.get("ann"), now=now,
-                       customer=assistant.customer("cust-eve-hostile"),
-                       interactions=assistant.interactions("cust-eve-hostile"),
-                       target=f"<img src=http://127.0.0.1:{listener.port}/target> card team")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 90
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/", listener
-    server.should_exit = True
-    thread.join(timeout=30)
-    listener.close()
-    assistant.close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with closing(Listener()) as listener, \
+            live_app(tmp_path_factory.mktemp("browser-safety"), embedder, ROLES, teams=TEAMS) as app:
+        folder, assistant, svc = app.folder, app.assistant, app.services
+        customers, interactions = hostile_records(listener.port)
+        for path, records in ((folder / "customers.jsonl", customers), (folder / "interactions.jsonl", interactions)):
+            path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        report = assistant.ingest(folder / "interactions.jsonl", customers=folder / "customers.jsonl")
+        assert report.ingested == 1, report
+        now = utcnow()
+        svc.reviews.submit(assistant.handover("cust-eve-hostile", now=now), user=svc.users.get("ann"), now=now,
+                           customer=assistant.customer("cust-eve-hostile"),
+                           interactions=assistant.interactions("cust-eve-hostile"),
+                           target=f"<img src=http://127.0.0.1:{listener.port}/target> card team")
+        yield app.url, listener
 
 
 def open_as(browser, url: str, name: str, outside: list[str]):
     """A fresh session logged in as name; every request that leaves the app's origin is noted in outside."""
-    page = browser.new_context(viewport=VIEWPORT).new_page()
-    page.set_default_timeout(60_000)
-    page.add_init_script(WATCH_CSP)
-    page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
-    page.goto(url)
-    page.fill("input[type=text]", name)
-    page.fill("input[type=password]", PASSWORDS[name])
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#rp-header .rp-role")
-    return page
+    def watch(page) -> None:  # type: ignore[no-untyped-def]
+        page.add_init_script(WATCH_CSP)
+        page.on("request", lambda r: None if r.url.startswith((url, "data:", "blob:")) else outside.append(r.url))
+
+    return log_in(browser, url, name, before=watch)
 
 
 def payload_elements(page, port: int) -> list[str]:
@@ -334,13 +289,13 @@ def payload_elements(page, port: int) -> list[str]:
 
 
 @pytest.mark.slow
-def test_hostile_text_is_shown_as_text_and_fetches_nothing(hostile_app, chromium):
+def test_hostile_text_is_shown_as_text_and_fetches_nothing(hostile_app, browser):
     from playwright.sync_api import expect
 
     url, listener = hostile_app
     outside: list[str] = []
     # ---- the agent: the desk, a chat answer, the agent's own markup as a question, a handover --------------
-    page = open_as(chromium, url, "ann", outside)
+    page = open_as(browser, url, "ann", outside)
     page.locator("#customer-search input, #customer-search textarea").first.fill("cust-eve-hostile")
     page.locator("#customer-results label").filter(has_text="cust-eve-hostile").click()
     expect(page.locator("#profile")).to_contain_text("cust-eve-hostile")
@@ -365,7 +320,7 @@ def test_hostile_text_is_shown_as_text_and_fetches_nothing(hostile_app, chromium
     page.context.close()
 
     # ---- the supervisor: the queue and the review whose target is markup --------------------------------
-    page = open_as(chromium, url, "sam", outside)
+    page = open_as(browser, url, "sam", outside)
     page.get_by_role("tab", name="Review queue").click()
     expect(page.locator("#review-queue")).to_contain_text('Eve <img src="http')  # the name, as text
     page.locator("#review-queue").get_by_text("/target> card team").filter(visible=True).first.click()
@@ -399,14 +354,14 @@ def screen_emoji(page) -> list[str]:
 
 
 @pytest.mark.slow
-def test_screens_draw_their_own_icons_and_pass_axe(hostile_app, chromium):
+def test_screens_draw_their_own_icons_and_pass_axe(hostile_app, browser):
     """The desk, the review queue and the prompt lab, after the actions that fill them in: no emoji, the buttons'
     icons are the app's own files, and axe-core finds no serious or critical violation (contrast, names, roles)."""
     from playwright.sync_api import expect
 
     url, _ = hostile_app
     outside: list[str] = []
-    page = open_as(chromium, url, "ann", outside)
+    page = open_as(browser, url, "ann", outside)
     page.locator("#customer-search input, #customer-search textarea").first.fill("maria.lopez@example")
     page.locator("#customer-results label").filter(has_text="cust-maria-lopez").click()
     expect(page.locator("#profile")).to_contain_text("marketing consent")
@@ -433,7 +388,7 @@ def test_screens_draw_their_own_icons_and_pass_axe(hostile_app, chromium):
     assert axe_serious(page) == []
     page.context.close()
 
-    page = open_as(chromium, url, "sam", outside)
+    page = open_as(browser, url, "sam", outside)
     page.get_by_role("tab", name="Review queue").click()
     page.locator("#review-queue").get_by_text("/target> card team").filter(visible=True).first.click()
     expect(page.locator("#review-heading")).to_contain_text("pending")
@@ -443,7 +398,7 @@ def test_screens_draw_their_own_icons_and_pass_axe(hostile_app, chromium):
     assert axe_serious(page) == []
     page.context.close()
 
-    page = open_as(chromium, url, "dev", outside)
+    page = open_as(browser, url, "dev", outside)
     page.get_by_role("tab", name="Prompt lab").click()
     page.locator("#lab-b input").first.click()
     page.get_by_role("option", name=re.compile("^llm")).first.click()
