@@ -74,9 +74,11 @@ _DOB_AFTER = re.compile(rf"(?P<v>{_DATE}) (?:as|is|was) (?:my|his|her|their|the)
 _PIN = _keyed(r"\bpin\b(?:\s*(?:number|code|no\.?))?", _PIN_VALUE)
 _ACCOUNT_VALUE = rf"(?<![\w-])\d(?:[ -]?\d){{5,16}}(?!\d)|{SPOKEN_NUMBER}"  # not a reference's digits ("WVW-4031")
 _ACCOUNT = _keyed(r"\b(?:acc(?:oun)?t|acc|acct)\b(?:\s*(?:number|no\.?|num|#))?", _ACCOUNT_VALUE)
+_ACCOUNT_BEFORE = before(r"(?<![\w-])\d(?:[ -]?\d){5,16}(?!\d)", r"(?:bank |current |savings )?account")
 _ROUTING = _keyed(r"\b(?:routing|aba|rtn)\b(?:\s*(?:number|no\.?|#))?", r"(?<!\d)\d{9}(?!\d)")
 _SORT_VALUE = rf"(?<!\d)\d{{2}}[- ]?\d{{2}}[- ]?\d{{2}}(?![\d-])|{SPOKEN_NUMBER}"
 _SORT = _keyed(r"\bsort(?:[ -]?code)?\b", _SORT_VALUE, fill=r"[^.!\d\n]{0,50}?")
+_SORT_BEFORE = before(r"(?<![\d-])\d{2}[- ]?\d{2}[- ]?\d{2}(?![\d-])", r"sort[ -]?code")
 _ZIP = _keyed(r"\bzip(?:\+4)?(?: ?code)?\b", r"(?<!\d)\d{5}(?:-\d{4})?(?!\d)")
 _STREET = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Court|Ct|Way|Place|Pl|Crescent|Cres|Terrace|"
            r"Ter|Grove|Gardens|Gdns|Boulevard|Blvd|Park|Square|Sq|Row|Hill|Mews|Parkway|Pkwy|Circle|Cir|Highway|"
@@ -107,11 +109,12 @@ _SPOKEN_DIGITS = re.compile(
 KEY_WORDS = frozenset((
     "password", "passwords", "passcode", "passcodes", "pass", "passphrase", "memorable", "maiden", "pet", "pets",
     "dog", "cat", "school", "birth", "born", "birthday", "birthdate", "birthplace", "dob", "security", "answer",
-    "secret", "favourite", "favorite", "car", "primary", "childhood", "teacher", "pin", "cvv", "cvc", "csc",
-    "signature", "reverse", "account", "acc", "acct", "sort", "sortcode", "routing", "zip", "dot", "underscore",
-    "dash", "hyphen", "zero", "oh", "nought", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-    "double", "triple", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-    "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"))
+    "secret", "favourite", "favorite", "car", "primary", "childhood", "teacher", "grew", "middle", "pin", "cvv",
+    "cvc", "csc", "signature", "reverse", "account", "acc", "acct", "sort", "sortcode", "routing", "zip", "dot",
+    "underscore", "dash", "hyphen", "zero", "oh", "nought", "one", "two", "three", "four", "five", "six", "seven",
+    "eight", "nine", "double", "triple", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+    "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+    "ninety"))
 KEY_MARKS = ("(at)", "[at]", "{at}", "d.o.b")  # written with brackets or dots, not words
 
 
@@ -201,6 +204,8 @@ DETECTORS = (
     _value(_ROUTING, "[ROUTING]", lambda v: rtn.is_valid(v)),
     _value(_ACCOUNT, "[ACCOUNT]", _digits(6, 17), again=_ACCOUNT_VALUE),
     _value(_SORT, "[SORT CODE]", _digits(6, 6)),
+    _value(_ACCOUNT_BEFORE, "[ACCOUNT]"),
+    _value(_SORT_BEFORE, "[SORT CODE]"),
     _value(_ZIP, "[POSTCODE]"),
     _addresses,
     _emails,

@@ -67,9 +67,11 @@ def passwords(text: str) -> Iterable[Span]:
 
 
 SECRET_KEY = (
-    r"\b(?:mother'?s maiden name|maiden name|first pet(?:'s name)?|(?:first|childhood) (?:dog|cat|pet)"
+    r"\b(?:mother'?s maiden (?:sur)?name|maiden (?:sur)?name|first pet(?:'s name)?|(?:first|childhood) (?:dog|cat|pet)"
     r"(?:'s name)?|pet's name|first school|primary school|place of birth|"
     r"(?:city|town|place|village|country) (?:where |that )?(?:I|you|he|she|they) (?:was|were) born(?: in)?|"
+    r"(?:street|road|city|town|village) (?:where |that )?(?:I|you|we) grew up (?:on|in)|"
+    r"(?:father|dad|mother|mum|mom)'?s middle name|"
     r"memorable (?:place|name)|favou?rite (?:teacher|colou?r|food|film|movie|book|place|band|song|singer|sport|team|"
     r"animal|holiday|drink|meal)|first car|"
     r"security (?:question )?answer|answer to (?:my|the) security question|secret answer|childhood "

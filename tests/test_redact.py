@@ -170,6 +170,8 @@ def test_a_one_time_code_read_out_is_masked(redactor: Redactor, asked: str, answ
     ("It'd be Penrose — that was my primary school.", "Penrose"),
     ("517 is the security code on it", "517"),
     ("E44821093 — that's the number in my passport.", "E44821093"),
+    ("31207788 is the account I want it paid into", "31207788"),
+    ("40-22-19 is the sort code on my statement", "40-22-19"),
 ])
 def test_a_value_said_before_its_key_word(redactor: Redactor, text: str, gone: str) -> None:
     assert gone not in redactor.redact(text), redactor.redact(text)
@@ -193,6 +195,9 @@ def test_digits_said_as_words_after_a_key(redactor: Redactor, text: str, gone: s
     ("my password has been changed to quartz-river-owl", "quartz-river-owl"),
     ("favourite film: casablanca", "casablanca"),
     ("Place where I was born - Galway", "Galway"),
+    ("maiden surname: Okonkwo", "Okonkwo"),
+    ("The street I grew up on was Larch Avenue", "Larch"),
+    ("dad's middle name — Ebenezer", "Ebenezer"),
     ("My PIN is 1234, no sorry, 4321.", "4321"),
     ("born 3 May 1980 — sorry, I mean 5 March 1980", "5 March 1980"),
 ])
