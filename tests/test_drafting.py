@@ -150,7 +150,9 @@ def test_a_deadline_at_midnight_belongs_to_the_day_before():
 
     fact = _promise()
     assert promises.timing(fact, FRI) == "today"  # Friday's promise, stored as Saturday 00:00
-    assert promises.timing(fact, _at("2026-11-21")) == "overdue"
+    # past its date: overdue when memory says so (no contact since without a chase), else only "past"
+    assert promises.timing(_promise(status="overdue"), _at("2026-11-21")) == "overdue"
+    assert promises.timing(_promise(status="open"), _at("2026-11-21")) == "past"
     assert promises.timing(fact, _at("2026-11-17")) == "upcoming"
     assert promises.due_words(promises.due_time(fact), _at("2026-11-15")) == "on Friday 20 November"
 

@@ -133,3 +133,25 @@ def test_contacts_sharing_two_topic_tags_are_one_case(assistant_with):
     first["tags"] = later["tags"] = ["claims", "escape of water"]
     a = assistant_with(first, later)
     assert _case_groups(a) == [["w1", "w2"]]
+
+
+def test_a_promise_is_not_overdue_when_the_customer_came_back_without_chasing(assistant_with):
+    a = assistant_with(
+        contact("p1", "2026-11-02T10:00:00Z", ("customer", "The engineer never turned up, I want some compensation."),
+                ("agent", "I'm sorry. I'll put a £30 credit on your account by the 10th of November.")),
+        contact("p2", "2026-11-20T10:00:00Z", ("customer", "Hi, I'd like to change my direct debit date to the 5th."),
+                ("agent", "Done, it'll come out on the 5th from December.")))
+    texts = [a.handover("kem", interaction_id="p1", now=NOW).text,
+             *[f"{s.text} {s.reason}" for s in a.suggestions("kem", now=NOW)]]
+    assert not any("overdue" in t.lower() for t in texts), texts
+
+
+def test_a_chased_promise_past_its_date_is_overdue(assistant_with):
+    a = assistant_with(
+        contact("p1", "2026-11-02T10:00:00Z", ("customer", "The engineer never turned up, I want some compensation."),
+                ("agent", "I'm sorry. I'll put a £30 credit on your account by the 10th of November.")),
+        contact("p2", "2026-11-20T10:00:00Z", ("customer", "I'm still waiting for the credit you promised, nobody "
+                                                           "has done it."), ("agent", "I'm sorry, let me look.")))
+    texts = [a.handover("kem", interaction_id="p2", now=NOW).text,
+             *[f"{s.text} {s.reason}" for s in a.suggestions("kem", now=NOW)]]
+    assert any("overdue" in t.lower() or "was due" in t.lower() for t in texts), texts

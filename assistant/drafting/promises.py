@@ -75,12 +75,13 @@ def is_open(ctx: CustomerContext, fact: Fact) -> bool:
 
 
 def timing(fact: Fact, now: datetime) -> str:
-    """'today' | 'overdue' | 'upcoming' | '' (no due date)."""
+    """'today' | 'overdue' | 'past' | 'upcoming' | '' (no due date). Whether a promise past its date is overdue is
+    memory's call (fact.status): it knows whether the customer has been back since without chasing it."""
     due = due_time(fact)
     if due is None:
         return ""
     if due < now and due_day(due) < now.date():
-        return "overdue"
+        return "overdue" if fact.status.lower() == "overdue" else "past"
     if due_day(due) == now.date():
         return "today"
     return "upcoming"

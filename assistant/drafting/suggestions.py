@@ -135,10 +135,8 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         due = promises.due_time(f)
         what = promises.promise_words(f, ctx.name) or f.subject
         when = promises.timing(f, ctx.now)
-        if due and when == "overdue" and later_contacts(ctx, due):
-            # The customer has been in touch since it fell due: memory may have missed it being kept ("got the
-            # new bill, ta"), so it is not called overdue on memory's word.
-            continue
+        if due and when == "past":
+            continue  # past its date, but the customer has been back since without chasing: it may be done
         if due and when == "overdue" and str((f.attributes or {}).get("action", "")).startswith("send"):
             # A letter or an email we sent may not be a contact on record: check before apologising.
             text, score = f"Check it was sent, it was due {day_month(promises.due_day(due), ctx.now)}: {what}", 0.95

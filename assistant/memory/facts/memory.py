@@ -276,6 +276,11 @@ def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime
         return "kept"
     if due is None or now < due:
         return "due"
+    if not attributes.get("chased") and any(due < at <= now for at, _, _ in context.contacts if at > recorded):
+        # the customer was in touch after the deadline and did not chase it: it may well have been done, and we
+        # cannot see it; "overdue" would be a guess (a credit already on the bill, documents that came)
+        attributes["unsure_since"] = True
+        return "lapsed" if now - due > PROMISE_LAPSE else "open"
     if attributes.get("due_assumed") or attributes.get("by") == "customer":
         # nobody named a date (or it is the customer's to do): "overdue" would say more than we know
         return "lapsed" if now - due > PROMISE_LAPSE else "open"
