@@ -30,7 +30,7 @@ _DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{
          rf"{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b|"
          rf"(?:the )?{_ORDINAL_WORD}(?: of)? {_MONTH}(?:,?[ -]{_NUMBER_WORD}){{1,6}}\b)")
 # a few words between a key and its value ("on the letter is"), or the customer answering the agent's question
-_FILL = r"(?:[^.!?\d\n]|\?(?=\s*(?:customer|caller)\b)){0,30}?"
+_FILL = r"(?:[^.!?\d\n]|\?(?=\s*(?:customer|caller|it'?s|it is|that'?s|yes|yeah|sure|ok)\b)){0,30}?"
 
 
 DATE = _DATE
@@ -44,11 +44,17 @@ def _keyed(key: str, value: str, fill: str = _FILL, flags: int = re.I) -> re.Pat
 _LINK_BACK = (r"\s*(?:[,(—–-]+\s*)?(?:(?:(?:that|this|which|it)(?:'s|\s+is|\s+was|\s+were|\s+will be|\s+should be)"
               r"|is|was|will be|should be|=)\s+(?:my|the|our|his|her|their|your|a)"
               r"|as\s+(?:my|the|our|his|her|their|your))\s+(?:new\s+|old\s+)?(?:[\w']+\s+){0,3}?")
+# a number "for" its key ("I always use 1979 for my PIN"); a word before "for my password" is a verb ("asking")
+_LINK_FOR = r"\s+for\s+(?:my|the|our|his|her|their|your)\s+(?:[\w']+\s+){0,2}?"
+# ... or set beside it at the end of a clause: "it's six one six one, my PIN"
+_BESIDE = r"\s*[,—–-]+\s*(?:my|the|our|his|her|their|your)\s+(?:[\w']+\s+){0,2}?"
 
 
-def before(value: str, key: str, flags: int = re.I) -> re.Pattern[str]:
+def before(value: str, key: str, flags: int = re.I, number: bool = False) -> re.Pattern[str]:
     """A value said before its key word; the link and the key are read in any case, the value as ``flags`` say."""
-    return re.compile(rf"(?P<v>{value})(?i:{_LINK_BACK}(?:{key}))\b", flags)
+    beside = rf"{_BESIDE}|{_LINK_FOR}" if number else _BESIDE  # these two only where the key ends the clause
+    return re.compile(rf"(?P<v>{value})(?i:{_LINK_BACK}(?:{key})\b|(?:{beside})(?:{key})\b(?=\s*(?:$|[.!?,;)])))",
+                      flags)
 
 
 # "My PIN is 1234, no sorry, 4321": the value put right is the same kind.
@@ -66,9 +72,9 @@ _CVV_KEY = (r"\b(?:cvv2?|cvc2?|cv2|csc|security (?:code|number)|card verificatio
             r"back of (?:the|my|your) card|signature (?:strip|panel|box))\b")
 _CVV_VALUE = rf"(?<!\d)\d{{3,4}}(?!\d)|{SPOKEN_NUMBER}"
 _CVV = _keyed(_CVV_KEY, _CVV_VALUE)
-_CVV_BEFORE = before(r"(?<![\d£$€.,])\d{3,4}(?!\d|[.,]\d)", _CVV_KEY)
+_CVV_BEFORE = before(rf"(?<![\d£$€.,])\d{{3,4}}(?!\d|[.,]\d)|{SPOKEN_NUMBER}", _CVV_KEY, number=True)
 _PIN_VALUE = rf"(?<!\d)\d{{4,6}}(?!\d)|{SPOKEN_NUMBER}"
-_PIN_BEFORE = before(r"(?<![\d£$€.,])\d{4,6}(?!\d|[.,]\d)", r"pin")
+_PIN_BEFORE = before(rf"(?<![\d£$€.,])\d{{4,6}}(?!\d|[.,]\d)|{SPOKEN_NUMBER}", r"pin", number=True)
 _DOB_AFTER = re.compile(rf"(?P<v>{_DATE}) (?:as|is|was) (?:my|his|her|their|the) (?:date of birth|dob|birthday)\b",
                         re.I)
 _PIN = _keyed(r"\bpin\b(?:\s*(?:number|code|no\.?))?", _PIN_VALUE)
@@ -197,9 +203,9 @@ DETECTORS = (
     _value(_SSN, "[SSN]", lambda v: ssn.is_valid(_compact(v))),
     _passports,
     _value(_CVV, "[CVV]", _digits(3, 4), again=_CVV_VALUE),
-    _value(_CVV_BEFORE, "[CVV]"),
+    _value(_CVV_BEFORE, "[CVV]", _digits(3, 4)),
     _value(_PIN, "[PIN]", _digits(4, 6), again=_PIN_VALUE),
-    _value(_PIN_BEFORE, "[PIN]"),
+    _value(_PIN_BEFORE, "[PIN]", _digits(4, 6)),
     _value(_DOB_AFTER, "[DOB]"),
     _value(_ROUTING, "[ROUTING]", lambda v: rtn.is_valid(v)),
     _value(_ACCOUNT, "[ACCOUNT]", _digits(6, 17), again=_ACCOUNT_VALUE),

@@ -42,7 +42,7 @@ _NOT_A_PASSWORD = frozenset((
     "also", "and", "but", "or", "so", "just", "only", "really", "very", "all", "ok", "okay", "alright", "gone",
     "forgotten", "complicated", "long", "short", "easy", "hard", "for", "to", "of", "with", "i", "me", "we", "you",
     "is", "was", "one", "sorry", "nope", "yeah", "sure", "pass", "later", "wait", "hang", "hold", "set", "done",
-    "right", "thanks", "twice", "once", "why", "pardon"))
+    "right", "thanks", "twice", "once", "why", "pardon", "hi", "hello", "hiya", "morning", "afternoon", "evening"))
 
 
 def password_ok(v: str) -> bool:
@@ -74,7 +74,7 @@ SECRET_KEY = (
     r"(?:father|dad|mother|mum|mom)'?s middle name|"
     r"memorable (?:place|name)|favou?rite (?:teacher|colou?r|food|film|movie|book|place|band|song|singer|sport|team|"
     r"animal|holiday|drink|meal)|first car|"
-    r"security (?:question )?answer|answer to (?:my|the) security question|secret answer|childhood "
+    r"security (?:question )?answer|answer to (?:my |the |your )?security question|secret answer|childhood "
     r"(?:best friend|hero|nickname))")
 _NAME = r"(?:M(?:r|rs|s|iss)\.? )?[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}"
 _SECRET = re.compile(
@@ -91,17 +91,22 @@ _SECRET_BACK_KEY = (rf"{SECRET_KEY}|(?:primary|secondary|junior|infant|first) sc
                     r"security answer|answer")
 _SECRET_BEFORE = before(rf"{_NAME}|(?:(?<=\bis )|(?<=\bwas )|(?<=\bbe )|(?<=: )|(?<=- )|^){_LOWER}",
                         _SECRET_BACK_KEY, flags=0)
+# "Security question: first teacher. Answer: Mrs Patel." - "answer" alone, where a security question is spoken of
+_ABOUT_SECURITY = re.compile(r"\b(?:security|secret|memorable)\b", re.I)
+_ANSWER = re.compile(rf"(?i:\banswer(?:'s)?\s*(?:is|was|would be|should be|[:=—–-]))\s*"
+                     rf"(?P<v>{_NAME}|{_LOWER}{_ENDS_CLAUSE})")
 NOT_AN_ANSWER = frozenset((
-    "yes", "no", "sorry", "ok", "okay", "right", "well", "thanks", "oh", "it", "it's", "that", "that's", "this", "i",
-    "i'm", "great", "sure", "hi", "hello", "the", "a", "an", "my", "your", "on", "in", "at", "not", "what", "which",
-    "required", "needed", "wrong", "correct", "incorrect", "different", "same", "unknown", "blank", "empty",
-    "missing", "fine", "none", "nothing", "something", "secret", "private", "personal", "changed", "set", "easy",
-    "hard", "hmm", "um", "er", "erm", "dunno", "idea", "can't", "cannot", "don't", "remember", "forgot",
-    "forgotten", "hang", "hold", "wait", "just", "sec", "moment", "let", "me", "think", "we", "they", "he",
-    "she", "you", "there", "here", "pass", "rather", "never", "mind", "please", "thank", "cheers", "good", "bad",
-    "nope", "yeah", "yep", "why", "how", "where", "who", "when", "is", "was", "be", "one", "same", "also", "still",
-    "already", "again", "now", "later", "sometimes", "probably", "maybe", "definitely", "and", "but", "or", "so",
-    "for", "to", "of", "with", "about", "really", "very", "quite", "all", "any", "some", "file", "record"))
+    "yes", "no", "sorry", "ok", "okay", "right", "well", "thanks", "oh", "it", "it's", "that", "that's", "this",
+    "i", "i'm", "great", "sure", "hi", "hello", "the", "a", "an", "my", "your", "on", "in", "at", "not", "what",
+    "which", "required", "needed", "wrong", "correct", "incorrect", "different", "same", "unknown", "blank",
+    "empty", "missing", "fine", "none", "nothing", "something", "secret", "private", "personal", "changed", "set",
+    "easy", "hard", "hmm", "um", "er", "erm", "dunno", "idea", "can't", "cannot", "don't", "remember", "forgot",
+    "forgotten", "hang", "hold", "wait", "just", "sec", "moment", "let", "me", "think", "we", "they", "he", "she",
+    "you", "there", "here", "pass", "rather", "never", "mind", "please", "thank", "cheers", "good", "bad", "nope",
+    "yeah", "yep", "hiya", "morning", "afternoon", "evening", "why", "how", "where", "who", "when", "is", "was",
+    "be", "one", "also", "still", "already", "again", "now", "later", "sometimes", "probably", "maybe",
+    "definitely", "and", "but", "or", "so", "for", "to", "of", "with", "about", "really", "very", "quite", "all",
+    "any", "some", "file", "record"))
 
 
 def answer_ok(v: str) -> bool:
@@ -109,7 +114,8 @@ def answer_ok(v: str) -> bool:
 
 
 def secret_answers(text: str) -> Iterable[Span]:
-    for pattern in (_SECRET, _SECRET_LOWER, _SECRET_BEFORE):
+    about = _ABOUT_SECURITY.search(text)
+    for pattern in (_SECRET, _SECRET_LOWER, _SECRET_BEFORE, *((_ANSWER,) if about else ())):
         for m in pattern.finditer(text):
             if answer_ok(m.group("v")):
                 yield m.start("v"), m.end("v"), "[SECRET ANSWER]"

@@ -171,6 +171,8 @@ def test_a_one_time_code_read_out_is_masked(redactor: Redactor, asked: str, answ
     ("517 is the security code on it", "517"),
     ("E44821093 — that's the number in my passport.", "E44821093"),
     ("31207788 is the account I want it paid into", "31207788"),
+    ("I always use 1979 for my PIN.", "1979"),
+    ("it's six one six one, my PIN", "six one six one"),
     ("40-22-19 is the sort code on my statement", "40-22-19"),
 ])
 def test_a_value_said_before_its_key_word(redactor: Redactor, text: str, gone: str) -> None:
@@ -198,6 +200,9 @@ def test_digits_said_as_words_after_a_key(redactor: Redactor, text: str, gone: s
     ("maiden surname: Okonkwo", "Okonkwo"),
     ("The street I grew up on was Larch Avenue", "Larch"),
     ("dad's middle name — Ebenezer", "Ebenezer"),
+    ("Security question: name of first teacher. Answer: Mrs Patel.", "Patel"),
+    ("Answer to security question - Harrogate", "Harrogate"),
+    ("And the PIN? It is 5511", "5511"),
     ("My PIN is 1234, no sorry, 4321.", "4321"),
     ("born 3 May 1980 — sorry, I mean 5 March 1980", "5 March 1980"),
 ])
@@ -231,6 +236,11 @@ def test_key_words_typed_wrong_or_shortened(redactor: Redactor, text: str, gone:
     "I typed it twice but it says wrong password.",
     "The pwd reset link never came.",
     "Order 4412 arrived, is that my PIN reset letter?",
+    "I called about order 12345, my PIN was blocked after that.",
+    "Hi, my password doesn't work.",
+    "The website kept prompting for my password again.",
+    "We waited 1500 for the PIN letter to come.",
+    "The answer is no, I don't want the upgrade.",
 ])
 def test_key_words_without_a_value_stay(redactor: Redactor, text: str) -> None:
     assert redactor.redact(text) == text
