@@ -155,3 +155,16 @@ def test_a_chased_promise_past_its_date_is_overdue(assistant_with):
     texts = [a.handover("kem", interaction_id="p2", now=NOW).text,
              *[f"{s.text} {s.reason}" for s in a.suggestions("kem", now=NOW)]]
     assert any("overdue" in t.lower() or "was due" in t.lower() for t in texts), texts
+
+
+@pytest.mark.parametrize("reply", [
+    "Maybe after Christmas, when things have settled down a bit.",
+    "Not right now, ask me again in the spring.",
+])
+def test_an_offer_put_off_to_a_later_time_is_a_no_for_now(assistant_with, reply):
+    a = assistant_with(contact("o1", "2026-06-22T10:00:00Z",
+                               ("agent", "While you're here, would you like a quote for our life insurance?"),
+                               ("customer", reply), ("agent", "Of course, no problem.")))
+    offers = [f for f in a.store.facts("kem") if f.kind == "offer"]
+    assert offers and offers[0].status == "declined", [(f.text, f.status) for f in offers]
+    assert not any("life insurance" in s.text for s in a.suggestions("kem", now=NOW))

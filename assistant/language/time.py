@@ -255,6 +255,19 @@ def _season(m: re.Match[str], ref: datetime, direction: Direction) -> Span | Non
     return Span(start, end, m.group(0), "season")
 
 
+def _holiday(m: re.Match[str], ref: datetime, direction: Direction) -> Span | None:
+    """Christmas (24-27 Dec) and the new year (its first week), the nearest one in the direction asked."""
+    word = m.group("holiday").lower()
+    month, day, days = (1, 1, 7) if "new year" in word else (12, 24, 4)
+    year = ref.year
+    start = datetime(year, month, day, tzinfo=ref.tzinfo)
+    if direction == "future" and start + timedelta(days=days) <= ref:
+        start = start.replace(year=year + 1)
+    elif direction == "past" and start > ref:
+        start = start.replace(year=year - 1)
+    return Span(start, start + timedelta(days=days), m.group(0), "range")
+
+
 # Most specific first: "the week of 16 Nov" before "16 Nov", "next Friday" before "Friday".
 _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b(?:in|within) (?P<a>\d{1,2}) ?(?:to|-|–) ?(?P<b>\d{1,2}) (?P<working>working |business )?"
@@ -284,6 +297,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b(?:(?:in|during|by|until|over|since|before|after) )?(?:the )?(?:(?P<which>next|this|last|coming) )?"
                 r"(?P<season>spring|summer|autumn|(?<!\ba )(?<!\bany )(?<!\bbad )fall(?! (?:over|down|off|out|behind))|"
                 r"winter)(?: (?P<year>20\d\d))?\b", re.I), _season),  # "she had a fall" is no autumn
+    (re.compile(r"\b(?:(?:before|after|over|at|by|until|till|for|in) )?(?:the )?"
+                r"(?P<holiday>christmas|xmas|new year(?:'s)?)\b", re.I), _holiday),
 ]
 
 

@@ -4,10 +4,10 @@ products the customer holds or bought."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from assistant.language.grammar import grammar
-from assistant.language.time import fmt_day
+from assistant.language.time import find_spans, fmt_day
 from assistant.language.words import a_noun
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
@@ -191,6 +191,8 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
         if product is None:
             continue
         status, reply = response_to(said, conversation)
+        if status == "pending" and reply and _put_off_until(reply[0]) is not None:
+            status = "declined"  # "maybe after Christmas", "not right now, next year": a no for now, not a maybe
         if not reply and not (lx.OFFER_RE.search(said.text) and product in lx.PRODUCTS_CANONICAL):
             continue  # a wider proposal form, or a thing outside the product words, with no answer: too unsure
         at = reply[0].at if reply else said.at
@@ -200,6 +202,8 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
                 "pending": f"Was offered {a_noun(product)} on {day}; "
                            + ("not decided yet" if reply else "no answer yet")}[status]
         valid_to = at + timedelta(days=cooldown_days) if status == "declined" else None
+        if status == "declined" and reply and (later := _put_off_until(reply[0])) is not None:
+            valid_to = max(valid_to or later, later)  # not offered again before the time they named
         facts.append(make_fact(
             conversation, "offer", product, text, [said, *reply], status=status, valid_from=at, valid_to=valid_to,
             offer=said.text, response=reply[0].text if reply else None, product=product,
@@ -209,6 +213,20 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
             facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said, *reply],
                                    status="bought", valid_from=at, source="accepted offer"))
     return _apply_outcome(conversation, facts, cooldown_days)
+
+
+# Putting an offer off: "maybe after Christmas", "not right now", "ask me again in the spring", "another time".
+_PUT_OFF = re.compile(r"\b(?:maybe|perhaps|possibly|not (?:right |just )?now|not at the moment|not yet|"
+                      r"ask me (?:again )?|another time|some other time|later on|after|once|"
+                      r"when (?:things|we|i))\b", re.I)
+
+
+def _put_off_until(reply: Said) -> datetime | None:
+    """When a reply puts the offer off to a time still ahead ("maybe after Christmas"), that time; else None."""
+    if not _PUT_OFF.search(reply.text):
+        return None
+    spans = [s for s in find_spans(reply.text, reply.at, "future") if s.start > reply.at]
+    return spans[0].end if spans else None
 
 
 def outcome_status(outcome: str | None) -> tuple[str, str] | None:
