@@ -144,12 +144,16 @@ Check = Callable[[str], bool]
 
 
 def _value(pattern: re.Pattern[str], mask: str, ok: Check = lambda v: True, again: str | None = None,
-           ) -> Callable[[str], Iterable[Span]]:
+           key: str | None = None) -> Callable[[str], Iterable[Span]]:
     """The ``v`` group of each match that passes ``ok``; with ``again``, also a value of that shape put right
-    straight after it ("1234, no sorry, 4321")."""
+    straight after it ("1234, no sorry, 4321"). A rule whose value comes first names its ``key``, looked for
+    first: a value-first pattern is tried at every position of the text, a key is found at once."""
     fixed = re.compile(again, re.I) if again else None
+    hint = re.compile(key, re.I) if key else None
 
     def find(text: str) -> Iterable[Span]:
+        if hint and not hint.search(text):
+            return
         for m in pattern.finditer(text):
             if ok(m.group("v")):
                 yield m.start("v"), m.end("v"), mask
@@ -203,15 +207,15 @@ DETECTORS = (
     _value(_SSN, "[SSN]", lambda v: ssn.is_valid(_compact(v))),
     _passports,
     _value(_CVV, "[CVV]", _digits(3, 4), again=_CVV_VALUE),
-    _value(_CVV_BEFORE, "[CVV]", _digits(3, 4)),
+    _value(_CVV_BEFORE, "[CVV]", _digits(3, 4), key=_CVV_KEY),
     _value(_PIN, "[PIN]", _digits(4, 6), again=_PIN_VALUE),
-    _value(_PIN_BEFORE, "[PIN]", _digits(4, 6)),
-    _value(_DOB_AFTER, "[DOB]"),
+    _value(_PIN_BEFORE, "[PIN]", _digits(4, 6), key=r"\bpin\b"),
+    _value(_DOB_AFTER, "[DOB]", key=r"birth|\bdob\b"),
     _value(_ROUTING, "[ROUTING]", lambda v: rtn.is_valid(v)),
     _value(_ACCOUNT, "[ACCOUNT]", _digits(6, 17), again=_ACCOUNT_VALUE),
     _value(_SORT, "[SORT CODE]", _digits(6, 6)),
-    _value(_ACCOUNT_BEFORE, "[ACCOUNT]"),
-    _value(_SORT_BEFORE, "[SORT CODE]"),
+    _value(_ACCOUNT_BEFORE, "[ACCOUNT]", key=r"\baccount\b"),
+    _value(_SORT_BEFORE, "[SORT CODE]", key=r"\bsort"),
     _value(_ZIP, "[POSTCODE]"),
     _addresses,
     _emails,

@@ -55,7 +55,14 @@ def _looks_made_up(v: str) -> bool:
     return bool(re.search(r"\d|[^\w\s]|[a-z][A-Z]", v))
 
 
+_PASSWORD_HINT = re.compile(r"pass|memorable", re.I)  # every password rule needs one (a regex each costs more)
+_SECRET_HINT = re.compile(r"maiden|pet|dog|cat|school|birth|born|memorable|favou?rite|car|security|answer|secret|"
+                          r"childhood|primary|teacher|grew|middle", re.I)
+
+
 def passwords(text: str) -> Iterable[Span]:
+    if not _PASSWORD_HINT.search(text):
+        return
     for pattern, looks in ((_PASSWORD, False), (_PASSWORD_CHANGED, False), (_PASSWORD_BEFORE, False),
                            (_PASSWORD_BARE, False), (_PASSWORD_TYPED, True)):
         for m in pattern.finditer(text):
@@ -114,6 +121,8 @@ def answer_ok(v: str) -> bool:
 
 
 def secret_answers(text: str) -> Iterable[Span]:
+    if not _SECRET_HINT.search(text):
+        return
     about = _ABOUT_SECURITY.search(text)
     for pattern in (_SECRET, _SECRET_LOWER, _SECRET_BEFORE, *((_ANSWER,) if about else ())):
         for m in pattern.finditer(text):
