@@ -168,3 +168,13 @@ def test_an_offer_put_off_to_a_later_time_is_a_no_for_now(assistant_with, reply)
     offers = [f for f in a.store.facts("kem") if f.kind == "offer"]
     assert offers and offers[0].status == "declined", [(f.text, f.status) for f in offers]
     assert not any("life insurance" in s.text for s in a.suggestions("kem", now=NOW))
+
+
+def test_a_channel_wish_is_quoted_whole_with_its_refusal(assistant_with):
+    a = assistant_with(contact("c1", "2026-03-20T10:00:00Z",
+                               ("agent", "Is there anything else I can help with?"),
+                               ("customer", "No. And remember, no ringing me. Writing's fine, this chat's fine."),
+                               ("agent", "Noted, it's on your account."), channel="chat"))
+    channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+    assert channel and "phone" in channel[-1].attributes.get("unwanted", []), [f.attributes for f in channel]
+    assert "no ringing me" in channel[-1].attributes["quote"], channel[-1].attributes["quote"]

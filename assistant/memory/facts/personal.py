@@ -35,8 +35,8 @@ _WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best 
 # The words between never open a clause ("I don't know what you call it" is no refusal of calls), and the channel
 # word is a noun, not the verb of "call it".
 _UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?!know\b|what\b|if\b|whether\b|how\b)"
-                       r"\w+){0,3}? (e-?mails?|texts?|calls?|phone calls?|post|letters?|the mobile)\b(?! (?:it|him|her|"
-                       r"them|that)\b)", re.I)
+                       r"\w+){0,3}? (e-?mails?|texts?|calls?|phone calls?|phoning|ringing|post|letters?|the mobile)\b"
+                       r"(?! (?:it|him|her|them|that|about|to|for|because|again|back|from|up|round)\b)", re.I)
 _CH = (r"e-?mail|phone|post|letters?|texts?|text messages?|app|chat|branch|landline|mobile|paper|in writing|"
        r"calling|ringing|phoning|calls?")
 # The same channels as they come up in wishes: "Email's best for me", "I'd rather sort this over chat", "WhatsApp me
@@ -307,11 +307,20 @@ def preferences(conversation: Conversation) -> list[Fact]:
                                status="stated", valid_from=channel_sources[0].at, wanted=sorted(all_wanted),
                                unwanted=sorted(all_unwanted), value=" ".join(s.text for s in channel_sources),
                                # the words a draft quotes: the customer's own last word on it, else ours
-                               quote=_wish_words(next((s.text for s in reversed(channel_sources)
-                                                       if s.speaker == "customer"), channel_sources[-1].text))))
+                               quote=_wish_words(_last_said(channel_sources))))
     return facts
 
 
+def _last_said(sources: list[Said]) -> str:
+    """The customer's own last word on it (else ours): every sentence of that turn that names a channel, so "no
+    phoning. Writing's fine, this chat's fine." is quoted whole, not as "this chat's fine"."""
+    theirs = [s for s in sources if s.speaker == "customer"] or sources[-1:]
+    turn = [s.text for s in theirs if s.index == theirs[-1].index]
+    return " ".join(turn)
+
+
+# What a quote of a wish keeps: the channel words, and the ways of saying them no reader needs ("no phoning")
+_QUOTED_CHANNEL = re.compile(_ANY_CHANNEL.pattern + r"|\b(?:phoning|ringing|calling|writing|written)\b", re.I)
 _PIECE = re.compile(r"[^,.;!?]+[,.;!?]*")
 
 
@@ -320,7 +329,7 @@ def _wish_words(text: str) -> str:
     email's best, yeah." -> "email's best". Contiguous and exact (a draft quotes it as said); at least three words
     where the sentence has them."""
     pieces = [(m.start(), m.end()) for m in _PIECE.finditer(text) if m.group(0).strip()]
-    named = [i for i, (a, b) in enumerate(pieces) if _ANY_CHANNEL.search(text[a:b])]
+    named = [i for i, (a, b) in enumerate(pieces) if _QUOTED_CHANNEL.search(text[a:b])]
     if not named:
         return text
     first, last = named[0], named[-1]
