@@ -121,6 +121,25 @@ _ASKED_HINT = re.compile(r"pin|pass|code|cv|cs|security|secret|memorable|maiden|
                          r"d\.o\.b|sort|account|back|reverse|signature|otp|verification", re.I)
 
 
+def _asks_for_a_secret(turn: str) -> bool:
+    return bool(_ASKED_HINT.search(turn)) and any(key.search(turn) for key, _, _ in _KINDS)
+
+
+# The customer has not answered yet: they asked back or went to look ("The card one or the app?", "Hang on").
+_NOT_YET = re.compile(r"\?|\b(?:hang on|hold on|one (?:sec|second|moment)|just a (?:sec|second|moment)|"
+                      r"let me (?:check|look|find|get))\b", re.I)
+
+
+def still_asked(asked: str, replied: str, agent_turn: str) -> str:
+    """What the customer's next turn answers once the agent has said ``agent_turn``: that turn, or what was asked
+    before when the customer had not answered it yet (``replied``) and the turn asks nothing new ("The card,
+    please.", "Take your time.")."""
+    if (asked and _NOT_YET.search(replied) and "?" not in agent_turn and len(agent_turn.split()) <= 8
+            and not _asks_for_a_secret(agent_turn)):
+        return asked
+    return agent_turn
+
+
 def answers(reply: str, asked: str, offset: int = 0) -> Iterable[Span]:
     """Masks for the values in ``reply`` that answer the agent's turn ``asked``."""
     if not asked or not _ASKED_HINT.search(asked):
@@ -139,15 +158,18 @@ _AGENTS = frozenset(("agent", "advisor", "adviser", "rep", "operator", "colleagu
 
 
 def inline_answers(text: str) -> Iterable[Span]:
-    """The answers inside one line that quotes an exchange ("Agent: What's your PIN? Customer: 4412")."""
+    """The answers inside one line that quotes an exchange ("Agent: What's your PIN? Customer: 4412"); words before
+    the first label are the note's own ("Agent asked for the PIN. Customer: 4412")."""
     if ":" not in text:
         return
     labels = list(_LABEL.finditer(text))
-    asked = ""
+    asked = text[:labels[0].start()] if labels else ""
+    replied = ""
     for i, m in enumerate(labels):
         end = labels[i + 1].start() if i + 1 < len(labels) else len(text)
         said = text[m.end():end]
         if m.group("who").lower() in _AGENTS:
-            asked = said
+            asked, replied = still_asked(asked, replied, said), ""
         else:
+            replied += said
             yield from answers(said, asked, m.end())

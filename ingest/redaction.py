@@ -207,11 +207,13 @@ class Redactor:
 
 def _asked_before(turns: list[Any]) -> list[str]:
     """Per turn: the agent's turn a customer's turn answers ("" for the agent's own turns)."""
-    out, asked = [], ""
+    out, asked, replied = [], "", ""
     for t in turns:
         out.append(asked if t.speaker == "customer" else "")
-        if t.speaker != "customer":
-            asked = t.text
+        if t.speaker == "customer":
+            replied += t.text
+        else:
+            asked, replied = pii_answers.still_asked(asked, replied, t.text), ""
     return out
 
 

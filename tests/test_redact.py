@@ -290,3 +290,16 @@ def test_an_inline_exchange_reads_the_agents_part(redactor: Redactor) -> None:
     """Notes and e-mails quote a call as one line: "Agent: ... Customer: ..."."""
     out = redactor.redact("Agent: Never share your PIN with us. Customer: Too late, it's 6203. Agent: Noted.")
     assert "6203" not in out and out.startswith("Agent: Never share your PIN with us. Customer: Too late"), out
+
+
+def test_an_answer_after_a_clarifying_question_is_still_the_answer(redactor: Redactor) -> None:
+    masked = redact_interaction(call(("agent", "Could I take your PIN, please?"), ("customer", "The card one or the app?"),
+                                     ("agent", "The card, please."), ("customer", "Right, 8023."),
+                                     ("agent", "Thanks. What's the order number?"), ("customer", "55123")), redactor)
+    assert "8023" not in masked.turns[3].text, masked.turns[3].text
+    assert masked.turns[5].text == "55123", "a new question ends the old one"
+
+
+def test_a_note_that_says_what_the_agent_asked(redactor: Redactor) -> None:
+    out = redactor.redact("Agent asked for the memorable word. Customer: marmalade")
+    assert "marmalade" not in out, out
