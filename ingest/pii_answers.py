@@ -60,8 +60,7 @@ def _shapes(pattern: str, flags: int = 0) -> Find:
     return find
 
 
-# How a reply opens before its value: "Oh, it's ...", "Yes — ...", "Sure, it was ...".
-# A reply's sentence opens here, before any filler.
+# Where a sentence of the reply opens, and the filler before its value: "Oh, it's ...", "Yes — ...".
 _OPENS = r"(?:^|(?<=[.!?…] ))\W*"
 _LEAD = (r"(?:(?:oh|um|umm|er|erm|uh|ah|yes|yeah|yep|sure|ok|okay|right|so|well|fine|go on then|of course|"
          r"bit late|too late|it's|it is|its|it was|that's|that is|that'd be|that would be|i think|i believe|"
