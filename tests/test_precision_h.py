@@ -178,3 +178,12 @@ def test_a_channel_wish_is_quoted_whole_with_its_refusal(assistant_with):
     channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
     assert channel and "phone" in channel[-1].attributes.get("unwanted", []), [f.attributes for f in channel]
     assert "no ringing me" in channel[-1].attributes["quote"], channel[-1].attributes["quote"]
+
+
+def test_a_tag_question_is_not_what_they_asked(assistant_with):
+    a = assistant_with(contact("m1", "2026-10-10T10:00:00Z",
+                               ("customer", "I did say after Christmas, didn't I? Anyway, my fixed rate ends in "
+                                            "January and I need to look at a new deal."),
+                               ("agent", "Let's look at the options.")))
+    text = a.handover("kem", now=NOW).text
+    assert "didn't I" not in text.split("\n")[0], text

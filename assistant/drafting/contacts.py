@@ -133,6 +133,11 @@ def _reported(words: str, speaker: str, listener: str, note: bool = False) -> st
     return text if kind in _REPORTED_KINDS else ""
 
 
+# "I did say after Christmas, didn't I?" checks a fact; it asks for nothing
+_TAG_QUESTION = re.compile(r",\s*(?:did|do|does|is|was|are|were|have|has|had|will|would|can|could|should)(?:n't| not)?"
+                           r"\s+(?:i|you|we|they|it|he|she|there)\s*\?\s*$", re.I)
+
+
 def opening_request(inter: Interaction, name: str) -> Said | None:
     """Why the customer got in touch: the request or problem in their opening turns (not a later reply, such as
     turning down an offer), with a greeting or their name dropped."""
@@ -143,7 +148,8 @@ def opening_request(inter: Interaction, name: str) -> Said | None:
         preface = next((m.group("what") for m in map(_PREFACE.match, map(_usable_or_self, sentences)) if m), "")
         usable = [u for u in map(_usable, sentences) if u and not _PREFACE.match(u)]
         for k, s in enumerate(usable):
-            score = (3.0 if _ASKS.search(s) or s.endswith("?") else 2.0 if _PROBLEM.search(s) else 0.0)
+            score = (0.0 if _TAG_QUESTION.search(s) else 3.0 if _ASKS.search(s) or s.endswith("?")
+                     else 2.0 if _PROBLEM.search(s) else 0.0)
             score += 0.5 * bool(re.search(r"\d", s)) + (k == 0) - 0.5 * k - 1.5 * n
             score -= 1.5 * (len(s.split()) <= 8 and bool(_VAGUE.search(s)))
             if best is None or score > best[0]:
