@@ -187,3 +187,14 @@ def test_a_tag_question_is_not_what_they_asked(assistant_with):
                                ("agent", "Let's look at the options.")))
     text = a.handover("kem", now=NOW).text
     assert "didn't I" not in text.split("\n")[0], text
+
+
+def test_rather_x_than_y_does_not_want_y(assistant_with):
+    a = assistant_with(contact("c1", "2026-02-10T10:00:00Z",
+                               ("agent", "Thanks for waiting, how can I help?"),
+                               ("customer", "To be honest I'd rather someone phoned me than do these chats, it's "
+                                            "easier to explain on the phone."), channel="chat"))
+    channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+    assert channel, "no channel read"
+    attrs = channel[-1].attributes
+    assert "chat" not in attrs.get("wanted", []) and "phone" in attrs.get("wanted", []), attrs

@@ -36,7 +36,8 @@ _WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best 
 # word is a noun, not the verb of "call it".
 _UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?!know\b|what\b|if\b|whether\b|how\b)"
                        r"\w+){0,3}? (e-?mails?|texts?|calls?|phone calls?|phoning|ringing|post|letters?|the mobile)\b"
-                       r"(?! (?:it|him|her|them|that|about|to|for|because|again|back|from|up|round)\b)", re.I)
+                       r"(?! (?:it|him|her|them|that|(?:me |us )?(?:about|to|for|because|again|back|from|up|round))\b)",
+                       re.I)
 _CH = (r"e-?mail|phone|post|letters?|texts?|text messages?|app|chat|branch|landline|mobile|paper|in writing|"
        r"calling|ringing|phoning|calls?")
 # The same channels as they come up in wishes: "Email's best for me", "I'd rather sort this over chat", "WhatsApp me
@@ -56,8 +57,11 @@ _ASKED_HOW = re.compile(r"\bhow (?:would|should|do) you (?:like|prefer|want)\b[^
                         r"hear|reach)|\b(?:by|via) (?:text|email|e-mail|post|phone) or (?:by |via )?(?:text|email|"
                         r"e-mail|post|phone)\b", re.I)
 # "email rather than phone", "in the branch than over the phone", "chat is much better for me than calling"
-_COMPARED = re.compile(rf"\b(?:by |in |on |over |via )?(?:the |an? )?(?P<a>{_CH})\b(?: (?!than\b)\w+){{0,5}}? than "
-                       rf"(?:by |in |on |over |via )?(?:the |an? )?(?P<b>{_CH})\b", re.I)
+# "I'd rather someone phoned me than do these chats": the verbs and plurals people compare with count too
+_CH_COMPARED = rf"{_CH}|chats|phoned|rang|emailed|e-mailed|texted|wrote"
+_COMPARED = re.compile(rf"\b(?:by |in |on |over |via )?(?:the |an? )?(?P<a>{_CH_COMPARED})\b(?: (?!than\b)\w+){{0,5}}? "
+                       rf"than (?:(?:do|doing|use|using|have|having) )?(?:by |in |on |over |via )?"
+                       rf"(?:the |an? |these |this |those )?(?P<b>{_CH_COMPARED})\b", re.I)
 _COMPARING = re.compile(r"\b(?:rather|prefer|better|easier)\b", re.I)
 _NOT_BY = re.compile(r"\b(?:don't|do not) (?:want|like) (?:anyone|anybody|you|people|them|someone) "
                      r"(?P<b>ringing|calling|phoning|texting|emailing|e-mailing) me\b(?! about)|"
@@ -75,7 +79,9 @@ _CHANNEL_NAMES = {"email": "email", "e-mail": "email", "emails": "email", "e-mai
                   "text message": "text", "text messages": "text", "calling": "phone", "ringing": "phone",
                   "phoning": "phone", "texting": "text", "emailing": "email", "e-mailing": "email", "chat": "chat",
                   "branch": "branch", "landline": "landline", "mobile": "mobile", "whatsapp": "WhatsApp",
-                  "face to face": "branch", "home number": "landline", "work number": "phone"}
+                  "face to face": "branch", "home number": "landline", "work number": "phone", "chats": "chat",
+                  "phoned": "phone", "rang": "phone", "emailed": "email", "e-mailed": "email", "texted": "text",
+                  "wrote": "post"}
 _ONLY = re.compile(r"\b(e-?mail|phone|post|text|letters?)(?: (?:or|and) (e-?mail|phone|post|text|letters?))? only\b",
                    re.I)
 _AGENT_NOTE = re.compile(r"\b(note|noted|updated your contact preferences|preferences?)\b", re.I)
@@ -266,6 +272,11 @@ def preferences(conversation: Conversation) -> list[Fact]:
                 (unwanted if way == "wanted" else wanted).discard(channel)
             if limits:
                 unwanted -= {"phone"} - {c for c, w in read.items() if w == "unwanted"}
+            if _COMPARING.search(text):  # "rather A than B" is explicit: B is not wanted, whatever else it says
+                for m in _COMPARED.finditer(text):
+                    if _channel(m.group("a")) != _channel(m.group("b")):
+                        wanted.discard(_channel(m.group("b")))
+                        unwanted.add(_channel(m.group("b")))
         for limit in limits:
             facts.append(make_fact(conversation, "preference", "contact time", f"Contact time: {limit}", [said],
                                    status="stated", valid_from=said.at, value=text, quote=text))
