@@ -198,3 +198,19 @@ def test_rather_x_than_y_does_not_want_y(assistant_with):
     assert channel, "no channel read"
     attrs = channel[-1].attributes
     assert "chat" not in attrs.get("wanted", []) and "phone" in attrs.get("wanted", []), attrs
+
+
+def test_a_complaint_the_customer_closes_is_not_open(assistant_with):
+    a = assistant_with(
+        contact("q1", "2026-07-08T10:00:00Z", ("customer", "I want to make a complaint, you keep sending letters "
+                                                           "addressed to my late mother."),
+                ("agent", "I'm so sorry. I've logged this as a formal complaint."), channel="email",
+                outcome="Complaint logged: letters to deceased."),
+        contact("q2", "2026-08-04T10:00:00Z", ("agent", "Dear Kemi, we have completed our investigation and removed "
+                                                        "the record. We are very sorry."),
+                ("customer", "Thank you. I'm happy for the complaint to be closed now."), channel="email",
+                outcome="Complaint upheld; customer confirmed satisfied."))
+    issues = [f for f in a.store.facts("kem") if f.kind == "issue"]
+    assert issues and issues[-1].status == "resolved", [(f.text, f.status) for f in issues]
+    texts = [a.handover("kem", now=NOW).text, *[s.text for s in a.suggestions("kem", now=NOW)]]
+    assert not any("is open" in t or "is sorted now" in t for t in texts), texts

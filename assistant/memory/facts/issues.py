@@ -21,7 +21,8 @@ _PROBLEM_WORDS = {
 }
 _OUTCOME = [(re.compile(r"\bunresolved|\bopen|raised|claim opened|pending\b", re.I), "open"),
             (re.compile(r"escalat", re.I), "escalated"),
-            (re.compile(r"resolved|closed|paid|final response", re.I), "resolved")]
+            (re.compile(r"resolved|closed|paid|final response|upheld|confirmed satisfied|customer satisfied|"
+                        r"no further action", re.I), "resolved")]
 _SPEAKERS = ("customer", "system")
 
 
@@ -92,7 +93,9 @@ def _problem(text: str) -> str:
 
 def _status(conversation: Conversation, first: Said) -> tuple[str, list[Said]]:
     escalation = [s for s in conversation.matching(lx.ESCALATED_RE) if s.index >= first.index]
-    resolution = [s for s in conversation.matching(lx.RESOLVED_RE) if s.index > first.index]
+    # a later turn settles it, or the customer's own sentence closes it ("happy for the complaint to be closed")
+    resolution = [s for s in conversation.matching(lx.RESOLVED_RE)
+                  if s.index > first.index or (s is first and s.speaker == "customer")]
     status, sources = "open", []
     if resolution:
         status, sources = "resolved", resolution[-1:]

@@ -236,6 +236,9 @@ RESOLVED_RE = re.compile(r"\b((?:glad (?:that's|it's) sorted)|gone through|(?:th
                          r"now) (?:all )?(?:sorted|fixed|resolved|unblocked|working|refunded|reversed|settled|paid)|"
                          r"i've (?:unblocked|fixed|reissued|refunded|reversed|removed|cancelled the|sorted)|"
                          r"(?:issue|problem|complaint|claim) (?:is|has been) (?:resolved|closed|settled|approved)|"
+                         # the customer closing it: "I'm happy for the complaint to be closed now"
+                         r"(?:happy|fine|ok|okay|content) for (?:the|my|this) (?:complaint|claim|case|issue|query) "
+                         r"to be (?:closed|resolved|settled|marked as resolved)|"
                          r"works? (?:fine|again|now)|(?:is|are) working (?:again|now)|problem solved)\b", re.I)
 REFERENCE_RE = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim|dispute|escalation)"
                           r"(?: (?:number|no\.?|id|ref))?(?: is)?[:#\s]+([A-Z]{1,5}[-/]?\d[\w-]{2,}|\d{5,})\b", re.I)
