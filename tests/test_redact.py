@@ -293,9 +293,10 @@ def test_an_inline_exchange_reads_the_agents_part(redactor: Redactor) -> None:
 
 
 def test_an_answer_after_a_clarifying_question_is_still_the_answer(redactor: Redactor) -> None:
-    masked = redact_interaction(call(("agent", "Could I take your PIN, please?"), ("customer", "The card one or the app?"),
-                                     ("agent", "The card, please."), ("customer", "Right, 8023."),
-                                     ("agent", "Thanks. What's the order number?"), ("customer", "55123")), redactor)
+    masked = redact_interaction(call(
+        ("agent", "Could I take your PIN, please?"), ("customer", "The card one or the app?"),
+        ("agent", "The card, please."), ("customer", "Right, 8023."),
+        ("agent", "Thanks. What's the order number?"), ("customer", "55123")), redactor)
     assert "8023" not in masked.turns[3].text, masked.turns[3].text
     assert masked.turns[5].text == "55123", "a new question ends the old one"
 
