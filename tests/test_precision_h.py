@@ -214,3 +214,21 @@ def test_a_complaint_the_customer_closes_is_not_open(assistant_with):
     assert issues and issues[-1].status == "resolved", [(f.text, f.status) for f in issues]
     texts = [a.handover("kem", now=NOW).text, *[s.text for s in a.suggestions("kem", now=NOW)]]
     assert not any("is open" in t or "is sorted now" in t for t in texts), texts
+
+
+def test_an_earlier_contact_is_dated_not_told_as_now(assistant_with):
+    a = assistant_with(contact("m1", "2026-10-09T10:00:00Z",
+                               ("customer", "I need to close my account here, we move to Gloucester in January."),
+                               ("agent", "No problem, we'll email you a final reading form the week before."),
+                               outcome="Customer moving out in January; final reading form to be sent before move."))
+    text = a.handover("kem", now=NOW).text
+    assert "before move on 9 October" not in text and "Recorded on 9 October: customer moving out" in text, text
+    assert "On 9 October: Kemi needs" in text, text
+
+
+def test_our_own_email_is_not_the_customer_getting_in_touch(assistant_with):
+    a = assistant_with(contact("e1", "2026-09-16T10:00:00Z",
+                               ("agent", "Dear Kemi, your upgrade to Full Fibre 900 is booked for 24 September."),
+                               ("customer", "Thanks, that's great, see you then."), channel="email"))
+    text = a.handover("kem", now=NOW).text
+    assert "Kemi got in touch" not in text and "We contacted Kemi" in text, text

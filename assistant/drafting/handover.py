@@ -127,13 +127,18 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     sections: dict[str, Lines] = {}
     sections["contacts"] = [line for line in (contact_line(ctx, inter, case) for inter in story[-MAX_DONE:]) if line]
     sections["done"] = steps_tried(ctx, story)
+    on_now = live(ctx, target)
     sections["reason"] = _reason(ctx, story, main_issue, target, asked)
+    last = sections["reason"][-1] if sections["reason"] else None
+    if not on_now and last is not None and not last.text.startswith("We "):
+        # "Tomasz needs to close his account" was true then: dated, not told as now ("We called" is past already)
+        dated = f"On {day_month(as_utc(target.started_at), ctx.now)}: {last.text}"
+        sections["reason"][-1] = last.model_copy(update={"text": dated})
     sections["status"] = _status(ctx, story, issues, target) + _case_line(case, target, issues)
     sections["provided"] = provided(ctx, story, target)
     sections["feeling"] = feeling(ctx, story, topic)
     sections["next_step"] = next_step(ctx, story)
     sections["who"] = profile(ctx)
-    on_now = live(ctx, target)
     sections["summary"] = synopsis_lines(target, ctx.name)
     if not on_now:  # an earlier contact: its "last week" and "tomorrow" are dated, nobody is introduced
         sections["summary"] = [s.model_copy(update={"text": reanchor(s.text, as_utc(target.started_at), ctx.now)})
@@ -237,8 +242,9 @@ def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, 
         opening = f"At least {len(story)} contacts about this since " \
                   f"{day_month(as_utc(first.started_at), ctx.now)} ({channels})"
     else:
-        opening = f"{ctx.name.capitalize() if ctx.name == 'the customer' else ctx.name} got in touch " \
-                  f"{when_past(as_utc(first.started_at), ctx.now)} by {channels}"
+        who = ctx.name.capitalize() if ctx.name == "the customer" else ctx.name
+        opening = (f"We contacted {ctx.name} " if _we_started(first) else f"{who} got in touch ") + \
+            f"{when_past(as_utc(first.started_at), ctx.now)} by {channels}"
     cites = [interaction_citation(i) for i in story[-3:]]
     reason = sections.get("reason", [])
     if asked is not None and (len(story) > 1 or not reason):
@@ -268,6 +274,12 @@ def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, 
         out.append(line)
         words += n
     return out
+
+
+def _we_started(inter: Interaction) -> bool:
+    """We wrote or rang first: the first words in the contact are ours."""
+    first = next((t for t in inter.turns if t.speaker in ("agent", "customer") and t.text.strip()), None)
+    return first is not None and first.speaker == "agent" and inter.channel in ("email", "letter", "sms")
 
 
 def _ordinal(n: int) -> str:
@@ -337,7 +349,12 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
     elif target.outcome:
         when = when_past(as_utc(target.started_at), ctx.now)
         outcome = target.outcome.strip().rstrip(".")
-        text = f"{outcome[:1].upper() + outcome[1:]} {when}" + (f", reference {ref}" if ref else "")
+        # the record's date leads, so it never reads as the date of something in the outcome ("before move on 9
+        # October" when the move is in January)
+        said = outcome[:1].lower() + outcome[1:] if outcome[1:2].islower() else outcome
+        short = len(outcome.split()) <= 3 and not re.search(r"\d|;", outcome)  # "Resolved on Wednesday" reads well
+        text = f"{outcome[:1].upper() + outcome[1:]} {when}" if short else f"Recorded {when}: {said}"
+        text += f", reference {ref}" if ref else ""
         out = [DraftSentence(text=sentence(text), citations=[interaction_citation(target, speaker=None)],
                              grounded=True)]
     else:

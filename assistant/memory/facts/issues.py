@@ -175,11 +175,17 @@ def _not_today(said: Said, conversation: Conversation) -> bool:
         _STORY.search(said.text) and statement.status in ("happened", "state"))
 
 
+# Tags that say how a contact went or where it came from, not what it is about ("Complaint: resolved")
+_NOT_A_SUBJECT = frozenset({"escalation", "complaint", "claim", "dispute", "branch visit", "resolved", "closed", "open",
+                            "upheld", "follow up", "follow-up", "callback", "repeat contact", "urgent", "vip",
+                            "goodwill", "outbound", "inbound", "email", "chat", "phone", "voice", "branch"})
+
+
 def _describe(topic: str, sources: list[Said], conversation: Conversation) -> str:
     """'Blocked debit card', 'Complaint: branch opening hours', 'Home insurance claim: burst pipe'."""
     if topic in ("complaint", "dispute") or topic.endswith("claim"):
         others = [t for t in conversation.interaction.tags if t.lower() not in topic and lx.best_topic(t) != topic
-                  and t.lower() not in ("escalation", "complaint", "claim", "dispute", "branch visit")]
+                  and t.lower() not in _NOT_A_SUBJECT]
         head = f"{topic[:1].upper()}{topic[1:]}"
         return f"{head}: {others[0]}" if others else head
     if topic in lx.UNMISTAKABLE_TOPICS:  # the phrase already says what went wrong: "Duplicate payment"
