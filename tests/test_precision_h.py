@@ -232,3 +232,36 @@ def test_our_own_email_is_not_the_customer_getting_in_touch(assistant_with):
                                ("customer", "Thanks, that's great, see you then."), channel="email"))
     text = a.handover("kem", now=NOW).text
     assert "Kemi got in touch" not in text and "We contacted Kemi" in text, text
+
+
+def test_no_call_as_a_complaint_is_no_wish(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-06T10:00:00Z",
+                               ("customer", "The engineer never came and I got no phone call, nothing, I waited in "
+                                            "all day."), ("agent", "I'm so sorry, let me look into that.")))
+    channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+    assert not channel, [(f.text, f.attributes.get("quote")) for f in channel]
+
+
+def test_a_promise_past_its_date_without_a_chase_says_check(assistant_with):
+    a = assistant_with(
+        contact("p1", "2026-10-27T10:00:00Z", ("customer", "My bill is wrong, it's estimated at £212."),
+                ("agent", "I'll send you a corrected bill by the 6th of November.")),
+        contact("p2", "2026-11-13T10:00:00Z", ("customer", "Hi, the boiler engineer is booked, just checking the "
+                                                           "time on the 20th."), ("agent", "Yes, 8 till 12.")))
+    text = a.handover("kem", interaction_id="p1", now=NOW).text
+    assert "overdue" not in text and "check whether it was done" in text, text
+
+
+def test_the_issue_raised_in_the_contact_handed_over_comes_first():
+    from assistant.drafting.handover import _main_issue
+    from assistant.models import Citation, Fact, Interaction
+
+    def issue(subject: str, iid: str) -> Fact:
+        return Fact(kind="issue", subject=subject, text=subject, status="open", customer_id="kem",
+                    recorded_at=datetime(2026, 11, 12, tzinfo=UTC), citations=[Citation(interaction_id=iid,
+                                                                                          turn_ids=["0"])])
+
+    target = Interaction.model_validate(contact("f2", "2026-11-12T10:20:00Z", ("customer", "About my mortgage.")))
+    target.tags = ["suspected fraud"]  # the case's tags may name an earlier contact's matter
+    chosen = _main_issue([issue("suspected fraud", "f1"), issue("mortgage overpayment", "f2")], target)
+    assert chosen is not None and chosen.subject == "mortgage overpayment"

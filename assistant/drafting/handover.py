@@ -291,10 +291,12 @@ def _main_issue(issues: list[Fact], target: Interaction) -> Fact | None:
     tags = " ".join(target.tags).lower()
 
     def rank(f: Fact) -> tuple[int, int, int, float]:
+        # the contact handed over says what it is about first: an issue of an earlier contact that the case
+        # swept in is not the headline of a handover about something else
         in_tags = int(bool(f.subject) and f.subject.lower() in tags)
         in_target = int(any(c.interaction_id == target.interaction_id for c in f.citations))
         is_open = int(f.status.lower() in {"open", "escalated", ""})
-        return in_tags, is_open, in_target, (f.recorded_at.timestamp() if f.recorded_at else 0.0)
+        return in_target, in_tags, is_open, (f.recorded_at.timestamp() if f.recorded_at else 0.0)
 
     return max(issues, key=rank) if issues else None
 

@@ -199,6 +199,8 @@ def next_step(ctx: CustomerContext, story: list[Interaction]) -> Lines:
         due = due_time(f)
         if due and timing(f, ctx.now) == "overdue":
             text += f" (due {day_month(due_day(due), ctx.now)}, now overdue)"
+        elif due and timing(f, ctx.now) == "past":  # the customer has been back since without chasing it
+            text += f" (was due {day_month(due_day(due), ctx.now)}; check whether it was done)"
         elif timing(f, ctx.now) == "today":
             text += " (due today)"
         out.append(DraftSentence(text=sentence(text), citations=list(f.citations)))

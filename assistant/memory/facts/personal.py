@@ -34,7 +34,9 @@ _WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best 
                      r"(e-?mail|phone|post|letter|text|app|paper|in writing|ring|call)", re.I)
 # The words between never open a clause ("I don't know what you call it" is no refusal of calls), and the channel
 # word is a noun, not the verb of "call it".
-_UNWANTED = re.compile(r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?!know\b|what\b|if\b|whether\b|how\b)"
+# "I got no phone call" / "nobody rang, no call, nothing" is a complaint about us, not a wish
+_UNWANTED = re.compile(r"(?<!\bgot )(?<!\bhad )(?<!\bgiven )(?<!\breceived )(?<!\bwas )(?<!\bthere's )(?<!\bbut )"
+                       r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?!know\b|what\b|if\b|whether\b|how\b)"
                        r"\w+){0,3}? (e-?mails?|texts?|calls?|phone calls?|phoning|ringing|post|letters?|the mobile)\b"
                        r"(?! (?:it|him|her|them|that|(?:me |us )?(?:about|to|for|because|again|back|from|up|round))\b)",
                        re.I)
@@ -183,11 +185,18 @@ def _time_refused(said: Said, conversation: Conversation) -> bool:
     return m is not None and any(t.i in scope for t in doc if m.start() <= t.idx < m.end())
 
 
+_RECEIVING = {"get", "have", "receive", "be", "hear", "see"}
+
+
 def _refusal(t: Token) -> bool:
     """A negated channel word that tells us what not to do: an order with no subject ("never text me", "please
     don't ring"), "no calls", "not by phone"."""
     if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
-        return True
+        # "no calls, please" refuses; "I got no phone call" / "there was no call" complains that none came
+        return not (t.dep_ in {"dobj", "attr", "nsubj"} and t.head.lemma_ in _RECEIVING)
+    if t.dep_ == "compound" and any(c.dep_ == "det" and c.lower_ == "no" for c in t.head.children) and \
+            t.head.dep_ in {"dobj", "attr", "nsubj"} and t.head.head.lemma_ in _RECEIVING:
+        return False  # "no phone call" as above, the channel word a compound
     if t.head.lower_ == "by" and any(c.dep_ == "neg" for c in t.head.head.children) or t.head.lower_ == "by" and \
             any(c.lower_ == "not" for c in t.head.children):
         return True
