@@ -265,3 +265,12 @@ def test_the_issue_raised_in_the_contact_handed_over_comes_first():
     target.tags = ["suspected fraud"]  # the case's tags may name an earlier contact's matter
     chosen = _main_issue([issue("suspected fraud", "f1"), issue("mortgage overpayment", "f2")], target)
     assert chosen is not None and chosen.subject == "mortgage overpayment"
+
+
+def test_the_name_asked_for_is_used_not_quoted_back_as_a_suggestion(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-20T10:00:00Z",
+                               ("customer", "hi tasha, call me Hal lol, nobody says Kemi."),
+                               ("customer", "Email's best for me, I'm on shifts."), channel="chat"))
+    assert a.greeting("kem", now=NOW).text.startswith("Hello Hal")
+    texts = [s.text for s in a.suggestions("kem", now=NOW)]
+    assert not any("call me Hal" in t for t in texts), texts

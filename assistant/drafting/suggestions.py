@@ -219,7 +219,10 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
             text=f"{verb} {whose} {event}: \u201c{events.phrase(f, ctx)}\u201d", reason=_said(ctx, f),
             kind="relationship", citations=list(f.citations), score=round(min(0.75, 0.35 + score / 4), 3),
             topic=f.subject or event))
-    for f in ctx.of("preference")[-2:]:
+    # the name asked for is already the greeting's first word: a quote of "hi tasha, call me Hal lol" adds nothing
+    wishes = [f for f in ctx.of("preference") if not (f.subject == "form of address" and ctx.known_name
+                                                       and (f.attributes or {}).get("name") == ctx.known_name)]
+    for f in wishes[-2:]:
         # In the words given (the reason dates them): memory's paraphrase of a wish can invert it.
         speaker, words, _ = words_of(ctx, f)
         if words:
