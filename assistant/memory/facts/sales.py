@@ -301,8 +301,10 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
         return facts
     earlier = [f for f in facts if f.kind == "offer" and f.subject == product]
     sources = [s for s in conversation.matching(lx.PRODUCT_RE) if product in _named_products(s, conversation)][-1:]
-    sources.append(conversation.said[-1])
-    at = conversation.said[-1].at
+    # the customer's own answer to it cites the decision ("maybe after the summer"), not the call's last words
+    answer = next((s for s in conversation.after(sources[0], turns=2, speaker="customer")), None) if sources else None
+    sources.append(answer or conversation.said[-1])
+    at = sources[-1].at
     day = fmt_day(at)
     text = {"accepted": f"Accepted the {product} offer on {day}",
             "declined": _declined_text(product, reason, day),
