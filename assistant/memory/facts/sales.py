@@ -314,6 +314,8 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
                      valid_to=at + timedelta(days=cooldown_days) if status == "declined" else None,
                      offer=offer_text, response=conversation.interaction.outcome, product=product,
                      reason=reason if status == "declined" else None, source="recorded outcome")
+    if answer is None and earlier:  # the product is not in our words list: the offer as read says where it was
+        fact = fact.model_copy(update={"citations": list(earlier[-1].citations)})
     out = [f for f in facts if not (f.kind == "offer" and f.subject == product)]
     if status == "declined":  # "not interested" (or not eligible) ends the whole sale, add-ons included
         out = [_declined(f, conversation, reason, cooldown_days) if f.kind == "offer" and f.status == "pending"
