@@ -286,3 +286,33 @@ def test_a_recorded_decline_cites_the_customers_answer(assistant_with):
     offers = [f for f in a.store.facts("kem") if f.kind == "offer"]
     assert offers and offers[-1].status == "declined"
     assert "4" not in offers[-1].citations[0].turn_ids and "2" in offers[-1].citations[0].turn_ids, offers[-1].citations
+
+
+def test_the_short_name_they_go_by_is_used(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-17T10:00:00Z",
+                               ("customer", "Hi Tanya, it's Kem Oduya, I think I talked to you back in August?"),
+                               ("agent", "Hi, yes, how can I help?")))
+    assert a.greeting("kem", now=NOW).text.startswith("Hello Kem"), a.greeting("kem", now=NOW).text
+    assert not a.greeting("kem", now=NOW).text.startswith("Hello Kemi")
+
+
+def test_everybody_goes_with_a_name_is_the_name_to_use(assistant_with):
+    a = assistant_with(contact("c1", "2026-08-20T10:00:00Z",
+                               ("customer", "The account's under Kemi, but honestly everybody just goes with Kay."),
+                               ("agent", "Got it.")))
+    assert a.greeting("kem", now=NOW).text.startswith("Hello Kay")
+
+
+def test_no_call_in_a_story_of_what_happened_is_no_wish(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-06T10:00:00Z",
+                               ("customer", "I sat in all Wednesday, eight till six, nobody, no phone call, nothing."),
+                               ("agent", "I'm so sorry.")))
+    assert not [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+
+
+def test_an_introduction_without_a_name_does_not_call_them_the_customer(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-25T08:55:00Z",
+                               ("customer", "My card has been taken by the machine outside the station."),
+                               ("agent", "I'll pass you to our card team.")), name=None)
+    text = a.handover("kem", now=NOW, team="card team").text
+    assert "The customer, I" not in text and "the customer, I" not in text, text

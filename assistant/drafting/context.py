@@ -36,9 +36,12 @@ class CustomerContext:
         asked = [f for f in self.of("preference") if f.subject == "form of address" and f.attributes.get("name")]
         if asked:
             return asked[-1:]
-        if self.customer.first_name:
-            return []
-        return [f for f in self.of("detail") if f.subject == "name" and f.attributes.get("name")][-1:]
+        given = [f for f in self.of("detail") if f.subject == "name" and f.attributes.get("name")][-1:]
+        first = self.customer.first_name
+        if first and given and str(given[0].attributes["name"]).lower() != first.lower() and \
+                first.lower().startswith(str(given[0].attributes["name"]).lower()[:2]):
+            return given  # "it's Mari Vega" from Marisol, "this is Rafi" from Rafael: the short form they go by
+        return [] if first else given
 
     @property
     def known_name(self) -> str | None:

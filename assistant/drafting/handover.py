@@ -431,5 +431,9 @@ def introduction(ctx: CustomerContext, target: Interaction, story: list[Interact
     to_colleague = told + (f"; {'; '.join(extras)}" if extras else "")
     used = [s.citations for key in ("headline", "done", "provided", "next_step") for s in sections.get(key, [])]
     cites = merge_citations(*used) or [interaction_citation(target)]
+    if ctx.known_name is None and to_customer.startswith(f"{ctx.name}, "):
+        # no name to call them by: "The customer, I'm going to pass you..." is no way to speak to anyone
+        rest = to_customer[len(ctx.name) + 2:]
+        to_customer = rest[:1].upper() + rest[1:]
     return [DraftSentence(text=sentence(to_customer), citations=cites, grounded=True),
             DraftSentence(text=sentence(to_colleague), citations=cites, grounded=True)]

@@ -44,6 +44,9 @@ _TITLED = rf"{_TITLE} [A-Z][\w-]+(?!['’]s)"
 # explicit; the others count when the agent then addresses the customer by that name (_addressed_as).
 _OFFERED_RE = re.compile(rf"\b(?:[Ee]very(?:one|body)|[Aa]ll my friends|[Mm]y friends|[Pp]eople|[Mm]ost people) "
                          rf"calls? me (?P<explicit>{_NAME})\b|"
+                         rf"\b(?:[Ee]very(?:one|body)|[Pp]eople) (?:just )?(?:goes|go) (?:with|by) "
+                         rf"(?P<explicit3>{_NAME})\b|"
+                         rf"\bI (?:usually |just )?go by (?P<explicit4>{_NAME})\b|"
                          rf"(?:^|[(\n])\s*(?P<explicit2>{_NAME}) to (?:every(?:one|body)|my friends|friends)\b|"
                          rf"\b(?P<fine>{_TITLED}|{_NAME})(?: is|'s|’s) (?:fine|grand|ok|okay|good)\b|"
                          rf"\b(?:[Ii]t's|[Ii]t is|I'm|I am|[Tt]his is) (?P<titled>{_TITLED})\b")
@@ -138,7 +141,7 @@ def _offered_name(conversation: Conversation) -> Fact | None:
             single = " " not in name
             if single and not plausible_name(name):
                 continue
-            explicit = bool(m.group("explicit") or m.group("explicit2"))
+            explicit = bool(m.group("explicit") or m.group("explicit2") or m.group("explicit3") or m.group("explicit4"))
             if explicit or _addressed_as(conversation, name, said):
                 text = f"Likes to be called {name}" if single else f"Address as {name}"
                 return make_fact(conversation, "preference", "form of address", text, [said], status="stated",

@@ -36,6 +36,7 @@ _WANTED = re.compile(r"\b(?:only|prefer(?:s)?(?: us to| you to)?|rather|by|best 
 # word is a noun, not the verb of "call it".
 # "I got no phone call" / "nobody rang, no call, nothing" is a complaint about us, not a wish
 _UNWANTED = re.compile(r"(?<!\bgot )(?<!\bhad )(?<!\bgiven )(?<!\breceived )(?<!\bwas )(?<!\bthere's )(?<!\bbut )"
+                       r"(?<!\bnobody, )(?<!\bnothing, )"
                        r"\b(?:no|not|never|don't|do not|can't get on with)(?: (?!know\b|what\b|if\b|whether\b|how\b)"
                        r"\w+){0,3}? (e-?mails?|texts?|calls?|phone calls?|phoning|ringing|post|letters?|the mobile)\b"
                        r"(?! (?:it|him|her|them|that|(?:me |us )?(?:about|to|for|because|again|back|from|up|round))\b)",
@@ -192,10 +193,11 @@ def _refusal(t: Token) -> bool:
     """A negated channel word that tells us what not to do: an order with no subject ("never text me", "please
     don't ring"), "no calls", "not by phone"."""
     if any(c.dep_ == "det" and c.lower_ == "no" for c in t.children):
-        # "no calls, please" refuses; "I got no phone call" / "there was no call" complains that none came
-        return not (t.dep_ in {"dobj", "attr", "nsubj"} and t.head.lemma_ in _RECEIVING)
-    if t.dep_ == "compound" and any(c.dep_ == "det" and c.lower_ == "no" for c in t.head.children) and \
-            t.head.dep_ in {"dobj", "attr", "nsubj"} and t.head.head.lemma_ in _RECEIVING:
+        # "no calls, please" refuses; "I got no phone call" / "there was no call" complains that none came, as
+        # does "no phone call" in a story told in the past ("I sat in all day, nobody, no phone call, nothing")
+        return not (t.dep_ in {"dobj", "attr", "nsubj"} and t.head.lemma_ in _RECEIVING or t.sent.root.tag_ == "VBD")
+    if t.dep_ == "compound" and any(c.dep_ == "det" and c.lower_ == "no" for c in t.head.children) and (
+            t.head.dep_ in {"dobj", "attr", "nsubj"} and t.head.head.lemma_ in _RECEIVING or t.sent.root.tag_ == "VBD"):
         return False  # "no phone call" as above, the channel word a compound
     if t.head.lower_ == "by" and any(c.dep_ == "neg" for c in t.head.head.children) or t.head.lower_ == "by" and \
             any(c.lower_ == "not" for c in t.head.children):
