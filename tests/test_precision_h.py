@@ -316,3 +316,16 @@ def test_an_introduction_without_a_name_does_not_call_them_the_customer(assistan
                                ("agent", "I'll pass you to our card team.")), name=None)
     text = a.handover("kem", now=NOW, team="card team").text
     assert "The customer, I" not in text and "the customer, I" not in text, text
+
+
+@pytest.mark.parametrize(("said", "status"), [
+    ("We're hoping to move to Leeds in the spring, we've had an offer accepted on a house.", "wish"),
+    ("I rang in January about moving to Leeds.", "question"),
+    ("We're thinking about moving to Leeds.", "planned"),
+])
+def test_hoping_and_a_call_about_moving_are_no_move_that_happened(said, status):
+    from assistant.language.grammar import grammar
+    from assistant.language.reading import read
+    doc = grammar().one(said)
+    verb = next(t.i for t in doc if t.lower_ in {"move", "moving"})
+    assert read(doc, verb).status == status

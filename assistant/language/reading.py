@@ -58,6 +58,8 @@ def people() -> tuple[dict[str, str], frozenset[str]]:
 _FIRST_PERSON = {"i", "we", "me", "us", "my", "our", "mine", "ours", "myself", "ourselves"}
 _THIRD_PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "their"}
 _CONDITION_MARKS = {"if", "unless", "supposing", "suppose", "whether", "case"}
+# The small English model's lemmatiser slips on a few words that matter here ("hoping" -> "hop")
+_LEMMA_FIXES = {"hoping": "hope", "hoped": "hope", "hopes": "hope"}
 _WISH_HEADS = {"hope", "wish", "want", "like", "love", "dream", "fancy", "rather", "prefer"}
 _CANCEL_LEMMAS = {"cancel", "scrap", "postpone", "shelve", "abandon", "drop"}
 _HABIT_WORDS = {"whenever", "always", "usually", "normally", "often", "generally", "typically"}
@@ -157,6 +159,10 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
         return "hypothetical", 0.85
     if _question(doc, predicate):
         return "question", 0.85
+    if predicate.tag_ == "VBG" and predicate.dep_ == "pcomp" and predicate.head.lower_ in {"about", "regarding"}:
+        if predicate.head.head.lemma_ in {"think", "talk", "consider"}:
+            return "planned", 0.6  # "we're thinking about moving": a plan, loosely held
+        return "question", 0.7  # "I rang in January about moving": what a contact was about, not news
     if any(c.dep_ == "mark" and c.lower_ in {"until", "till", "once"} for c in predicate.children):
         return "expected", 0.75  # "until the baby's here": a time still to come
     if any(t.lower_ in _HABIT_WORDS for t in doc) or ("every" in lowered and "time" in lowered):
@@ -170,7 +176,7 @@ def _status(doc: Doc | Span, word: Token, predicate: Token) -> tuple[Status, flo
     if {t.lower_ for t in clause} & _EXPECT_WORDS or "on the way" in doc.text.lower():
         return "expected", 0.9
     for verb in chain[1:]:
-        head = verb.lemma_.lower()
+        head = _LEMMA_FIXES.get(verb.lower_, verb.lemma_.lower())
         if head in _WISH_HEADS and head != "like" and predicate.i in {x.i for x in verb.subtree} \
                 or verb.lower_ == "like" and any(c.lower_ in {"would", "'d"} for c in verb.children):
             return "wish", 0.75
