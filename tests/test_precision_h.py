@@ -329,3 +329,14 @@ def test_hoping_and_a_call_about_moving_are_no_move_that_happened(said, status):
     doc = grammar().one(said)
     verb = next(t.i for t in doc if t.lower_ in {"move", "moving"})
     assert read(doc, verb).status == status
+
+
+def test_a_live_contact_does_not_claim_no_check_was_made(assistant_with):
+    a = assistant_with(
+        contact("v1", "2026-10-02T10:00:00Z", ("agent", "Thanks, you're verified. How can I help?"),
+                ("customer", "My internet drops every evening around eight.")),
+        contact("v2", "2026-11-25T08:50:00Z", ("agent", "Can you confirm the last four digits of your phone?"),
+                ("customer", "0135."), ("agent", "Lovely, thank you."),
+                ("customer", "My internet is still dropping every evening around eight.")))
+    provided = " ".join(a.handover("kem", interaction_id="v2", now=NOW).sections["provided"])
+    assert "unless it was done in this contact" in provided and "2 October" in provided, provided

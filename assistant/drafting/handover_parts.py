@@ -93,6 +93,10 @@ def provided(ctx: CustomerContext, story: list[Interaction], target: Interaction
         this_one = inter.interaction_id == target.interaction_id and live(ctx, target)
         if this_one or timedelta(0) <= ctx.now - at <= window:
             text = f"Already verified by {channel} {_ago(at, ctx.now)}: {what}; no need to ask again"
+        elif live(ctx, target) and inter.interaction_id != target.interaction_id:
+            # we may have missed a check made in this very contact: say what we saw, not that none was made
+            text = f"No identity check seen in this contact; last verified on {day_month(at, ctx.now)} by " \
+                   f"{channel} ({what}); verify again unless it was done in this contact"
         else:
             text = f"Identity last checked on {day_month(at, ctx.now)} by {channel} ({what}); verify again"
         out.append(DraftSentence(text=sentence(text), citations=cites, grounded=True))
