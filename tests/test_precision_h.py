@@ -340,3 +340,18 @@ def test_a_live_contact_does_not_claim_no_check_was_made(assistant_with):
                 ("customer", "My internet is still dropping every evening around eight.")))
     provided = " ".join(a.handover("kem", interaction_id="v2", now=NOW).sections["provided"])
     assert "unless it was done in this contact" in provided and "2 October" in provided, provided
+
+
+def test_a_question_about_channels_is_no_wish(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-03T10:00:00Z",
+                               ("agent", "We'll send you the complaint outcome."),
+                               ("customer", "By letter or phone?"), ("agent", "By letter.")))
+    assert not [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+
+
+def test_a_request_for_a_channel_still_counts(assistant_with):
+    a = assistant_with(contact("c1", "2026-11-03T10:00:00Z",
+                               ("customer", "Could you email me the outcome instead of posting it, please?"),
+                               ("agent", "Of course.")))
+    channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+    assert channel and "email" in channel[-1].attributes.get("wanted", []), [f.attributes for f in channel]

@@ -227,6 +227,9 @@ def _welcomed(t: Token) -> bool:
                for x in chain)
 
 
+_ASKING_FOR = re.compile(r"\b(?:can|could|would|will) (?:you|someone|somebody|anyone)\b|\bplease\b|\bpls\b|"
+                         r"^\W*(?:can|could|would|will|may|is it possible|is there any way)\b|\bfrom now on\b|"
+                         r"\binstead\b", re.I)
 # "call me Hal", "don't call me Robert", "everyone calls me Len": naming, not phoning
 _NAMING = re.compile(r"\bcall(?:s|ed|ing)? me (?:by )?(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr|Doctor)\.? )?(?P<name>[A-Z][a-z]+)\b")
 
@@ -253,6 +256,8 @@ def preferences(conversation: Conversation) -> list[Fact]:
         text, lowered = said.text, said.text.lower()
         if _names_only(text):
             continue  # "don't call me Robert" is about a name, not the phone
+        if said.speaker == "customer" and text.rstrip().endswith("?") and not _ASKING_FOR.search(text):
+            continue  # "By letter or phone?" asks which; "could you email it to me?" asks for one
         wanted = {_channel(m.group(1)) for m in _WANTED.finditer(text)}
         for m in _ONLY.finditer(text):
             wanted |= {_channel(g) for g in m.groups() if g}
