@@ -355,3 +355,23 @@ def test_a_request_for_a_channel_still_counts(assistant_with):
                                ("agent", "Of course.")))
     channel = [f for f in a.store.facts("kem") if f.subject == "contact channel"]
     assert channel and "email" in channel[-1].attributes.get("wanted", []), [f.attributes for f in channel]
+
+
+def test_a_time_in_reported_speech_is_not_reanchored_to_the_report():
+    from assistant.language.time import reanchor
+    said, now = datetime(2026, 11, 16, 15, tzinfo=UTC), datetime(2026, 11, 24, 9, tzinfo=UTC)
+    reported = "I called on the 5th and the guy said someone would call early next week to book a tech."
+    assert "[the week of 23 Nov" not in reanchor(reported, said, now)
+    assert "[the week of 23 Nov 2026]" in reanchor("Someone will call you early next week.", said, now)
+
+
+def test_an_issue_of_an_earlier_contact_is_told_as_it_stood_then(assistant_with):
+    a = assistant_with(
+        contact("d1", "2026-02-03T10:00:00Z", ("customer", "My debit card got declined at the petrol station, "
+                                                           "reference CARD-55120."),
+                ("agent", "I can see a block on it, reference CARD-55120.")),
+        contact("d2", "2026-11-24T08:55:00Z", ("customer", "About reference CARD-55120, I'm travelling to Ohio in "
+                                                           "December, can you add a travel note?"),
+                ("agent", "Yes, I'll add that now.")))
+    status = " ".join(a.handover("kem", interaction_id="d2", now=NOW).sections.get("status", []))
+    assert "declined debit card was open when last mentioned, on 3 February" in status, status

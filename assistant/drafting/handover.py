@@ -346,7 +346,14 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
     if issues:
         f = issues[-1]
         ref = (f.attributes or {}).get("reference") or ref
-        text = f"{the(issue_words(f)).capitalize()} is {f.status or 'open'}" + (f", reference {ref}" if ref else "")
+        named = the(issue_words(f)).capitalize()
+        here = any(c.interaction_id == target.interaction_id for c in f.citations)
+        last = max((as_utc(i.started_at) for i in story if any(c.interaction_id == i.interaction_id
+                                                                for c in f.citations)), default=None)
+        # said in the present only when this contact raised or updated it; else as it stood when last mentioned
+        text = f"{named} is {f.status or 'open'}" if here or last is None else \
+            f"{named} was {f.status or 'open'} when last mentioned, {when_past(last, ctx.now)}"
+        text += f", reference {ref}" if ref else ""
         out = [DraftSentence(text=sentence(text), citations=list(f.citations), grounded=True)]
     elif target.outcome:
         when = when_past(as_utc(target.started_at), ctx.now)

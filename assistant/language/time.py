@@ -384,6 +384,11 @@ _RELATIVE = re.compile(
 _SAME_DAY = re.compile(r"\b(?:this (?:morning|afternoon|evening)|(?:earlier|later) today|today|tonight)\b", re.I)
 
 
+# Reported speech: the time words belong to when it was first said, which we do not know here
+_REPORTED = re.compile(r"\b(?:said|told (?:me|us|him|her|them)|promised|was told|were told|assured)\b[^.!?]*"
+                       r"\b(?:would|'d|was going to|were going to|will)\b", re.I)
+
+
 def reanchor(text: str, said_at: datetime, now: datetime) -> str:
     """Words like "this morning" or "next week", shown on a later day, with the date they meant in brackets:
     "the engineer came this morning" said on 2 Mar reads "the engineer came this morning [2 Mar 2026]"."""
@@ -393,6 +398,9 @@ def reanchor(text: str, said_at: datetime, now: datetime) -> str:
 
     def dated(m: re.Match[str]) -> str:
         phrase = m.group(0)
+        sentence_before = re.split(r"[.!?]\s", text[:m.start()])[-1]
+        if _REPORTED.search(sentence_before):
+            return phrase  # "he said someone would call next week": their next week, not the one after we read it
         if _SAME_DAY.fullmatch(phrase):
             return f"{phrase} [{fmt_day(said_at)}]"
         if phrase.lower() == "last night":
