@@ -375,3 +375,9 @@ def test_an_issue_of_an_earlier_contact_is_told_as_it_stood_then(assistant_with)
                 ("agent", "Yes, I'll add that now.")))
     status = " ".join(a.handover("kem", interaction_id="d2", now=NOW).sections.get("status", []))
     assert "declined debit card was open when last mentioned, on 3 February" in status, status
+
+
+def test_a_message_nobody_answered_is_no_step_tried(read_facts):
+    facts = read_facts(("customer", "I sent a secure message two weeks ago and nobody answered, well, a computer "
+                                    "answered."), ("agent", "I'm sorry about that."))
+    assert not [f for f in facts if f.kind == "action"], [f.text for f in facts if f.kind == "action"]

@@ -38,6 +38,9 @@ def _lemmas() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["not_steps"]), frozenset(data["customer_steps"])
 
 
+_UNANSWERED = re.compile(r"\b(?:nobody|no one|no-one|nothing|never heard|no reply|no answer|no response)\b", re.I)
+
+
 def action_candidates(conversation: Conversation) -> list[Said]:
     return [s for s in conversation.said if s.speaker in ("agent", "customer") and _CANDIDATE.search(s.text)
             and not s.text.rstrip().endswith("?")]
@@ -71,6 +74,8 @@ def actions(conversation: Conversation) -> list[Fact]:
         if said.speaker == "customer" and (root.lemma_.lower() not in customer_steps or not any(
                 c.dep_ in {"dobj", "prt", "xcomp"} for c in root.children)):
             continue  # "I restarted the router", "I turned it off": a step has a thing it was done to
+        if said.speaker == "customer" and _UNANSWERED.search(said.text):
+            continue  # "I sent a message two weeks ago and nobody answered": a complaint about us, not a step
         # from the "I" to the end of the step's own clause: "I've blocked the card and I'm going to transfer
         # you" tried one thing (the next "I" is another step, or the handover itself); "and it came back clear" stays
         own = [c for c in root.children if c.dep_ == "conj" and any(
