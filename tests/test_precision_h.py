@@ -381,3 +381,18 @@ def test_a_message_nobody_answered_is_no_step_tried(read_facts):
     facts = read_facts(("customer", "I sent a secure message two weeks ago and nobody answered, well, a computer "
                                     "answered."), ("agent", "I'm sorry about that."))
     assert not [f for f in facts if f.kind == "action"], [f.text for f in facts if f.kind == "action"]
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("Is it OK to give her a ring first thing?", ("preference",)),
+    ("Are we due to send her anything?", ("promise",)),
+])
+def test_a_question_no_pattern_knows_is_read_by_the_classifier(embedder, settings, question, kinds):
+    import numpy as np
+
+    from assistant.language.classifiers import load
+    from assistant.memory.intents import fact_question
+    assert fact_question(question) is None  # no pattern knows these wordings
+    scores = load("fact_questions", settings.embedding_model).predict(np.asarray(embedder.embed_batch([question])))[0]
+    got = fact_question(question, scores)
+    assert got is not None and got.kinds == kinds, scores

@@ -14,7 +14,7 @@ from importlib import resources
 
 import numpy as np
 
-NAMES = ("offer_replies", "commitments", "agent_offers", "life_events", "life_kinds")
+NAMES = ("offer_replies", "commitments", "agent_offers", "life_events", "life_kinds", "fact_questions")
 
 
 @dataclass(frozen=True)

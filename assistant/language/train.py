@@ -23,6 +23,8 @@ _SOURCES = {
     "offer_replies": ("offer_replies", lambda r: (r["reply"], r["label"])),
     "commitments": ("commitments", lambda r: (r["text"], r["label"])),
     "agent_offers": ("agent_offers", lambda r: (r["text"], r["label"])),
+    # which facts an agent's question asks about (ask answers from memory first)
+    "fact_questions": ("fact_questions", lambda r: (r["text"], r["label"])),
     # is it news in someone's life at all (anything but a what-if, a question, a state or an idiom)?
     "life_events": ("life_statements", lambda r: (r["text"], "event" if r["status"] not in (
         "not_event", "hypothetical", "question") and r["about"] != "none" else "not_event")),

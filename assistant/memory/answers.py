@@ -11,6 +11,7 @@ import numpy as np
 
 from assistant.embedding import VectorCache
 from assistant.language import noise
+from assistant.language.classifiers import load
 from assistant.language.time import fmt_day, question_time
 from assistant.language.words import clip, sentences, topic_tokens
 from assistant.memory.answer_llm import llm_answer
@@ -78,6 +79,13 @@ class Answerer:
         return _draft(customer, [DraftSentence(text=f"I can't find anything about that in {whose}'s history.")],
                       route="none")
 
+    def _question_scores(self, question: str) -> dict[str, float] | None:
+        """The question classifier's reading, only needed when no pattern knows the wording."""
+        classifier = load("fact_questions", self.settings.embedding_model)
+        if classifier is None or fact_question(question) is not None:
+            return None
+        return classifier.predict(np.asarray(self.retriever.embedder.embed_batch([question])))[0]
+
     def _names_a_stranger(self, customer: Customer, question: str) -> bool:
         names = [n for n in NAME.findall(question) if n.lower() not in NOT_NAMES]
         if not names:
@@ -92,14 +100,14 @@ class Answerer:
     def _from_facts(self, customer: Customer, question: str, hits: list[Hit], now: datetime):  # type: ignore[no-untyped-def]
         """List and status questions ("what products does she have?", "any open issues?"); questions after a
         detail ("who was it escalated to?", "why...") go to the evidence instead."""
-        intent = fact_question(question)
+        intent = fact_question(question, self._question_scores(question))
         if intent is None or DETAIL_QUESTION.match(question):
             return None
         facts = matching_facts(self.memory.facts(customer.customer_id, now=now), question, intent)
         if not facts:
             # A list question memory has no fact for gets that answer, not quotes that merely sound alike.
             none = _NONE_ON_RECORD.get((intent.kinds, intent.statuses))
-            if none and not topic_of(question, intent):
+            if none and not topic_of(question, intent) and not intent.guessed:
                 return "facts", [DraftSentence(text=none)]
             return None
         facts = sorted(facts, key=lambda f: f.recorded_at or datetime.min.replace(tzinfo=now.tzinfo))[-MAX_FACTS:]

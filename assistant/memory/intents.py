@@ -14,6 +14,7 @@ class FactQuestion:
     kinds: tuple[str, ...]
     statuses: tuple[str, ...] = ()  # only facts with one of these statuses (empty: any)
     intent_words: frozenset[str] = frozenset()  # stems that named the kind, not the topic
+    guessed: bool = False  # read by the classifier, not a pattern: never grounds "none on record"
 
 
 _INTENTS: list[tuple[re.Pattern[str], tuple[str, ...], tuple[str, ...]]] = [
@@ -64,7 +65,32 @@ keep ongoing still going ok okay when can could should ring phone call text emai
 """))
 
 
-def fact_question(question: str) -> FactQuestion | None:
+# The question classifier's labels (language/data/fact_questions.jsonl) -> the facts they ask about
+_LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "declined": (("offer",), ("declined",)), "offer": (("offer",), ()), "product": (("product",), ()),
+    "promise": (("promise",), ()), "open_issue": (("issue",), ("open", "escalated")), "issue": (("issue",), ()),
+    # life events are left to the evidence: a paraphrased event read wrongly is worse than the customer's words
+    "preference": (("preference",), ()),
+    "consent": (("consent", "preference"), ()), "verification": (("verification",), ()),
+    "sentiment": (("sentiment",), ()),
+}
+QUESTION_FLOOR = 0.35  # the classifier's probability (12 labels) for a wording no pattern knows; set on sets f, h, j
+
+
+def fact_question(question: str, scores: dict[str, float] | None = None) -> FactQuestion | None:
+    """The facts a question asks about: the patterns first; where none matches, the question classifier's
+    reading of it (`scores`, label -> probability), when it is sure enough."""
+    found = _from_patterns(question)
+    if found is not None or not scores:
+        return found
+    label, p = max(scores.items(), key=lambda kv: kv[1])
+    if label not in _LABELS or p < QUESTION_FLOOR:
+        return None
+    kinds, statuses = _LABELS[label]
+    return FactQuestion(kinds, statuses, _INTENT_VOCAB, guessed=True)
+
+
+def _from_patterns(question: str) -> FactQuestion | None:
     kinds: list[str] = []
     statuses: list[str] = []
     for pattern, k, s in _INTENTS:
