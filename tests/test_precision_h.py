@@ -396,3 +396,22 @@ def test_a_question_no_pattern_knows_is_read_by_the_classifier(embedder, setting
     scores = load("fact_questions", settings.embedding_model).predict(np.asarray(embedder.embed_batch([question])))[0]
     got = fact_question(question, scores)
     assert got is not None and got.kinds == kinds, scores
+
+
+def test_phone_has_been_fine_is_a_report_not_a_wish(assistant_with):
+    a = assistant_with(contact("c1", "2026-04-02T10:00:00Z", ("agent", "Anything else?"),
+                               ("customer", "thanks. phone's been fine otherwise, touch wood"), channel="chat"))
+    assert not [f for f in a.store.facts("kem") if f.subject == "contact channel"]
+
+
+def test_a_quote_from_a_later_chase_carries_its_own_date(assistant_with):
+    a = assistant_with(
+        contact("i1", "2026-11-02T10:00:00Z", ("customer", "I want to make a complaint about the missed engineer "
+                                                           "appointment, nobody came."),
+                ("agent", "I'm sorry, I've raised a complaint about the missed appointment.")),
+        contact("i2", "2026-11-23T10:00:00Z", ("customer", "I'm chasing my complaint about the missed appointment, "
+                                                           "it's still open."),
+                ("agent", "I can see the complaint is still open, sorry.")))
+    raised = [s.reason for s in a.suggestions("kem", now=NOW) if s.text.startswith("Ask whether")]
+    assert raised and all(r.startswith("Raised on 2 November") for r in raised), raised
+    assert all("chasing" not in r or "on 23 November" in r for r in raised), raised

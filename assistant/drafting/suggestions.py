@@ -170,11 +170,15 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         # "Ask whether it is sorted" is true whether or not the contact settled it; "open since" may not be.
         text = f"Ask whether {_the(issue_name(f.subject))} is sorted now" + (f" ({ref})" if ref else "")
         speaker, quote, inter = words_of(ctx, f)
+        first = _first_raised(ctx, f)
         where = f" ({CHANNEL_NOUNS.get(inter.channel, 'contact')})" if inter else ""
-        reason = ("Escalated" if status == "escalated" else "Raised") + \
-            f" {when_past(_first_raised(ctx, f), ctx.now)}{where}" + (
-            f"; {ctx.name} has been in touch {times(repeat)} about it" if repeat > 1 else "") + (
-            f": \u201c{quote}\u201d" if quote and speaker == "customer" else "")
+        said = f": \u201c{quote}\u201d" if quote and speaker == "customer" else ""
+        if said and inter is not None and as_utc(inter.started_at).date() != first.date():
+            # the words quoted are from a later contact: they carry their own date, not the first raise's
+            said = f"; on {day_month(as_utc(inter.started_at), ctx.now)}{where}{said}"
+            where = ""
+        reason = ("Escalated" if status == "escalated" else "Raised") + f" {when_past(first, ctx.now)}{where}" + (
+            f"; {ctx.name} has been in touch {times(repeat)} about it" if repeat > 1 else "") + said
         score = (0.9 if status == "escalated" else 0.8) + min(repeat, 3) * 0.02
         out.append(Suggestion(text=text, reason=reason, kind="service", citations=list(f.citations),
                               score=score, topic=f.subject))

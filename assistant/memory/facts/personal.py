@@ -219,7 +219,8 @@ def _welcomed(t: Token) -> bool:
             c.dep_ in {"acomp", "attr"} and c.lower_ in _WARM for c in head.children):
         # "email is fine", "texts would be best" is a wish; "calls have been fine since", "the app was good" is a
         # report on how something went
-        return head.tag_ != "VBD" and not any(c.dep_ == "aux" and c.lemma_ == "have" for c in head.children)
+        return head.tag_ not in {"VBD", "VBN"} and not any(c.dep_ == "aux" and c.lemma_ == "have"
+                                                          for c in head.children)  # "phone's been fine": a report
     if any(c.lower_ == "only" for c in t.children):
         return True
     chain = [t, head, head.head]
