@@ -276,17 +276,6 @@ def test_the_name_asked_for_is_used_not_quoted_back_as_a_suggestion(assistant_wi
     assert not any("call me Hal" in t for t in texts), texts
 
 
-def test_a_recorded_decline_cites_the_customers_answer(assistant_with):
-    a = assistant_with(contact("s1", "2026-03-19T10:00:00Z",
-                               ("customer", "Is roaming included in Portugal?"),
-                               ("agent", "Yes. While you're here, would you like home insurance with us as well?"),
-                               ("customer", "maybe after the summer, I'm fine for now"),
-                               ("agent", "No problem. Enjoy Portugal!"), ("customer", "will do ta"),
-                               outcome="Roaming explained; home insurance declined"))
-    offers = [f for f in a.store.facts("kem") if f.kind == "offer"]
-    assert offers and offers[-1].status == "declined"
-    assert "4" not in offers[-1].citations[0].turn_ids and "2" in offers[-1].citations[0].turn_ids, offers[-1].citations
-
 
 def test_the_short_name_they_go_by_is_used(assistant_with):
     a = assistant_with(contact("c1", "2026-11-17T10:00:00Z",

@@ -301,10 +301,8 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
         return facts
     earlier = [f for f in facts if f.kind == "offer" and f.subject == product]
     sources = [s for s in conversation.matching(lx.PRODUCT_RE) if product in _named_products(s, conversation)][-1:]
-    # the customer's own answer to it cites the decision ("maybe after the summer"), not the call's last words
-    answer = next((s for s in conversation.after(sources[0], turns=2, speaker="customer")), None) if sources else None
-    sources.append(answer or conversation.said[-1])
-    at = sources[-1].at
+    sources.append(conversation.said[-1])
+    at = conversation.said[-1].at
     day = fmt_day(at)
     text = {"accepted": f"Accepted the {product} offer on {day}",
             "declined": _declined_text(product, reason, day),
@@ -314,8 +312,6 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
                      valid_to=at + timedelta(days=cooldown_days) if status == "declined" else None,
                      offer=offer_text, response=conversation.interaction.outcome, product=product,
                      reason=reason if status == "declined" else None, source="recorded outcome")
-    if answer is None and earlier:  # the product is not in our words list: the offer as read says where it was
-        fact = fact.model_copy(update={"citations": list(earlier[-1].citations)})
     out = [f for f in facts if not (f.kind == "offer" and f.subject == product)]
     if status == "declined":  # "not interested" (or not eligible) ends the whole sale, add-ons included
         out = [_declined(f, conversation, reason, cooldown_days) if f.kind == "offer" and f.status == "pending"
