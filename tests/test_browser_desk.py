@@ -33,8 +33,9 @@ def open_customer(page, text: str, label: str) -> None:
     page.locator(SEARCH).first.fill(text)
     page.get_by_text(label).click()
     expect(page.locator("#profile")).to_contain_text(label.split(" · ")[0])
-    expect(page.locator("#greeting .rp-draft-text")).to_be_visible()
-    expect(page.locator("#suggestions .rp-card")).to_be_visible()
+    # drafts take a few seconds on two loaded cores (CI runs the whole suite at once): wait for them, not 5 s
+    expect(page.locator("#greeting .rp-draft-text")).to_be_visible(timeout=20_000)
+    expect(page.locator("#suggestions .rp-card")).to_be_visible(timeout=20_000)
 
 
 def no_error_badges(page) -> None:
