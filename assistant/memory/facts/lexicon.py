@@ -332,8 +332,7 @@ VERIFIED_RE = re.compile(r"\b(you(?:'re| are| have been) (?:now )?(?:verified|th
                          r"that's (?:all )?(?:verified|confirmed|matched)|all (?:matched|confirmed)|identified by|"
                          r"that's you (?:verified|through(?: security)?)|(?:you're|you are) all verified|"
                          r"i've (?:confirmed|verified) your|result: match|"
-                         r"verification (?:is )?(?:complete|done)|identity (?:is )?(?:confirmed|verified)|"
-                         r"(?:that|this) matches)\b", re.I)
+                         r"verification (?:is )?(?:complete|done)|identity (?:is )?(?:confirmed|verified))\b", re.I)
 DETAIL_NAMES = {"dob": "date of birth", "post code": "postcode", "zipcode": "postcode", "zip code": "postcode",
                 "last 4 digits": "card last four digits", "last four digits": "card last four digits"}
 
