@@ -30,6 +30,24 @@ def settings(tmp_path):
     return Settings(store_dir=tmp_path / "store")
 
 
+@pytest.fixture()
+def assistant_for(settings, embedder):
+    """Build an Assistant over one customer's inline contacts (tests/histories.py); closed after the test."""
+    from assistant.facade import Assistant
+
+    made: list[Assistant] = []
+
+    def build(customer_id: str, *contacts: dict, name: str | None, **record: object) -> Assistant:
+        a = Assistant(settings, embedder=embedder)
+        made.append(a)
+        a.ingest(list(contacts), customers=[{"customer_id": customer_id, "name": name, **record}])
+        return a
+
+    yield build
+    for a in made:
+        a.close()
+
+
 @pytest.fixture(scope="session")
 def demo_files() -> tuple[Path, Path]:
     return DEMO_DIR / "interactions.jsonl", DEMO_DIR / "customers.jsonl"

@@ -5,7 +5,9 @@ later contact settled, "overdue" for a bill the customer said they got, "No phon
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
+import histories
 import pytest
 
 from assistant.facade import Assistant
@@ -13,9 +15,7 @@ from assistant.facade import Assistant
 NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
 
-def contact(iid: str, at: str, *turns: tuple[str, str], channel: str = "voice") -> dict:
-    return {"interaction_id": iid, "customer_id": "lena", "channel": channel, "started_at": at,
-            "turns": [{"speaker": s, "text": t} for s, t in turns]}
+contact = partial(histories.contact, customer="lena")
 
 
 @pytest.fixture()
@@ -92,18 +92,11 @@ def test_a_wish_is_remembered_in_the_customers_own_words(draft):
 
 
 @pytest.fixture()
-def assistant_with(settings, embedder):
-    made: list[Assistant] = []
-
+def assistant_with(assistant_for):
     def build(*contacts: dict, name: str | None = "Harold Brennerman") -> Assistant:
-        a = Assistant(settings, embedder=embedder)
-        made.append(a)
-        a.ingest(list(contacts), customers=[{"customer_id": "lena", "name": name}])
-        return a
+        return assistant_for("lena", *contacts, name=name)
 
-    yield build
-    for a in made:
-        a.close()
+    return build
 
 
 @pytest.mark.parametrize(("said", "hello"), [

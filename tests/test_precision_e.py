@@ -6,7 +6,9 @@ was last chased, a weekday that reads as the coming one, a CRM tag read to the c
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
+import histories
 import pytest
 
 from assistant.drafting.phrasing import when_past
@@ -16,25 +18,15 @@ from assistant.language.noise import is_noise, quotable
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)  # a Wednesday
 
 
-def contact(iid: str, at: str, *turns: tuple[str, str], channel: str = "voice", tags: list[str] | None = None,
-            ) -> dict:
-    return {"interaction_id": iid, "customer_id": "ada", "channel": channel, "started_at": at, "tags": tags or [],
-            "turns": [{"speaker": s, "text": t} for s, t in turns]}
+contact = partial(histories.contact, customer="ada")
 
 
 @pytest.fixture()
-def assistant_with(settings, embedder):
-    made: list[Assistant] = []
-
+def assistant_with(assistant_for):
     def build(*contacts: dict, name: str | None = "Adaeze Okonjo") -> Assistant:
-        a = Assistant(settings, embedder=embedder)
-        made.append(a)
-        a.ingest(list(contacts), customers=[{"customer_id": "ada", "name": name}])
-        return a
+        return assistant_for("ada", *contacts, name=name)
 
-    yield build
-    for a in made:
-        a.close()
+    return build
 
 
 @pytest.mark.parametrize("line", [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import histories
 import pytest
 
 from assistant.facade import Assistant
@@ -14,25 +15,16 @@ from assistant.facade import Assistant
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)  # a Wednesday
 
 
-def contact(iid: str, at: str, *turns: tuple[str, str], channel: str = "voice", outcome: str | None = None,
-            customer: str = "kem") -> dict:
-    return {"interaction_id": iid, "customer_id": customer, "channel": channel, "started_at": at, "tags": [],
-            "outcome": outcome, "turns": [{"speaker": s, "text": t} for s, t in turns]}
+def contact(*args, customer: str = "kem", **kwargs) -> dict:  # type: ignore[no-untyped-def]
+    return histories.contact(*args, customer=customer, **kwargs)
 
 
 @pytest.fixture()
-def assistant_with(settings, embedder):
-    made: list[Assistant] = []
-
+def assistant_with(assistant_for):
     def build(*contacts: dict, name: str | None = "Kemi Oduya") -> Assistant:
-        a = Assistant(settings, embedder=embedder)
-        made.append(a)
-        a.ingest(list(contacts), customers=[{"customer_id": "kem", "name": name}])
-        return a
+        return assistant_for("kem", *contacts, name=name)
 
-    yield build
-    for a in made:
-        a.close()
+    return build
 
 
 @pytest.mark.parametrize(("said", "agent", "hello"), [
@@ -320,7 +312,7 @@ def test_hoping_and_a_call_about_moving_are_no_move_that_happened(said, status):
     assert read(doc, verb).status == status
 
 
-def test_a_live_contact_does_not_claim_no_check_was_made(assistant_with):
+def test_a_live_contact_does_not_claim_no_check_was_made(assistant_with, assistant_for):
     a = assistant_with(
         contact("v1", "2026-10-02T10:00:00Z", ("agent", "Thanks, you're verified. How can I help?"),
                 ("customer", "My internet drops every evening around eight.")),
@@ -328,6 +320,15 @@ def test_a_live_contact_does_not_claim_no_check_was_made(assistant_with):
                 ("customer", "0135."), ("agent", "Lovely, thank you."),
                 ("customer", "My internet is still dropping every evening around eight.")))
     provided = " ".join(a.handover("kem", interaction_id="v2", now=NOW).sections["provided"])
+    assert provided.startswith("Already verified"), provided  # asked, answered, accepted: a check in this call
+    # the answer neither accepted nor refused: not read as a check, so the handover says what it saw
+    b = assistant_for(
+        "kit", contact("w1", "2026-10-02T10:00:00Z", ("agent", "Thanks, you're verified. How can I help?"),
+                       ("customer", "My internet drops every evening around eight."), customer="kit"),
+        contact("w2", "2026-11-25T08:50:00Z", ("agent", "Can you confirm the last four digits of your phone?"),
+                ("customer", "0135. And my internet is still dropping every evening around eight."),
+                ("agent", "Oh no, I'm sorry to hear that."), customer="kit"), name="Kit Amos")
+    provided = " ".join(b.handover("kit", interaction_id="w2", now=NOW).sections["provided"])
     assert "unless it was done in this contact" in provided and "2 October" in provided, provided
 
 

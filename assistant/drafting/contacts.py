@@ -13,6 +13,7 @@ from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month
 from assistant.drafting.synopsis import third_person
 from assistant.drafting.synopsis.words import IDENTIFICATION, VERIFICATION, VERIFICATION_MAX_WORDS
 from assistant.language import noise
+from assistant.language.chasing import chases_us
 from assistant.models import Citation, DraftSentence, Interaction, as_utc
 
 _EMAIL_NOISE = re.compile(
@@ -146,7 +147,8 @@ def opening_request(inter: Interaction, name: str) -> Said | None:
     for n, t in enumerate(turns):
         sentences = _sentences(clean_turn_text(t.text, inter.channel))
         preface = next((m.group("what") for m in map(_PREFACE.match, map(_usable_or_self, sentences)) if m), "")
-        usable = [u for u in map(_usable, sentences) if u and not _PREFACE.match(u)]
+        # "I emailed two weeks ago and nobody answered" is why they are cross, not what they need
+        usable = [u for u in map(_usable, sentences) if u and not _PREFACE.match(u) and not chases_us(u)]
         for k, s in enumerate(usable):
             score = (0.0 if _TAG_QUESTION.search(s) else 3.0 if _ASKS.search(s) or s.endswith("?")
                      else 2.0 if _PROBLEM.search(s) else 0.0)

@@ -125,7 +125,8 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     team = team or (case.team if case and case.team and case.team_escalated else "specialist team")
     asked = None if target.channel in WRITTEN_NOTES else why_in_touch(target, ctx.name)
     sections: dict[str, Lines] = {}
-    sections["contacts"] = [line for line in (contact_line(ctx, inter, case) for inter in story[-MAX_DONE:]) if line]
+    sections["contacts"] = [line for line in (contact_line(ctx, inter, case, story) for inter in story[-MAX_DONE:])
+                            if line]
     sections["done"] = steps_tried(ctx, story)
     on_now = live(ctx, target)
     sections["reason"] = _reason(ctx, story, main_issue, target, asked)
@@ -139,7 +140,9 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     sections["feeling"] = feeling(ctx, story, topic)
     sections["next_step"] = next_step(ctx, story)
     sections["who"] = profile(ctx)
-    sections["summary"] = synopsis_lines(target, ctx.name)
+    # one contact: its synopsis; a case of several is told by its contacts, steps and status (a retold last
+    # contact swaps pronouns into falsehoods and repeats the agent's greeting as news)
+    sections["summary"] = synopsis_lines(target, ctx.name) if len(story) == 1 else []
     if not on_now:  # an earlier contact: its "last week" and "tomorrow" are dated, nobody is introduced
         sections["summary"] = [s.model_copy(update={"text": reanchor(s.text, as_utc(target.started_at), ctx.now)})
                                for s in sections["summary"]]
@@ -169,8 +172,13 @@ def problem_words(ctx: CustomerContext, inter: Interaction, case: Case | None = 
     return opening_request(inter, ctx.name)
 
 
-def contact_line(ctx: CustomerContext, inter: Interaction, case: Case | None = None) -> DraftSentence | None:
-    """One line per contact of the case: when and how, what the customer asked in their words, the outcome."""
+_CLOSED = re.compile(r"\b(?:resolved|closed|complete[d]?|fixed|sorted)\b", re.I)
+
+
+def contact_line(ctx: CustomerContext, inter: Interaction, case: Case | None = None,
+                 story: list[Interaction] | None = None) -> DraftSentence | None:
+    """One line per contact of the case: when and how, what the customer asked in their words, the outcome (an
+    outcome recorded as resolved in a case that went on says it was raised again: the record was wrong then)."""
     asked = problem_words(ctx, inter, case)
     parts = [_when_where(inter, ctx)]
     cites = []
@@ -178,7 +186,11 @@ def contact_line(ctx: CustomerContext, inter: Interaction, case: Case | None = N
         parts.append(f"\u201c{asked.quote(18)}\u201d")
         cites.append(asked.turn_id)
     if inter.outcome:
-        parts.append(f"outcome: {inter.outcome.rstrip('.')}")
+        outcome = f"outcome: {inter.outcome.rstrip('.')}"
+        later = [i for i in story or [] if as_utc(i.started_at) > as_utc(inter.started_at)]
+        if later and _CLOSED.search(inter.outcome):
+            outcome += f"; raised again on {day_month(as_utc(later[0].started_at), ctx.now)}"
+        parts.append(outcome)
     if len(parts) == 1:
         return None
     return DraftSentence(text=sentence(" \u2014 ".join(parts)),
@@ -191,40 +203,43 @@ _FIRST_PERSON = re.compile(
     r"(\'ve| have| had|\'d|\'m| am|\'re| are|\'ll| will)?\b", re.I)
 _AGENT_AUX = {"'ve": "'ve", "have": " have", "had": " had", "'d": "'d", "'m": "'re", "am": " are", "'re": "'re",
               "are": " are", "'ll": "'ll", "will": " will"}
-_CUSTOMER_AUX = {"'ve": " has", "have": " has", "had": " had", "'d": " had", "'m": " is", "am": " is", "'re": " are",
-                 "are": " are", "'ll": " will", "will": " will"}
+
+
+_CUSTOMER_STEP = " said: \u201c"  # how a step the customer took is shown: in their words
+_YOU_OBJECT = re.compile(r"\byou\b(?=\s+(?:a|an|the|this|that|it|back|on|at|by|in|to|for|with|from|about|"
+                         r"today|now|tomorrow|when|once|as|if|\d)\b|\s*[.,;:!?)]|\s*$)", re.I)
 
 
 def step_words(fact: Fact, name: str) -> str:
-    """A step in the words it was said, with the speaker named: "we've run a line test", "Dana has restarted the
-    router twice" (the quote's own verb, so nothing is paraphrased into something not said)."""
+    """A step in the words it was said: ours with the speaker named ("we've run a line test"), the customer's
+    quoted ("Dana said: “I've restarted the router twice”"): retelling the customer's sentence in the third
+    person turns "I'm back where I started" into nonsense and "I emailed you" into something we did."""
     quote = str((fact.attributes or {}).get("quote") or fact.text).strip().rstrip(".")
     by_agent = (fact.attributes or {}).get("by") == "agent"
+    if not by_agent:
+        return f"{name}{_CUSTOMER_STEP}{quote}\u201d"
     m = _FIRST_PERSON.match(quote)
     if not m:
         return quote
     rest = quote[m.end():]
     aux = (m.group(2) or "").strip().lower()
-    if by_agent:
-        subject = "we" + _AGENT_AUX.get(aux, "")
-        rest = re.sub(r"\byour\b", "their", rest)
-        who = name if name != "the customer" else "the customer"
-        for short, full in (("'ve", " has"), ("'re", " is"), ("'ll", " will"), ("'d", " would")):
-            rest = re.sub(rf"\byou{short}\b", who + full, rest)  # "everything you've told me": Miles has
-        rest = re.sub(r"\byou\b", who, rest)
-    else:
-        subject = name + _CUSTOMER_AUX.get(aux, "")
-        rest = re.sub(r"\bmy\b", "their", rest)
-        rest = re.sub(r"\b(?:I|me)\b", "they", rest)
+    # "you" is "they", not the name: "any fees you pay" would read "any fees Miles pay"
+    subject = "we" + _AGENT_AUX.get(aux, "")
+    rest = re.sub(r"\byour\b", "their", rest)
+    rest = re.sub(r"\byou(?='ve|'re|'ll|'d)", "they", rest)
+    rest = _YOU_OBJECT.sub("them", rest)  # "sent you a form", "call you back"
+    rest = re.sub(r"\byou\b", "they", rest)  # "the fees you pay"
     return subject + rest
 
 
 def steps_tried(ctx: CustomerContext, story: list[Interaction]) -> Lines:
-    """What was tried in every contact of the case, each dated and cited (memory's action facts)."""
+    """What was tried in every contact of the case, each dated and cited (memory's action facts); an earlier
+    contact's "today" carries its date."""
     out: Lines = []
     for inter in story:
         for f in ctx.facts_from(inter.interaction_id, "action"):
-            out.append(DraftSentence(text=sentence(f"{_when_where(inter, ctx)}: {step_words(f, ctx.name)}"),
+            words = reanchor(step_words(f, ctx.name), as_utc(inter.started_at), ctx.now)
+            out.append(DraftSentence(text=sentence(f"{_when_where(inter, ctx)}: {words}"),
                                      citations=list(f.citations), grounded=True))
     return out
 
@@ -255,12 +270,14 @@ def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, 
         lines.append(DraftSentence(text=sentence(opening), citations=merge_citations(cites), grounded=True))
     if len(story) == 1 or asked is None:
         lines += reason[-1:]
-    steps = sections.get("done", [])
+    done = sections.get("done", [])
+    # ours first (what we did is what a colleague must not repeat), then the customer's latest, quoted
+    ours = [s for s in done if _CUSTOMER_STEP not in s.text]
+    steps = [s for s in done if s in ours[-(MAX_STEPS - 1):] or s in [t for t in done if t not in ours][-1:]]
     if steps:
-        listed = [s.text.rstrip(".") for s in steps[-MAX_STEPS:]]
+        listed = [s.text.rstrip(".") for s in steps]
         lines.append(DraftSentence(text=sentence("Tried: " + "; ".join(listed)),
-                                   citations=merge_citations(*[s.citations for s in steps[-MAX_STEPS:]]),
-                                   grounded=True))
+                                   citations=merge_citations(*[s.citations for s in steps]), grounded=True))
     for key in ("status", "next_step", "provided", "feeling"):
         got = sections.get(key, [])
         if got:
@@ -403,8 +420,8 @@ def introduction(ctx: CustomerContext, target: Interaction, story: list[Interact
     issues = story_facts(ctx, story, "issue")
     main_issue = _main_issue(issues, target)
     about = the(issue_words(main_issue).split(" (")[0]) if main_issue else "this"
-    steps = [step_words(f, ctx.name) for i in story for f in ctx.facts_from(i.interaction_id, "action")
-             if (f.attributes or {}).get("by") == "agent"][-3:]
+    steps = [reanchor(step_words(f, ctx.name), as_utc(i.started_at), ctx.now) for i in story
+             for f in ctx.facts_from(i.interaction_id, "action") if (f.attributes or {}).get("by") == "agent"][-3:]
     n = len(story)
     since = day_month(as_utc(story[0].started_at), ctx.now)
     team_words = team_phrase(team)

@@ -13,6 +13,7 @@ from assistant.drafting.context import (
     merge_citations,
     quote_of,
     remembered,
+    words_of,
 )
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
 from assistant.drafting.promises import due_day, due_time, is_open, timing
@@ -51,7 +52,8 @@ def profile(ctx: CustomerContext) -> Lines:
         parts.append(f", holds {join_words([a_noun(p) for p in c.products])}")
     lines = [DraftSentence(text=sentence("".join(parts)), grounded=True)]
     # In the words given, dated: memory's paraphrase of a wish can invert it ("No phone" for "not before ten").
-    prefs = [(f, words) for f in ctx.of("preference")[-3:] if (words := remembered(ctx, f))]
+    # the customer's own words only: an agent's question ("By letter or phone?") or note is no wish of theirs
+    prefs = [(f, words) for f in ctx.of("preference")[-3:] if _own_words(ctx, f) and (words := remembered(ctx, f))]
     if prefs:
         texts = list(dict.fromkeys(w[0].upper() + w[1:] for _, w in prefs))
         lines.append(DraftSentence(text="Preferences: " + "; ".join(texts) + ".",
@@ -59,9 +61,12 @@ def profile(ctx: CustomerContext) -> Lines:
     return lines
 
 
+def _own_words(ctx: CustomerContext, fact: Fact) -> bool:
+    speaker, words, _ = words_of(ctx, fact)
+    return speaker == "customer" and not words.rstrip().endswith("?")
+
+
 # ---- already provided -------------------------------------------------------------------------------------
-_VERIFIED = re.compile(r"\b(?:you're|you are) (?:now )?verified|that's (?:all )?(?:confirmed|matched)|"
-                       r"i've confirmed your|result: match|identified by|thanks, you're verified", re.I)
 
 
 def provided(ctx: CustomerContext, story: list[Interaction], target: Interaction | None = None) -> Lines:
@@ -79,12 +84,6 @@ def provided(ctx: CustomerContext, story: list[Interaction], target: Interaction
             what = join_words(list(dict.fromkeys([f.subject or "identity" for f in facts] + details)))
             at = min(as_utc(f.valid_from or inter.started_at) for f in facts)
             checks.append((at, inter, what, merge_citations(*[f.citations for f in facts])))
-            continue
-        # memory may have missed a check: the agent's own words say it happened
-        turn = next((t for t in inter.turns if t.speaker != "customer" and _VERIFIED.search(t.text)), None)
-        if turn is not None:
-            cite = Citation(interaction_id=inter.interaction_id, turn_ids=[turn.turn_id or ""])
-            checks.append((as_utc(turn.at or inter.started_at), inter, plain(_check_words(turn.text)), [cite]))
     out: Lines = []
     if checks:
         at, inter, what, cites = max(checks, key=lambda c: c[0])
@@ -122,11 +121,6 @@ def _ago(at: datetime, now: datetime) -> str:
     if 0 <= minutes < 90:
         return "just now" if minutes < 2 else f"{minutes} minutes ago"
     return when_past(at, now)
-
-
-def _check_words(text: str) -> str:
-    m = re.search(r"[^.!?\n]*(?:verified|confirmed|match|identified)[^.!?\n]*", text, re.I)
-    return m.group(0).strip() if m else "identity"
 
 
 # ---- how they feel --------------------------------------------------------------------------------------------

@@ -110,10 +110,15 @@ def foreign_placeholders(text: str) -> bool:
     return any(m.group(0) not in _OWN_MASKS for m in _PLACEHOLDER.finditer(text))
 
 
+# A button pressed in an app ("[Selected: Yes, it was me]"): an answer the readers may use, but nobody's words
+_APP_CHOICE = re.compile(r"^\W*\[(?:selected|tapped|clicked|chose|choice|button|option)\b[^\]]*\]\W*$", re.I)
+
+
 def quotable(text: str) -> bool:
     """May this sentence be shown as someone's words? Not noise, nothing missing from it, not talking to the
     system (an injection is never quoted, even as the customer's own words)."""
-    return not is_noise(text) and not foreign_placeholders(text) and not addresses_the_system(text)
+    return not is_noise(text) and not foreign_placeholders(text) and not addresses_the_system(text) and \
+        not _APP_CHOICE.match(text)
 
 
 def is_noise(text: str) -> bool:

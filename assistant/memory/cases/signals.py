@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from assistant.language import noise
+from assistant.language.chasing import chases_us
 from assistant.language.words import sentences
 from assistant.memory.facts import lexicon as lx
 from assistant.models import Fact, Interaction
@@ -84,6 +85,8 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
             if noise.is_noise(text) or len(text.split()) < MIN_WORDS or (
                     len(text.split()) <= 9 and _OPENING.search(text)):
                 continue
+            if chases_us(text):
+                continue  # "nobody answered my message": our silence, not the problem (every chase sounds alike)
             parts.append(noise.without_placeholders(re.sub(r"^(?:subject|re|fwd?):\s*", "", text, flags=re.I)))
             turns.append(turn.turn_id or "")
             break

@@ -11,6 +11,7 @@ from importlib import resources
 
 import yaml
 
+from assistant.language.chasing import chases_us
 from assistant.language.grammar import grammar
 from assistant.language.time import fmt_day
 from assistant.memory.facts.base import Conversation, Said, make_fact
@@ -38,7 +39,9 @@ def _lemmas() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["not_steps"]), frozenset(data["customer_steps"])
 
 
-_UNANSWERED = re.compile(r"\b(?:nobody|no one|no-one|nothing|never heard|no reply|no answer|no response)\b", re.I)
+# "I've added that to the notes", "I've put a note on your account": a record kept, not a step tried
+_NOTED = re.compile(r"\b(?:to|in|on|onto) (?:the|your|my|our) (?:notes?|file|records?|account notes)\b|"
+                    r"\b(?:a|the) note (?:on|to|in)\b", re.I)
 
 
 def action_candidates(conversation: Conversation) -> list[Said]:
@@ -74,7 +77,9 @@ def actions(conversation: Conversation) -> list[Fact]:
         if said.speaker == "customer" and (root.lemma_.lower() not in customer_steps or not any(
                 c.dep_ in {"dobj", "prt", "xcomp"} for c in root.children)):
             continue  # "I restarted the router", "I turned it off": a step has a thing it was done to
-        if said.speaker == "customer" and _UNANSWERED.search(said.text):
+        if _NOTED.search(said.text):
+            continue
+        if said.speaker == "customer" and chases_us(said.text):
             continue  # "I sent a message two weeks ago and nobody answered": a complaint about us, not a step
         # from the "I" to the end of the step's own clause: "I've blocked the card and I'm going to transfer
         # you" tried one thing (the next "I" is another step, or the handover itself); "and it came back clear" stays

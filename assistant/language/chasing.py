@@ -1,0 +1,24 @@
+"""A customer chasing us for an answer ("I emailed two weeks ago and nobody answered", "somebody was supposed to
+ring me today"): a complaint about our silence, not the problem itself and not a step anyone took. Decided here
+once, for the readers that would otherwise take it for one (what was tried, what the problem is)."""
+
+from __future__ import annotations
+
+import re
+
+_CHASE = re.compile(
+    r"\b(?:nobody|no one|no-one|noone)\b[^.!?]{0,40}\b(?:answer(?:ed|s)?|got back|get back|call(?:ed)?|rang|"
+    r"replied|respond(?:ed)?|phoned|bothered)\b|\b(?:nobody|no one|no-one) (?:has|did|ever did)\b\s*(?:[.!,;]|$)|"
+    r"\b(?:never|not|haven't|hasn't|didn't) (?:heard|had|got|gotten) (?:anything |a thing |a word )?back\b|"
+    r"\bheard nothing\b|\bnot heard a (?:thing|word)\b|"
+    r"\b(?:still|been) waiting (?:for|on) (?:a |an |the |your )?(?:reply|answer|response|call ?back|call|e-?mail)\b|"
+    r"\b(?:no|never got a|didn't get a|haven't had a|never had a) (?:reply|response|answer|call ?back)\b|"
+    r"\b(?:only|just) (?:got|had) (?:an? )?(?:automatic|automated|auto) (?:reply|e-?mail|response|message)\b|"
+    r"\ba (?:computer|robot|bot) (?:answered|replied)\b|"
+    r"\b(?:was|were) (?:supposed|meant|due) to (?:call|ring|phone|get back to|e-?mail|contact) (?:me|us)\b",
+    re.I)
+
+
+def chases_us(text: str) -> bool:
+    """Does the sentence complain that we did not answer, reply or call back?"""
+    return bool(_CHASE.search(text))
