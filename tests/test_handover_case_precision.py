@@ -130,3 +130,29 @@ def test_a_chase_for_an_answer_is_not_the_problem(assistant_with):
     said = " ".join(handover.sections["headline"] + handover.sections["contacts"] + handover.sections["reason"])
     assert "mortgage payment" in said, said
     assert "nobody answered" not in said, said
+
+
+def test_an_earlier_days_ongoing_step_is_not_said_aloud_as_now(assistant_with):
+    a = assistant_with(
+        contact("f1", "2026-08-22T16:00:00Z", ("customer", "I had a leak and my water bill is huge, can I get an "
+                                                           "allowance?"),
+                ("agent", "Yes. I'm emailing you the leak allowance form now.")),
+        live_call(("customer", "I'm calling about the leak allowance on my water bill again."),
+                  ("agent", "I've checked, and the form you sent back is here.")))
+    intro = " ".join(a.handover("gus", now=NOW).sections["introduction"])
+    assert "emailing" not in intro, intro
+
+
+def test_a_guessed_case_status_is_not_told(assistant_with):
+    a = assistant_with(FIRST, live_call(("customer", "The broadband still drops every evening, same as before."),
+                                        ("agent", "Can you send us a photo of the router lights?")))
+    text = a.handover("gus", now=NOW).text
+    assert not re.search(r"waiting on (?:the customer|us)|Case: ", text), text
+
+
+def test_a_redacted_sentence_is_not_quoted_as_the_problem(assistant_with):
+    a = assistant_with(live_call(("agent", "Can I get your account PIN?"),
+                                 ("customer", "[PIN]. zip is [POSTCODE] before you ask. no signal after 8pm again."),
+                                 ("agent", "Thanks, verified.")))
+    handover = a.handover("gus", now=NOW)
+    assert "before you ask" not in " ".join(handover.sections["headline"] + handover.sections["contacts"])

@@ -54,7 +54,7 @@ def test_status_says_what_was_resolved(demo):
 
 def test_status_of_an_open_issue_says_what_happened_last(demo):
     status = _section(demo.handover("cust-miles-okafor", now=NOW), "status")
-    assert "escalated, reference ESC-58213" in status and "Latest:" in status and "fees" in status, status
+    assert "escalated, reference ESC-58213" in status and "Latest, we said:" in status and "fees" in status, status
 
 
 def test_every_claim_is_cited_and_the_metrics_accept_the_record_line_honestly(demo):

@@ -205,6 +205,7 @@ _AGENT_AUX = {"'ve": "'ve", "have": " have", "had": " had", "'d": "'d", "'m": "'
               "are": " are", "'ll": "'ll", "will": " will"}
 
 
+_ONGOING = re.compile(r"^we(?:'re| are|'ll| will)\b", re.I)
 _CUSTOMER_STEP = " said: \u201c"  # how a step the customer took is shown: in their words
 _YOU_OBJECT = re.compile(r"\byou\b(?=\s+(?:a|an|the|this|that|it|back|on|at|by|in|to|for|with|from|about|"
                          r"today|now|tomorrow|when|once|as|if|\d)\b|\s*[.,;:!?)]|\s*$)", re.I)
@@ -387,10 +388,11 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
         return []
     action = key_action(target, ctx.name)
     if action is not None:
-        done = action.reported or f"{'We' if action.speaker != 'customer' else ctx.name} said: " \
-                                  f"\u201c{action.quote()}\u201d"
-        done = "the agent" + done[len("The agent"):] if issues and done.startswith("The agent") else done
-        out.append(DraftSentence(text=sentence(("Latest: " if issues else "") + done),
+        # in the words said: reported speech turned "they have flagged both" into the complaints team flagging
+        who = "we" if action.speaker != "customer" else ctx.name
+        done = f"{who} said: \u201c{action.quote()}\u201d"
+        out.append(DraftSentence(text=sentence(("Latest, " if issues else "") + (done if issues else
+                                                                                   done[:1].upper() + done[1:])),
                                  citations=_cite(target, action)))
     return out
 
@@ -398,12 +400,13 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
 def _case_line(case: Case | None, target: Interaction, issues: list[Fact]) -> Lines:
     if case is None or len(case.contacts) < 2:  # one contact: its own status says where it stands
         return []
-    if case.status == "open" and not case.team_escalated:
-        return []  # "open" only means no one closed it or owes anything we saw: often resolved in fact, say nothing
-    # a team routing only guessed is a suggestion for the picker, not something to tell a colleague as fact
-    owner = f", with the {team_phrase(case.team)}" if case.team and case.team_escalated else ""
+    # only an escalation said in a contact is told; "waiting on the customer" or "open" is threading's guess from
+    # who spoke last and was wrong as often as right on blind sets, and a guessed team is for the picker
+    if not (case.team and case.team_escalated):
+        return []
     cites = list(issues[-1].citations) if issues else [interaction_citation(target, speaker=None)]
-    return [DraftSentence(text=sentence(f"Case: {case.status}{owner}"), citations=cites, grounded=True)]
+    return [DraftSentence(text=sentence(f"Escalated to the {team_phrase(case.team)}"), citations=cites,
+                          grounded=True)]
 
 
 def team_phrase(team: str) -> str:
@@ -420,8 +423,10 @@ def introduction(ctx: CustomerContext, target: Interaction, story: list[Interact
     issues = story_facts(ctx, story, "issue")
     main_issue = _main_issue(issues, target)
     about = the(issue_words(main_issue).split(" (")[0]) if main_issue else "this"
+    # said aloud without dates: an earlier day's "we're emailing the form now" would sound like today's
     steps = [reanchor(step_words(f, ctx.name), as_utc(i.started_at), ctx.now) for i in story
-             for f in ctx.facts_from(i.interaction_id, "action") if (f.attributes or {}).get("by") == "agent"][-3:]
+             for f in ctx.facts_from(i.interaction_id, "action") if (f.attributes or {}).get("by") == "agent"
+             and (as_utc(i.started_at).date() == ctx.now.date() or not _ONGOING.match(step_words(f, ctx.name)))][-3:]
     n = len(story)
     since = day_month(as_utc(story[0].started_at), ctx.now)
     team_words = team_phrase(team)

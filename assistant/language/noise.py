@@ -104,6 +104,15 @@ _OWN_MASKS = frozenset({"[EMAIL]", "[SSN]", "[NI NUMBER]", "[SORT CODE]", "[DOB]
                         "[CODE]"})
 
 
+_SECURITY_MASKS = ("[DOB]", "[PIN]", "[POSTCODE]", "[PASSWORD]", "[SECRET ANSWER]", "[CODE]", "[CVV]")
+
+
+def gives_security_answer(text: str) -> bool:
+    """A sentence with a security answer masked in it ("[PIN]. zip is [POSTCODE] before you ask"): the check, not
+    what the contact is about."""
+    return any(m in text for m in _SECURITY_MASKS)
+
+
 def foreign_placeholders(text: str) -> bool:
     """Placeholders or debris another system's anonymiser left ("[DURATION]", "[NAME]", "$,"): a sentence with
     them has lost words, so it is never quoted as what the customer said."""

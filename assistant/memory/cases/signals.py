@@ -73,11 +73,13 @@ class ContactSignals:
         return np.asarray(self.vectors, dtype=np.float32)
 
 
-def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[str], list[str]]:
+def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[str], list[str], list[bool]]:
     """The problem in the customer's words: their first substantive sentences (noise and short answers left out),
-    after the issue memory read in the contact. For an e-mail, only the reply, not the message it quotes."""
+    after the issue memory read in the contact. For an e-mail, only the reply, not the message it quotes. The
+    third list says which may be quoted as said (a sentence a redactor took words out of may not)."""
     parts: list[str] = []
     turns: list[str] = []
+    quotable: list[bool] = []
     for turn in inter.turns:
         if turn.speaker != "customer" or noise.is_auto_reply(turn.text):
             continue  # an out-of-office is nobody's problem
@@ -85,10 +87,11 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
             if noise.is_noise(text) or len(text.split()) < MIN_WORDS or (
                     len(text.split()) <= 9 and _OPENING.search(text)):
                 continue
-            if chases_us(text):
-                continue  # "nobody answered my message": our silence, not the problem (every chase sounds alike)
+            if chases_us(text) or noise.gives_security_answer(text):
+                continue  # our silence ("nobody answered my message": every chase sounds alike) or the security check
             parts.append(noise.without_placeholders(re.sub(r"^(?:subject|re|fwd?):\s*", "", text, flags=re.I)))
             turns.append(turn.turn_id or "")
+            quotable.append(noise.quotable(text))
             break
         if len(turns) >= PROBLEM_SENTENCES:
             break
@@ -97,7 +100,8 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
         if agent is not None:
             parts.append(agent.text)
             turns.append(agent.turn_id or "")
-    return [p[:300] for p in parts], turns
+            quotable.append(False)
+    return [p[:300] for p in parts], turns, quotable
 
 
 def references(inter: Interaction) -> list[str]:
@@ -118,8 +122,10 @@ def topic_tags(inter: Interaction) -> list[str]:
 
 
 def read_signals(inter: Interaction, facts: Sequence[Fact]) -> ContactSignals:
-    parts, turns = problem_statement(inter, facts)
+    parts, turns, quotable = problem_statement(inter, facts)
     customer_turns = {t.turn_id for t in inter.turns if t.speaker == "customer"} & set(turns[:1])
+    if quotable[:1] != [True]:
+        customer_turns = set()  # "[PIN]. zip is [POSTCODE] before you ask" reads ". zip is before you ask."
     issues = [f for f in facts if f.kind == "issue"]
     outcome = (inter.outcome or "").lower()
     resolved = bool(issues) and issues[-1].status == "resolved" or bool(
