@@ -156,3 +156,24 @@ def test_a_redacted_sentence_is_not_quoted_as_the_problem(assistant_with):
                                  ("agent", "Thanks, verified.")))
     handover = a.handover("gus", now=NOW)
     assert "before you ask" not in " ".join(handover.sections["headline"] + handover.sections["contacts"])
+
+
+def test_our_you_is_they_or_them_as_the_grammar_says(assistant_with):
+    a = assistant_with(live_call(("customer", "My broadband drops every evening."),
+                                 ("agent", "I'm going to hand you over to technical support now."),
+                                 ("agent", "I've ordered a new router, it'll be with you within 5 working days.")))
+    done = " ".join(a.handover("gus", now=NOW).sections["done"])
+    assert "hand them over" in done and "with them within" in done, done
+    assert not re.search(r"\bthey (?:over|within)\b", done), done
+
+
+def test_a_side_issue_raised_in_passing_is_not_what_the_case_is_about(assistant_with):
+    a = assistant_with(FIRST, live_call(
+        ("customer", "The broadband still drops every night around eight, the red light thing."),
+        ("agent", "I'm sorry, let me look."),
+        ("customer", "And while I'm here, different thing, my bill this month charged me twice for the mobile, "
+                     "$65 two times."),
+        ("agent", "I'll get billing to look at the double charge.")))
+    handover = a.handover("gus", now=NOW)
+    said = " ".join(handover.sections["headline"] + handover.sections["introduction"] + handover.sections["status"])
+    assert not re.search(r"duplicate|double|charged|payment", said, re.I), said

@@ -44,6 +44,7 @@ from assistant.drafting.phrasing import (
 )
 from assistant.drafting.synopsis import synopsis
 from assistant.language import noise
+from assistant.language.grammar import DEFAULT_PIPELINE, grammar
 from assistant.language.time import reanchor
 from assistant.models import Case, Citation, DraftSentence, Fact, Interaction, as_utc
 
@@ -117,7 +118,7 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
                      ) -> tuple[dict[str, Lines], dict[str, object]]:
     story = case_story(ctx, target, case)
     issues = sorted(story_facts(ctx, story, "issue"), key=lambda f: fact_time(f, ctx.now))
-    main_issue = _main_issue(issues, target)
+    main_issue = _main_issue(issues, target, case)
     issues = [f for f in issues if main_issue is not None and f.subject.lower() == main_issue.subject.lower()]
     topic = issue_words(main_issue) if main_issue else ""
     routed = team or (case.team if case and case.team else "specialist team")
@@ -207,11 +208,26 @@ _AGENT_AUX = {"'ve": "'ve", "have": " have", "had": " had", "'d": "'d", "'m": "'
 
 _ONGOING = re.compile(r"^we(?:'re| are|'ll| will)\b", re.I)
 _CUSTOMER_STEP = " said: \u201c"  # how a step the customer took is shown: in their words
-_YOU_OBJECT = re.compile(r"\byou\b(?=\s+(?:a|an|the|this|that|it|back|on|at|by|in|to|for|with|from|about|"
-                         r"today|now|tomorrow|when|once|as|if|\d)\b|\s*[.,;:!?)]|\s*$)", re.I)
 
 
-def step_words(fact: Fact, name: str) -> str:
+def _you_as_they(rest: str, pipeline: str) -> str:
+    """Our "you" told to a colleague: "they" where it is a subject ("the fees you pay"), "them" where it is not
+    ("we'll hand you over", "with you within 5 days"), read from the parse of the step."""
+    if not re.search(r"\byou\b", rest, re.I):
+        return rest
+    lead = "We"
+    doc = grammar(pipeline).one(lead + rest)
+    out, last = [], 0
+    for token in doc:
+        if token.lower_ != "you" or token.idx < len(lead):
+            continue
+        start = token.idx - len(lead)
+        out += [rest[last:start], "they" if token.dep_ in {"nsubj", "nsubjpass"} else "them"]
+        last = start + len(token.text)
+    return "".join([*out, rest[last:]])
+
+
+def step_words(fact: Fact, name: str, pipeline: str = DEFAULT_PIPELINE) -> str:
     """A step in the words it was said: ours with the speaker named ("we've run a line test"), the customer's
     quoted ("Dana said: “I've restarted the router twice”"): retelling the customer's sentence in the third
     person turns "I'm back where I started" into nonsense and "I emailed you" into something we did."""
@@ -227,9 +243,7 @@ def step_words(fact: Fact, name: str) -> str:
     # "you" is "they", not the name: "any fees you pay" would read "any fees Miles pay"
     subject = "we" + _AGENT_AUX.get(aux, "")
     rest = re.sub(r"\byour\b", "their", rest)
-    rest = re.sub(r"\byou(?='ve|'re|'ll|'d)", "they", rest)
-    rest = _YOU_OBJECT.sub("them", rest)  # "sent you a form", "call you back"
-    rest = re.sub(r"\byou\b", "they", rest)  # "the fees you pay"
+    rest = _you_as_they(rest, pipeline)
     return subject + rest
 
 
@@ -239,7 +253,7 @@ def steps_tried(ctx: CustomerContext, story: list[Interaction]) -> Lines:
     out: Lines = []
     for inter in story:
         for f in ctx.facts_from(inter.interaction_id, "action"):
-            words = reanchor(step_words(f, ctx.name), as_utc(inter.started_at), ctx.now)
+            words = reanchor(step_words(f, ctx.name, ctx.settings.language_pipeline), as_utc(inter.started_at), ctx.now)
             out.append(DraftSentence(text=sentence(f"{_when_where(inter, ctx)}: {words}"),
                                      citations=list(f.citations), grounded=True))
     return out
@@ -304,9 +318,15 @@ def _ordinal(n: int) -> str:
     return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
 
 
-def _main_issue(issues: list[Fact], target: Interaction) -> Fact | None:
-    """The issue the contact is about: named in its tags, raised in it, still open, most recent."""
+def _main_issue(issues: list[Fact], target: Interaction, case: Case | None = None) -> Fact | None:
+    """The issue the contact is about: named in its tags, raised in it, still open, most recent. In a case of
+    several contacts, only an issue read where the customer put the case's problem: "and while I'm here, different
+    thing, I was charged twice" in the broadband case is another case, not what the handover is about."""
     tags = " ".join(target.tags).lower()
+    if case is not None and len(case.contacts) > 1:
+        problem_turns = {(c.interaction_id, c.said_turn) for c in case.contacts if c.said_turn}
+        issues = [f for f in issues if any((c.interaction_id, t) in problem_turns
+                                           for c in f.citations for t in c.turn_ids)]
 
     def rank(f: Fact) -> tuple[int, int, int, float]:
         # the contact handed over says what it is about first: an issue of an earlier contact that the case
@@ -421,12 +441,17 @@ def introduction(ctx: CustomerContext, target: Interaction, story: list[Interact
     who = colleague or "my colleague"
     address = colleague or "Colleague"
     issues = story_facts(ctx, story, "issue")
-    main_issue = _main_issue(issues, target)
+    main_issue = _main_issue(issues, target, case)
     about = the(issue_words(main_issue).split(" (")[0]) if main_issue else "this"
     # said aloud without dates: an earlier day's "we're emailing the form now" would sound like today's
-    steps = [reanchor(step_words(f, ctx.name), as_utc(i.started_at), ctx.now) for i in story
-             for f in ctx.facts_from(i.interaction_id, "action") if (f.attributes or {}).get("by") == "agent"
-             and (as_utc(i.started_at).date() == ctx.now.date() or not _ONGOING.match(step_words(f, ctx.name)))][-3:]
+    steps = []
+    for i in story:
+        for f in ctx.facts_from(i.interaction_id, "action"):
+            words = step_words(f, ctx.name, ctx.settings.language_pipeline)
+            if (f.attributes or {}).get("by") == "agent" and (
+                    as_utc(i.started_at).date() == ctx.now.date() or not _ONGOING.match(words)):
+                steps.append(reanchor(words, as_utc(i.started_at), ctx.now))
+    steps = steps[-3:]
     n = len(story)
     since = day_month(as_utc(story[0].started_at), ctx.now)
     team_words = team_phrase(team)

@@ -17,6 +17,7 @@ from assistant.drafting.context import (
 )
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
 from assistant.drafting.promises import due_day, due_time, is_open, timing
+from assistant.language import noise
 from assistant.language.words import a_noun
 from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
 
@@ -63,7 +64,7 @@ def profile(ctx: CustomerContext) -> Lines:
 
 def _own_words(ctx: CustomerContext, fact: Fact) -> bool:
     speaker, words, _ = words_of(ctx, fact)
-    return speaker == "customer" and not words.rstrip().endswith("?")
+    return speaker == "customer" and not words.rstrip().endswith("?") and not noise.gives_security_answer(words)
 
 
 # ---- already provided -------------------------------------------------------------------------------------
