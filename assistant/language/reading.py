@@ -85,6 +85,8 @@ def read(doc: Doc | Span, focus: int | None = None) -> Statement:
             word = word.head
     predicate = _predicate(word)
     status, confidence = _status(doc, word, predicate)
+    if status != "cancelled" and word.pos_ == "NOUN" and _called_off_again(tokens, word):
+        status, confidence = "cancelled", 0.85
     negated = _negated(predicate) or (word.i != predicate.i and _negated(word))
     if negated and status in {"planned", "expected", "happened", "ongoing"}:
         status = "cancelled" if status in {"planned", "expected"} else status
@@ -242,6 +244,17 @@ def _question(doc: Doc | Span, predicate: Token) -> bool:
     if subject is None:
         return len([t for t in doc if t.dep_ in {"nsubj", "nsubjpass"}]) == 0  # "Moving house?"
     return first.i < subject.i and (first.pos_ in {"AUX", "VERB"} or first.tag_ == "MD")
+
+
+def _called_off_again(tokens: list[Token], word: Token) -> bool:
+    """The same event named again in the sentence and called off there: "the move, forget what I said about
+    that, the move's off now" (the first "move" hangs off "forget")."""
+    def off_next(be: Token) -> bool:  # "the move's off now" with "off" parsed onto another verb
+        return be.lemma_ == "be" and be.i + 1 < len(be.doc) and be.doc[be.i + 1].lower_ == "off" and (
+            be.i + 2 >= len(be.doc) or be.doc[be.i + 2].lower_ in {".", ",", "!", ";", "now", "then", "sadly"})
+
+    return any(t.lemma_ == word.lemma_ and t.dep_ in {"nsubj", "nsubjpass"}
+               and (t.i != word.i and _called_off(t.head) or off_next(t.head)) for t in tokens)
 
 
 def _called_off(predicate: Token) -> bool:

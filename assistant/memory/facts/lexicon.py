@@ -90,7 +90,8 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
                         r"(?:we|i) complet(?:e|ed) on|"
                         r"(?:we|i)(?:'ve| have)? (?:just |finally |recently )?moved(?=[,.!]|\s+(?:in|house|home|here|"
                         r"out|abroad|last|recently|over|back)\b)|moving into (?:a|the|our|their|her|his|my) (?:new )?"
-                        r"(?:flat|house|home|place))\b", re.I), "move"),
+                        r"(?:flat|house|home|place)|"
+                        r"the (?:house )?move(?=(?:'s|\u2019s| is| has| fell| was| went)\b))\b", re.I), "move"),
     "driving_test": (re.compile(r"\b(pass(?:ed|es)? (?:his|her|my|their) (?:driving )?test)\b", re.I), "driving test"),
     "travel": (re.compile(r"\b(holiday|trip|travel(?:l?ing)?|fly(?:ing)? (?:out|to|on)|going abroad|honeymoon|"
                           r"backpacking|vacation|abroad|(?:we're|i'm|we are|i am) off to \w+|"

@@ -304,7 +304,8 @@ def life_events(conversation: Conversation) -> list[Fact]:
         event, match = _event(said.text)
         at = match.start() if match else 0
         by_pattern = match is not None and any(s is said for s in picked) and (
-            not scores or event in _UNAMBIGUOUS or passes(scores, "life_event", "not_life_event", floor=0.35))
+            not scores or event in _UNAMBIGUOUS or passes(scores, "life_event", "not_life_event", floor=0.35)
+            or _calls_off_a_plan(conversation, said, event, at))
         if not by_pattern:
             if id(said) not in classified:
                 continue
@@ -347,6 +348,12 @@ def life_events(conversation: Conversation) -> list[Fact]:
         attributes = dict(person=name, relation=relation, event=event, place=place, noun=noun,
                           when=_when_words(span) if span else None, tense=tense,
                           about="relative" if (name or relation) else statement.about if who_known else "unknown")
+        if status == "cancelled":  # "the move's off now": the plan told of before, called off (it supersedes it)
+            planned = _planned_before(conversation, event, name, relation)
+            if planned is not None:
+                subject = planned.subject
+                attributes.update({k: planned.attributes.get(k) for k in ("place", "when", "about")
+                                   if planned.attributes.get(k)})
         key = (event, (name or relation or "").lower())
         earlier = found.get(key)
         if earlier is not None:  # "I'm going to New Zealand in December ... I fly on the 8th of December"
@@ -393,6 +400,20 @@ def _merge(conversation: Conversation, fact: Fact, said: Said, span: Span | None
     return fact.model_copy(update=update)
 
 
+def _calls_off_a_plan(conversation: Conversation, said: Said, event: str, at: int) -> bool:
+    """"The move's off now" reads like no event at all; after a move was planned it is the plan's end."""
+    return bool(event) and any(f.kind == "life_event" and f.status == "upcoming" and f.attributes.get("event") == event
+                               for f in conversation.prior) and conversation.statement(said, at).status == "cancelled"
+
+
+def _planned_before(conversation: Conversation, event: str, name: str | None, relation: str | None) -> Fact | None:
+    """The latest plan of this event (same person) told in an earlier contact."""
+    plans = [f for f in conversation.prior if f.kind == "life_event" and f.status == "upcoming"
+             and f.attributes.get("event") == event and f.attributes.get("person") == name
+             and f.attributes.get("relation") == relation]
+    return plans[-1] if plans else None
+
+
 def describe(attributes: dict, status: str) -> str:  # type: ignore[type-arg]
     """The fact's sentence, in the tense its status calls for (re-rendered when read at a later `now`)."""
     event = attributes.get("event", "")
@@ -400,6 +421,17 @@ def describe(attributes: dict, status: str) -> str:  # type: ignore[type-arg]
     who = f"{name} ({relation})" if name and relation else name or (f"Their {relation}" if relation else "Customer")
     if who == "Customer" and attributes.get("about") == "unknown" and event != "bereavement":
         who = "Someone"  # whose news it is was not clear: the text does not say it is the customer's
+    if status == "unconfirmed":  # its date has passed and nobody said it happened: what was said, no more
+        whose = "Their" if who == "Customer" and attributes.get("about") == "relative" else who
+        place, when = attributes.get("place"), attributes.get("when")
+        verb = "was due" if attributes.get("tense") == "expected" else "was planned"
+        return f"{whose}'s {attributes.get('noun') or event}{f' to {place}' if place else ''} {verb}" \
+               f"{f' {when}' if when else ''}; not confirmed since".replace("Their's", "Their")
+    if status == "cancelled":  # "Customer's move to Leeds in spring 2026 was called off", never "moved"
+        whose = "Their" if who == "Customer" and attributes.get("about") == "relative" else who
+        place, when = attributes.get("place"), attributes.get("when")
+        return f"{whose}'s {attributes.get('noun') or event}{f' to {place}' if place else ''}" \
+               f"{f' {when}' if when else ''} was called off".replace("Their's", "Their")
     phrases = _PHRASES.get(event, ("{who} has an event coming up{when}", "{who} had an event{when}"))
     phrase = phrases[0 if status in ("upcoming", "ongoing") else 1]
     if event == "baby" and who == "Customer" and status not in ("upcoming", "ongoing"):

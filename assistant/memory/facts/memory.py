@@ -193,6 +193,12 @@ class FactMemory:
         return out
 
 
+# Plans that often do not happen on the day said (a move falls through, a wedding is postponed, a baby comes
+# late): past their date they are not told as done. Exams, an operation or a birthday happen when booked.
+PLANS_THAT_FALL_THROUGH = frozenset({"move", "wedding", "travel", "retirement", "new_job", "baby", "maternity",
+                                     "new_car", "marathon", "challenge", "university"})
+
+
 @dataclass
 class _Context:
     """What time-dependent statuses look at besides the fact itself: the customer's contacts (from the one
@@ -227,10 +233,15 @@ def _as_of(fact: Fact, now: datetime, context: _Context) -> Fact:
     status = fact.status
     attributes = dict(fact.attributes)
     if fact.kind == "life_event":
+        if status == "cancelled":
+            return fact  # called off when it was read: no date passing makes it happen
         if end is not None:
             status = "upcoming" if start and now < start else "ongoing" if now < end else "past"
         elif start is not None and status != "upcoming":
             status = "past"
+        if status == "past" and attributes.get("tense") in ("planned", "expected") and \
+                attributes.get("event") in PLANS_THAT_FALL_THROUGH:
+            status = "unconfirmed"  # a due date or a plan gone by: nobody told us it happened
         if status != fact.status and attributes.get("event"):
             return fact.model_copy(update={"status": status, "text": life.describe(attributes, status)})
     elif fact.kind == "promise" and recorded is not None and fact.status != "kept":

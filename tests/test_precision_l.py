@@ -1,0 +1,52 @@
+"""Precision, fourth round (issue 14): what set 2026-12-04-l's first run read wrong, in new wording. A plan called
+off in a later contact ("the move's off now") ends the plan it names, even when the sentence reads like no event;
+a called-off plan is never told in the past tense ("travelled")."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import histories
+import pytest
+
+from assistant.facade import Assistant
+
+NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
+
+
+def contact(*args, customer: str = "ola", **kwargs) -> dict:  # type: ignore[no-untyped-def]
+    return histories.contact(*args, customer=customer, **kwargs)
+
+
+@pytest.fixture()
+def assistant_with(assistant_for):
+    def build(*contacts: dict, name: str | None = "Ola Brennan") -> Assistant:
+        return assistant_for("ola", *contacts, name=name)
+
+    return build
+
+
+@pytest.mark.parametrize("called_off", [
+    "Oh and the move, scrap what I told you, the move's off now. We're staying put.",
+    "The move's off, sadly, the sale fell through last week.",
+])
+def test_a_move_called_off_later_ends_the_plan(assistant_with, called_off):
+    a = assistant_with(
+        contact("m1", "2026-03-02T10:00:00Z", ("customer", "We're hoping to move to Bristol in the summer, how does "
+                                                           "that work with the home insurance?"),
+                ("agent", "You'd just update the address with us when you have a date.")),
+        contact("m2", "2026-06-10T10:00:00Z", ("customer", "I'm ringing about the direct debit date."),
+                ("customer", called_off), ("agent", "Thanks for letting us know.")))
+    moves = [f for f in a.facts("ola", now=NOW) if f.kind == "life_event" and f.attributes.get("event") == "move"]
+    assert moves and all(f.status == "cancelled" for f in moves), [(f.text, f.status) for f in moves]
+    assert all("called off" in f.text for f in moves), [f.text for f in moves]
+    greeting = a.greeting("ola", now=NOW).text
+    assert "Bristol" not in greeting and "settling" not in greeting and "move" not in greeting.lower(), greeting
+
+
+def test_a_trip_called_off_is_not_told_as_taken(assistant_with):
+    a = assistant_with(contact("t1", "2026-11-10T10:00:00Z",
+                               ("agent", "Will you need the card abroad over Christmas?"),
+                               ("customer", "No, I'm not travelling this year, the trip to Lagos is off.")))
+    trips = [f for f in a.facts("ola", now=NOW) if f.kind == "life_event" and f.attributes.get("event") == "travel"]
+    assert not any("travelled" in f.text or "went" in f.text for f in trips), [f.text for f in trips]
