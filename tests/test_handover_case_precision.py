@@ -177,3 +177,12 @@ def test_a_side_issue_raised_in_passing_is_not_what_the_case_is_about(assistant_
     handover = a.handover("gus", now=NOW)
     said = " ".join(handover.sections["headline"] + handover.sections["introduction"] + handover.sections["status"])
     assert not re.search(r"duplicate|double|charged|payment", said, re.I), said
+
+
+def test_a_form_of_address_is_passed_on_as_what_it_asks(assistant_with):
+    a = assistant_with(live_call(("agent", "Hello, who am I speaking to?"),
+                                 ("customer", "It's Mr Whitlow, please."),
+                                 ("agent", "Thank you, Mr Whitlow, how can I help?"),
+                                 ("customer", "My broadband drops every evening.")))
+    who = " ".join(a.handover("gus", now=NOW).sections["who"])
+    assert "Asked to be called Mr Whitlow" in who and "\u201cIt's Mr Whitlow" not in who, who

@@ -54,7 +54,13 @@ def profile(ctx: CustomerContext) -> Lines:
     lines = [DraftSentence(text=sentence("".join(parts)), grounded=True)]
     # In the words given, dated: memory's paraphrase of a wish can invert it ("No phone" for "not before ten").
     # the customer's own words only: an agent's question ("By letter or phone?") or note is no wish of theirs
-    prefs = [(f, words) for f in ctx.of("preference")[-3:] if _own_words(ctx, f) and (words := remembered(ctx, f))]
+    prefs = [(f, words) for f in ctx.of("preference")[-3:] if _own_words(ctx, f) and f.subject != "form of address"
+             and (words := remembered(ctx, f))]
+    address = next((f for f in reversed(ctx.of("preference")) if f.subject == "form of address"
+                    and f.attributes.get("name") == ctx.known_name), None)
+    if address is not None:  # "It's Mr Pybus." quoted reads as noise; what it asks for does not
+        lines.append(DraftSentence(text=sentence(f"Asked to be called {ctx.known_name}"),
+                                   citations=list(address.citations)))
     if prefs:
         texts = list(dict.fromkeys(w[0].upper() + w[1:] for _, w in prefs))
         lines.append(DraftSentence(text="Preferences: " + "; ".join(texts) + ".",

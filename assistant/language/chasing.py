@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 _CHASE = re.compile(
-    r"\b(?:nobody|no one|no-one|noone)\b[^.!?]{0,40}\b(?:answer(?:ed|s)?|got back|get back|call(?:ed)?|rang|"
-    r"replied|respond(?:ed)?|phoned|bothered)\b|\b(?:nobody|no one|no-one) (?:has|did|ever did)\b\s*(?:[.!,;]|$)|"
+    r"\b(?:nobody|no one|no-one|noone)\b[^.!?]{0,40}\b(?:answer(?:ed|s)?|(?:got|get|come|came|rung|rang|phoned|"
+    r"called|written|wrote) back|call(?:ed)?|rang|replied|respond(?:ed)?|phoned|bothered|contacted|"
+    r"e-?mailed)\b|\b(?:nobody|no one|no-one) (?:has|did|ever did)\b\s*(?:[.!,;]|$)|"
     r"\b(?:never|not|haven't|hasn't|didn't) (?:heard|had|got|gotten) (?:anything |a thing |a word )?back\b|"
     r"\bheard nothing\b|\bnot heard a (?:thing|word)\b|"
     r"\b(?:still|been) waiting (?:for|on) (?:a |an |the |your )?(?:reply|answer|response|call ?back|call|e-?mail)\b|"
