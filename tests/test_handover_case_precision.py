@@ -186,3 +186,26 @@ def test_a_form_of_address_is_passed_on_as_what_it_asks(assistant_with):
                                  ("customer", "My broadband drops every evening.")))
     who = " ".join(a.handover("gus", now=NOW).sections["who"])
     assert "Asked to be called Mr Whitlow" in who and "\u201cIt's Mr Whitlow" not in who, who
+
+
+def test_the_security_code_and_reading_a_statement_are_no_steps(assistant_with):
+    a = assistant_with(FIRST, live_call(
+        ("agent", "I've sent a six-digit code to your mobile, can you read it back?"),
+        ("customer", "It's 4 4 1 9 0 2."), ("agent", "That matches, thank you."),
+        ("customer", "I've checked the bill this morning and the broadband still drops every evening."),
+        ("agent", "I'm sorry. I've booked an engineer for Friday.")))
+    handover = a.handover("gus", now=NOW)
+    done = " ".join(handover.sections["done"])
+    assert "engineer" in done and "code" not in done and "checked the bill" not in done, done
+    assert "code" not in " ".join(handover.sections["introduction"])
+
+
+def test_an_issue_is_not_dated_to_an_old_mention_while_the_customer_raises_it(assistant_with):
+    a = assistant_with(
+        contact("o1", "2026-08-04T10:00:00Z", ("customer", "My ISA transfer from Clydebank hasn't arrived and it's "
+                                                           "been three weeks, it's a problem."),
+                ("agent", "I'm sorry, I'll chase Clydebank."), outcome="Open"),
+        live_call(("customer", "Hi, about the ISA transfer again."),
+                  ("agent", "I can see the notes from August.")))
+    text = a.handover("gus", now=NOW).text
+    assert "when last mentioned" not in text, text

@@ -388,7 +388,11 @@ def _status(ctx: CustomerContext, story: list[Interaction], issues: list[Fact], 
         here = any(c.interaction_id == target.interaction_id for c in f.citations)
         last = max((as_utc(i.started_at) for i in story if any(c.interaction_id == i.interaction_id
                                                                 for c in f.citations)), default=None)
-        # said in the present only when this contact raised or updated it; else as it stood when last mentioned
+        # said in the present only when this contact raised or updated it; else as it stood when last mentioned,
+        # and not at all while the customer is on the line about it (memory may not have read today's mention:
+        # "open when last mentioned, on 4 August" to a customer raising it today is false)
+        if not here and live(ctx, target):
+            return []
         text = f"{named} is {f.status or 'open'}" if here or last is None else \
             f"{named} was {f.status or 'open'} when last mentioned, {when_past(last, ctx.now)}"
         text += f", reference {ref}" if ref else ""

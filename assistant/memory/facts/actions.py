@@ -39,6 +39,8 @@ def _lemmas() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data["not_steps"]), frozenset(data["customer_steps"])
 
 
+_SECURITY = re.compile(r"\b(?:pass ?code|one-time code|verification code|security (?:code|questions?|check)|"
+                       r"\w+-digit code|code (?:to|on) (?:your|the) (?:mobile|phone))\b", re.I)
 # "I've added that to the notes", "I've put a note on your account": a record kept, not a step tried
 _NOTED = re.compile(r"\b(?:to|in|on|onto) (?:the|your|my|our) (?:notes?|file|records?|account notes)\b|"
                     r"\b(?:a|the) note (?:on|to|in)\b", re.I)
@@ -77,8 +79,8 @@ def actions(conversation: Conversation) -> list[Fact]:
         if said.speaker == "customer" and (root.lemma_.lower() not in customer_steps or not any(
                 c.dep_ in {"dobj", "prt", "xcomp"} for c in root.children)):
             continue  # "I restarted the router", "I turned it off": a step has a thing it was done to
-        if _NOTED.search(said.text):
-            continue
+        if _NOTED.search(said.text) or _SECURITY.search(said.text):
+            continue  # a record kept, or the security check ("I've sent a code to your mobile"): no step tried
         if said.speaker == "customer" and chases_us(said.text):
             continue  # "I sent a message two weeks ago and nobody answered": a complaint about us, not a step
         # from the "I" to the end of the step's own clause: "I've blocked the card and I'm going to transfer
