@@ -16,7 +16,7 @@ import numpy as np
 
 from assistant.memory.cases.signals import ContactSignals
 
-JOIN = 0.48  # a contact joins a case when its best pair score reaches this
+JOIN = 0.45  # a contact joins a case when its best pair score reaches this (sets g, i, k, m: 0.44-0.45 best)
 SHARED_REFERENCE = 0.45
 SHARED_SUBJECT = 0.2
 SHARED_TAG = 0.08
