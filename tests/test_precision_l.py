@@ -50,3 +50,12 @@ def test_a_trip_called_off_is_not_told_as_taken(assistant_with):
                                ("customer", "No, I'm not travelling this year, the trip to Lagos is off.")))
     trips = [f for f in a.facts("ola", now=NOW) if f.kind == "life_event" and f.attributes.get("event") == "travel"]
     assert not any("travelled" in f.text or "went" in f.text for f in trips), [f.text for f in trips]
+
+
+def test_a_title_given_as_a_correction_is_the_form_of_address(assistant_with):
+    a = assistant_with(contact("a1", "2026-11-20T10:00:00Z",
+                               ("agent", "Thank you Ola, that's all matched."),
+                               ("customer", "Mrs Brennan, please."),
+                               ("agent", "Of course, sorry, Mrs Brennan. How can I help?"),
+                               ("customer", "I'd like to know why my renewal went up.")))
+    assert a.greeting("ola", now=NOW).text.startswith("Hello Mrs Brennan")
