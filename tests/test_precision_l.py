@@ -59,3 +59,14 @@ def test_a_title_given_as_a_correction_is_the_form_of_address(assistant_with):
                                ("agent", "Of course, sorry, Mrs Brennan. How can I help?"),
                                ("customer", "I'd like to know why my renewal went up.")))
     assert a.greeting("ola", now=NOW).text.startswith("Hello Mrs Brennan")
+
+
+def test_what_never_came_and_a_question_are_no_wishes_to_keep(assistant_with):
+    a = assistant_with(
+        contact("w1", "2026-10-30T10:00:00Z", ("customer", "never got the letter to say mums card was closed"),
+                ("agent", "Sorry about that, I'll send another."), channel="chat"),
+        contact("w2", "2026-11-10T10:00:00Z", ("customer", "And the scratch on the door from your fitter, did that "
+                                                           "go anywhere?"), ("agent", "Let me check.")))
+    got = [s.text for s in a.suggestions("ola", now=NOW)]
+    assert not any(s.startswith("Keep to") for s in got), got
+    assert not [f for f in a.store.facts("ola") if f.kind == "preference" and "letter" in f.text.lower()]

@@ -201,6 +201,15 @@ def words_of(ctx: CustomerContext, fact: Fact, max_words: int = 22) -> tuple[str
     return "", "", None
 
 
+def wish_words(ctx: CustomerContext, fact: Fact) -> tuple[str, str, Interaction | None]:
+    """words_of a preference, when they can stand as a wish to keep: the customer's own, not a question ("did that
+    go anywhere?") and not a security answer; ("", "", None) otherwise."""
+    speaker, words, inter = words_of(ctx, fact)
+    if speaker != "customer" or words.rstrip("…").rstrip().endswith("?") or noise.gives_security_answer(words):
+        return "", "", None
+    return speaker, words, inter
+
+
 def later_contacts(ctx: CustomerContext, after: datetime) -> list[Interaction]:
     """Contacts that started after a time (at `now`): a later contact may have settled what memory saw as open."""
     return [i for i in ctx.interactions if as_utc(i.started_at) > after]

@@ -13,11 +13,10 @@ from assistant.drafting.context import (
     merge_citations,
     quote_of,
     remembered,
-    words_of,
+    wish_words,
 )
 from assistant.drafting.phrasing import CHANNEL_NOUNS, day_month, join_words, sentence, times, when_past, years_with_us
 from assistant.drafting.promises import due_day, due_time, is_open, timing
-from assistant.language import noise
 from assistant.language.words import a_noun
 from assistant.models import Citation, DraftSentence, Fact, Interaction, as_utc
 
@@ -54,7 +53,7 @@ def profile(ctx: CustomerContext) -> Lines:
     lines = [DraftSentence(text=sentence("".join(parts)), grounded=True)]
     # In the words given, dated: memory's paraphrase of a wish can invert it ("No phone" for "not before ten").
     # the customer's own words only: an agent's question ("By letter or phone?") or note is no wish of theirs
-    prefs = [(f, words) for f in ctx.of("preference")[-3:] if _own_words(ctx, f) and f.subject != "form of address"
+    prefs = [(f, words) for f in ctx.of("preference")[-3:] if wish_words(ctx, f)[1] and f.subject != "form of address"
              and (words := remembered(ctx, f))]
     address = next((f for f in reversed(ctx.of("preference")) if f.subject == "form of address"
                     and f.attributes.get("name") == ctx.known_name), None)
@@ -66,11 +65,6 @@ def profile(ctx: CustomerContext) -> Lines:
         lines.append(DraftSentence(text="Preferences: " + "; ".join(texts) + ".",
                                    citations=merge_citations(*[f.citations for f, _ in prefs])))
     return lines
-
-
-def _own_words(ctx: CustomerContext, fact: Fact) -> bool:
-    speaker, words, _ = words_of(ctx, fact)
-    return speaker == "customer" and not words.rstrip().endswith("?") and not noise.gives_security_answer(words)
 
 
 # ---- already provided -------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from assistant.drafting.context import (
     later_contacts,
     merge_citations,
     quote_of,
+    wish_words,
     words_of,
 )
 from assistant.drafting.phrasing import CHANNEL_NOUNS, SAID_ON, day_month, issue_name, possessive, times, when_past
@@ -228,9 +229,9 @@ def relationship_candidates(ctx: CustomerContext) -> list[Suggestion]:
                                                        and (f.attributes or {}).get("name") == ctx.known_name)]
     for f in wishes[-2:]:
         # In the words given (the reason dates them): memory's paraphrase of a wish can invert it.
-        speaker, words, _ = words_of(ctx, f)
+        _, words, _ = wish_words(ctx, f)
         if words:
-            whose = f"{possessive(ctx.name)} wish" if speaker == "customer" else "what we noted"
+            whose = f"{possessive(ctx.name)} wish"
             out.append(Suggestion(text=f"Keep to {whose}: \u201c{words}\u201d", reason=_said(ctx, f),
                                   kind="relationship", citations=list(f.citations), score=0.35, topic=f.subject))
     return out

@@ -207,6 +207,8 @@ def _refusal(t: Token) -> bool:
     negated = any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
     # "I don't want calls": a wish of theirs, though it has a subject
     wish = verb.lemma_ in {"want", "like"} and any(c.lower_ in {"i", "we"} for c in verb.children)
+    if verb.lemma_ in _RECEIVING:
+        return False  # "never got the letter", "didn't get a call back": what did not come, not what not to do
     return negated and (not has_subject or wish)
 
 
