@@ -209,3 +209,12 @@ def test_an_issue_is_not_dated_to_an_old_mention_while_the_customer_raises_it(as
                   ("agent", "I can see the notes from August.")))
     text = a.handover("gus", now=NOW).text
     assert "when last mentioned" not in text, text
+
+
+def test_the_customers_request_is_quoted_not_retold(assistant_with):
+    a = assistant_with(live_call(("agent", "Morning, how can I help?"),
+                                 ("customer", "I need to move five thousand from my savings to my dad's account for "
+                                              "the care home fees."),
+                                 ("agent", "I've moved the five thousand now.")))
+    reason = " ".join(a.handover("gus", now=NOW).sections["reason"])
+    assert "\u201cI need to move five thousand" in reason and "Gus needs" not in reason, reason

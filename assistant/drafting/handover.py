@@ -134,7 +134,8 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     last = sections["reason"][-1] if sections["reason"] else None
     if not on_now and last is not None and not last.text.startswith("We "):
         # "Tomasz needs to close his account" was true then: dated, not told as now ("We called" is past already)
-        dated = f"On {day_month(as_utc(target.started_at), ctx.now)}: {last.text}"
+        day = day_month(as_utc(target.started_at), ctx.now)
+        dated = f"On {day}, in{last.text[2:]}" if last.text.startswith("In ") else f"On {day}: {last.text}"
         sections["reason"][-1] = last.model_copy(update={"text": dated})
     sections["status"] = _status(ctx, story, issues, target) + _case_line(case, target, issues)
     sections["provided"] = provided(ctx, story, target)
@@ -368,7 +369,9 @@ def _reason(ctx: CustomerContext, story: list[Interaction], main_issue: Fact | N
         out.append(DraftSentence(text=sentence(text), citations=list(main_issue.citations), grounded=True))
     if asked is None:
         return out
-    if asked.reported:
+    # the customer's request in their words: retold in the third person it garbled on blind sets ("Lucía asks if
+    # they got a letter"); our own call ("We called Tom about...") and a purpose they confirmed read well told
+    if asked.reported and (asked.speaker != "customer" or CONFIRMED in asked.reported):
         text = asked.reported
     elif asked.words.endswith("?"):
         text = f"{ctx.name} asked: \u201c{asked.quote()}\u201d"
@@ -460,7 +463,8 @@ def introduction(ctx: CustomerContext, target: Interaction, story: list[Interact
     since = day_month(as_utc(story[0].started_at), ctx.now)
     team_words = team_phrase(team)
     form = int(hashlib.sha1((case.case_id if case else target.interaction_id).encode()).hexdigest(), 16) % 3
-    if main_issue is None and asked is not None and asked.reported:
+    if main_issue is None and asked is not None and asked.reported and (asked.speaker != "customer"
+                                                                         or CONFIRMED in asked.reported):
         reported = asked.reported.replace(CONFIRMED, "").rstrip(".")
         told = f"{address}, w{reported[1:]}" if reported.startswith("We called") else \
             f"{address}, I have {ctx.name} with me: {reported}"

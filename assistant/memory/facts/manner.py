@@ -50,7 +50,8 @@ _OFFERED_RE = re.compile(rf"\b(?:[Ee]very(?:one|body)|[Aa]ll my friends|[Mm]y fr
                          rf"(?:^|[(\n])\s*(?P<explicit2>{_NAME}) to (?:every(?:one|body)|my friends|friends)\b|"
                          rf"\b(?P<fine>{_TITLED}|{_NAME})(?: is|'s|’s) (?:fine|grand|ok|okay|good)\b|"
                          rf"\b(?:[Ii]t's|[Ii]t is|I'm|I am|[Tt]his is) (?P<titled>{_TITLED})\b|"
-                         rf"(?:^|(?<=\n))(?P<bare>{_TITLED}),? (?:please|if you don't mind)\s*[.!]*(?=\n|$)")  # a correction
+                         # a correction: "Mrs Adeyemi, please."
+                         rf"(?:^|(?<=\n))(?P<bare>{_TITLED}),? (?:please|if you don't mind)\s*[.!]*(?=\n|$)")
 # A name the customer does not want: "please don't call me Robert", "nobody's called me Harold since my mother".
 _REFUSED_RE = re.compile(rf"\b(?:don't|do not|never|please don't|pls dont|dont) call me (?P<no>{_NAME})\b|"
                          rf"\bnobody(?:'s| has| ever)? call(?:s|ed)? me (?P<no2>{_NAME})\b|"
