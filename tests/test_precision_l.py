@@ -70,3 +70,12 @@ def test_what_never_came_and_a_question_are_no_wishes_to_keep(assistant_with):
     got = [s.text for s in a.suggestions("ola", now=NOW)]
     assert not any(s.startswith("Keep to") for s in got), got
     assert not [f for f in a.store.facts("ola") if f.kind == "preference" and "letter" in f.text.lower()]
+
+
+def test_news_that_puts_a_pitch_off_is_not_pitched_before_then(assistant_with):
+    a = assistant_with(contact("p1", "2026-11-12T10:00:00Z",
+                               ("agent", "Would you like to hear about our home broadband?"),
+                               ("customer", "We're moving into a house after the wedding in the spring so send me "
+                                            "something about it in January, not before.")))
+    got = [s.text for s in a.suggestions("ola", now=NOW)]
+    assert not any("home insurance" in s for s in got), got

@@ -20,6 +20,7 @@ from assistant.drafting.context import (
     words_of,
 )
 from assistant.drafting.phrasing import CHANNEL_NOUNS, SAID_ON, day_month, issue_name, possessive, times, when_past
+from assistant.language.time import put_off_until
 from assistant.models import Fact, Suggestion, as_utc
 
 RELATIONSHIP_HORIZON_DAYS = 180
@@ -84,6 +85,10 @@ def _pitchable(fact: Fact, ctx: CustomerContext) -> bool:
         return False
     if not events.confident(fact, ctx) or events.called_off(fact, ctx):
         return False
+    said = str((fact.attributes or {}).get("quote") or "")
+    later = put_off_until(said, as_utc(fact.recorded_at or fact_time(fact, ctx.now))) if said else None
+    if later is not None and ctx.now < later:
+        return False  # "send me something about it in January, not before": no pitch before then
     if events.tense(fact, ctx.now) == "past":
         return events.distance_days(fact, ctx.now) <= PAST_EVENT_DAYS
     return (ctx.now - fact_time(fact, ctx.now)).days <= RELATIONSHIP_HORIZON_DAYS

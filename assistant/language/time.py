@@ -410,3 +410,18 @@ def reanchor(text: str, said_at: datetime, now: datetime) -> str:
         return f"{phrase} [{span.label()}]" if span else phrase
 
     return _RELATIVE.sub(dated, text)
+
+
+# Putting something off: "maybe after Christmas", "not right now", "send me something in January, not before".
+_PUT_OFF = re.compile(r"\b(?:maybe|perhaps|possibly|not (?:right |just )?now|not at the moment|not yet|"
+                      r"not (?:before|until)|ask me (?:again )?|another time|some other time|later on|after|once|"
+                      r"when (?:things|we|i))\b", re.I)
+
+
+def put_off_until(text: str, at: datetime) -> datetime | None:
+    """When the words put something off to a time still ahead of `at` ("maybe after Christmas"), the end of that
+    time; else None."""
+    if not _PUT_OFF.search(text):
+        return None
+    spans = [s for s in find_spans(text, at, "future") if s.start > at]
+    return spans[0].end if spans else None

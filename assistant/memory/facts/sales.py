@@ -7,7 +7,7 @@ import re
 from datetime import datetime, timedelta
 
 from assistant.language.grammar import grammar
-from assistant.language.time import find_spans, fmt_day
+from assistant.language.time import fmt_day, put_off_until
 from assistant.language.words import a_noun
 from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
@@ -215,18 +215,9 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
     return _apply_outcome(conversation, facts, cooldown_days)
 
 
-# Putting an offer off: "maybe after Christmas", "not right now", "ask me again in the spring", "another time".
-_PUT_OFF = re.compile(r"\b(?:maybe|perhaps|possibly|not (?:right |just )?now|not at the moment|not yet|"
-                      r"ask me (?:again )?|another time|some other time|later on|after|once|"
-                      r"when (?:things|we|i))\b", re.I)
-
-
 def _put_off_until(reply: Said) -> datetime | None:
     """When a reply puts the offer off to a time still ahead ("maybe after Christmas"), that time; else None."""
-    if not _PUT_OFF.search(reply.text):
-        return None
-    spans = [s for s in find_spans(reply.text, reply.at, "future") if s.start > reply.at]
-    return spans[0].end if spans else None
+    return put_off_until(reply.text, reply.at)
 
 
 def outcome_status(outcome: str | None) -> tuple[str, str] | None:
