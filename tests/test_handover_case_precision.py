@@ -218,3 +218,17 @@ def test_the_customers_request_is_quoted_not_retold(assistant_with):
                                  ("agent", "I've moved the five thousand now.")))
     reason = " ".join(a.handover("gus", now=NOW).sections["reason"])
     assert "\u201cI need to move five thousand" in reason and "Gus needs" not in reason, reason
+
+
+def test_our_own_letters_are_not_the_customer_getting_in_touch(assistant_with):
+    ours = [contact(f"o{n}", f"2026-11-0{n}T10:00:00Z",
+                    ("agent", "Dear Gus, about your broadband dropping every evening: we are still looking into it."),
+                    channel="email") for n in (4, 6, 8)]
+    a = assistant_with(FIRST, *ours, live_call(
+        ("customer", "The broadband still drops every evening, same as before."),
+        ("agent", "Sorry. I've put that on the complaint for you."),
+        ("agent", "I've booked an engineer for Friday.")))
+    handover = a.handover("gus", now=NOW)
+    said = " ".join(handover.sections["feeling"] + handover.sections["introduction"])
+    assert "twice" in said and not re.search(r"(?:three|four|five) times", said), said
+    assert "put that on the complaint" not in " ".join(handover.sections["done"])

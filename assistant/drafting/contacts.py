@@ -179,6 +179,20 @@ def _usable_or_self(sentence: str) -> str:
 _CALLED_ABOUT = re.compile(r"\b(?:calling|ringing|call)\b[^.?!]*?\babout (?P<what>[^.?!]+)", re.I)
 
 
+def we_started(inter: Interaction) -> bool:
+    """We wrote or rang first (a letter, our e-mail, our call): a contact of ours, not the customer getting in
+    touch."""
+    first = next((t for t in inter.turns if t.speaker in ("agent", "customer") and t.text.strip()), None)
+    if first is None or first.speaker != "agent":
+        return False
+    return inter.channel in ("email", "letter", "sms") or outbound_call(inter, "") is not None
+
+
+def customer_contacts(story: list[Interaction]) -> list[Interaction]:
+    """The contacts the customer started ("in touch three times" counts these, never our letters or calls)."""
+    return [i for i in story if not we_started(i)]
+
+
 def outbound_call(inter: Interaction, name: str) -> Said | None:
     """When we opened the contact by calling the customer: what we called about ("We called Tom about their car
     loan application")."""

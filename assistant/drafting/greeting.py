@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 from assistant.drafting import events
+from assistant.drafting.contacts import customer_contacts
 from assistant.drafting.context import CustomerContext, fact_time, interaction_citation, quote_of
 from assistant.drafting.handover import related_interactions
 from assistant.drafting.phrasing import (
@@ -139,7 +140,7 @@ def recent_contact(ctx: CustomerContext) -> DraftSentence | None:
     topic, cites = contact_topic(ctx, last)
     about = f" about {with_article(topic)}" if topic else ""
     since = as_utc(last.started_at) - timedelta(days=ctx.settings.recent_contact_days)
-    story = [i for i in related_interactions(ctx, last) if as_utc(i.started_at) >= since] + [last]
+    story = customer_contacts([i for i in related_interactions(ctx, last) if as_utc(i.started_at) >= since] + [last])
     when = when_past(as_utc(last.started_at), ctx.now)
     when = "earlier today" if when == "today" else when
     verb = CHANNEL_VERBS.get(last.channel, "were in touch")

@@ -19,8 +19,10 @@ from assistant.drafting.contacts import (
     WRITTEN_NOTES,
     Said,
     clean_turn_text,
+    customer_contacts,
     key_action,
     opening_request,
+    we_started,
     why_in_touch,
 )
 from assistant.drafting.context import (
@@ -274,7 +276,7 @@ def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, 
                   f"{day_month(as_utc(first.started_at), ctx.now)} ({channels})"
     else:
         who = ctx.name.capitalize() if ctx.name == "the customer" else ctx.name
-        opening = (f"We contacted {ctx.name} " if _we_started(first) else f"{who} got in touch ") + \
+        opening = (f"We contacted {ctx.name} " if we_started(first) else f"{who} got in touch ") + \
             f"{when_past(as_utc(first.started_at), ctx.now)} by {channels}"
     cites = [interaction_citation(i) for i in story[-3:]]
     reason = sections.get("reason", [])
@@ -307,12 +309,6 @@ def headline(ctx: CustomerContext, story: list[Interaction], case: Case | None, 
         out.append(line)
         words += n
     return out
-
-
-def _we_started(inter: Interaction) -> bool:
-    """We wrote or rang first: the first words in the contact are ours."""
-    first = next((t for t in inter.turns if t.speaker in ("agent", "customer") and t.text.strip()), None)
-    return first is not None and first.speaker == "agent" and inter.channel in ("email", "letter", "sms")
 
 
 def _ordinal(n: int) -> str:
@@ -459,7 +455,7 @@ def introduction(ctx: CustomerContext, target: Interaction, story: list[Interact
                     as_utc(i.started_at).date() == ctx.now.date() or not _ONGOING.match(words)):
                 steps.append(reanchor(words, as_utc(i.started_at), ctx.now))
     steps = steps[-3:]
-    n = len(story)
+    n = len(customer_contacts(story))  # "in touch N times": their contacts, not our letters
     since = day_month(as_utc(story[0].started_at), ctx.now)
     team_words = team_phrase(team)
     form = int(hashlib.sha1((case.case_id if case else target.interaction_id).encode()).hexdigest(), 16) % 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from assistant.drafting.contacts import customer_contacts
 from assistant.drafting.context import (
     CustomerContext,
     fact_time,
@@ -139,13 +140,14 @@ _UPSET = re.compile(
 
 def feeling(ctx: CustomerContext, story: list[Interaction], topic: str) -> Lines:
     out: Lines = []
-    if len(story) >= 2:
-        channels = join_words(list(dict.fromkeys(CHANNEL_NOUNS.get(i.channel, i.channel) for i in story)))
-        first = as_utc(story[0].started_at)
+    theirs = customer_contacts(story)  # our own letters and calls are not the customer chasing
+    if len(theirs) >= 2:
+        channels = join_words(list(dict.fromkeys(CHANNEL_NOUNS.get(i.channel, i.channel) for i in theirs)))
+        first = as_utc(theirs[0].started_at)
         about = f" about {the(topic)}" if topic else " about this"
-        text = f"Repeat contact: {ctx.name} has been in touch {times(len(story))}{about} since " \
+        text = f"Repeat contact: {ctx.name} has been in touch {times(len(theirs))}{about} since " \
                f"{day_month(first, ctx.now)} ({channels})"
-        out.append(DraftSentence(text=sentence(text), citations=[interaction_citation(i) for i in story[-3:]],
+        out.append(DraftSentence(text=sentence(text), citations=[interaction_citation(i) for i in theirs[-3:]],
                                  grounded=True))
     moods = [f for f in story_facts(ctx, story, "sentiment") if f.status.lower() in {"negative", "frustrated"}]
     for mood_fact in sorted(moods, key=lambda f: fact_time(f, ctx.now), reverse=True):

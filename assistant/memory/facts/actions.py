@@ -43,7 +43,8 @@ _SECURITY = re.compile(r"\b(?:pass ?code|one-time code|verification code|securit
                        r"\w+-digit code|code (?:to|on) (?:your|the) (?:mobile|phone))\b", re.I)
 # "I've added that to the notes", "I've put a note on your account": a record kept, not a step tried
 _NOTED = re.compile(r"\b(?:to|in|on|onto) (?:the|your|my|our) (?:notes?|file|records?|account notes)\b|"
-                    r"\b(?:a|the) note (?:on|to|in)\b", re.I)
+                    r"\b(?:a|the) note (?:on|to|in)\b|\bput (?:that|it|this) on (?:the|your) (?:complaint|case|"
+                    r"ticket|file|account)\b", re.I)
 
 
 def action_candidates(conversation: Conversation) -> list[Said]:
