@@ -136,6 +136,10 @@ def _looks_dialled(raw: str) -> bool:
     return stripped[:1] in {"+", "0", "("} and digits >= 10 and "." not in stripped and "/" not in stripped
 
 
+_REFERENCE_BEFORE = re.compile(r"\b(?:claim|reference|ref|policy|case|ticket|job|order|complaint)"
+                               r"(?:\s*(?:number|no\.?|num|#))?\s*(?:is|was)?\s*[:#]?\s*$", re.I)
+
+
 def _phones(regions: Sequence[str]) -> Callable[[str], Iterable[Span]]:
     def find(text: str) -> Iterable[Span]:
         if len(_DIGIT_RUN.findall(text)) < 7:
@@ -144,6 +148,8 @@ def _phones(regions: Sequence[str]) -> Callable[[str], Iterable[Span]]:
             for m in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
                 if _GLUED_BEFORE.search(text, 0, m.start) or _GLUED_AFTER.match(text, m.end):
                     continue  # part of a longer run of digit groups (an IBAN, a reference), not a phone
+                if _REFERENCE_BEFORE.search(text[max(0, m.start - 40):m.start]):
+                    continue  # "claim 0161 552 0947": a case reference written like a phone number, needed as is
                 if phonenumbers.is_valid_number(m.number) or _looks_dialled(m.raw_string):
                     national = phonenumbers.national_significant_number(m.number)
                     yield m.start, m.end, f"[PHONE ••••{_last4(national)}]"

@@ -59,6 +59,8 @@ def test_masks_pii(redactor: Redactor, text: str, expected: str) -> None:
         "GB82",
         "email me at home",
         "About $2,500 for 12 months, 300 miles a week",
+        "Hi, I'm chasing claim 0161 555 0192",  # a claim number written like a phone number (set o's review)
+        "the claim number is 0161 552 0947",
     ],
 )
 def test_leaves_look_alikes(redactor: Redactor, text: str) -> None:
