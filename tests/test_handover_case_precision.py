@@ -232,3 +232,12 @@ def test_our_own_letters_are_not_the_customer_getting_in_touch(assistant_with):
     said = " ".join(handover.sections["feeling"] + handover.sections["introduction"])
     assert "twice" in said and not re.search(r"(?:three|four|five) times", said), said
     assert "put that on the complaint" not in " ".join(handover.sections["done"])
+
+
+def test_a_one_contact_synopsis_has_no_greeting_and_no_agent_lot(assistant_with):
+    a = assistant_with(live_call(("agent", "Kestrel technical support, this is Ffion."),
+                                 ("customer", "I've been through all this with you lot, the router, the engineer, "
+                                              "everything."),
+                                 ("customer", "My broadband has dropped twice today while I'm working from home.")))
+    summary = " ".join(a.handover("gus", now=NOW).sections["summary"])
+    assert summary and "Ffion" not in summary and "agent lot" not in summary, summary

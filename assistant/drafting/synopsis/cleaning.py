@@ -31,6 +31,9 @@ SENT_END = re.compile(r"[.!?]+[\"')]*\s+")
 CONTENT_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|\d+")
 
 
+YOU_LOT = re.compile(r"\byou (?:lot|guys|people|folks)\b", re.I)
+
+
 def normalise(text: str) -> str:
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     if "'" in text:
@@ -42,6 +45,8 @@ def normalise(text: str) -> str:
     if "[" in text or "(" in text:
         text = BRACKETS.sub(" ", text)
     text = GLUED.sub(r"\1 \2", text)
+    if "you " in text.lower():  # "you lot", "you guys": the company, never "the agent lot" once retold
+        text = YOU_LOT.sub("the company", text)
     if not text.isascii():  # an emoji ends a sentence when a capital follows: "came in today 🙌 I want..."
         text = EMOJI.sub(lambda m: ". " if m.group(1) else " ", text)
     return SPACES.sub(" ", text).strip()
