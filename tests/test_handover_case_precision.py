@@ -11,20 +11,12 @@ from datetime import UTC, datetime
 from functools import partial
 
 import histories
-import pytest
-
-from assistant.facade import Assistant
 
 contact = partial(histories.contact, customer="gus")
 NOW = datetime(2026, 11, 17, 13, 10, tzinfo=UTC)  # during the live call below
 
 
-@pytest.fixture()
-def assistant_with(assistant_for):
-    def build(*contacts: dict, name: str | None = "Gus Whitlow") -> Assistant:
-        return assistant_for("gus", *contacts, name=name)
-
-    return build
+assistant_with = histories.one_customer("gus", "Gus Whitlow")
 
 
 FIRST = contact("b1", "2026-11-03T19:00:00Z",

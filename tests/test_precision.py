@@ -91,12 +91,7 @@ def test_a_wish_is_remembered_in_the_customers_own_words(draft):
     assert not any(s.startswith("Remember: No phone") for s in got), got
 
 
-@pytest.fixture()
-def assistant_with(assistant_for):
-    def build(*contacts: dict, name: str | None = "Harold Brennerman") -> Assistant:
-        return assistant_for("lena", *contacts, name=name)
-
-    return build
+assistant_with = histories.one_customer("lena", "Harold Brennerman")
 
 
 @pytest.mark.parametrize(("said", "hello"), [

@@ -12,7 +12,6 @@ import histories
 import pytest
 
 from assistant.drafting.phrasing import when_past
-from assistant.facade import Assistant
 from assistant.language.noise import is_noise, quotable
 
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)  # a Wednesday
@@ -21,12 +20,7 @@ NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)  # a Wednesday
 contact = partial(histories.contact, customer="ada")
 
 
-@pytest.fixture()
-def assistant_with(assistant_for):
-    def build(*contacts: dict, name: str | None = "Adaeze Okonjo") -> Assistant:
-        return assistant_for("ada", *contacts, name=name)
-
-    return build
+assistant_with = histories.one_customer("ada", "Adaeze Okonjo")
 
 
 @pytest.mark.parametrize("line", [
@@ -143,6 +137,7 @@ def test_an_issue_is_raised_when_it_was_first_raised(assistant_with):
     # raised when first raised; the chase's words, when quoted, carry the chase's own date
     assert raised and all(r.startswith("Raised on 2 November") and "Raised on 23" not in r and "Monday" not in r
                           for r in raised), raised
+    assert all("chasing" not in r or "on 23 November" in r for r in raised), raised
 
 
 def _past_contact() -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import partial
 
 import histories
 import pytest
@@ -15,16 +16,10 @@ from assistant.facade import Assistant
 NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)  # a Wednesday
 
 
-def contact(*args, customer: str = "kem", **kwargs) -> dict:  # type: ignore[no-untyped-def]
-    return histories.contact(*args, customer=customer, **kwargs)
+contact = partial(histories.contact, customer="kem")
 
 
-@pytest.fixture()
-def assistant_with(assistant_for):
-    def build(*contacts: dict, name: str | None = "Kemi Oduya") -> Assistant:
-        return assistant_for("kem", *contacts, name=name)
-
-    return build
+assistant_with = histories.one_customer("kem", "Kemi Oduya")
 
 
 @pytest.mark.parametrize(("said", "agent", "hello"), [
@@ -392,16 +387,3 @@ def test_phone_has_been_fine_is_a_report_not_a_wish(assistant_with):
     a = assistant_with(contact("c1", "2026-04-02T10:00:00Z", ("agent", "Anything else?"),
                                ("customer", "thanks. phone's been fine otherwise, touch wood"), channel="chat"))
     assert not [f for f in a.store.facts("kem") if f.subject == "contact channel"]
-
-
-def test_a_quote_from_a_later_chase_carries_its_own_date(assistant_with):
-    a = assistant_with(
-        contact("i1", "2026-11-02T10:00:00Z", ("customer", "I want to make a complaint about the missed engineer "
-                                                           "appointment, nobody came."),
-                ("agent", "I'm sorry, I've raised a complaint about the missed appointment.")),
-        contact("i2", "2026-11-23T10:00:00Z", ("customer", "I'm chasing my complaint about the missed appointment, "
-                                                           "it's still open."),
-                ("agent", "I can see the complaint is still open, sorry.")))
-    raised = [s.reason for s in a.suggestions("kem", now=NOW) if s.text.startswith("Ask whether")]
-    assert raised and all(r.startswith("Raised on 2 November") for r in raised), raised
-    assert all("chasing" not in r or "on 23 November" in r for r in raised), raised

@@ -5,25 +5,18 @@ a called-off plan is never told in the past tense ("travelled")."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import histories
 import pytest
 
-from assistant.facade import Assistant
-
 NOW = datetime(2026, 11, 24, 9, tzinfo=UTC)
 
 
-def contact(*args, customer: str = "ola", **kwargs) -> dict:  # type: ignore[no-untyped-def]
-    return histories.contact(*args, customer=customer, **kwargs)
+contact = partial(histories.contact, customer="ola")
 
 
-@pytest.fixture()
-def assistant_with(assistant_for):
-    def build(*contacts: dict, name: str | None = "Ola Brennan") -> Assistant:
-        return assistant_for("ola", *contacts, name=name)
-
-    return build
+assistant_with = histories.one_customer("ola", "Ola Brennan")
 
 
 @pytest.mark.parametrize("called_off", [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import timedelta
+from functools import lru_cache
 
 from assistant.drafting.contacts import (
     CONFIRMED,
@@ -213,6 +214,7 @@ _ONGOING = re.compile(r"^we(?:'re| are|'ll| will)\b", re.I)
 _CUSTOMER_STEP = " said: \u201c"  # how a step the customer took is shown: in their words
 
 
+@lru_cache(maxsize=2048)  # the steps and the introduction tell the same steps: parse each once
 def _you_as_they(rest: str, pipeline: str) -> str:
     """Our "you" told to a colleague: "they" where it is a subject ("the fees you pay"), "them" where it is not
     ("we'll hand you over", "with you within 5 days"), read from the parse of the step."""

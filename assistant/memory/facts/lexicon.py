@@ -325,18 +325,6 @@ PROMISE_RE = re.compile(
     r"email you|send(?: you)?|post|follow(?:ing)? up|update you|be in touch|arrange|refund|credit|reissue|"
     r"look into|chase|contact you|text you|review|hear (?:back|from)|confirm|process)\b", re.I)
 
-VERIFY_ASK_RE = re.compile(r"\b(confirm|verify|tell me|give me|can i (?:have|take|get)|what is|what's)\b[^.?!]{0,40}?"
-                           r"\b(date of birth|dob|postcode|post code|zip ?code|address|full name|last (?:four|4) "
-                           r"digits|security (?:question|answer|number)|memorable (?:word|information)|passcode|"
-                           r"mother's maiden name|account number|sort code|policy number|phone number|email)\b", re.I)
-VERIFIED_RE = re.compile(r"\b(you(?:'re| are| have been) (?:now )?(?:verified|through security)|passed security|"
-                         r"that's (?:all )?(?:verified|confirmed|matched)|all (?:matched|confirmed)|identified by|"
-                         r"that's you (?:verified|through(?: security)?)|(?:you're|you are) all verified|"
-                         r"i've (?:confirmed|verified) your|result: match|"
-                         r"verification (?:is )?(?:complete|done)|identity (?:is )?(?:confirmed|verified))\b", re.I)
-DETAIL_NAMES = {"dob": "date of birth", "post code": "postcode", "zipcode": "postcode", "zip code": "postcode",
-                "last 4 digits": "card last four digits", "last four digits": "card last four digits"}
-
 CONSENT_OUT_RE = re.compile(r"\b((?:don't|do not|stop|no more|never|take me off|remove me from|opt (?:me )?out of)"
                             r"(?: \w+){0,4} (?:marketing|offers|promotions|sales calls|mailings?)|unsubscribe|"
                             r"opt (?:me )?out|(?:don't|do not) want (?:anyone|you|people) (?:ringing|calling|"

@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 
 from assistant.language.time import fmt_day
-from assistant.memory.facts import lexicon as lx
 from assistant.memory.facts.base import Conversation, Said, make_fact
 from assistant.models import Fact
 
+# Said outright: "you're through security", "verification complete".
+VERIFIED_RE = re.compile(r"\b(you(?:'re| are| have been) (?:now )?(?:verified|through security)|passed security|"
+                         r"that's (?:all )?(?:verified|confirmed|matched)|all (?:matched|confirmed)|identified by|"
+                         r"that's you (?:verified|through(?: security)?)|(?:you're|you are) all verified|"
+                         r"i've (?:confirmed|verified) your|result: match|"
+                         r"verification (?:is )?(?:complete|done)|identity (?:is )?(?:confirmed|verified))\b", re.I)
 DETAIL_RE = re.compile(
     r"\b(date of birth|dob|birth ?date|post ?code|zip(?: ?code)?|first line of (?:your |the )?address|"
     r"(?:home |service )?address|last (?:four|4)(?: digits)?(?: of (?:your |the )?(?:card|phone(?: number)?|"
@@ -35,8 +40,7 @@ _ASKING = re.compile(r"\?\s*$|^(?:\w+[, ]+)?(?:can|could|may|would) (?:i|you|we)
 _SOMEONE_ELSE = re.compile(r"\b(?:his|her|their|(?!holder)\w+'s)\s+(?:full )?(?:name|date of birth|dob)\b", re.I)
 _ACCEPTED = re.compile(r"^(?:ok(?:ay)?[, ]+|great[, ]+|right[, ]+)?(?:thanks|thank you|cheers|lovely|perfect|great|"
                        r"brilliant|(?:that's|that) (?:all )?(?:fine|correct|right|great|you|perfect|matched|matches)|"
-                       r"all (?:fine|"
-                       r"correct|good|matched)|verified|got (?:it|that))\b", re.I)
+                       r"all (?:fine|correct|good|matched)|verified|got (?:it|that))\b", re.I)
 _REFUSED = re.compile(r"\b(?:doesn't|does not|don't|do not|didn't|did not) (?:quite )?match|not (?:quite )?right|"
                       r"isn't right|incorrect|wrong|(?:can't|cannot|couldn't|unable to) (?:verify|confirm|"
                       r"validate|pass)|try (?:that )?again|not what (?:we|i) have|failed|not (?:the )?(?:one|same) "
@@ -77,7 +81,7 @@ def _checks(conversation: Conversation) -> tuple[Said, list[Said], list[Said]] |
     """The first check passed: (our turn accepting it, our requests, the customer's answers)."""
     requests: list[Said] = []
     answers: list[Said] = []
-    explicit = [s for s in conversation.matching(lx.VERIFIED_RE) if s.speaker in ("agent", "system")]
+    explicit = [s for s in conversation.matching(VERIFIED_RE) if s.speaker in ("agent", "system")]
     for said in conversation.said:
         if said.index > FIRST_TURNS and not requests:
             break
