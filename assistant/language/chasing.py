@@ -23,3 +23,28 @@ _CHASE = re.compile(
 def chases_us(text: str) -> bool:
     """Does the sentence complain that we did not answer, reply or call back?"""
     return bool(_CHASE.search(text))
+
+
+def chased_about(text: str, pipeline: str | None = None) -> str:
+    """What a chase is about, when it says ("I emailed on Tuesday about a bill for £412 and nobody has replied" ->
+    "a bill for £412"): the object of its "about", read from the parse, up to a clause joined to it."""
+    if not chases_us(text) or " about " not in f" {text.lower()} ":
+        return ""
+    from assistant.language.grammar import DEFAULT_PIPELINE, grammar
+
+    doc = grammar(pipeline or DEFAULT_PIPELINE).one(text)
+    for token in doc:
+        if token.lower_ != "about" or token.dep_ != "prep":
+            continue
+        obj = next((c for c in token.children if c.dep_ == "pobj"), None)
+        if obj is None:
+            continue
+        words = []
+        for t in obj.subtree:
+            if t.head == obj and (t.dep_ in ("cc", "conj") or t.is_punct):
+                break
+            words.append(t.text_with_ws)
+        about = "".join(words).strip(" ,;")
+        if len(about.split()) >= 2:
+            return about
+    return ""

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from assistant.language import noise
-from assistant.language.chasing import chases_us
+from assistant.language.chasing import chased_about, chases_us
 from assistant.language.words import sentences
 from assistant.memory.facts import lexicon as lx
 from assistant.models import Fact, Interaction
@@ -54,6 +54,7 @@ class ContactSignals:
     escalated_to: str
     resolved: bool  # the system of record closed it (an issue fact read as resolved, or the recorded outcome)
     follow_up: bool = False  # the customer says this is not the first time they are in touch about it
+    thread_subject: str = ""  # an e-mail's subject, without "RE:"/"FW:": a reply to a message is its thread
     said: str = ""  # the customer's first substantive sentence, as said
     said_turn: str = ""
     sentences: list[str] = field(default_factory=list)  # what is embedded: each problem sentence on its own
@@ -87,8 +88,16 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
             if noise.is_noise(text) or len(text.split()) < MIN_WORDS or (
                     len(text.split()) <= 9 and _OPENING.search(text)):
                 continue
-            if chases_us(text) or noise.gives_security_answer(text):
-                continue  # our silence ("nobody answered my message": every chase sounds alike) or the security check
+            if noise.gives_security_answer(text):
+                continue
+            if chases_us(text):  # our silence ("nobody answered my message": every chase sounds alike)...
+                about = chased_about(text)
+                if not about:
+                    continue
+                parts.append(about)  # ...but what it chases is the problem ("about a bill for £412")
+                turns.append(turn.turn_id or "")
+                quotable.append(False)
+                break
             parts.append(noise.without_placeholders(re.sub(r"^(?:subject|re|fwd?):\s*", "", text, flags=re.I)))
             turns.append(turn.turn_id or "")
             quotable.append(noise.quotable(text))
@@ -104,6 +113,24 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
     return [p[:300] for p in parts], turns, quotable
 
 
+_SUBJECT = re.compile(r"^\s*subject:\s*([^\n]+)", re.I)
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv)\s*:\s*)+", re.I)
+# A claim number said in groups of digits ("Claim 0161 448 2093"): one reference, its digits run together
+_SPACED_NUMBER = re.compile(r"\b(?:ref(?:erence)?|case|ticket|complaint|claim|dispute)(?: (?:number|no\.?|ref))?"
+                            r"(?: is)?[:#\s]+(\d{3,5}(?:[ -]\d{3,5}){1,3})\b", re.I)
+
+
+def email_subject(inter: Interaction) -> str:
+    """The subject line an e-mail opens with, lower-cased, without reply/forward prefixes; "" for none or one too
+    short to tell one thread from another ("Hi", "Question")."""
+    first = next((t.text for t in inter.turns if t.speaker != "system"), "")
+    m = _SUBJECT.match(first)
+    if not m:
+        return ""
+    subject = re.sub(r"[^\w£$€]+", " ", _REPLY_PREFIX.sub("", m.group(1))).strip().lower()
+    return subject if len(subject.split()) >= 3 else ""
+
+
 def references(inter: Interaction) -> list[str]:
     """The case references a contact carries: in its metadata, and said in it (claim, complaint, ticket ids)."""
     found = [str(v).upper() for k, v in inter.metadata.items() if k.lower() in REFERENCE_KEYS and v]
@@ -114,6 +141,10 @@ def references(inter: Interaction) -> list[str]:
                 found.append(value.upper())
         found += [m.group(1).upper() for m in _REF_TOKEN.finditer(turn.text)
                   if _CASE_WORD.search(turn.text[max(0, m.start() - 40):m.start()])]
+        found += [re.sub(r"\D", "", m.group(1)) for m in _SPACED_NUMBER.finditer(turn.text)]
+        subject = _SUBJECT.match(turn.text)
+        if subject:  # a reference in a subject line is the thread's, whatever word comes before it
+            found += [m.group(1).upper() for m in _REF_TOKEN.finditer(subject.group(1))]
     return list(dict.fromkeys(found))
 
 
@@ -137,5 +168,5 @@ def read_signals(inter: Interaction, facts: Sequence[Fact]) -> ContactSignals:
         references=references(inter),
         subjects=sorted({f.subject.lower() for f in issues if f.subject}), tags=topic_tags(inter),
         escalated_to=str(inter.metadata.get("escalated_to") or ""), resolved=resolved,
-        follow_up=any(_FOLLOW_UP.search(t) for t in parts),
+        follow_up=any(_FOLLOW_UP.search(t) for t in parts), thread_subject=email_subject(inter),
     )
