@@ -93,3 +93,17 @@ def test_a_reference_that_matches_is_not_a_security_check():
         ("customer", "Yes, it's GW-5561."),
         ("agent", "Thanks, that matches what the assessor agreed."),
     )) is None
+
+
+def test_an_answer_redaction_masked_whole_is_still_an_answer():
+    # "Two two nine one." is stored as "[PIN].": no sentence to quote, but the check was passed when we said thanks
+    fact = identity(contact(
+        ("agent", "Hi, it's Carla calling you back from billing."),
+        ("customer", "Oh hey."),
+        ("agent", "Since I'm calling you, can I verify your account PIN please?"),
+        ("customer", "[PIN]."),
+        ("agent", "Thanks. The system's back up now."),
+        ("agent", "Hi Mike, I have Jake here, already verified by PIN on this call."),
+    ))
+    assert fact is not None and fact.citations[0].turn_ids == ["3", "4"]
+    assert fact.valid_from == START + timedelta(seconds=80)

@@ -314,8 +314,15 @@ def _may(m: re.Match[str], ref: datetime, direction: Direction) -> Span | None:
     return Span(start, end, m.group(0), "month")
 
 
+# "within 2 weeks of your readings", "10 days after the engineer's visit": counted from an event, not from when it
+# was said, so no date can be read from it
+_FROM_AN_EVENT = re.compile(r"\s+(?:of|after|from|following) (?!(?:today|now|this|the date of this|when we spoke)\b)"
+                            r"(?:your|the|their|his|her|my|our|us|receiving|getting|when)\b", re.I)
+
+
 def find_spans(text: str, ref: datetime, direction: Direction = "future") -> list[Span]:
-    """Every time expression in text, resolved against ref; overlapping matches keep the most specific."""
+    """Every time expression in text, resolved against ref; overlapping matches keep the most specific. A span
+    counted from an event ("within 2 weeks of your readings") is left out: its date is not known."""
     ref = _aware(ref)
     taken: list[tuple[int, int]] = []
     out: list[tuple[int, Span]] = []
@@ -323,6 +330,9 @@ def find_spans(text: str, ref: datetime, direction: Direction = "future") -> lis
         for m in pattern.finditer(text):
             a, b = m.span()
             if any(a < y and x < b for x, y in taken):
+                continue
+            if handler in (_relative, _range_ahead) and _FROM_AN_EVENT.match(text, b):
+                taken.append((a, b))
                 continue
             span = (handler or _may)(m, ref, direction)  # type: ignore[operator]
             if span is not None:

@@ -77,7 +77,8 @@ LIFE_EVENTS: dict[str, tuple[re.Pattern[str], str]] = {
     "school": (re.compile(r"\b(start(?:s|ed|ing)? (?:at )?(?:school|reception|nursery|secondary|big school|year (?:one|"
                           r"seven|1|7))|first day at (?:school|nursery))\b", re.I), "school"),
     "maternity": (re.compile(r"\b((?:maternity|paternity|parental) leave)\b", re.I), "parental leave"),
-    "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|due date|"
+    # not "due date" alone: "the email confirming my new due date" is a bill's
+    "baby": (re.compile(r"\b(new baby|having a baby|expecting(?: a baby| twins)?|pregnan\w*|"
                         r"baby(?:'s| is)? due|(?:was|were) born|newborn|gave birth|"
                         r"(?:son|daughter|baby) \w+ arrived|(?:i'm|she's|wife's|partner's|girlfriend's|we're) due "
                         r"(?:in|on|at|any)|had a (?:little |baby )?(?:boy|girl|baby)|due any (?:day|minute))\b", re.I),

@@ -267,8 +267,8 @@ def _when(said: Said, conversation: Conversation, match: re.Match[str] | None,
                 if spans:
                     break
     span = spans[0] if spans else _bare_day(said.text, said.at, ahead)
-    if span is not None:
-        ahead = span.end > said.at
+    if span is not None:  # "I lost my mum in the spring", said in May: the spring is not over, the loss is
+        ahead = span.start > said.at if behind and not ahead else span.end > said.at
     return span, ahead
 
 

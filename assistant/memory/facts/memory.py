@@ -237,6 +237,8 @@ def _as_of(fact: Fact, now: datetime, context: _Context) -> Fact:
             return fact  # called off when it was read: no date passing makes it happen
         if end is not None:
             status = "upcoming" if start and now < start else "ongoing" if now < end else "past"
+            if status == "ongoing" and attributes.get("tense") == "happened":
+                status = "past"  # "I lost my dad in the autumn": the season goes on, the loss is over
         elif start is not None and status != "upcoming":
             status = "past"
         if status == "past" and attributes.get("tense") in ("planned", "expected") and \

@@ -94,9 +94,26 @@ _TIME_PREF = re.compile(r"\b(?:are|is|would be|works?) (?:best|better|easiest|fi
 # The agent asked when to call: the days and times in a short answer are the preference ("Any day but Friday").
 _ASKED_WHEN = re.compile(r"\b(?:good|best|convenient) time\b|\btime that suits\b|\bwhen(?:'s| is| would be) "
                          r"(?:a )?(?:good|best|convenient)\b", re.I)
+# A wish for this contact only ("phone is fine for this one", "that morning"), or a yes to the slot we just offered
+# ("8 till 1 is fine" after "the engineer comes between 8 and 1"): no standing preference.
+_ONE_OFF = re.compile(r"\b(?:for this one|this one time|this time|just this once|for now|for today|that (?:morning|"
+                      r"afternoon|evening|day)|on the day|tomorrow|tonight)\b", re.I)
+_SLOT_OFFERED = re.compile(r"\b(?:engineer|appointment|visit|slot|technician|fitter|delivery|courier|surveyor|"
+                           r"assessor|will come|between \d{1,2}(?::\d\d)? ?(?:am|pm)? and \d)", re.I)
 _ANY_DAY_BUT = re.compile(r"\bany day (?:but|except) (\w+day)s?\b", re.I)
 _USE_NUMBER = re.compile(r"\buse (?:the |my )?(landline|mobile|home number|work number)\b", re.I)
 _FROM_NOW = re.compile(r"\b(?:from now on|in future|going forward|from here on)\b", re.I)
+
+
+# A bare "no call" is a wish only said as one ("no calls please", "no calls, just email"); in a story it is what
+# did not happen ("he turned up late, no call, nothing").
+_BARE_NO = re.compile(r"^no\s+\S+$", re.I)
+_WISH_MARK = re.compile(r"\b(?:please|pls|thanks|from now on|in future|going forward|ever|again|just|only|instead|"
+                        r"prefer|rather|want|wanted|'d like|would like|more)\b", re.I)
+
+
+def _telling(m: re.Match[str], text: str) -> bool:
+    return bool(_BARE_NO.match(m.group(0))) and not _WISH_MARK.search(text) and len(text.split()) > 3
 
 
 def _channel(word: str) -> str:
@@ -264,7 +281,7 @@ def preferences(conversation: Conversation) -> list[Fact]:
         wanted = {_channel(m.group(1)) for m in _WANTED.finditer(text)}
         for m in _ONLY.finditer(text):
             wanted |= {_channel(g) for g in m.groups() if g}
-        unwanted = {_channel(m.group(1)) for m in _UNWANTED.finditer(text)}
+        unwanted = {_channel(m.group(1)) for m in _UNWANTED.finditer(text) if not _telling(m, text)}
         if said.speaker == "customer":
             more_wanted, more_unwanted = _wished(said, conversation)
             wanted |= more_wanted
@@ -296,6 +313,11 @@ def preferences(conversation: Conversation) -> list[Fact]:
                     if _channel(m.group("a")) != _channel(m.group("b")):
                         wanted.discard(_channel(m.group("b")))
                         unwanted.add(_channel(m.group("b")))
+        for clause in re.split(r"[,;.!?]", text):
+            if _ONE_OFF.search(clause):
+                one_off = {_channel(m.group(0)) for m in _ANY_CHANNEL.finditer(clause)}
+                wanted -= one_off
+                unwanted -= one_off
         for limit in limits:
             facts.append(make_fact(conversation, "preference", "contact time", f"Contact time: {limit}", [said],
                                    status="stated", valid_from=said.at, value=text, quote=text))
@@ -303,7 +325,8 @@ def preferences(conversation: Conversation) -> list[Fact]:
         if paying:
             facts.append(make_fact(conversation, "preference", "paying", f"Prefers to pay {paying.group('how')}",
                                    [said], status="stated", valid_from=said.at, value=text))
-        if re.search(r"\bslow(?:ly|er| down)\b|speak up", lowered):
+        if re.search(r"\b(?:speak|talk|go|explain|say|read)\w* (?:\w+ )?(?:more |a bit |nice and )?slow(?:ly|er)?\b|"
+                     r"\bslow down\b|\bspeak up\b", lowered):  # "Better, slowly." is how they are
             facts.append(make_fact(conversation, "preference", "call pace", "Prefers staff to speak slowly and clearly",
                                    [said], status="stated", valid_from=said.at, value=text))
         if re.search(r"\btext (?:me )?first\b|\ba text (?:first|before (?:you|anyone|someone) (?:call|ring|phone))",
@@ -315,6 +338,9 @@ def preferences(conversation: Conversation) -> list[Fact]:
             all_wanted |= wanted
             all_unwanted |= unwanted
         time_of_day = lx.TIME_OF_DAY_RE.search(text) or _ANY_DAY_BUT.search(text)
+        if time_of_day and said.speaker == "customer" and (_ONE_OFF.search(text) or any(
+                s.speaker == "agent" and _SLOT_OFFERED.search(s.text) for s in conversation.turn(said.index - 1))):
+            time_of_day = None
         if time_of_day and said.speaker == "customer" and not limits and _time_refused(said, conversation):
             # "please don't call me at school, I can't pick up before 3:30": a time to avoid, in their words
             avoid = f"Contact time: not \u201c{_whole_time(text, time_of_day)}\u201d"

@@ -46,6 +46,9 @@ _CONDITIONAL = re.compile(r"^\W*if\b|\bif (?:it|you|that|they|there)(?:'s)?\b|\b
 # app"): done on their side at once, so taken as kept unless the customer later chases it.
 _DISPATCH = re.compile(r"\b(?:post|send)\b[^.?!]{0,60}?\b(today|this afternoon|first class|to your app|in(?:to)? "
                        r"(?:the|your) app|to your (?:secure )?(?:inbox|messages))\b", re.I)
+# The change is made as we speak ("Done, your payments will come out on the 15th from October"): what follows is
+# its effect, not something anyone still has to do.
+_DONE_NOW = re.compile(r"^\W*(?:all |that's |that is |it's |that's all )?(?:done|sorted|all set)\b", re.I)
 _SELF = re.compile(r"^(?:i'll|i will)\b", re.I)
 # The customer confirming a sent item arrived ("Got the code, it's added!") also keeps a "send" promise.
 _RECEIVED = re.compile(r"\b(got (?:it|the|your)|received (?:it|the)|it(?:'s| has) (?:arrived|come)|came through)\b",
@@ -79,7 +82,8 @@ def said_commitments(conversation: Conversation, taken: set[int]) -> list[Fact]:
     facts = []
     for said in conversation.said:
         if id(said) in taken or said.speaker not in ("agent", "system") or said.text.rstrip().endswith("?") \
-                or not _WILL_HAPPEN.search(said.text) or lx.PROMISE_RE.search(said.text):
+                or not _WILL_HAPPEN.search(said.text) or lx.PROMISE_RE.search(said.text) \
+                or _DONE_NOW.search(said.text):
             continue
         if conversation.gate.get(id(said), {}).get("commitment:promise", 0.0) < COMMITMENT_FLOOR:
             continue

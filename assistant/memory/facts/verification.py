@@ -77,6 +77,14 @@ def _detail(name: str) -> str:
     return _CANONICAL.get(name, name)
 
 
+def _masked_answers(conversation: Conversation, after: int, before: int) -> list[Said]:
+    """The customer's answers between our request and this turn that redaction masked whole ("Two two nine one."
+    -> "[PIN]."): no sentence a reader may quote, but an answer given all the same."""
+    turns = conversation.interaction.turns
+    return [Said(conversation.interaction, i, turns[i], turns[i].text) for i in range(after + 1, before)
+            if turns[i].speaker == "customer" and turns[i].text.strip()]
+
+
 def _checks(conversation: Conversation) -> tuple[Said, list[Said], list[Said]] | None:
     """The first check passed: (our turn accepting it, our requests, the customer's answers)."""
     requests: list[Said] = []
@@ -91,6 +99,8 @@ def _checks(conversation: Conversation) -> tuple[Said, list[Said], list[Said]] |
             continue
         if said.speaker not in ("agent", "system"):
             continue
+        if requests and not answers:
+            answers = _masked_answers(conversation, requests[-1].index, said.index)
         if explicit and said is explicit[0] and not _REFUSED.search(said.text):
             return said, requests, answers
         if _OWN_CHECK.search(said.text) and not _REFUSED.search(said.text):
