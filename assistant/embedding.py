@@ -250,11 +250,14 @@ def _drop_older_exports(target: Path) -> None:
 def _export_onnx(model_path: Path, cache_dir: Path) -> tuple[Path, int, int, str]:
     import json
 
+    from filelock import FileLock
     from sentence_transformers import SentenceTransformer
 
     target = _export_dir(model_path, cache_dir)
     meta_file = target / "meta.json"
-    with _export_lock:
+    target.mkdir(parents=True, exist_ok=True)
+    # The thread lock for this process, the file lock for two commands started together on an empty cache.
+    with _export_lock, FileLock(str(target / "export.lock")):
         if meta_file.exists():
             meta = json.loads(meta_file.read_text())
             return target / "model.onnx", meta["dim"], meta["max_seq_length"], meta["pooling"]

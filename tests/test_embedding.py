@@ -58,3 +58,20 @@ def test_a_new_export_drops_older_exports_of_the_same_weights_only(exported):
     prefix = f"{model_path.name}-{_weights_digest(model_path)}"
     left = sorted(p.name for p in embedder.model_file.parent.parent.iterdir())
     assert left == sorted([f"{prefix}-{EXPORT_RECIPE}", "other-model-0123", f"{prefix}x"])
+
+
+def test_two_processes_exporting_into_one_empty_cache_both_get_the_model(tmp_path):
+    # Two `rapport` commands started together on a fresh machine used to write the same raw.onnx.tmp, and one
+    # failed with "No such file or directory" when the other had already renamed it.
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from assistant.embedding import OnnxEmbedder, resolve_model_path;"
+            "from assistant.settings import Settings;"
+            "e = OnnxEmbedder(resolve_model_path(Settings().embedding_model), Path(sys.argv[1]));"
+            "print(e.embed_batch(['hello']).shape)")
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=600), *p.communicate()) for p in runs]
+    assert [rc for rc, _, _ in results] == [0, 0], [err[-800:] for _, _, err in results]
+    assert all("(1, 384)" in out for _, out, _ in results)
