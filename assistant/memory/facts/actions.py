@@ -41,8 +41,10 @@ def _lemmas() -> tuple[frozenset[str], frozenset[str]]:
 
 _SECURITY = re.compile(r"\b(?:pass ?code|one-time code|verification code|security (?:code|questions?|check)|"
                        r"\w+-digit code|code (?:to|on) (?:your|the) (?:mobile|phone))\b", re.I)
-# "I've added that to the notes", "I've put a note on your account": a record kept, not a step tried
-_NOTED = re.compile(r"\b(?:to|in|on|onto) (?:the|your|my|our) (?:notes?|file|records?|account notes)\b|"
+# "I've added that to the notes", "I've put a note on your account", "I've put that down", "it's in my calendar":
+# a record kept, not a step tried
+_NOTED = re.compile(r"\b(?:to|in|on|onto|into) (?:the|your|my|our) (?:notes?|file|records?|account notes|"
+                    r"calendar|diary)\b|\b(?:put|written|wrote|noted|jotted) (?:that|it|this|those) down\b|"
                     r"\b(?:a|the) note (?:on|to|in)\b|\bput (?:that|it|this) on (?:the|your) (?:complaint|case|"
                     r"ticket|file|account)\b", re.I)
 

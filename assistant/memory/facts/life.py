@@ -315,6 +315,8 @@ def life_events(conversation: Conversation) -> list[Fact]:
         statement = conversation.statement(said, at)
         if statement.about in ("third_party", "agent") or statement.status in _NOT_AN_EVENT:
             continue
+        if statement.negated and statement.status in ("happened", "ongoing"):
+            continue  # "I was not abroad in February", "we never went": denied, not news
         name, relation = _person(conversation, said, at)
         if statement.about == "relative" and not (name or relation):
             name, relation = statement.person, statement.relation

@@ -116,6 +116,18 @@ def _telling(m: re.Match[str], text: str) -> bool:
     return bool(_BARE_NO.match(m.group(0))) and not _WISH_MARK.search(text) and len(text.split()) > 3
 
 
+def _choice_offered(said: Said, conversation: Conversation) -> set[str]:
+    """The channels the agent's turn just before offered as a choice for this matter ("bring it into a branch or we
+    can go through it on a video call"): picking one of them is about this contact, not a standing wish."""
+    out: set[str] = set()
+    for s in conversation.turn(said.index - 1):
+        if s.speaker == "agent" and re.search(r"\bor\b", s.text, re.I):
+            offered = {_channel(m.group(0)) for m in _ANY_CHANNEL.finditer(s.text)}
+            if len(offered) >= 2:
+                out |= offered
+    return out
+
+
 def _channel(word: str) -> str:
     word = " ".join(word.lower().split())
     if word.startswith("phone call"):
@@ -318,6 +330,8 @@ def preferences(conversation: Conversation) -> list[Fact]:
                 one_off = {_channel(m.group(0)) for m in _ANY_CHANNEL.finditer(clause)}
                 wanted -= one_off
                 unwanted -= one_off
+        if said.speaker == "customer" and wanted and not _FROM_NOW.search(text):
+            wanted -= _choice_offered(said, conversation)  # "video would be easier" to "branch or video call?"
         for limit in limits:
             facts.append(make_fact(conversation, "preference", "contact time", f"Contact time: {limit}", [said],
                                    status="stated", valid_from=said.at, value=text, quote=text))

@@ -48,7 +48,23 @@ _OUTCOME_PENDING = re.compile(r"\b(paused|call ?back|callback|thinking|consider\
 
 
 def _names(said: Said) -> list[str]:
-    return [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(said.text)]
+    return [_product(m, said.text) for m in lx.PRODUCT_RE.finditer(said.text)]
+
+
+_NOT_A_KIND = {"home", "auto", "a", "an", "the", "your", "our", "my", "this", "that", "big", "whole", "full", "new",
+               "and", "or", "to", "of", "with", "you", "if", "we", "i", "in", "on", "for", "at", "by", "from", "about"}
+
+
+def _product(m: re.Match[str], text: str) -> str:
+    """The product a PRODUCT_RE match names; a plain "bundle" is the insurers' home-and-auto bundle only when
+    nothing before it says what is bundled ("the TV bundle", "a landline bundle" are their own)."""
+    product = lx.canonical_product(m.group(1))
+    if product == "home and auto bundle" and m.group(1).lower().startswith("bundle"):
+        kind = re.search(r"([A-Za-z][\w-]*)\s+$", text[:m.start()])
+        if kind and kind.group(1).lower() not in _NOT_A_KIND:
+            word = kind.group(1)
+            return f"{word if word.isupper() else word.lower()} bundle"
+    return product
 
 
 def _offered_product(said: Said, conversation: Conversation) -> str | None:
@@ -191,6 +207,8 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
         if product is None:
             continue
         status, reply = response_to(said, conversation)
+        if status == "accepted" and not _yes_to_the_thing(said, reply[0], conversation):
+            status = "pending"
         if status == "pending" and reply and _put_off_until(reply[0]) is not None:
             status = "declined"  # "maybe after Christmas", "not right now, next year": a no for now, not a maybe
         if not reply and not (lx.OFFER_RE.search(said.text) and product in lx.PRODUCTS_CANONICAL):
@@ -213,6 +231,22 @@ def offers(conversation: Conversation, cooldown_days: int) -> list[Fact]:
             facts.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", [said, *reply],
                                    status="bought", valid_from=at, source="accepted offer"))
     return _apply_outcome(conversation, facts, cooldown_days)
+
+
+# "I can post you the figures" ... "Yes please post it": a yes to having the details sent, not to the product.
+_SENDING = re.compile(r"\b(?:post|send|e-?mail|text|mail|forward)(?:ing)?\b(?: it| them| those| that| me| over)?", re.I)
+
+
+def _yes_to_the_thing(offer: Said, reply: Said, conversation: Conversation) -> bool:
+    """Whether a yes answers the offer itself. A yes that repeats the sending we proposed takes the details, not the
+    product; and an offer only the classifier found (no offer words: "after you qualify we move you to ...") is
+    accepted only by plain yes words, never by an "ok cool" the classifier leans on."""
+    sending = _SENDING.search(reply.text)
+    if sending and re.search(rf"\b{re.escape(sending.group(0).split()[0])}", offer.text, re.I):
+        return False
+    if lx.OFFER_RE.search(offer.text) or lx.PROPOSAL_RE.search(offer.text):
+        return True
+    return reply_status(reply.text) == "accepted"
 
 
 def _put_off_until(reply: Said) -> datetime | None:
@@ -259,7 +293,7 @@ def _named_products(said: Said, conversation: Conversation) -> list[str]:
         offered = any(_KIND_OF_INSURANCE_RE.search(s.text) for s in _offers(conversation))
         conversation.memo["vehicle"] = kinds < 2 and not offered and any(
             _VEHICLE_RE.search(s.text) for s in conversation.said)
-    named = [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(said.text)]
+    named = [_product(m, said.text) for m in lx.PRODUCT_RE.finditer(said.text)]
     return ["car insurance" if conversation.memo["vehicle"] and p in ("insurance", "policy") else p for p in named]
 
 
@@ -285,7 +319,14 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
         return facts
     # the product in the part of the outcome that says how the sale went ("Car insurance updated; breakdown
     # cover declined" is about breakdown cover)
-    parts = [p for p in re.split(r"[;.]", outcome) if outcome_status(p) is not None] or [outcome]
+    pieces = [p for p in re.split(r"[;.]", outcome) if p.strip()]
+    if len(pieces) > 1 and not _WHOLE_CALL_OUTCOME.match(outcome):
+        # "TV removed; fibre offered (customer to think); extra SIM declined": each result speaks only for the
+        # offer it names, and none for the call's main product
+        for piece in pieces:
+            facts = _apply_part(conversation, facts, piece, cooldown_days)
+        return facts
+    parts = [p for p in pieces if outcome_status(p) is not None] or [outcome]
     named = [lx.canonical_product(m.group(1)) for m in lx.PRODUCT_RE.finditer(parts[0])]
     product = next((p for p in named if p not in lx.GENERIC_PRODUCTS), None) or _main_product(conversation, facts)
     if product is None:
@@ -316,6 +357,35 @@ def _apply_outcome(conversation: Conversation, facts: list[Fact], cooldown_days:
         out.append(make_fact(conversation, "product", product, f"Bought {product} on {day}", sources,
                              status="bought", valid_from=at, source="recorded outcome"))
     return out
+
+
+_PART_DECLINED = re.compile(r"\b(?:declined|refused|not interested|turned down|said no)\b", re.I)
+_PART_ACCEPTED = re.compile(r"\b(?:accepted|bought|sold|taken|agreed|signed up)\b", re.I)
+
+
+def _apply_part(conversation: Conversation, facts: list[Fact], piece: str, cooldown_days: int) -> list[Fact]:
+    """One result of a listed outcome, applied to the offer it names ("spare SIM declined" to the SIM offered),
+    found by a shared word with the offered product; a result naming no offer of the contact changes nothing."""
+    status = "declined" if _PART_DECLINED.search(piece) else "accepted" if _PART_ACCEPTED.search(piece) else None
+    if status is None:
+        return facts
+    words = {w for w in re.findall(r"[a-z0-9]+", piece.lower()) if len(w) > 2} - _OUTCOME_WORDS
+    matching = [f for f in facts if f.kind == "offer" and words & set(re.findall(r"[a-z0-9]+", f.subject.lower()))]
+    if len(matching) != 1 or matching[0].status == status:
+        return facts
+    offer = matching[0]
+    if status == "declined":
+        return [_declined(offer, conversation, "not interested", cooldown_days) if f is offer else f for f in facts]
+    day = fmt_day(conversation.said[-1].at)
+    accepted = offer.model_copy(update={"status": "accepted", "valid_to": None,
+                                        "text": f"Accepted the {offer.subject} offer on {day}",
+                                        "attributes": {**offer.attributes, "response": piece.strip(),
+                                                       "source": "recorded outcome"}})
+    return [accepted if f is offer else f for f in facts]
+
+
+_OUTCOME_WORDS = {"declined", "refused", "interested", "not", "turned", "down", "said", "accepted", "bought",
+                  "sold", "taken", "agreed", "signed", "customer", "offer", "offered", "the", "and", "extra", "new"}
 
 
 def _declined_text(product: str, reason: str, day: str) -> str:
@@ -379,6 +449,9 @@ _NOT_A_THING = {"you", "it", "that", "this", "anything", "something", "one", "th
                 "which", "a look", "the moment", "today", "time"}
 
 
+_WHEN_PREPOSITIONS = {"after", "before", "until", "till", "since", "during", "on", "at", "by", "from"}
+
+
 def _offered_thing(said: Said, conversation: Conversation) -> str | None:
     """What an offer the classifier found proposes, from the parse: its first noun phrase that names a thing
     ("our Home Care boiler cover", "the Priority Services Register")."""
@@ -386,8 +459,11 @@ def _offered_thing(said: Said, conversation: Conversation) -> str | None:
     for chunk in doc.noun_chunks:
         words = [t for t in chunk if t.pos_ not in {"DET", "PRON"} and t.lower_ not in {"our", "your", "my"}]
         text = " ".join(t.text for t in words).strip()
+        if chunk.root.dep_ == "pobj" and chunk.root.head.lower_ in _WHEN_PREPOSITIONS:
+            continue  # "after graduation", "before the move": when, not what
+        # a verbless "And a spare SIM for £5 a month?" is the thing itself (ROOT)
         if text and text.lower() not in _NOT_A_THING and any(t.pos_ in {"NOUN", "PROPN"} for t in words) \
-                and chunk.root.dep_ in {"dobj", "pobj", "attr", "nsubj", "nsubjpass", "appos"}:
+                and chunk.root.dep_ in {"dobj", "pobj", "attr", "nsubj", "nsubjpass", "appos", "ROOT"}:
             return text.lower() if not any(t.pos_ == "PROPN" for t in words) else text
     return None
 
