@@ -155,7 +155,8 @@ def test_our_you_is_they_or_them_as_the_grammar_says(assistant_with):
                                  ("agent", "I'm going to hand you over to technical support now."),
                                  ("agent", "I've ordered a new router, it'll be with you within 5 working days.")))
     done = " ".join(a.handover("gus", now=NOW).sections["done"])
-    assert "hand them over" in done and "with them within" in done, done
+    # an object is the customer's name the first time in a step, "them" after
+    assert re.search(r"hand (?:them|Gus) over", done) and re.search(r"with (?:them|Gus) within", done), done
     assert not re.search(r"\bthey (?:over|within)\b", done), done
 
 

@@ -107,3 +107,28 @@ def test_an_answer_redaction_masked_whole_is_still_an_answer():
     ))
     assert fact is not None and fact.citations[0].turn_ids == ["3", "4"]
     assert fact.valid_from == START + timedelta(seconds=80)
+
+
+def test_a_system_line_recording_the_check_passed_is_a_check():
+    # Set 2026-12-07-s: the telephony system writes the result, the agent says only "Thank you".
+    for line, detail in [("Voice ID: match, passed.", None), ("Account PIN verified.", "account PIN"),
+                         ("Caller ID&V passed on own account (DOB, postcode).", "date of birth"),
+                         ("Security check passed: address and security answer.", "address")]:
+        fact = identity(contact(
+            ("agent", "Thanks for calling, can I take you through security first?"),
+            ("customer", "Sure, go ahead."),
+            ("system", line),
+            ("agent", "Thank you. I can see the notes from October."),
+        ))
+        assert fact is not None, line
+        assert detail is None or detail in fact.attributes["details"], (line, fact.attributes["details"])
+
+
+def test_a_system_line_recording_a_failed_check_is_no_check():
+    for line in ["Voice ID: no match.", "Account PIN verification failed.", "Security check not passed."]:
+        assert identity(contact(
+            ("agent", "Can I take you through security first?"),
+            ("customer", "Sure."),
+            ("system", line),
+            ("agent", "I'll ask you a couple of questions instead."),
+        )) is None, line

@@ -14,6 +14,7 @@ from assistant.drafting.synopsis import third_person
 from assistant.drafting.synopsis.words import IDENTIFICATION, VERIFICATION, VERIFICATION_MAX_WORDS
 from assistant.language import noise
 from assistant.language.chasing import chases_us
+from assistant.language.grammar import DEFAULT_PIPELINE, told_about
 from assistant.models import Citation, DraftSentence, Interaction, as_utc
 
 _EMAIL_NOISE = re.compile(
@@ -193,7 +194,7 @@ def customer_contacts(story: list[Interaction]) -> list[Interaction]:
     return [i for i in story if not we_started(i)]
 
 
-def outbound_call(inter: Interaction, name: str) -> Said | None:
+def outbound_call(inter: Interaction, name: str, pipeline: str = DEFAULT_PIPELINE) -> Said | None:
     """When we opened the contact by calling the customer: what we called about ("We called Tom about their car
     loan application")."""
     first = next((t for t in inter.turns if t.speaker != "system"), None)
@@ -202,7 +203,7 @@ def outbound_call(inter: Interaction, name: str) -> Said | None:
     for s in _sentences(first.text):
         m = _CALLED_ABOUT.search(s)
         if m:
-            what = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "them", m.group("what").strip()))
+            what = told_about(m.group("what").strip(), None, pipeline)
             return Said(s, first.turn_id or "", "agent", f"We called {name} about {what}.")
     return None
 
@@ -216,7 +217,7 @@ CONFIRMED = " (as they confirmed at the start)"  # in the written reason; the sp
 _PURPOSE_VERB = {"to": "wanted to", "about": "got in touch about", "for": "was looking for", "in": "was interested in"}
 
 
-def confirmed_purpose(inter: Interaction, name: str) -> Said | None:
+def confirmed_purpose(inter: Interaction, name: str, pipeline: str = DEFAULT_PIPELINE) -> Said | None:
     """When the agent opens with the reason ("It looks like you were connected to me to compare rates on auto
     insurance today, correct?") and the customer's first words only confirm it, that reason is theirs."""
     first = next((i for i, t in enumerate(inter.turns) if t.speaker == "customer"), None)
@@ -228,15 +229,16 @@ def confirmed_purpose(inter: Interaction, name: str) -> Said | None:
     for turn, sentence in reversed(said):
         m = _PURPOSE.search(sentence)
         if m and len(m.group("what").split()) >= 2:  # "connected to me to compare." says too little
-            what = re.sub(r"\byour\b", "their", re.sub(r"\byou\b", "them", m.group("what").strip()))
+            what = told_about(m.group("what").strip(), None, pipeline)
             return Said(sentence, turn.turn_id or "", "agent",
                         f"{name} {_PURPOSE_VERB[m.group('prep').lower()]} {what}{CONFIRMED}.")
     return None
 
 
-def why_in_touch(inter: Interaction, name: str) -> Said | None:
+def why_in_touch(inter: Interaction, name: str, pipeline: str = DEFAULT_PIPELINE) -> Said | None:
     """Our call when we rang them; else the reason they confirmed; else the request that opened the contact."""
-    return outbound_call(inter, name) or confirmed_purpose(inter, name) or opening_request(inter, name)
+    return (outbound_call(inter, name, pipeline) or confirmed_purpose(inter, name, pipeline)
+            or opening_request(inter, name))
 
 
 _ACTION = re.compile(
@@ -287,7 +289,7 @@ def done_line(ctx: CustomerContext, inter: Interaction) -> DraftSentence | None:
     where it reads well and in their own words where it does not."""
     when = as_utc(inter.started_at)
     prefix = f"{day_month(when, ctx.now)}, {CHANNEL_NOUNS.get(inter.channel, inter.channel)}: "
-    asked = why_in_touch(inter, ctx.name)
+    asked = why_in_touch(inter, ctx.name, ctx.settings.language_pipeline)
     action = key_action(inter, ctx.name)
     parts, turn_ids = [], []
     if asked:

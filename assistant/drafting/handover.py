@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import timedelta
-from functools import lru_cache
 
 from assistant.drafting.contacts import (
     CONFIRMED,
@@ -47,7 +46,7 @@ from assistant.drafting.phrasing import (
 )
 from assistant.drafting.synopsis import synopsis
 from assistant.language import noise
-from assistant.language.grammar import DEFAULT_PIPELINE, grammar
+from assistant.language.grammar import DEFAULT_PIPELINE, told_about
 from assistant.language.time import reanchor
 from assistant.models import Case, Citation, DraftSentence, Fact, Interaction, as_utc
 
@@ -127,7 +126,7 @@ def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | Non
     routed = team or (case.team if case and case.team else "specialist team")
     # said aloud: the team it is addressed to, else one an escalation named, never routing's guess
     team = team or (case.team if case and case.team and case.team_escalated else "specialist team")
-    asked = None if target.channel in WRITTEN_NOTES else why_in_touch(target, ctx.name)
+    asked = None if target.channel in WRITTEN_NOTES else why_in_touch(target, ctx.name, ctx.settings.language_pipeline)
     sections: dict[str, Lines] = {}
     sections["contacts"] = [line for line in (contact_line(ctx, inter, case, story) for inter in story[-MAX_DONE:])
                             if line]
@@ -214,24 +213,6 @@ _ONGOING = re.compile(r"^we(?:'re| are|'ll| will)\b", re.I)
 _CUSTOMER_STEP = " said: \u201c"  # how a step the customer took is shown: in their words
 
 
-@lru_cache(maxsize=2048)  # the steps and the introduction tell the same steps: parse each once
-def _you_as_they(rest: str, pipeline: str) -> str:
-    """Our "you" told to a colleague: "they" where it is a subject ("the fees you pay"), "them" where it is not
-    ("we'll hand you over", "with you within 5 days"), read from the parse of the step."""
-    if not re.search(r"\byou\b", rest, re.I):
-        return rest
-    lead = "We"
-    doc = grammar(pipeline).one(lead + rest)
-    out, last = [], 0
-    for token in doc:
-        if token.lower_ != "you" or token.idx < len(lead):
-            continue
-        start = token.idx - len(lead)
-        out += [rest[last:start], "they" if token.dep_ in {"nsubj", "nsubjpass"} else "them"]
-        last = start + len(token.text)
-    return "".join([*out, rest[last:]])
-
-
 def step_words(fact: Fact, name: str, pipeline: str = DEFAULT_PIPELINE) -> str:
     """A step in the words it was said: ours with the speaker named ("we've run a line test"), the customer's
     quoted ("Dana said: “I've restarted the router twice”"): retelling the customer's sentence in the third
@@ -247,8 +228,7 @@ def step_words(fact: Fact, name: str, pipeline: str = DEFAULT_PIPELINE) -> str:
     aux = (m.group(2) or "").strip().lower()
     # "you" is "they", not the name: "any fees you pay" would read "any fees Miles pay"
     subject = "we" + _AGENT_AUX.get(aux, "")
-    rest = re.sub(r"\byour\b", "their", rest)
-    rest = _you_as_they(rest, pipeline)
+    rest = told_about(rest, name, pipeline)
     return subject + rest
 
 

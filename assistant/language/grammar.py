@@ -6,9 +6,11 @@ ships spaCy's `en_core_web_sm`); where the official `en_core_web_sm` is installe
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from assistant.errors import ModelUnavailable
@@ -88,3 +90,37 @@ def grammar(pipeline: str = DEFAULT_PIPELINE) -> Grammar:
 
 def lemmas(doc: Iterable) -> list[str]:  # type: ignore[type-arg]  # spaCy's Doc/Span are not generic
     return [t.lemma_.lower() for t in doc]
+
+
+_SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj", "expl"}
+
+
+@lru_cache(maxsize=4096)  # the steps, the introduction and the contact lines tell the same words: parse once
+def told_about(text: str, name: str | None = None, pipeline: str = DEFAULT_PIPELINE) -> str:
+    """What we said to the customer, retold to a colleague: our "you" and "your" become the customer, read from
+    the parse so that a subject is "they" ("the complaint you raised" -> "the complaint they raised") and an
+    object "them" ("we'll call you back" -> "we'll call them back"). With a name, the first object or possessive
+    is the name ("on your saver" -> "on Mrs Okonjo's saver"); a subject stays "they", whose verb needs no change."""
+    if not re.search(r"\byou(?:r|rs|rself)?\b", text, re.I):
+        return text
+    lead = "We "  # a parse of a clause that starts mid-sentence goes wrong without a subject in front of it
+    doc = grammar(pipeline).one(lead + text)
+    out, last, named = [], 0, name is None
+    for token in doc:
+        low = token.lower_
+        if token.idx < len(lead) or low not in {"you", "your", "yours", "yourself"}:
+            continue
+        start = token.idx - len(lead)
+        if low == "you" and token.dep_ in _SUBJECT_DEPS:
+            word = "they"
+        elif low == "you":
+            word, named = ("them", named) if named else (str(name), True)
+        elif low == "your":
+            word, named = ("their", named) if named else (f"{name}'s", True)
+        else:
+            word = "theirs" if low == "yours" else "themselves"
+        if token.text[0].isupper() and word[0].islower() and word not in {str(name)}:
+            word = word[0].upper() + word[1:]
+        out += [text[last:start], word]
+        last = start + len(token.text)
+    return "".join([*out, text[last:]])

@@ -53,6 +53,12 @@ _OWN_CHECK = re.compile(r"(?<!caller )\b(?:ID|identity)\b[^.;]{0,40}\b(?:checked
                         r"^(?:thanks|thank you)[\w ]{0,12}, verified\b", re.I)
 _DOCUMENT = re.compile(r"passport|driving licen[cs]e|driver'?s licen[cs]e|photo ID|known to (?:the )?branch|"
                        r"signature|online banking|mobile banking|internet banking", re.I)
+# What a telephony or CRM system writes when a check passes ("Voice ID: match, passed.", "Account PIN verified."):
+# exact machine output, read only on system lines.
+_SYSTEM_CHECK = re.compile(r"\b(?:voice ?ID|ID&V|ID and V|PIN|security(?: check)?|verification|authentication|"
+                           r"identity)\b[^.;]{0,40}\b(?:passed|verified|match(?:ed)?|successful|"
+                           r"authenticated)\b", re.I)
+_SYSTEM_FAILED = re.compile(r"\b(?:not|no|un)[ -]?(?:passed|verified|match(?:ed)?|successful)\b|\bfail", re.I)
 FIRST_TURNS = 12  # security comes at the start of a contact; a date of birth asked later is about someone else
 
 
@@ -104,6 +110,9 @@ def _checks(conversation: Conversation) -> tuple[Said, list[Said], list[Said]] |
         if explicit and said is explicit[0] and not _REFUSED.search(said.text):
             return said, requests, answers
         if _OWN_CHECK.search(said.text) and not _REFUSED.search(said.text):
+            return said, requests, answers
+        if (said.speaker == "system" and _SYSTEM_CHECK.search(said.text)
+                and not _SYSTEM_FAILED.search(said.text) and not _REFUSED.search(said.text)):
             return said, requests, answers
         asks = DETAIL_RE.search(said.text) and _ASKING.search(said.text) and not _SOMEONE_ELSE.search(said.text)
         if requests and answers and said.index > answers[-1].index:
