@@ -76,7 +76,10 @@ def test_an_overdue_promise_is_not_chased_once_the_customer_has_been_back(draft)
                       ("agent", "Thanks. Your revised bill will be emailed to you within two working days."))
     back = contact("c2", "2026-11-12T10:00:00Z", ("customer", "Got the new bill, ta. Can I pay it by card?"),
                    channel="chat")
-    assert any("apologise" in s.lower() for s in draft(promise)), "without a later contact it is overdue"
+    # without a later contact an e-mail we promised may or may not have gone: check, do not apologise
+    alone = draft(promise)
+    assert any("check it was sent" in s.lower() for s in alone) and not any("apologise" in s.lower() for s in alone), \
+        alone
     got = draft(promise, back)
     assert not any("overdue" in s.lower() or "apologise" in s.lower() for s in got), got
 

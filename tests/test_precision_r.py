@@ -50,3 +50,23 @@ def test_a_check_the_system_records_as_passed_carries_over_within_the_window(ass
     text = a.handover("ada", interaction_id="r2", now=NOW).text
     assert "verify again" not in text.lower(), text
     assert "verified" in text.lower(), text
+
+
+def test_the_start_of_a_month_is_its_first_days_not_the_whole_month():
+    from assistant.language.time import find_spans
+    ref = datetime(2026, 9, 22, 10, tzinfo=UTC)
+    for words in ("at the start of October", "at the beginning of October", "early October"):
+        span = find_spans(f"Your renewal documents will be sent by email {words}.", ref)[0]
+        assert span.start.day == 1 and span.end.day <= 11 and span.end.month == 10, (words, span)
+
+
+def test_a_letter_we_promised_and_nobody_chased_is_not_called_overdue(assistant_with):
+    # Set r: documents promised "at the start of October", no contact since: we cannot see whether they went.
+    a = assistant_with(contact(
+        "r3", "2026-09-22T10:00:00Z",
+        ("customer", "hiya, when do i get the renewal stuff for the car?"),
+        ("agent", "Your renewal documents will be sent by email at the start of October."),
+        ("customer", "ok ta"), channel="chat"))
+    soon = datetime(2026, 10, 20, 9, tzinfo=UTC)  # past the first days of October, within the lapse window
+    text = a.handover("ada", now=soon).text + " ".join(s.text + s.reason for s in a.suggestions("ada", now=soon))
+    assert "overdue" not in text.lower(), text

@@ -141,9 +141,10 @@ def service_candidates(ctx: CustomerContext) -> list[Suggestion]:
         due = promises.due_time(f)
         what = promises.promise_words(f, ctx.name) or f.subject
         when = promises.timing(f, ctx.now)
-        if due and when == "past":
+        unseen = bool((f.attributes or {}).get("unseen"))  # memory's call: its keeping leaves no contact
+        if due and when == "past" and not unseen:
             continue  # past its date, but the customer has been back since without chasing: it may be done
-        if due and when == "overdue" and str((f.attributes or {}).get("action", "")).startswith("send"):
+        if due and when == "past":
             # A letter or an email we sent may not be a contact on record: check before apologising.
             text, score = f"Check it was sent, it was due {day_month(promises.due_day(due), ctx.now)}: {what}", 0.95
         elif due and when == "overdue":

@@ -189,7 +189,7 @@ def _month_name(m: re.Match[str], ref: datetime, direction: Direction) -> Span |
         year = ref.year if month >= ref.month else ref.year + 1
     start, end = _month(year, month, ref.tzinfo)
     part = (m.group("part") or "").lower()
-    if part == "early":
+    if part == "early" or part.endswith(("start of", "beginning of")):
         end = start + timedelta(days=10)
     elif part in ("mid", "middle of"):
         start, end = start + timedelta(days=10), start + timedelta(days=20)
@@ -287,7 +287,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"\b(?P<word>today|tonight|tomorrow|yesterday)\b", re.I), _named_day),
     (re.compile(rf"\b(?:(?P<which>next|last|this|on|coming) )?(?P<wd>{_WEEKDAY})\b", re.I), _weekday),
     (re.compile(r"\b(?:(?:in|during|since|before|after|over|from|of|until|by) )?(?:(?P<part>early|mid|late|middle of|"
-                r"(?:the )?end of) )?(?P<month>january|february|march|april|june|july|august|september|october|"
+                r"(?:the )?(?:end|start|beginning) of) )?(?P<month>january|february|march|april|june|july|august|september|october|"
                 r"november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?:,? (?P<year>\d{4}))?\b", re.I),
      _month_name),
     # "May" only with a clear cue: "in May", "May 2026" (otherwise it is the verb).

@@ -270,6 +270,10 @@ def _as_of(fact: Fact, now: datetime, context: _Context) -> Fact:
     return fact.model_copy(update={"status": status, "attributes": attributes})
 
 
+# Promises whose keeping leaves no trace in the contacts (a call back is itself a contact; these are not).
+_DONE_UNSEEN = frozenset({"send", "send an update", "send a replacement", "refund"})
+
+
 def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime | None, context: _Context,
                     attributes: dict) -> str:  # type: ignore[type-arg]
     """kept: a later contact by the deadline (plus a day's grace) did what was promised; overdue: the deadline
@@ -293,6 +297,11 @@ def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime
         # the customer was in touch after the deadline and did not chase it: it may well have been done, and we
         # cannot see it; "overdue" would be a guess (a credit already on the bill, documents that came)
         attributes["unsure_since"] = True
+        return "lapsed" if now - due > PROMISE_LAPSE else "open"
+    if action in _DONE_UNSEEN and not attributes.get("chased"):
+        # a letter, an e-mail or a refund goes out without a contact we can read: unchased, it may well have
+        # been done, and "overdue" would be a guess
+        attributes["unseen"] = True
         return "lapsed" if now - due > PROMISE_LAPSE else "open"
     if attributes.get("due_assumed") or attributes.get("by") == "customer":
         # nobody named a date (or it is the customer's to do): "overdue" would say more than we know

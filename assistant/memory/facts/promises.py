@@ -67,6 +67,14 @@ _CUSTOMER_PROMISE = re.compile(r"\b(?:i'll|i will|i'm going to|we'll|we will|i c
 _WILL_HAPPEN = re.compile(r"\b(?:will|'ll|shall|going to|should (?:get|receive|arrive|be|have)|booked|scheduled|"
                           r"arranged|be with you|let you know)\b", re.I)
 COMMITMENT_FLOOR = 0.8
+# What such a commitment will do, read from its own words ("Your documents will be sent by email", "You'll get a
+# letter"): whether its keeping would show in a later contact depends on it (memory.py).
+_SAID_ACTIONS = [
+    (re.compile(r"\b(?:call|ring|phone)\b", re.I), "call back"),
+    (re.compile(r"\b(?:refund\w*|credit\w*)\b", re.I), "refund"),
+    (re.compile(r"\b(?:send|sent|post(?:ed)?|e-?mail(?:ed)?|letter|documents?|pack|arrive|be with you|"
+                r"deliver\w*)\b", re.I), "send"),
+]
 
 
 def promise_candidates(conversation: Conversation) -> list[Said]:
@@ -98,7 +106,8 @@ def said_commitments(conversation: Conversation, taken: set[int]) -> list[Fact]:
         text = f"Agent said on {fmt_day(said.at)}: \u201c{quote}\u201d"
         facts.append(make_fact(
             conversation, "promise", f"said: {quote[:60].lower()}", text,
-            [said], status="due", valid_from=said.at, valid_to=due, due=due.isoformat(), action="follow up",
+            [said], status="due", valid_from=said.at, valid_to=due, due=due.isoformat(),
+            action=next((name for pattern, name in _SAID_ACTIONS if pattern.search(said.text)), "follow up"),
             by="agent", quote=said.text, agent_id=conversation.interaction.agent_id,
             confidence=round(conversation.gate[id(said)]["commitment:promise"], 3)))
     return facts
