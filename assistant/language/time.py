@@ -288,7 +288,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(rf"\b(?:(?P<which>next|last|this|on|coming) )?(?P<wd>{_WEEKDAY})\b", re.I), _weekday),
     (re.compile(r"\b(?:(?:in|during|since|before|after|over|from|of|until|by) )?(?:(?P<part>early|mid|late|middle of|"
                 r"(?:the )?(?:end|start|beginning) of) )?(?P<month>january|february|march|april|june|july|august|"
-                r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?:,? (?P<year>\d{4}))?\b", re.I),
+                r"september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+                r"(?:,? (?P<year>\d{4}))?\b", re.I),
      _month_name),
     # "May" only with a clear cue: "in May", "May 2026" (otherwise it is the verb).
     (re.compile(r"\b(?:(?:in|during|since|before|after|of|until|by) (?P<month>may)(?:,? (?P<year>\d{4}))?|"
