@@ -119,7 +119,7 @@ def told_about(text: str, name: str | None = None, pipeline: str = DEFAULT_PIPEL
             word, named = ("their", named) if named else (f"{name}'s", True)
         else:
             word = "theirs" if low == "yours" else "themselves"
-        if token.text[0].isupper() and word[0].islower() and word not in {str(name)}:
+        if token.text[0].isupper():  # "Your card..." -> "Their card..." (a name is capitalised already)
             word = word[0].upper() + word[1:]
         out += [text[last:start], word]
         last = start + len(token.text)

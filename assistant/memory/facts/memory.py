@@ -298,13 +298,13 @@ def _promise_status(fact: Fact, now: datetime, recorded: datetime, due: datetime
         # cannot see it; "overdue" would be a guess (a credit already on the bill, documents that came)
         attributes["unsure_since"] = True
         return "lapsed" if now - due > PROMISE_LAPSE else "open"
+    if attributes.get("due_assumed") or attributes.get("by") == "customer":
+        # nobody named a date (or it is the customer's to do): "overdue" would say more than we know
+        return "lapsed" if now - due > PROMISE_LAPSE else "open"
     if action in _DONE_UNSEEN and not attributes.get("chased"):
         # a letter, an e-mail or a refund goes out without a contact we can read: unchased, it may well have
         # been done, and "overdue" would be a guess
         attributes["unseen"] = True
-        return "lapsed" if now - due > PROMISE_LAPSE else "open"
-    if attributes.get("due_assumed") or attributes.get("by") == "customer":
-        # nobody named a date (or it is the customer's to do): "overdue" would say more than we know
         return "lapsed" if now - due > PROMISE_LAPSE else "open"
     return "lapsed" if now - due > PROMISE_LAPSE else "overdue"
 

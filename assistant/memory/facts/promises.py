@@ -17,11 +17,12 @@ UNDATED_DUE = timedelta(days=2)
 
 _ACTIONS = [
     (re.compile(r"call(?:ing)? you(?: back)?|ring you|contact you|get back to you|be in touch|hear (?:back|from)|"
-                r"booked (?:a|you)", re.I), "call back"),
+                r"booked (?:a|you)|(?:get|give you) a (?:call|ring)", re.I), "call back"),
     (re.compile(r"email you|text you|update you", re.I), "send an update"),
     (re.compile(r"refund|credit", re.I), "refund"),
     (re.compile(r"reissue|send(?: you)?(?: out)? (?:a|the|your) (?:new|replacement)", re.I), "send a replacement"),
-    (re.compile(r"send|post", re.I), "send"),
+    # also the passive and the thing sent: "your documents will be sent by email", "you'll get a letter"
+    (re.compile(r"send|post|\bsent\b|\be-?mailed\b|\bletter|\bdocuments?\b|\bdeliver", re.I), "send"),
 ]
 # Signs of a kept promise, by action: said by the agent (or the system) after the promise was made.
 FULFILMENT = {
@@ -67,14 +68,6 @@ _CUSTOMER_PROMISE = re.compile(r"\b(?:i'll|i will|i'm going to|we'll|we will|i c
 _WILL_HAPPEN = re.compile(r"\b(?:will|'ll|shall|going to|should (?:get|receive|arrive|be|have)|booked|scheduled|"
                           r"arranged|be with you|let you know)\b", re.I)
 COMMITMENT_FLOOR = 0.8
-# What such a commitment will do, read from its own words ("Your documents will be sent by email", "You'll get a
-# letter"): whether its keeping would show in a later contact depends on it (memory.py).
-_SAID_ACTIONS = [
-    (re.compile(r"\b(?:call|ring|phone)\b", re.I), "call back"),
-    (re.compile(r"\b(?:refund\w*|credit\w*)\b", re.I), "refund"),
-    (re.compile(r"\b(?:send|sent|post(?:ed)?|e-?mail(?:ed)?|letter|documents?|pack|arrive|be with you|"
-                r"deliver\w*)\b", re.I), "send"),
-]
 
 
 def promise_candidates(conversation: Conversation) -> list[Said]:
@@ -107,7 +100,7 @@ def said_commitments(conversation: Conversation, taken: set[int]) -> list[Fact]:
         facts.append(make_fact(
             conversation, "promise", f"said: {quote[:60].lower()}", text,
             [said], status="due", valid_from=said.at, valid_to=due, due=due.isoformat(),
-            action=next((name for pattern, name in _SAID_ACTIONS if pattern.search(said.text)), "follow up"),
+            action=next((name for pattern, name in _ACTIONS if pattern.search(said.text)), "follow up"),
             by="agent", quote=said.text, agent_id=conversation.interaction.agent_id,
             confidence=round(conversation.gate[id(said)]["commitment:promise"], 3)))
     return facts

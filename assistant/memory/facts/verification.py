@@ -44,7 +44,8 @@ _ACCEPTED = re.compile(r"^(?:ok(?:ay)?[, ]+|great[, ]+|right[, ]+)?(?:thanks|tha
 _REFUSED = re.compile(r"\b(?:doesn't|does not|don't|do not|didn't|did not) (?:quite )?match|not (?:quite )?right|"
                       r"isn't right|incorrect|wrong|(?:can't|cannot|couldn't|unable to) (?:verify|confirm|"
                       r"validate|pass)|try (?:that )?again|not what (?:we|i) have|failed|not (?:the )?(?:one|same) "
-                      r"(?:we|i) (?:have|hold)|afraid (?:that|it)|no match|mismatch", re.I)
+                      r"(?:we|i) (?:have|hold)|afraid (?:that|it)|no match|mismatch|not (?:passed|verified)|"
+                      r"unsuccessful", re.I)
 _OWN_CHECK = re.compile(r"(?<!caller )\b(?:ID|identity)\b[^.;]{0,40}\b(?:checked|seen|matched|verified|confirmed)\b|"
                         r"\b(?:passport|driving licen[cs]e|driver'?s licen[cs]e|photo ID)\b[^.;]{0,40}\b(?:checked|"
                         r"seen|matched|verified)\b|\bknown to (?:the )?branch\b|"
@@ -58,7 +59,6 @@ _DOCUMENT = re.compile(r"passport|driving licen[cs]e|driver'?s licen[cs]e|photo 
 _SYSTEM_CHECK = re.compile(r"\b(?:voice ?ID|ID&V|ID and V|PIN|security(?: check)?|verification|authentication|"
                            r"identity)\b[^.;]{0,40}\b(?:passed|verified|match(?:ed)?|successful|"
                            r"authenticated)\b", re.I)
-_SYSTEM_FAILED = re.compile(r"\b(?:not|no|un)[ -]?(?:passed|verified|match(?:ed)?|successful)\b|\bfail", re.I)
 FIRST_TURNS = 12  # security comes at the start of a contact; a date of birth asked later is about someone else
 
 
@@ -111,8 +111,7 @@ def _checks(conversation: Conversation) -> tuple[Said, list[Said], list[Said]] |
             return said, requests, answers
         if _OWN_CHECK.search(said.text) and not _REFUSED.search(said.text):
             return said, requests, answers
-        if (said.speaker == "system" and _SYSTEM_CHECK.search(said.text)
-                and not _SYSTEM_FAILED.search(said.text) and not _REFUSED.search(said.text)):
+        if said.speaker == "system" and _SYSTEM_CHECK.search(said.text) and not _REFUSED.search(said.text):
             return said, requests, answers
         asks = DETAIL_RE.search(said.text) and _ASKING.search(said.text) and not _SOMEONE_ELSE.search(said.text)
         if requests and answers and said.index > answers[-1].index:
