@@ -6,10 +6,32 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-Channel = Literal["chat", "voice", "email", "branch", "app", "social", "ticket", "other"]
-CHANNELS: tuple[str, ...] = ("chat", "voice", "email", "branch", "app", "social", "ticket", "other")
+Channel = Literal["chat", "voice", "email", "sms", "branch", "app", "social", "ticket", "other"]
+CHANNELS: tuple[str, ...] = ("chat", "voice", "email", "sms", "branch", "app", "social", "ticket", "other")
+# What exports call a channel, read as the channel it is (JSONL, CSV and REST alike).
+CHANNEL_ALIASES = {
+    **dict.fromkeys(("phone", "call", "telephone", "telephony"), "voice"),
+    **dict.fromkeys(("webchat", "web chat", "livechat", "live chat", "whatsapp", "messenger"), "chat"),
+    **dict.fromkeys(("text", "text message", "txt"), "sms"),
+    **dict.fromkeys(("e-mail", "mail"), "email"),
+    **dict.fromkeys(("in-person", "store", "visit"), "branch"),
+    **dict.fromkeys(("mobile", "mobile app"), "app"),
+    **dict.fromkeys(("twitter", "facebook", "instagram", "x"), "social"),
+    "case": "ticket",
+}
+
+
+def channel_named(value: Any) -> Any:
+    """The channel a name stands for ("Phone" -> "voice"); anything else is left for validation to refuse."""
+    if not isinstance(value, str):
+        return value
+    name = value.strip().lower()
+    return name if name in CHANNELS else CHANNEL_ALIASES.get(name, value)
+
+
+ChannelIn = Annotated[Channel, BeforeValidator(channel_named)]
 Speaker = Literal["customer", "agent", "system"]
 
 # A customer or interaction id goes into REST paths and store keys as it is: a letter or digit, then up to 127
@@ -53,7 +75,7 @@ class Interaction(_Record):
 
     interaction_id: RecordId
     customer_id: RecordId
-    channel: Channel
+    channel: ChannelIn
     started_at: datetime
     ended_at: datetime | None = None
     agent_id: str | None = None

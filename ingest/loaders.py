@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from assistant.errors import InputError
-from assistant.models import CHANNELS, RejectedRecord, as_utc
+from assistant.models import RejectedRecord, as_utc, channel_named
 from ingest.rejects import REASONS_SUFFIX, is_reasons_file, rejects_path
 
 SPEAKER_ALIASES = {
@@ -30,15 +30,6 @@ SPEAKER_ALIASES = {
     **dict.fromkeys(("agent", "rep", "representative", "advisor", "adviser", "operator", "staff", "support",
                      "employee", "csr", "bot", "assistant"), "agent"),
     **dict.fromkeys(("system", "ivr", "automated", "auto"), "system"),
-}
-CHANNEL_ALIASES = {
-    **dict.fromkeys(("phone", "call", "telephone", "telephony"), "voice"),
-    **dict.fromkeys(("webchat", "web chat", "livechat", "live chat", "sms", "whatsapp", "messenger"), "chat"),
-    **dict.fromkeys(("e-mail", "mail"), "email"),
-    **dict.fromkeys(("in-person", "store", "visit"), "branch"),
-    **dict.fromkeys(("mobile", "mobile app"), "app"),
-    **dict.fromkeys(("twitter", "facebook", "instagram", "x"), "social"),
-    "case": "ticket",
 }
 _TIME = TypeAdapter(datetime)
 
@@ -230,7 +221,7 @@ def _conversation(file: str, conversation: str, members: list[tuple[int, list[st
     payload = {
         "interaction_id": conversation,
         "customer_id": customers[0] if customers else conversation,
-        "channel": channel if channel in CHANNELS else CHANNEL_ALIASES.get(channel, channel),
+        "channel": channel_named(channel),
         "started_at": first_time or None,
         "turns": [
             {

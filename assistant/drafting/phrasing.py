@@ -9,16 +9,17 @@ _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 # What the customer did, per channel: "I can see you {verb} {when}".
 CHANNEL_VERBS = {
-    "chat": "chatted with us", "voice": "spoke to us on the phone", "email": "emailed us",
+    "chat": "chatted with us", "voice": "spoke to us on the phone", "email": "emailed us", "sms": "texted us",
     "branch": "came into the branch", "app": "got in touch through the app",
     "social": "messaged us on social media", "ticket": "raised a ticket with us", "other": "were in touch",
 }
 CHANNEL_NOUNS = {
-    "chat": "chat", "voice": "phone", "email": "email", "branch": "branch", "app": "app",
+    "chat": "chat", "voice": "phone", "email": "email", "sms": "text", "branch": "branch", "app": "app",
     "social": "social media", "ticket": "ticket", "other": "contact",
 }
 SAID_ON = {
-    "chat": "in a chat", "voice": "on the phone", "email": "by email", "branch": "in the branch", "app": "in the app",
+    "chat": "in a chat", "voice": "on the phone", "email": "by email", "sms": "by text", "branch": "in the branch",
+    "app": "in the app",
     "social": "on social media", "ticket": "in a ticket", "other": "in a contact",
 }
 # Relations that tell a pronoun; anything else gets "their" (or the person's name).

@@ -24,6 +24,8 @@ CHANNELS: dict[str, tuple[str, str, str]] = {  # channel -> (icon, colour, label
                           '1.7 2.8z"/>'), "#047857", "Call"),
     "email": (_SVG.format('<rect x="1.5" y="3.5" width="13" height="9" rx="1"/><path d="M2 4.2l6 4.6 6-4.6"/>'),
               "#7c3aed", "Email"),
+    "sms": (_SVG.format('<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/><path d="M6 5.5h4M6 8h3"/>'), "#4338ca",
+            "Text"),
     "branch": (_SVG.format('<path d="M1.5 6L8 2l6.5 4M3 7v5M6.3 7v5M9.7 7v5M13 7v5M1.5 13.5h13"/>'), "#b45309",
                "Branch"),
     "app": (_SVG.format('<rect x="4.5" y="1.5" width="7" height="13" rx="1.5"/><path d="M7 12.3h2"/>'), "#0e7490",
