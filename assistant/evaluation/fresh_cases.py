@@ -19,6 +19,15 @@ from assistant.models import Draft, as_utc
 from assistant.settings import Settings
 
 TRIED_SECTIONS = ("headline", "done", "contacts", "status", "summary")
+# Key writers name a promise past its due date and not kept "overdue" or "broken"; both are open and past due.
+PAST_DUE = frozenset({"overdue", "broken"})
+OPEN = PAST_DUE | {"not yet due", "due today"}
+
+
+def promise_state(state: str | None) -> tuple[bool, bool]:
+    """(open at now, past due) for a key's `state_at_now`."""
+    name = (state or "").strip().lower()
+    return name in OPEN, name in PAST_DUE
 
 
 class CaseCustomer(BaseModel):
@@ -108,13 +117,14 @@ def score_customer(assistant: Any, key: dict[str, Any]) -> tuple[CaseCustomer, d
                 result.missed_tried.append(f"{item['interaction_id']} {item['what']}")
         promised = _cited(draft, ("next_step", "headline"))
         for p in kcase.get("promises", []):
-            if p.get("state_at_now") not in ("overdue", "not yet due", "due today"):
+            if not promise_state(p.get("state_at_now"))[0]:
                 continue
             result.promises += 1
             if any((p["interaction_id"], t) in promised for t in p.get("turn_ids", [])):
                 result.promises_found += 1
         next_text = " ".join(draft.sections.get("next_step", []))
-        if "overdue" in next_text and not any(p.get("state_at_now") == "overdue" for p in kcase.get("promises", [])):
+        if "overdue" in next_text and not any(promise_state(p.get("state_at_now"))[1]
+                                              for p in kcase.get("promises", [])):
             result.overdue_wrong.append(next_text[:200])
     provided = " ".join(draft.sections.get("provided", []))
     says_valid = "Already verified" in provided
