@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -251,6 +252,14 @@ class CaseContact(BaseModel):
     problem: str = ""  # what threading read as the problem (issue memory read, then the customer's sentences)
     said: str = ""  # the customer's first substantive sentence in it, as said
     said_turn: str = ""  # the turn it was said in
+    # a contact that touched several matters ("before I forget, ..."): the turns of it about this case; empty
+    # when the whole contact is
+    turn_ids: list[str] = Field(default_factory=list)
+    turned_to: bool = False  # this case is a matter the customer turned to in the contact, not its own problem
+
+    def covers(self, turn_ids: Sequence[str]) -> bool:
+        """Is any of these turns part of this case's share of the contact?"""
+        return not self.turn_ids or any(t in self.turn_ids for t in turn_ids)
 
 
 class Case(BaseModel):

@@ -75,7 +75,7 @@ class Drafter:
             what = f"interaction '{interaction_id}'" if interaction_id else "any interaction"
             raise InputError(f"customer '{customer_id}' has no {what} to hand over", field="interaction_id")
         meta: dict[str, Any] = {"interaction_id": target.interaction_id}
-        case = self.cases.case_of(customer_id, target.interaction_id, now=ctx.now) if self.cases else None
+        case = self.cases.case_of(customer_id, target.interaction_id, now=ctx.now, team=team) if self.cases else None
         if self.llm is not None:
             draft = self._llm_handover(ctx, target, case, team, colleague, meta)
             if draft is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from assistant.drafting.contacts import (
@@ -115,9 +116,30 @@ def case_story(ctx: CustomerContext, target: Interaction, case: Case | None) -> 
     return story if story and story[-1].interaction_id == target.interaction_id else [*story, target]
 
 
+# What a contact that touched several matters says about another case stays out of this one; who the customer
+# is (verification, details, preferences) holds for the whole contact.
+_OF_A_MATTER = {"action", "promise", "issue", "sentiment"}
+
+
+def case_share(ctx: CustomerContext, case: Case | None) -> CustomerContext:
+    """The context with the facts of other matters' shares of this case's contacts left out."""
+    shares = {c.interaction_id: c for c in case.contacts if c.turn_ids} if case else {}
+    if not shares:
+        return ctx
+
+    def kept(f: Fact) -> bool:
+        if f.kind not in _OF_A_MATTER:
+            return True
+        cited = [(c.interaction_id, c.turn_ids) for c in f.citations]
+        return not any(iid in shares and turns and not shares[iid].covers(turns) for iid, turns in cited)
+
+    return replace(ctx, facts=[f for f in ctx.facts if kept(f)])
+
+
 def compose_handover(ctx: CustomerContext, target: Interaction, case: Case | None = None,
                      colleague: str | None = None, team: str | None = None,
                      ) -> tuple[dict[str, Lines], dict[str, object]]:
+    ctx = case_share(ctx, case)
     story = case_story(ctx, target, case)
     issues = sorted(story_facts(ctx, story, "issue"), key=lambda f: fact_time(f, ctx.now))
     main_issue = _main_issue(issues, target, case)

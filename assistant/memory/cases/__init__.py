@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from assistant.embedding import Embedder
-from assistant.memory.cases.grouping import case_vector, thread
+from assistant.memory.cases.grouping import case_vector, thread_matters
 from assistant.memory.cases.signals import ContactSignals, read_signals
 from assistant.memory.cases.teams import Router, load_teams
 from assistant.models import Case, CaseContact, CaseStatus, Fact, Interaction, as_utc, utcnow
@@ -73,14 +73,17 @@ class CaseMemory:
         if to_read:
             facts = _by_contact(self.store.facts(customer_id))
             fresh = [read_signals(i, facts.get(i.interaction_id, [])) for i in to_read]
-            texts = [t for s in fresh for t in s.sentences]
+            texts = [t for s in fresh for t in [*s.sentences, *s.sides]]
             vectors = self.embedder.embed_batch(texts) if texts else []
             n = 0
             for s in fresh:
-                s.vectors = [[round(float(x), 5) for x in v] for v in vectors[n:n + len(s.sentences)]]
-                n += len(s.sentences)
+                rows = [[round(float(x), 5) for x in v] for v in vectors[n:n + len(s.sentences) + len(s.sides)]]
+                s.vectors, s.side_vectors = rows[:len(s.sentences)], rows[len(s.sentences):]
+                n += len(rows)
                 signals[s.interaction_id] = s
-        assignment = thread(list(signals.values()))
+        assignment, also = thread_matters(list(signals.values()))
+        for iid, s in signals.items():
+            s.also = also.get(iid, [])
         self.store.write_cases(customer_id, [(iid, assignment[iid], hashes[iid], s.as_record())
                                              for iid, s in signals.items()])
 
@@ -88,31 +91,48 @@ class CaseMemory:
     def cases(self, customer_id: str, now: datetime | None = None) -> list[Case]:
         """The customer's cases as of `now` (contacts after it unknown yet), most recently active first."""
         now = as_utc(now) if now else utcnow()
-        members: dict[str, list[ContactSignals]] = defaultdict(list)
+        members: dict[str, list[tuple[ContactSignals, str]]] = defaultdict(list)  # (signals, first turn or "")
         for _, case_id, _, record in self.store.case_contacts(customer_id):
             s = ContactSignals.from_record(record)
             if s.started_ts <= now.timestamp():
-                members[case_id].append(s)
+                members[case_id].append((s, ""))
+                for k, (side_case, first_turn) in enumerate(s.also):
+                    if k < len(s.sides):
+                        members[side_case].append((s.side(k), first_turn))
         if not members:
             return []
         interactions = {i.interaction_id: i for i in self.store.interactions(customer_id, until=now)}
         facts = _by_contact(self.facts.facts(customer_id, now=now))  # type: ignore[attr-defined]
+        starts = {s.interaction_id: [t for _, t in s.also] for group in members.values() for s, first in group
+                  if not first}
         out = []
         for case_id, group in members.items():
-            pairs = sorted(((s, interactions[s.interaction_id]) for s in group if s.interaction_id in interactions),
+            pairs = sorted(((s, interactions[s.interaction_id], _share(interactions[s.interaction_id], first,
+                                                                        starts.get(s.interaction_id, [])), bool(first))
+                            for s, first in group if s.interaction_id in interactions),
                            key=lambda p: (p[0].started_ts, p[0].interaction_id))
             if pairs:
                 out.append(self._case(case_id, customer_id, pairs, facts))
         out.sort(key=lambda c: c.updated_at, reverse=True)
         return out
 
-    def case_of(self, customer_id: str, interaction_id: str, now: datetime | None = None) -> Case | None:
-        return next((c for c in self.cases(customer_id, now) if interaction_id in c.interaction_ids()), None)
+    def case_of(self, customer_id: str, interaction_id: str, now: datetime | None = None,
+                team: str | None = None) -> Case | None:
+        """The case a contact is handed over in: of the cases it touched, the one routed to the team taking over,
+        else the one its own problem opened (not a matter it turned to on the way)."""
+        touched = [c for c in self.cases(customer_id, now) if interaction_id in c.interaction_ids()]
 
-    def _case(self, case_id: str, customer_id: str, pairs: list[tuple[ContactSignals, Interaction]],
-              facts: dict[str, list[Fact]]) -> Case:
+        def rank(case: Case) -> tuple[bool, bool]:
+            share = next(c for c in case.contacts if c.interaction_id == interaction_id)
+            return bool(team) and case.team.lower() == (team or "").lower(), not share.turned_to
+
+        return max(touched, key=rank) if touched else None
+
+    def _case(self, case_id: str, customer_id: str,
+              pairs: list[tuple[ContactSignals, Interaction, list[str], bool]], facts: dict[str, list[Fact]]) -> Case:
         group, contacts = [p[0] for p in pairs], [p[1] for p in pairs]
-        case_facts = [f for i in contacts for f in facts.get(i.interaction_id, [])]
+        case_facts = [f for _, i, share, _ in pairs for f in facts.get(i.interaction_id, [])
+                      if _in_share(f, i.interaction_id, share)]
         promises = [f for f in case_facts if f.kind == "promise" and f.status.lower() in OPEN_PROMISE]
         escalation = self.router.escalation(contacts)
         if escalation:
@@ -125,13 +145,38 @@ class CaseMemory:
             case_id=case_id, customer_id=customer_id, title=_title(group),
             contacts=[CaseContact(interaction_id=i.interaction_id, channel=i.channel, started_at=i.started_at,
                                   ended_at=i.ended_at, agent_id=i.agent_id, problem=s.problem, said=s.said,
-                                  said_turn=s.said_turn) for s, i in pairs],
+                                  said_turn=s.said_turn, turn_ids=share, turned_to=side)
+                      for s, i, share, side in pairs],
             status=_status(group, contacts, case_facts, promises), team=team, team_reason=why,
             team_escalated=escalation is not None,
             open_promises=promises,
             references=list(dict.fromkeys(r for s in group for r in s.references)),
             subjects=list(dict.fromkeys(x for s in group for x in s.subjects)),
         )
+
+
+def _share(inter: Interaction, first: str, side_starts: Sequence[str]) -> list[str]:
+    """The turns of a contact that are about one of its matters: a matter turned to runs from its first turn to
+    the next matter turned to; the contact's own problem is the rest. Empty: all of it (one matter only)."""
+    if not side_starts:
+        return []
+    ids = [t.turn_id or str(n) for n, t in enumerate(inter.turns)]
+    cuts = sorted({ids.index(t) for t in side_starts if t in ids})
+    if first:
+        if first not in ids:
+            return []
+        start = ids.index(first)
+        end = next((c for c in cuts if c > start), len(ids))
+        return ids[start:end]
+    inside = {n for c in cuts for n in range(c, next((d for d in cuts if d > c), len(ids)))}
+    return [t for n, t in enumerate(ids) if n not in inside]
+
+
+def _in_share(fact: Fact, interaction_id: str, share: Sequence[str]) -> bool:
+    if not share:
+        return True
+    turns = [t for c in fact.citations if c.interaction_id == interaction_id for t in c.turn_ids]
+    return not turns or any(t in share for t in turns)
 
 
 def _by_contact(facts: Sequence[Fact]) -> dict[str, list[Fact]]:

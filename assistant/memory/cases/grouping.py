@@ -28,6 +28,7 @@ VERY_LONG_GAP_DAYS = 120  # months apart with nothing shared but the wording: tw
 VERY_LONG_GAP = 0.15
 CLOSED_DAYS = 10  # a case resolved this long before the contact is over: a new problem starts a new case
 CLOSED = 0.2
+SAME_MATTER = 0.5  # a matter turned to that is this close to the contact's problem is the same one
 FOLLOW_UP = 0.12  # the customer says they have been in touch about it before: the best earlier case is likely it
 
 
@@ -70,29 +71,64 @@ def pair_score(a: ContactSignals, b: ContactSignals) -> Pair:
     return Pair(round(score, 4), tuple(why))
 
 
-def thread(contacts: Sequence[ContactSignals]) -> dict[str, str]:
-    """interaction_id -> case_id (the id of the case's first contact) for one customer's contacts."""
+def _fit(contact: ContactSignals, members: Sequence[ContactSignals]) -> float:
+    """How well a contact (or one matter of it) fits a case: its best pair, adjusted by the case's state."""
+    score = max(pair_score(contact, m).score for m in members)
+    last = members[-1]
+    if last.resolved and (contact.started_ts - last.started_ts) / 86400 > CLOSED_DAYS:
+        score -= CLOSED
+    if contact.escalated_to and any(m.escalated_to == contact.escalated_to for m in members):
+        score += SHARED_SUBJECT
+    if contact.follow_up and not last.resolved and (contact.started_ts - last.started_ts) / 86400 <= LONG_GAP_DAYS:
+        score += FOLLOW_UP
+    return score
+
+
+def _same_matter(side: ContactSignals, contact: ContactSignals) -> bool:
+    """A matter the customer turned to that reads like the contact's own problem is more of the same."""
+    a, b = side.array(), contact.array()
+    return bool(a.size and b.size and a.shape[1] == b.shape[1] and float((a @ b.T).max()) >= SAME_MATTER)
+
+
+def thread_matters(contacts: Sequence[ContactSignals]) -> tuple[dict[str, str], dict[str, list[list[str]]]]:
+    """Thread one customer's contacts: interaction_id -> case_id (the id of the case's first contact) for each
+    contact's problem, and interaction_id -> [[case_id, first turn], ...] for the other matters a customer turned
+    to in it ("before I forget, ..."), each joining the case it fits or starting one of its own."""
     ordered = sorted(contacts, key=lambda c: (c.started_ts, c.interaction_id))
     cases: dict[str, list[ContactSignals]] = {}
     out: dict[str, str] = {}
+    also: dict[str, list[list[str]]] = {}
     for contact in ordered:
         best, best_score = None, JOIN
         for case_id, members in cases.items():
-            score = max(pair_score(contact, m).score for m in members)
-            last = members[-1]
-            if last.resolved and (contact.started_ts - last.started_ts) / 86400 > CLOSED_DAYS:
-                score -= CLOSED
-            if contact.escalated_to and any(m.escalated_to == contact.escalated_to for m in members):
-                score += SHARED_SUBJECT
-            if contact.follow_up and not last.resolved and \
-                    (contact.started_ts - last.started_ts) / 86400 <= LONG_GAP_DAYS:
-                score += FOLLOW_UP
+            score = _fit(contact, members)
             if score >= best_score:
                 best, best_score = case_id, score
         case_id = best or f"case-{contact.interaction_id}"
         cases.setdefault(case_id, []).append(contact)
         out[contact.interaction_id] = case_id
-    return out
+        taken = {case_id}
+        for k in range(min(len(contact.sides), len(contact.side_vectors))):
+            side = contact.side(k)
+            if _same_matter(side, contact):
+                continue
+            best, best_score = None, JOIN
+            for other, members in cases.items():
+                if other in taken:
+                    continue
+                score = _fit(side, [m for m in members if m.interaction_id != contact.interaction_id] or members)
+                if score >= best_score:
+                    best, best_score = other, score
+            side_case = best or f"case-{contact.interaction_id}-{k + 1}"
+            taken.add(side_case)
+            cases.setdefault(side_case, []).append(side)
+            also.setdefault(contact.interaction_id, []).append([side_case, contact.side_turns[k]])
+    return out, also
+
+
+def thread(contacts: Sequence[ContactSignals]) -> dict[str, str]:
+    """interaction_id -> case_id (the id of the case's first contact) for one customer's contacts."""
+    return thread_matters(contacts)[0]
 
 
 def case_vector(members: Sequence[ContactSignals]) -> np.ndarray:

@@ -11,11 +11,13 @@ import numpy as np
 
 from assistant.language import noise
 from assistant.language.chasing import chased_about, chases_us
-from assistant.language.words import sentences
+from assistant.language.matters import matter_words, opens_another_matter
+from assistant.language.words import sentences, tokens
 from assistant.memory.facts import lexicon as lx
 from assistant.models import Fact, Interaction
 
 PROBLEM_SENTENCES = 3  # the customer's first substantive sentences say what the contact is about
+SIDE_MATTERS = 3  # at most this many other matters a customer turns to in one contact ("before I forget, ...")
 MIN_WORDS = 5  # "yes that's right", "it's 14 Oak Road" are answers, not the problem
 REFERENCE_KEYS = ("escalation_ref", "claim_ref", "dispute_ref", "complaint_ref", "ticket_id", "case_ref",
                   "reference", "ticket", "case", "complaint_id", "claim_number", "order_id", "incident")
@@ -36,7 +38,8 @@ _GENERIC_TAGS = frozenset({"repeat contact", "repeat", "escalation", "escalated"
 # The customer says they have been in touch about it before: "I've called about this three times already", "I was
 # just on the chat", "still not working", "again".
 _FOLLOW_UP = re.compile(r"\b(?:again|still|already|(?:third|fourth|fifth|second) time|times? (?:now|already)|"
-                        r"last time|before|chasing|follow(?:ing)? up|just (?:been )?on the (?:chat|phone)|"
+                        r"last time|before|chasing|follow(?:ing)? up|"
+                        r"(?:just (?:been )?|(?:i|we) (?:was|were) )on the (?:chat|phone)|"
                         r"(?:was|were) (?:just )?(?:told|promised)|nobody (?:has )?(?:called|rang|replied|answered)|"
                         r"i (?:called|rang|emailed|wrote|chatted))\b", re.I)
 
@@ -59,6 +62,13 @@ class ContactSignals:
     said_turn: str = ""
     sentences: list[str] = field(default_factory=list)  # what is embedded: each problem sentence on its own
     vectors: list[list[float]] = field(default_factory=list)
+    # other matters the customer turned to later in the contact: their words, the turn each starts at, vectors
+    sides: list[str] = field(default_factory=list)
+    side_turns: list[str] = field(default_factory=list)
+    side_quotable: list[bool] = field(default_factory=list)
+    side_vectors: list[list[float]] = field(default_factory=list)
+    # where threading put those matters: [case_id, first turn] for each that went to a case of its own
+    also: list[list[str]] = field(default_factory=list)
 
     def as_record(self) -> dict[str, object]:
         return asdict(self)
@@ -73,6 +83,16 @@ class ContactSignals:
             return np.zeros((0, 0), dtype=np.float32)
         return np.asarray(self.vectors, dtype=np.float32)
 
+    def side(self, k: int) -> ContactSignals:
+        """The contact seen as the k-th other matter it turned to: that matter's words and vector only (the
+        contact's references, subjects and tags are its first matter's)."""
+        said = self.sides[k] if self.side_quotable[k] else ""
+        return ContactSignals(
+            interaction_id=self.interaction_id, customer_id=self.customer_id, started_ts=self.started_ts,
+            problem=self.sides[k], problem_turns=[self.side_turns[k]], references=[], subjects=[], tags=[],
+            escalated_to="", resolved=False, said=said, said_turn=self.side_turns[k] if said else "",
+            sentences=[self.sides[k]], vectors=self.side_vectors[k:k + 1])
+
 
 def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[str], list[str], list[bool]]:
     """The problem in the customer's words: their first substantive sentences (noise and short answers left out),
@@ -81,10 +101,16 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
     parts: list[str] = []
     turns: list[str] = []
     quotable: list[bool] = []
+    turned = False  # the customer turned to another matter: the problem, as first put, ends there
     for turn in inter.turns:
+        if turned:
+            break
         if turn.speaker != "customer" or noise.is_auto_reply(turn.text):
             continue  # an out-of-office is nobody's problem
         for text in sentences(noise.without_quoted_reply(turn.text)):
+            if parts and opens_another_matter(text):
+                turned = True
+                break
             if noise.is_noise(text) or len(text.split()) < MIN_WORDS or (
                     len(text.split()) <= 9 and _OPENING.search(text)):
                 continue
@@ -111,6 +137,32 @@ def problem_statement(inter: Interaction, facts: Sequence[Fact]) -> tuple[list[s
             turns.append(agent.turn_id or "")
             quotable.append(False)
     return [p[:300] for p in parts], turns, quotable
+
+
+def side_matters(inter: Interaction, problem: Sequence[str]) -> tuple[list[str], list[str], list[bool]]:
+    """Other matters the customer turns to after the contact's problem ("Oh, before I forget, ..."): the words
+    of each (with the next sentence when the marker stands alone: "And the second thing."), its turn, and
+    whether it may be quoted as said."""
+    said: list[tuple[str, str]] = []
+    for turn in inter.turns:
+        if turn.speaker == "customer" and not noise.is_auto_reply(turn.text):
+            said += [(text, turn.turn_id or "") for text in sentences(noise.without_quoted_reply(turn.text))]
+    out: tuple[list[str], list[str], list[bool]] = ([], [], [])
+    for n, (text, turn_id) in enumerate(said):
+        if not opens_another_matter(text) or noise.is_noise(text) or noise.without_placeholders(text) in problem:
+            continue
+        words = matter_words(text)
+        # "And the second thing." / "I meant to ask about that.": the matter is in what follows
+        if len(tokens(matter_words(text))) < 3 and n + 1 < len(said):
+            words = f"{words} {said[n + 1][0]}"
+        if len(words.split()) < MIN_WORDS or noise.gives_security_answer(words):
+            continue
+        out[0].append(noise.without_placeholders(words)[:300])
+        out[1].append(turn_id)
+        out[2].append(noise.quotable(words))
+        if len(out[0]) >= SIDE_MATTERS:
+            break
+    return out
 
 
 _SUBJECT = re.compile(r"^\s*subject:\s*([^\n]+)", re.I)
@@ -157,6 +209,7 @@ def read_signals(inter: Interaction, facts: Sequence[Fact]) -> ContactSignals:
     customer_turns = {t.turn_id for t in inter.turns if t.speaker == "customer"} & set(turns[:1])
     if quotable[:1] != [True]:
         customer_turns = set()  # "[PIN]. zip is [POSTCODE] before you ask" reads ". zip is before you ask."
+    sides, side_turns, side_quotable = side_matters(inter, parts)
     issues = [f for f in facts if f.kind == "issue"]
     outcome = (inter.outcome or "").lower()
     resolved = bool(issues) and issues[-1].status == "resolved" or bool(
@@ -169,4 +222,5 @@ def read_signals(inter: Interaction, facts: Sequence[Fact]) -> ContactSignals:
         subjects=sorted({f.subject.lower() for f in issues if f.subject}), tags=topic_tags(inter),
         escalated_to=str(inter.metadata.get("escalated_to") or ""), resolved=resolved,
         follow_up=any(_FOLLOW_UP.search(t) for t in parts), thread_subject=email_subject(inter),
+        sides=sides, side_turns=side_turns, side_quotable=side_quotable,
     )
