@@ -11,14 +11,14 @@ import re
 from collections.abc import Callable, Iterable
 
 from ingest import pii_secrets
-from ingest.pii_rules import DATE, Span
+from ingest.pii_rules import DATE, PASSPORT_GROUPED, PASSPORT_KEY, PASSPORT_VALUE, Span
 from ingest.pii_words import SPOKEN_NUMBER, has_digits
 
 Find = Callable[[str], Iterable[tuple[int, int]]]
 
 # Another number the customer names in the same breath: "my order number is 558120" is not the PIN.
 _OTHER_NUMBER = re.compile(r"\b(?:order|ref(?:erence)?|policy|claim|invoice|ticket|case|booking|room|flight|"
-                           r"extension|meter|reading|id|phone|mobile|number is|#)\b[^.!?\d]{0,15}$", re.I)
+                           r"extension|meter|reading|id|phone|mobile|#)\b[^.!?\d]{0,15}$", re.I)
 # ... or a number that is an amount, a year or a time: "I paid 450", "since 2019", "at 1530".
 _AMOUNT_BEFORE = re.compile(r"\b(?:paid|pay|owe[sd]?|cost|costs|spent|charged?|bill|balance|total|about|around|"
                             r"roughly|nearly|over|under|than|since|in|from|until|till|by|at|after|before)\s+$", re.I)
@@ -108,8 +108,11 @@ _KINDS: tuple[tuple[re.Pattern[str], str, Find], ...] = (
                 re.I), "[CODE]", _numbers(4, 8, r"\d{3}[ -]\d{3}|\d{4,8}")),
     (re.compile(r"\bpin\b", re.I), "[PIN]", _numbers(4, 6, r"\d{4,6}")),
     (re.compile(r"\bsort ?code\b", re.I), "[SORT CODE]", _numbers(6, 6, r"\d{2}[- ]?\d{2}[- ]?\d{2}")),
-    (re.compile(r"\baccount (?:number|no\b)", re.I), "[ACCOUNT]", _numbers(6, 17, r"\d(?:[ -]?\d){5,16}")),
-    (re.compile(r"\bpassport\b", re.I), "[PASSPORT]", _shapes(r"\b(?=[A-Za-z0-9]*\d)[A-Z0-9]{6,10}\b")),
+    (re.compile(r"\baccount (?:number|no\b|details)|\b(?:which|what) account\b", re.I), "[ACCOUNT]",
+     _numbers(6, 17, r"\d(?:[ -]?\d){5,16}")),
+    (re.compile(rf"\b(?:{PASSPORT_KEY})\b", re.I), "[PASSPORT]", _shapes(rf"{PASSPORT_VALUE}|{PASSPORT_GROUPED}")),
+    (re.compile(r"\b(?:ssn|social security)\b", re.I), "[SSN]", _numbers(9, 9, r"\d{3}[- ]?\d{2}[- ]?\d{4}")),
+    (re.compile(r"\bzip\b", re.I), "[POSTCODE]", _numbers(5, 9, r"\d{5}(?:-\d{4})?")),
     (re.compile(r"date of birth|\bdob\b|\bd\.o\.b|birthday|birth ?date|when (?:were|was) you born", re.I), "[DOB]",
      _shapes(DATE, re.I)),
     (re.compile(rf"\b{pii_secrets.PASSWORD_KEY}\b", re.I), "[PASSWORD]", _passwords),
@@ -117,7 +120,7 @@ _KINDS: tuple[tuple[re.Pattern[str], str, Find], ...] = (
 )
 _CODE_MASK = "[CODE]"
 _ASKED_HINT = re.compile(r"pin|pass|code|cv|cs|security|secret|memorable|maiden|first|favou?rite|born|birth|dob|"
-                         r"d\.o\.b|sort|account|back|reverse|signature|otp|verification", re.I)
+                         r"d\.o\.b|sort|account|back|reverse|signature|otp|verification|photo|ssn|social|zip", re.I)
 
 
 def _asks_for_a_secret(turn: str) -> bool:

@@ -1,6 +1,7 @@
 """PII that has no checksum to find it by: values a key word names ("my PIN is 4321", "passport number 502135326",
-"mother's maiden name is Thompson"), dates of birth, street addresses and postcodes, and numbers or e-mail
-addresses said aloud ("four one one one ...", "john dot smith at example dot com").
+"mother's maiden name is Thompson"), dates of birth, street addresses and postcodes, and e-mail addresses said
+aloud ("john dot smith at example dot com"). Numbers said aloud are read as figures before these rules run
+(ingest/pii_words.py).
 
 Each rule needs its key word or its exact shape, so an order number, a price or a date that is not a birthday
 stays readable (tests/data/pii_*.jsonl hold the near misses). Checksums come from python-stdnum where one exists.
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from stdnum import luhn
 from stdnum.us import rtn, ssn
 
 from ingest.pii_words import SPOKEN_NUMBER, has_digits
@@ -26,6 +26,7 @@ _NUMBER_WORD = (r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|ten|el
 _ORDINAL_WORD = (r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
                  r"\w+teenth|twentieth|thirtieth|(?:twenty|thirty)[- ]\w+)")
 _DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-](?:\d{{4}}|\d{{2}})(?!\d)|\d{{4}}-\d{{2}}-\d{{2}}|"
+         rf"\d{{1,2}}(?:st|nd|rd|th) of the \d{{1,2}}(?:st|nd|rd|th),? (?:\d{{4}}|'?\d{{2}})\b|"  # "30th of the 4th"
          rf"\d{{1,2}}(?:st|nd|rd|th)?(?: of)? {_MONTH},? (?:\d{{4}}|'?\d{{2}})\b|"
          rf"{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}\b|"
          rf"(?:the )?{_ORDINAL_WORD}(?: of)? {_MONTH}(?:,?[ -]{_NUMBER_WORD}){{1,6}}\b)")
@@ -36,8 +37,12 @@ _FILL = r"(?:[^.!?\d\n]|\?(?=\s*(?:customer|caller|it'?s|it is|that'?s|yes|yeah|
 DATE = _DATE
 
 
+# "cvv no. 129", "passport nbr: ...": the key word's "number", shortened with a dot the filler would stop at
+_NUMBER_AFTER_KEY = r"(?:\s*(?:number|no\b\.?|num\b\.?|#))?"
+
+
 def _keyed(key: str, value: str, fill: str = _FILL, flags: int = re.I) -> re.Pattern[str]:
-    return re.compile(rf"(?:{key}){fill}(?P<v>{value})", flags)
+    return re.compile(rf"(?:{key}){_NUMBER_AFTER_KEY}{fill}(?P<v>{value})", flags)
 
 
 # A value said before its key word: "8812 is my PIN", "Biscuit, that was the name of my first pet".
@@ -53,19 +58,34 @@ _BESIDE = r"\s*[,—–-]+\s*(?:my|the|our|his|her|their|your)\s+(?:[\w']+\s+){0
 def before(value: str, key: str, flags: int = re.I, number: bool = False) -> re.Pattern[str]:
     """A value said before its key word; the link and the key are read in any case, the value as ``flags`` say."""
     beside = rf"{_BESIDE}|{_LINK_FOR}" if number else _BESIDE  # these two only where the key ends the clause
-    return re.compile(rf"(?P<v>{value})(?i:{_LINK_BACK}(?:{key})\b|(?:{beside})(?:{key})\b(?=\s*(?:$|[.!?,;)])))",
-                      flags)
+    return re.compile(rf"(?P<v>{value})(?i:{_LINK_BACK}(?:{key})\b|(?:{beside})(?:{key})\b{_NUMBER_AFTER_KEY}"
+                      r"(?=\s*(?:$|[.!?,;)]|(?:and|but)\b)))", flags)  # the key ends a clause or a list's item
 
 
-# "My PIN is 1234, no sorry, 4321": the value put right is the same kind.
-_CORRECTION = re.compile(r"\s*[?.!,;:—–-]?\s*(?:(?:no|nope|sorry|wait|oops|actually|I mean|I meant|or rather|rather|"
-                         r"my mistake|scratch that|correction)\b[\s,.!:—–-]*){1,3}", re.I)
+# Another value of the same kind straight after one: put right ("My PIN is 1234, no sorry, 4321"), someone else's
+# ("... and mine is 4 Feb 1978", "and my wife's is 2468"), or offered instead, at the end of the clause ("I set it to
+# X when I opened the account, or maybe Y").
+_ANOTHER = re.compile(
+    r"\s*[?.!,;:—–-]?\s*(?:(?:no|nope|sorry|wait|oops|actually|I mean|I meant|or rather|rather|my mistake|scratch that|"
+    r"correction)\b[\s,.!:—–-]*){1,3}"
+    r"|\s*,?\s*and\s+(?:mine|his|hers|theirs|ours|yours|(?:my|his|her|their|our|your)\s+\w+'s)(?:'s|\s+is|\s+was)?"
+    r"\s*[:,—–-]?\s*"
+    r"|[^.!?\n]{0,40}?,?\s+or\s+(?:maybe|perhaps|possibly|probably)\s+(?:it's\s+|it\s+was\s+)?", re.I)
+
+
+def another(text: str, end: int) -> int | None:
+    """Where a second value of the kind just found at ``end`` would start, or None."""
+    said = _ANOTHER.match(text, end)
+    return said.end() if said else None
 
 
 _DOB = _keyed(r"\b(?:date of birth|birth ?date|d\.?o\.?b\b\.?|born(?: on)?|birthday)", _DATE)
 _SSN = _keyed(r"\b(?:ssn|ss#|social security(?: number| no\.?| card)?|social)\b",
               r"(?<!\d)\d{3}[- .]?\d{2}[- .]?\d{4}(?!\d)")
-_PASSPORT_KEY = re.compile(r"\bpassport\b", re.I)
+_SSN_KEY = r"ssn|social security(?: number| no\.?)?|social"
+_SSN_BEFORE = before(r"(?<![\d-])\d{3}[- ]?\d{2}[- ]?\d{4}(?![\d-])", _SSN_KEY, number=True)
+PASSPORT_KEY = r"passport|photo page"  # "the number on the photo page"
+_PASSPORT_KEY = re.compile(rf"\b(?:{PASSPORT_KEY})\b", re.I)
 _CVV_KEY = (r"\b(?:cvv2?|cvc2?|cv2|csc|security (?:code|number)|card verification (?:value|code)|"
             r"(?:three|3|four|4)[- ](?:digits?|numbers?)(?: code)?(?: on the (?:back|front))?|"
             r"(?:digits|numbers?|three|code)(?: printed| written)? on the (?:back|reverse)(?:'s)?|"
@@ -80,36 +100,47 @@ _DOB_AFTER = re.compile(rf"(?P<v>{_DATE}) (?:as|is|was) (?:my|his|her|their|the)
 _PIN = _keyed(r"\bpin\b(?:\s*(?:number|code|no\.?))?", _PIN_VALUE)
 _ACCOUNT_VALUE = rf"(?<![\w-])\d(?:[ -]?\d){{5,16}}(?!\d)|{SPOKEN_NUMBER}"  # not a reference's digits ("WVW-4031")
 _ACCOUNT = _keyed(r"\b(?:acc(?:oun)?t|acc|acct)\b(?:\s*(?:number|no\.?|num|#))?", _ACCOUNT_VALUE)
-_ACCOUNT_BEFORE = before(r"(?<![\w-])\d(?:[ -]?\d){5,16}(?!\d)", r"(?:bank |current |savings )?account")
+_ACCOUNT_BEFORE = before(r"(?<![\w-])\d(?:[ -]?\d){5,16}(?!\d)", r"(?:bank |current |savings )?account", number=True)
 _ROUTING = _keyed(r"\b(?:routing|aba|rtn)\b(?:\s*(?:number|no\.?|#))?", r"(?<!\d)\d{9}(?!\d)")
 _SORT_VALUE = rf"(?<!\d)\d{{2}}[- ]?\d{{2}}[- ]?\d{{2}}(?![\d-])|{SPOKEN_NUMBER}"
 _SORT = _keyed(r"\bsort(?:[ -]?code)?\b", _SORT_VALUE, fill=r"[^.!\d\n]{0,50}?")
-_SORT_BEFORE = before(r"(?<![\d-])\d{2}[- ]?\d{2}[- ]?\d{2}(?![\d-])", r"sort[ -]?code")
+_SORT_BEFORE = before(r"(?<![\d-])\d{2}[- ]?\d{2}[- ]?\d{2}(?![\d-])", r"sort[ -]?code", number=True)
 _ZIP = _keyed(r"\bzip(?:\+4)?(?: ?code)?\b", r"(?<!\d)\d{5}(?:-\d{4})?(?!\d)")
 _STREET = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Court|Ct|Way|Place|Pl|Crescent|Cres|Terrace|"
            r"Ter|Grove|Gardens|Gdns|Boulevard|Blvd|Park|Square|Sq|Row|Hill|Mews|Parkway|Pkwy|Circle|Cir|Highway|"
            r"Hwy|Walk|Rise|View|Green|Vale|Parade|Broadway|Trail|Loop|Pike)")
+_US_STATE = ("(?:A[KLRSZ]|C[AOT]|D[CE]|FL|G[AU]|HI|I[ADLN]|K[SY]|LA|M[ADEINOPST]|N[CDEHJMVY]|O[HKR]|P[AR]|RI|S[CD]|"
+             "T[NX]|UT|V[AIT]|W[AIVY])")
+_UNIT = r"(?:Flat|Apartment|Apt|Unit|Suite|Ste)"
+_STREET_WORD = r"(?:[A-Z][\w'-]*\.?|\d+(?:st|nd|rd|th))"
 _ADDRESS = re.compile(
-    rf"(?:(?:Flat|Apartment|Apt|Unit|Suite)\s+\w+,?\s+)?\b\d{{1,5}}[A-Za-z]?,?\s+"
-    rf"(?:(?:[A-Z][\w'-]*\.?|\d+(?:st|nd|rd|th))\s+){{1,4}}"
-    rf"{_STREET}\b\.?(?:\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|#)\s*\w+)?"
+    rf"(?:{_UNIT}\s+\w+,?\s+)?\b\d{{1,5}}[A-Za-z]?,?\s+(?:{_STREET_WORD}\s+){{1,4}}"
+    rf"{_STREET}\b\.?(?:\s+(?:[NS][EW]?|[EW])\b)?(?:,?\s+(?:{_UNIT}|#)\s*\w+)?"
     r"(?:,\s+(?!(?:Thanks|Please|Cheers|Ta|Yes|No|OK|Okay|And|But)\b)[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})?"
-    r"(?:,?\s+[A-Z]{2}\b)?")
-_UK_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b|(?i:\b[a-z]{1,2}\d[a-z\d]? \d[a-z]{2}\b)")
-_US_ZIP_AFTER_STATE = re.compile(r"\b[A-Z]{2},?\s+(?P<v>\d{5}(?:-\d{4})?)\b")
+    rf"(?:,?\s+{_US_STATE}\b)?")
+_UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|(?i:[a-z]{1,2}\d[a-z\d]? \d[a-z]{2}))\b"
+# An address written out ends at its postcode: a house number, the street (in capitals, or any case with a street
+# word: "3 The Old Forge", "61 ferndale avenue"), then places split by commas up to the postcode or a state's ZIP.
+_PLACE = r"(?:[A-Za-z][\w'-]*\.?(?:\s+[A-Za-z][\w'-]*\.?){0,3})"
+_ADDRESS_TO_POSTCODE = re.compile(
+    rf"(?:\b{_UNIT}\s+\w+,?\s+)?\b\d{{1,5}}[A-Za-z]?,?\s+"
+    rf"(?:(?:{_STREET_WORD}\s+){{0,4}}{_STREET_WORD}|(?i:(?:[a-z][\w'-]*\s+){{1,3}}{_STREET}\b\.?))"
+    rf"(?:,\s+(?:(?:{_UNIT}|#)\s*\w+|{_PLACE}))+"
+    rf"(?=,?\s+{_UK_POSTCODE}|(?<=\b{_US_STATE}),?\s+\d{{5}}\b)")
+_UK_POSTCODE_ALONE = re.compile(rf"\b{_UK_POSTCODE}")
+_US_ZIP_AFTER_STATE = re.compile(rf"\b{_US_STATE},?\s+(?P<v>\d{{5}}(?:-\d{{4}})?)\b")
 # Obfuscated e-mail: "john dot smith at example dot com", "jsmith [at] mail [dot] com", "name(at)mail.com".
 _TLD = r"(?:com|net|org|co(?:\s*(?:dot|\[dot\]|\(dot\)|\.)\s*uk)|uk|io|edu|gov|ie|de|fr|info|biz|us|ca|au|me)"
+_DOT = r"(?:\s*(?:\(dot\)|\[dot\]|\{dot\}|\.)\s*|\s+dot\s+)"
 _SPOKEN_EMAIL = re.compile(
-    r"\b[a-z0-9][a-z0-9._%+-]*(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*"
+    r"\b[a-z0-9][\w.%+-]*(?:\s+(?:dot|underscore|dash|hyphen)\s+[a-z0-9]+)*"
     r"\s*(?:\(at\)|\[at\]|\{at\}|\s+at\s+)\s*"
-    rf"[a-z0-9-]+(?:\s*(?:\(dot\)|\[dot\]|\{{dot\}}|\s+dot\s+|\.)\s*[a-z0-9-]+)*?\s*(?:\(dot\)|\[dot\]|\s+dot\s+|\.)\s*"
-    rf"{_TLD}\b", re.I)
+    rf"[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*?{_DOT}(?P<tld>{_TLD}|[a-z]{{2,6}})\b(?!{_DOT}[a-z0-9])", re.I)  # the last label
 _SPOKEN_MARK = re.compile(r"\b(?:dot|underscore|dash|hyphen)\b|[\[({]at[\])}]", re.I)
-_DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-                "six": "6", "seven": "7", "eight": "8", "nine": "9"}
-_SPOKEN_DIGITS = re.compile(
-    r"\b(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b"
-    r"(?:[\s,-]+(?:(?:double|triple)\s+)?(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b){6,}", re.I)
+# "(at)" or "[dot]" in brackets is written to dodge a scraper: an address with any top-level domain ("(dot) ru").
+# Said aloud, "at ... dot ..." needs a domain from _TLD ("meet at the station dot it" is not an address).
+_BRACKETED = re.compile(r"[\[({](?:at|dot)[\])}]", re.I)
+_KNOWN_TLD = re.compile(_TLD, re.I)
 # Every rule needs a digit, an @ or one of these words (the key words, and numbers said as words); most turns have
 # none. A set of words is tested in C, where a regex of them cost half of all redaction (0.33 s of 0.69 s).
 KEY_WORDS = frozenset((
@@ -124,30 +155,14 @@ KEY_WORDS = frozenset((
 KEY_MARKS = ("(at)", "[at]", "{at}", "d.o.b")  # written with brackets or dots, not words
 
 
-def _spoken_digits(text: str) -> Iterable[Span]:
-    for m in _SPOKEN_DIGITS.finditer(text):
-        words = re.findall(r"[a-z]+", m.group().lower())
-        digits, repeat = "", 1
-        for w in words:
-            if w in ("double", "triple"):
-                repeat = 2 if w == "double" else 3
-                continue
-            digits += _DIGIT_WORDS[w] * repeat
-            repeat = 1
-        if 13 <= len(digits) <= 19 and luhn.is_valid(digits):
-            yield m.start(), m.end(), f"[CARD ••••{digits[-4:]}]"
-        elif 10 <= len(digits) <= 12 and digits.startswith(("0", "44", "1")):
-            yield m.start(), m.end(), f"[PHONE ••••{digits[-4:]}]"
-
-
 Check = Callable[[str], bool]
 
 
 def _value(pattern: re.Pattern[str], mask: str, ok: Check = lambda v: True, again: str | None = None,
            key: str | None = None) -> Callable[[str], Iterable[Span]]:
-    """The ``v`` group of each match that passes ``ok``; with ``again``, also a value of that shape put right
-    straight after it ("1234, no sorry, 4321"). A rule whose value comes first names its ``key``, looked for
-    first: a value-first pattern is tried at every position of the text, a key is found at once."""
+    """The ``v`` group of each match that passes ``ok``; with ``again``, also another value of that shape straight
+    after it (put right, someone else's, offered instead: see ``another``). A rule whose value comes first names its
+    ``key``, looked for first: a value-first pattern is tried at every position of the text, a key is found at once."""
     fixed = re.compile(again, re.I) if again else None
     hint = re.compile(key, re.I) if key else None
 
@@ -157,8 +172,8 @@ def _value(pattern: re.Pattern[str], mask: str, ok: Check = lambda v: True, agai
         for m in pattern.finditer(text):
             if ok(m.group("v")):
                 yield m.start("v"), m.end("v"), mask
-                said = _CORRECTION.match(text, m.end("v")) if fixed else None
-                put_right = fixed.match(text, said.end()) if fixed and said else None
+                at = another(text, m.end("v")) if fixed else None
+                put_right = fixed.match(text, at) if fixed and at is not None else None
                 if put_right and ok(put_right.group()):
                     yield put_right.start(), put_right.end(), mask
     return find
@@ -169,9 +184,16 @@ def _compact(v: str) -> str:
 
 
 def _addresses(text: str) -> Iterable[Span]:
-    for m in _ADDRESS.finditer(text):
-        yield m.start(), m.end(), "[ADDRESS]"
-    for m in _UK_POSTCODE.finditer(text):
+    found = sorted(m.span() for pattern in (_ADDRESS_TO_POSTCODE, _ADDRESS) for m in pattern.finditer(text))
+    merged: list[list[int]] = []
+    for start, end in found:  # where both rules find a part of one address, it is their union
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in merged:
+        yield start, end, "[ADDRESS]"
+    for m in _UK_POSTCODE_ALONE.finditer(text):
         yield m.start(), m.end(), "[POSTCODE]"
     for m in _US_ZIP_AFTER_STATE.finditer(text):
         yield m.start("v"), m.end("v"), "[POSTCODE]"
@@ -180,14 +202,19 @@ def _addresses(text: str) -> Iterable[Span]:
 def _emails(text: str) -> Iterable[Span]:
     for m in _SPOKEN_EMAIL.finditer(text):
         # "the help page at example.com" is not an address said aloud: a spoken one spells a dot or brackets the at
-        if "@" not in m.group() and _SPOKEN_MARK.search(m.group()):
+        said = m.group()
+        if "@" not in said and _SPOKEN_MARK.search(said) and (
+                _BRACKETED.search(said) or _KNOWN_TLD.fullmatch(m.group("tld"))):
             yield m.start(), m.end(), "[EMAIL]"
 
 
-_PASSPORT_VALUE = r"\b(?=[A-Za-z0-9]*\d)[A-Z0-9]{6,10}\b"
-_PASSPORT = re.compile(r"(?i:\bpassport\b(?:\s*(?:number|no\.?|num|#|id))?)[^.!?\n]{0,25}?"
-                       rf"(?P<v>{_PASSPORT_VALUE})")
-_PASSPORT_BEFORE = before(_PASSPORT_VALUE, r"passport", flags=0)
+PASSPORT_VALUE = r"\b(?=[A-Za-z0-9]*\d)[A-Z0-9]{6,10}\b"
+# ... or six to ten figures in groups ("56 7123 890"), straight after the key: a few words on, they are a date
+PASSPORT_GROUPED = r"\b(?=(?:\d ?){5,9}\d\b(?! \d))\d{2,4}(?: \d{2,4})+\b"
+_PASSPORT = re.compile(rf"(?i:\b(?:{PASSPORT_KEY})\b(?:\s*(?:number|no\.?|num|#|id))?)[^.!?\n]{{0,25}}?"
+                       rf"(?P<v>{PASSPORT_VALUE})"
+                       rf"|(?i:\b(?:{PASSPORT_KEY})\b{_NUMBER_AFTER_KEY}(?:\s*[:#=-]|\s+is)?\s*)(?P<g>{PASSPORT_GROUPED})")
+_PASSPORT_BEFORE = before(PASSPORT_VALUE, PASSPORT_KEY, flags=0)
 
 
 def _passports(text: str) -> Iterable[Span]:
@@ -195,7 +222,8 @@ def _passports(text: str) -> Iterable[Span]:
         # the key is matched in any case, the value in capitals and digits ("Passport: C803818YX")
         for pattern in (_PASSPORT, _PASSPORT_BEFORE):
             for m in pattern.finditer(text):
-                yield m.start("v"), m.end("v"), "[PASSPORT]"
+                group = "g" if pattern is _PASSPORT and m.group("g") else "v"
+                yield m.start(group), m.end(group), "[PASSPORT]"
 
 
 def _digits(low: int, high: int) -> Check:
@@ -205,6 +233,7 @@ def _digits(low: int, high: int) -> Check:
 DETECTORS = (
     _value(_DOB, "[DOB]", again=_DATE),
     _value(_SSN, "[SSN]", lambda v: ssn.is_valid(_compact(v))),
+    _value(_SSN_BEFORE, "[SSN]", lambda v: ssn.is_valid(_compact(v)), key=r"\bssn\b|social"),
     _passports,
     _value(_CVV, "[CVV]", _digits(3, 4), again=_CVV_VALUE),
     _value(_CVV_BEFORE, "[CVV]", _digits(3, 4), key=_CVV_KEY),
@@ -219,5 +248,4 @@ DETECTORS = (
     _value(_ZIP, "[POSTCODE]"),
     _addresses,
     _emails,
-    _spoken_digits,
 )

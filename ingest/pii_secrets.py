@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ingest.pii_rules import Span, before
+from ingest.pii_rules import Span, another, before
 
 PASSWORD_KEY = r"(?:password|passcode|pass code|passphrase|pass ?word|memorable (?:word|password))"
 _TOKEN = r"[^\s,;]+"
 _PASSWORD = re.compile(
     rf"\b{PASSWORD_KEY}"
-    r"(?:'s\s+|(?:\s+(?:for|on|of)\s+(?:the|my|your)\s+\w+)?(?:\s+[a-z]+){0,3}?\s*"
+    r"(?:'s\s+|(?:\s+(?:for|on|of)\s+(?:the|my|your)\s+\w+)?(?:\s+[a-z]+){0,3}?,?\s*"  # "the password, is ..."
     r"(?:\bis\b|\bwas\b|\bwill be\b|[:=])\s*)"
     r"(?:(?:now|currently|still|actually|just|simply|probably)\s+)?"  # "my password is now ..."
     rf"(?P<v>{_TOKEN})"
@@ -23,6 +23,7 @@ _PASSWORD_CHANGED = re.compile(
     rf"(?:back\s+)?(?:to|as)\s+(?P<v>{_TOKEN})"
     rf"|\b{PASSWORD_KEY}(?:\s+(?:has|have|was|is|got|been|now|just|already)){{0,3}}\s+"
     rf"(?:changed|reset|set|updated|switched)\s+(?:back\s+)?(?:to|as)\s+(?P<w>{_TOKEN})", re.I)
+_ANOTHER_PASSWORD = re.compile(r"[^\s,;]+?(?=[.!?]*(?:$|[\s,;]))")
 _PASSWORD_BEFORE = before(rf"(?<!\S){_TOKEN}", PASSWORD_KEY)
 # "it says wrong password but I'm typing GALAxy_87": a typed value that looks like a password
 _TYPED = r"(?:typing|typed|type|entering|entered|enter|using|used|tried|trying|putting in|put in)"
@@ -71,6 +72,10 @@ def passwords(text: str) -> Iterable[Span]:
             end = m.end(group) - (1 if v.endswith((".", ":")) and len(v) > 1 else 0)
             if password_ok(v) and (not looks or _looks_made_up(v)):
                 yield m.start(group), end, "[PASSWORD]"
+                at = another(text, end)  # "..., or maybe maisiedog2019"
+                second = _ANOTHER_PASSWORD.match(text, at) if at is not None else None
+                if second and password_ok(second.group()):
+                    yield second.start(), second.end() - (1 if second.group().endswith(".") else 0), "[PASSWORD]"
 
 
 SECRET_KEY = (
@@ -84,9 +89,9 @@ SECRET_KEY = (
     r"security (?:question )?answer|answer to (?:my |the |your )?security question|secret answer|childhood "
     r"(?:best friend|hero|nickname))")
 _NAME = r"(?:M(?:r|rs|s|iss)\.? )?[A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2}"
-_SECRET = re.compile(
-    rf"(?i:{SECRET_KEY})"
-    r"(?:[^.!?A-Z\n]|\?\s*(?:Customer|Caller)\s*:){0,40}?(?P<v>(?:M(?:r|rs|s|iss)\.? )?[A-Z][\w'-]+(?: [A-Z][\w'-]+)?)")
+_SECRET = re.compile(rf"(?i:{SECRET_KEY})(?:[^.!?A-Z\n]|\?\s*(?:Customer|Caller)\s*:){{0,40}}?(?P<v>{_NAME})")
+# A note that names a security question writes its answer straight after it: "Security question - first car? Ford".
+_SECRET_NOTED = re.compile(rf"(?i:{SECRET_KEY})[^.!?A-Z\n]{{0,40}}?\?\s*(?P<v>{_NAME})")
 # "favourite food - tacos": a value in small letters, straight after the link, ending its clause.
 _ENDS_CLAUSE = r"(?=\s*(?:$|[.,;!?—–]|\s-\s|\s(?:and|but|that|which|so)\b))"
 _LOWER = r"[a-z][a-z'-]+(?: [a-z][a-z'-]+)?"
@@ -124,7 +129,7 @@ def secret_answers(text: str) -> Iterable[Span]:
     if not _SECRET_HINT.search(text):
         return
     about = _ABOUT_SECURITY.search(text)
-    for pattern in (_SECRET, _SECRET_LOWER, _SECRET_BEFORE, *((_ANSWER,) if about else ())):
+    for pattern in (_SECRET, _SECRET_LOWER, _SECRET_BEFORE, *((_ANSWER, _SECRET_NOTED) if about else ())):
         for m in pattern.finditer(text):
             if answer_ok(m.group("v")):
                 yield m.start("v"), m.end("v"), "[SECRET ANSWER]"

@@ -20,19 +20,24 @@ from typing import Any
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
+from stdnum import iban
 
 from assistant.models import Customer, Interaction
 from ingest import pii_answers, pii_rules, pii_secrets, pii_words
 
 Span = tuple[int, int, str]  # start, end, replacement
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-# 13-19 digits, optionally grouped by single spaces or dashes; not glued to other digits or a leading '+'.
-_CARD = re.compile(r"(?<![\d+])(?<!\d[ .-])[2-6](?:[ .-]?\d){12,18}(?![ .-]?\d)")
+# RFC 5322 lets a local part hold an apostrophe ("chris.o'neill@..."), not start with one.
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+# A pause or a slip said inside a number read out ("4000 erm 1234 5678 sorry 9017"); a checksum says it was one number.
+_PAUSE = r"(?:erm|um+|uh+|er|sorry)"
+_PAUSE_WORD = re.compile(rf"(?<= ){_PAUSE}(?= )", re.I)
+# 13-19 digits, optionally grouped by spaces, dashes or pauses; not glued to other digits or a leading '+'.
+_CARD = re.compile(rf"(?<![\d+])(?<!\d[ .-])[2-6](?:(?:[ .-]|\s-\s|\s+{_PAUSE},?\s+)?\d){{12,18}}(?![ .-]?\d)", re.I)
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b", re.I)
 _SSN = re.compile(r"(?<![\d-])(?!000|666|9\d\d)\d{3}([- ])(?!00)\d{2}\1(?!0000)\d{4}(?![\d-])")
 _NI_NUMBER = re.compile(
-    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b", re.I
+    r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]([ -]?)\d{2}\1\d{2}\1\d{2}\1[A-D]\b", re.I
 )
 # A sort code looks like a date (12-05-24), so it is only masked next to the words or an account number.
 _SORT_CODE = re.compile(
@@ -69,13 +74,6 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _iban_ok(compact: str) -> bool:
-    if not 15 <= len(compact) <= 34:
-        return False
-    rotated = compact[4:] + compact[:4]
-    return int("".join(str(int(ch, 36)) for ch in rotated)) % 97 == 1
-
-
 def _last4(digits: str) -> str:
     return digits[-4:]
 
@@ -93,16 +91,26 @@ def _cards(text: str) -> Iterable[Span]:
 
 
 def _ibans(text: str) -> Iterable[Span]:
-    for m in _IBAN.finditer(text):
-        raw = m.group()
-        # The pattern may run into a following word in capitals; take the longest prefix that checks out.
-        for end in range(len(raw), 14, -1):
-            if raw[end - 1] == " ":
-                continue
-            compact = raw[:end].replace(" ", "").upper()
-            if _iban_ok(compact):
-                yield m.start(), m.start() + end, f"[IBAN ••••{compact[-4:]}]"
-                break
+    pos = 0
+    while m := _IBAN.search(text, pos):
+        found = _iban_at(text, m.start(), m.end())
+        if found:
+            yield found
+        pos = found[1] if found else m.start() + 1  # a second IBAN may start inside the letters the first ran into
+
+
+def _iban_at(text: str, start: int, end: int) -> Span | None:
+    """The longest IBAN from ``start``: the country's length and layout and the mod-97 check (python-stdnum), read
+    with pauses left out ("GB29 erm NWBK ..."). The pattern may run into the words after it, in capitals or not."""
+    kept = [i for i in range(start, end) if text[i] != " "]
+    for pause in _PAUSE_WORD.finditer(text, start, end):
+        kept = [i for i in kept if not pause.start() <= i < pause.end()]
+    compact = "".join(text[i] for i in kept).upper()
+    for n in range(min(len(compact), 34), 14, -1):
+        last = kept[n - 1]
+        if (last + 1 == end or text[last + 1] == " ") and iban.is_valid(compact[:n], check_country=False):
+            return start, last + 1, f"[IBAN ••••{compact[n - 4:n]}]"
+    return None
 
 
 def _ssns(text: str) -> Iterable[Span]:

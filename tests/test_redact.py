@@ -306,3 +306,127 @@ def test_an_answer_after_a_clarifying_question_is_still_the_answer(redactor: Red
 def test_a_note_that_says_what_the_agent_asked(redactor: Redactor) -> None:
     out = redactor.redact("Agent asked for the memorable word. Customer: marmalade")
     assert "marmalade" not in out, out
+
+
+# Issue 16, item 8 (round 3): the classes of wording holdout2 missed, each in new words.
+@pytest.mark.parametrize(("text", "gone"), [
+    ("my pin number is 7 2 6 4 I think", "7 2 6 4"),  # figures read out one at a time
+    ("social security is 6 1 2 - 3 4 - 5 5 0 1", "5 5 0 1"),
+    ("the cvc: 5 0 2", "5 0 2"),
+    ("sort code's 4 0, 2 7, 1 9", "2 7, 1 9"),
+    ("ring me on five five five, two six seven, one nine nine three please", "one nine nine three"),  # words
+    ("SSN is six one two, three four, five five zero one", "five five zero one"),
+    ("mobile is oh seven seven double oh nine hundred, four five six", "four five six"),
+    ("card's five five five five... five five five five five five five five four four four four", "four four four"),
+    ("NI is J K 4 4 1 2 3 3 A", "4 4 1 2 3 3"),  # letters of an identifier read out too
+    ("postcode is s w one a, two a a", "two a a"),
+])
+def test_characters_read_out_one_at_a_time(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("it's 5555 um 5555 5555 sorry 4444", "5555 sorry 4444"),  # a pause inside a Luhn-checked number
+    ("card: 4111 - 1111 - 1111 - 1111", "1111 - 1111"),
+    ("the iban is GB82 uh WEST 1234 5698 7654 32", "5698"),
+    ("move it from GB82 WEST 1234 5698 7654 32 to DE89 3704 0044 0532 0130 00 tomorrow", "0532 0130"),
+])
+def test_a_checksummed_number_with_pauses_or_a_second_one(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+def test_a_pause_inside_a_number_that_fails_its_checksum_stays() -> None:
+    text = "The reference 4000 1234 5678 9010 sorry, erm 2 is that right"
+    assert Redactor(("GB", "US")).redact(text) == text
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("ppin is 5521", "5521"),
+    ("my pn: 5521", "5521"),
+    ("sotr code 40-11-22", "40-11-22"),
+    ("mother's maiden naem - Featherstone", "Featherstone"),
+    ("date of brth: 2/9/1966", "2/9/1966"),
+    ("PP number K7720391", "K7720391"),
+    ("csc no. 771", "771"),
+    ("passport numbr: 604412873", "604412873"),
+])
+def test_short_key_words_typed_wrong_or_shortened(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("write to dara.o'brien@example.com", "dara.o"),
+    ("it's kim_lee(at)post(dot)fi", "kim_lee"),
+    ("try p.novak [at] seznam [dot] cz", "novak"),
+])
+def test_email_wordings(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("send it to 7 Mill Cottages, Upper Slaughter, Gloucestershire GL54 2JB", "Mill Cottages"),
+    ("Flat 3, 21 Harbourside, Bristol BS1 5TY", "Harbourside"),
+    ("it's 14 orchard road, didcot ox11 7qe", "orchard road"),
+    ("450 Market St NW, Atlanta, GA 30303", "Atlanta"),
+    ("lives at 88 Elm Avenue, Unit 4C, Dayton, OH 45402", "4C"),
+])
+def test_an_address_up_to_its_postcode(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("the direct debit says DD 40213 TEL on the statement", "DD 40213"),  # DD is no US state
+    ("we waited 20 minutes, then 5 more, at the London SW1A 1AA office", "5 more, at the London"),
+])
+def test_postcode_look_alikes_and_words_before_a_postcode(redactor: Redactor, text: str, kept: str) -> None:
+    assert kept in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I have one, two, three cars on the policy",  # a count, not characters read out
+    "press 1 2 or 3 on the keypad",
+    "passport expires on 12 05 2027",  # figures in groups a few words after the key are a date
+    "my password is on a sticky note, or maybe in the drawer",
+    "my PIN was reset and my wife's is fine",
+    "contact support at the help desk dot it",  # said aloud, a domain needs a known ending
+    "the pp. 12-14 section covers it",
+])
+def test_look_alikes_of_the_round_three_rules_stay(redactor: Redactor, text: str) -> None:
+    assert redactor.redact(text) == text
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("DOB: 2nd of the 11th, 1990", "2nd of the 11th, 1990"),
+    ("my son's date of birth is 3 May 2012 and mine is 19 Oct 1981", "19 Oct 1981"),
+    ("my PIN is 1357 and my wife's is 2468", "2468"),
+    ("I think the password was Tulip44 before the reset, or maybe Tulip45", "Tulip45"),
+    ("the banking passcode, is Kiwi#Bird9", "Kiwi#Bird9"),
+])
+def test_a_second_value_or_a_pause_before_it(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("text", "gone"), [
+    ("601225874 is my social security number", "601225874"),
+    ("Put 20-44-61 for the sort code and 70412233 for the account number.", "70412233"),
+    ("Put 20-44-61 for the sort code and 70412233 for the account number.", "20-44-61"),
+    ("passport: 71 2045 338", "2045"),
+    ("NINO: JK-44-12-33-A", "44-12-33"),
+    ("my first school was Holy Trinity Juniors", "Juniors"),
+    ("Secret question - first car? Ford Fiesta", "Fiesta"),
+])
+def test_key_words_and_values_in_other_orders_and_shapes(redactor: Redactor, text: str, gone: str) -> None:
+    assert gone not in redactor.redact(text), redactor.redact(text)
+
+
+@pytest.mark.parametrize(("asked", "answer", "gone"), [
+    ("Could you give me your social security number?", "Sure. 6 0 1 2 2 5 8 7 4", "8 7 4"),
+    ("And the zip code on the account?", "4 5 4 0 2", "4 5 4 0 2"),
+    ("What's your national insurance number?", "it's J K 4 4 1 2 3 3 A", "4 4 1 2 3 3"),
+    ("Now the number on the photo page, please.", "604412873", "604412873"),
+    ("Which account should the money go to?", "well the number is 70412233", "70412233"),
+    ("And your passport number?", "six oh four, four one two, eight seven three", "eight seven three"),
+])
+def test_answers_to_the_other_kinds_asked(redactor: Redactor, asked: str, answer: str, gone: str) -> None:
+    masked = redact_interaction(call(("agent", asked), ("customer", answer)), redactor)
+    assert gone not in masked.turns[1].text, masked.turns[1].text
