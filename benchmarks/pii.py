@@ -6,7 +6,8 @@ to mask) counts as a false mask when anything in it is masked.
 
     python benchmarks/pii.py                      # the dev set
     python benchmarks/pii.py --set holdout        # the first held-out set (now development data)
-    python benchmarks/pii.py --set holdout2       # the second held-out set (score it once per round)
+    python benchmarks/pii.py --set holdout2       # the second held-out set (now development data)
+    python benchmarks/pii.py --set holdout3       # the third held-out set (score it once per round)
     python benchmarks/pii.py --misses             # print what was missed and what was masked wrongly
 """
 
@@ -67,7 +68,7 @@ def score(name: str, redactor: Redactor | None = None, misses: bool = False) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", default="dev", choices=["dev", "holdout", "holdout2"])
+    parser.add_argument("--set", default="dev", choices=["dev", "holdout", "holdout2", "holdout3"])
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
     result = score(args.set, misses=args.misses)
